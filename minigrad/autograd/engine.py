@@ -1,0 +1,212 @@
+"""The backward engine: walks the graph from the outputs back to the leaves.
+
+1. Order. Starting at the outputs' nodes, count for every node how many edges reach it
+   (its consumers). A node runs only once all its consumers have run, so the gradient
+   arriving at it is complete (Kahn's algorithm; a loop, not recursion, so a chain of
+   100 000 ops is fine).
+2. Run. Each node gets the summed gradient of each of its outputs, calls its
+   ``backward``, and passes one gradient to each input. A tensor used twice gets two
+   contributions, and they add (multivariable chain rule).
+3. Broadcasting. ``y = x + b`` with b of shape (3,) and x of shape (2, 3) copies b
+   along the first axis; its gradient must undo that by summing. ``sum_to`` does it once,
+   here, for every op, whenever a gradient comes back larger than its input.
+4. Leaves. Gradients reaching leaves are added into ``leaf.grad`` (``backward``) or
+   returned (``grad``).
+
+Without ``create_graph`` each backward runs under ``no_grad``: nothing is recorded.
+With it, the backward's own ops are recorded, so the gradients can be differentiated again.
+"""
+
+from ..errors import GraphError, ShapeError
+from . import anomaly
+from .function import Function
+from .grad_mode import set_grad_enabled
+
+
+def _topological_order(roots):
+    """Nodes reachable from ``roots`` in an order where each node follows all its consumers."""
+    deps = {}
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        for edge in node.edges:
+            if edge is not None and isinstance(edge[0], Function):
+                parent = edge[0]
+                deps[parent] = deps.get(parent, 0) + 1
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+    order = []
+    ready = [n for n in dict.fromkeys(roots) if deps.get(n, 0) == 0]
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for edge in node.edges:
+            if edge is not None and isinstance(edge[0], Function):
+                parent = edge[0]
+                deps[parent] -= 1
+                if deps[parent] == 0:
+                    ready.append(parent)
+    return order
+
+
+def _needed_nodes(order, targets):
+    """The nodes lying on a path to one of ``targets`` (edge keys): only they must run."""
+    needed = set()
+    for node in reversed(order):  # producers first, so each edge's end is already decided
+        for edge in node.edges:
+            if edge is not None and (_key(edge) in targets or edge[0] in needed):
+                needed.add(node)
+                break
+    return needed
+
+
+def _key(edge):
+    """A dictionary key for where a gradient goes: (node, output index) or (leaf tensor, None)."""
+    return (id(edge[0]), edge[1])
+
+
+def _zeros(node, i):
+    from ..tensor import Tensor
+
+    shape, dtype, device = node._output_meta[i]
+    from ..backend import xp_for
+
+    return Tensor._make(xp_for(device).zeros(shape, dtype=dtype))
+
+
+def _fit_shape(grad, shape, node, i):
+    """Sum a broadcast gradient back to its input's shape (the one shared helper)."""
+    if grad.shape == shape:
+        return grad
+    from ..ops.shape import sum_to
+
+    try:
+        return sum_to(grad, shape)
+    except ShapeError:
+        raise ShapeError(
+            f"{node.name}.backward returned a gradient of shape {tuple(grad.shape)} for input {i} "
+            f"of shape {tuple(shape)}"
+        ) from None
+
+
+class _NoDoubleBackward(Function):
+    """Stands in the graph for a backward that cannot be differentiated again."""
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise GraphError(
+            f"{ctx.op_name} does not support double backward (differentiating its gradient); "
+            "its backward is not written with differentiable ops"
+        )
+
+
+def _mark_not_twice(node, grads):
+    """With create_graph, let gradients of an op without double backward raise when used."""
+    from ..tensor import Tensor
+
+    stub = _NoDoubleBackward()
+    stub.op_name = node.name
+    stub.edges = node.edges
+    stub._input_meta = node._input_meta
+    stub._output_meta = ()
+    return tuple(None if g is None else Tensor._make(g.data, stub, 0) for g in grads)
+
+
+def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inputs=None,
+                 allow_unused=False):
+    """Backpropagate ``root_grads`` from ``roots``.
+
+    Without ``inputs`` gradients accumulate into the leaves' ``.grad`` (``Tensor.backward``).
+    With ``inputs`` they are returned, one per input, and no ``.grad`` changes (``minigrad.grad``).
+    """
+    grads = {}
+    leaves = {}  # id -> leaf tensor that receives a gradient
+    root_nodes = []
+    for r, g in zip(roots, root_grads):
+        edge = r._edge()
+        k = _key(edge)
+        grads[k] = grads[k] + g if k in grads else g
+        if isinstance(edge[0], Function):
+            root_nodes.append(edge[0])
+        else:
+            leaves[id(r)] = r
+
+    order = _topological_order(root_nodes)
+    targets = None
+    needed = None
+    if inputs is not None:
+        targets = {_key(t._edge()): t for t in inputs}
+        needed = _needed_nodes(order, targets)
+    captured = {}
+
+    for node in order:
+        if needed is not None and node not in needed and not any((id(node), i) in targets for i in range(len(node._output_meta))):
+            continue
+        outs = [grads.pop((id(node), i), None) for i in range(len(node._output_meta))]
+        if all(g is None for g in outs):
+            continue
+        if node._output_hooks:
+            for i, hooks in node._output_hooks.items():
+                for hook in hooks:
+                    if outs[i] is not None:
+                        new = hook(outs[i])
+                        outs[i] = outs[i] if new is None else new
+        if targets is not None:
+            for i, g in enumerate(outs):
+                if (id(node), i) in targets:
+                    captured[(id(node), i)] = g
+            if node not in needed:
+                continue
+        outs = [g if g is not None else _zeros(node, i) for i, g in enumerate(outs)]
+        with set_grad_enabled(create_graph):
+            in_grads = node.backward(node, *outs)
+            if not isinstance(in_grads, tuple):
+                in_grads = (in_grads,)
+            if len(in_grads) != len(node.edges):
+                raise GraphError(
+                    f"{node.name}.backward returned {len(in_grads)} gradients for {len(node.edges)} inputs"
+                )
+            if create_graph and not node.supports_double_backward:
+                in_grads = _mark_not_twice(node, in_grads)
+            if anomaly.is_enabled():
+                anomaly.check_backward(node, in_grads)
+            for i, (edge, g) in enumerate(zip(node.edges, in_grads)):
+                if edge is None or g is None:
+                    continue
+                g = _fit_shape(g, node._input_meta[i][0], node, i)
+                k = _key(edge)
+                grads[k] = grads[k] + g if k in grads else g
+                if not isinstance(edge[0], Function):
+                    leaves[id(edge[0])] = edge[0]
+        if not retain_graph:
+            node._free()
+
+    with set_grad_enabled(create_graph):
+        for leaf in leaves.values():
+            k = (id(leaf), None)
+            g = grads.pop(k, None)
+            if g is None:
+                continue
+            for hook in leaf._hooks or ():
+                new = hook(g)
+                g = g if new is None else new
+            if targets is not None:
+                if k in targets:
+                    captured[k] = g
+            else:
+                leaf._accumulate_grad(g, create_graph)
+
+    if targets is None:
+        return None
+    results = []
+    for t in inputs:
+        g = captured.get(_key(t._edge()))
+        if g is None and not allow_unused:
+            raise GraphError(
+                f"grad: one of the inputs (shape {tuple(t.shape)}) was not used to compute the "
+                "outputs; pass allow_unused=True to get None for it"
+            )
+        results.append(g)
+    return tuple(results)

@@ -1,0 +1,173 @@
+"""Function: one node of the computational graph.
+
+A differentiable op subclasses Function and writes two static methods:
+
+    forward(ctx, *arrays, **attrs) -> array or tuple of arrays
+        works on raw backend arrays (NumPy or CuPy), fast, no graph.
+    backward(ctx, *grad_outputs) -> grad or tuple of grads, one per input (None = no grad)
+        works on Tensors, written with minigrad's own differentiable ops, so running it
+        with the graph on (``create_graph=True``) records a graph of the gradient itself:
+        second derivatives come for free.
+
+``Op.apply(*tensors, **attrs)`` runs forward and, when any input requires grad and grad
+mode is on, makes the node: it remembers where each input came from (``edges``), the
+arrays ``forward`` asked to keep (``ctx.save_for_backward``) and the output shapes.
+
+What forward saves comes back in backward as Tensors (``ctx.saved_tensors``):
+- an input array comes back as the input Tensor itself, graph and all;
+- an output array comes back as a Tensor whose creator is this node. It is rebuilt on
+  demand instead of kept, because a node holding its own output would be a reference
+  cycle (output -> node -> output) that only the garbage collector could free;
+- any other array comes back as a constant Tensor.
+"""
+
+import weakref
+
+from ..errors import DeviceError, GraphError
+from . import anomaly
+from .grad_mode import is_grad_enabled
+
+_INPUT, _OUTPUT, _CONST = 0, 1, 2
+
+
+class Function:
+    """Base class of every differentiable op; an instance is a node of the graph (and its ctx)."""
+
+    #: False for ops whose backward is not itself differentiable: asking for their second
+    #: derivative raises a clear error instead of returning a silently wrong one.
+    supports_double_backward = True
+
+    __slots__ = ("edges", "needs_input_grad", "_input_meta", "_output_meta", "_saved",
+                 "_freed", "_output_hooks", "_outputs", "trace", "__dict__", "__weakref__")
+
+    def __init__(self):
+        self.edges = ()
+        self.needs_input_grad = ()
+        self._saved = None
+        self._freed = False
+        self._output_hooks = None
+        self.trace = None
+
+    # ---- the two methods an op writes ----------------------------------------------------
+    @staticmethod
+    def forward(ctx, *arrays, **attrs):
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError
+
+    # ---- running an op -------------------------------------------------------------------
+    @classmethod
+    def apply(cls, *inputs, **attrs):
+        """Run forward on the inputs' arrays and record the node when a gradient is needed."""
+        from ..tensor import Tensor
+
+        device = None
+        for t in inputs:
+            if t is not None:
+                if device is None:
+                    device = t.device
+                elif t.device != device:
+                    shapes = ", ".join(f"{tuple(t.shape)} on {t.device}" for t in inputs if t is not None)
+                    raise DeviceError(f"{cls.__name__}: all tensors must be on one device, got {shapes}")
+
+        ctx = cls()
+        raw = ctx.forward(ctx, *[None if t is None else t.data for t in inputs], **attrs)
+        multi = isinstance(raw, tuple)
+        arrays = raw if multi else (raw,)
+
+        needs = tuple(t is not None and t.requires_grad for t in inputs)
+        record = is_grad_enabled() and any(needs)
+        if record:
+            ctx.needs_input_grad = needs
+            ctx.edges = tuple(t._edge() if n else None for t, n in zip(inputs, needs))
+            ctx._input_meta = tuple(None if t is None else (t.shape, t.dtype) for t in inputs)
+            outs = tuple(Tensor._make(a, ctx, i) for i, a in enumerate(arrays))
+            ctx._output_meta = tuple((o.shape, o.dtype, o.device) for o in outs)
+            ctx._outputs = tuple(weakref.ref(o) for o in outs)
+            ctx._pack_saved(inputs, arrays)
+        else:
+            outs = tuple(Tensor._make(a) for a in arrays)
+        if anomaly.is_enabled():
+            anomaly.check_forward(ctx, cls.__name__, outs)
+        return outs if multi else outs[0]
+
+    # ---- saving for backward --------------------------------------------------------------
+    def save_for_backward(self, *arrays):
+        """Keep arrays (inputs, outputs or intermediates) that backward needs."""
+        self._saved = arrays
+
+    def _pack_saved(self, inputs, outputs):
+        """Turn the arrays saved in forward into (kind, index-or-array, version) records."""
+        if self._saved is None:
+            return
+        packed = []
+        for a in self._saved:
+            if a is None:
+                packed.append(None)
+                continue
+            for i, t in enumerate(inputs):
+                if t is not None and t.data is a:
+                    packed.append((_INPUT, t, t._version))
+                    break
+            else:
+                for i, o in enumerate(outputs):
+                    if o is a:
+                        packed.append((_OUTPUT, i, a))
+                        break
+                else:
+                    packed.append((_CONST, a, 0))
+        self._saved = tuple(packed)
+
+    @property
+    def saved_tensors(self):
+        """The saved arrays as Tensors (see the module docstring)."""
+        from ..tensor import Tensor
+
+        if self._freed:
+            raise GraphError(
+                f"{type(self).__name__}: trying to backward through the graph a second time "
+                "(its saved tensors were freed after the first backward). "
+                "Pass retain_graph=True to the first backward() if you need to walk it again."
+            )
+        if self._saved is None:
+            return ()
+        result = []
+        for rec in self._saved:
+            if rec is None:
+                result.append(None)
+                continue
+            kind, obj, version = rec
+            if kind == _INPUT:
+                if obj._version != version:
+                    raise GraphError(
+                        f"{type(self).__name__}: a tensor it saved for backward (shape "
+                        f"{tuple(obj.shape)}) was modified in place: it was at version {version} "
+                        f"when saved and is at version {obj._version} now"
+                    )
+                result.append(obj)
+            elif kind == _OUTPUT:  # here `version` holds the output array itself
+                out = self._outputs[obj]()
+                if out is not None and out._version != 0:
+                    raise GraphError(
+                        f"{type(self).__name__}: its output (shape {tuple(out.shape)}), saved for "
+                        f"backward, was modified in place (now at version {out._version})"
+                    )
+                result.append(Tensor._make(version, self, obj))
+            else:
+                result.append(Tensor._make(obj))
+        return tuple(result)
+
+    def _free(self):
+        """Drop saved arrays after backward (unless retain_graph)."""
+        if self._saved is not None:
+            self._saved = None
+            self._freed = True
+
+    @property
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__}Backward>"

@@ -1,0 +1,79 @@
+"""Grad modes: whether new ops record the graph.
+
+The flag is thread-local, as in PyTorch: ``no_grad()`` in one thread does not switch
+recording off in another. Each mode works as a context manager and as a decorator.
+"""
+
+import functools
+import threading
+
+_state = threading.local()
+
+
+def is_grad_enabled():
+    """True when ops record the graph for backward."""
+    return getattr(_state, "enabled", True)
+
+
+def _set(enabled):
+    _state.enabled = bool(enabled)
+
+
+class set_grad_enabled:
+    """Switch recording on or off: at once when called, and back when used as a context."""
+
+    def __init__(self, mode):
+        self.prev = is_grad_enabled()
+        self.mode = bool(mode)
+        _set(self.mode)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _set(self.prev)
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(self.mode):
+                return fn(*args, **kwargs)
+
+        _set(self.prev)  # used as a decorator: undo the switch made in __init__
+        return wrapper
+
+
+class _Mode:
+    """Base of no_grad / enable_grad: sets the flag inside a with-block or a decorated call."""
+
+    mode = True
+
+    def __enter__(self):
+        self.prev = is_grad_enabled()
+        _set(self.mode)
+        return self
+
+    def __exit__(self, *exc):
+        _set(self.prev)
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with type(self)():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_Mode):
+    """Do not record the graph (inference, optimizer updates)."""
+
+    mode = False
+
+
+class enable_grad(_Mode):
+    """Record the graph, even inside ``no_grad``."""
+
+    mode = True

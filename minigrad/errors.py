@@ -1,0 +1,30 @@
+"""The errors minigrad raises.
+
+Each is a subclass of the matching built-in exception, so code that already catches
+``ValueError``, ``TypeError`` or ``RuntimeError`` keeps working. Messages name the op,
+the arguments involved and what was expected.
+"""
+
+
+class MinigradError(Exception):
+    """Base class of every error minigrad raises on purpose."""
+
+
+class ShapeError(MinigradError, ValueError):
+    """Shapes that do not fit: broadcasting, matmul, reshape, wrong feature sizes."""
+
+
+class DTypeError(MinigradError, TypeError):
+    """A dtype an op cannot take, e.g. requires_grad on an integer tensor."""
+
+
+class DeviceError(MinigradError, RuntimeError):
+    """Tensors on different devices in one op, an unknown device, or CUDA missing."""
+
+
+class GraphError(MinigradError, RuntimeError):
+    """Misuse of the autograd graph: freed graph walked twice, unused inputs, in-place edits."""
+
+
+class IndexOutOfRange(MinigradError, IndexError):
+    """An index outside a dimension's range."""

@@ -1,0 +1,70 @@
+"""Matrix multiplication with NumPy's (and PyTorch's) rules.
+
+- 2-D @ 2-D: the matrix product.
+- N-D: a stack of matrix products over the leading (batch) dimensions, which broadcast.
+- a 1-D left operand is a row vector (k,) -> (1, k), a 1-D right operand a column (k,) -> (k, 1);
+  the added dimension is removed from the result.
+"""
+
+from ..autograd.function import Function
+from ..errors import ShapeError
+from .elementwise import pair
+from .shape import reshape, sum_to, transpose
+
+
+class MatMul(Function):
+    """Z = X @ Y for X (..., n, k) and Y (..., k, m).
+
+    Z[i, j] = sum_k X[i, k] Y[k, j], so dL/dX[i, k] = sum_j G[i, j] Y[k, j], i.e.
+        dL/dX = G @ Y^T,      dL/dY = X^T @ G
+    (^T swaps the last two axes). Batch axes that were broadcast are summed back with
+    sum_to, and 1-D operands are viewed as matrices first and reshaped back at the end.
+    """
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        from ..backend import get_array_module
+
+        return get_array_module(x).matmul(x, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        x2 = reshape(x, (1,) + x.shape) if x.ndim == 1 else x
+        y2 = reshape(y, y.shape + (1,)) if y.ndim == 1 else y
+        g2 = g
+        if x.ndim == 1:
+            g2 = reshape(g2, g2.shape[:-1] + (1,) + g2.shape[-1:]) if y.ndim > 1 else reshape(g2, g2.shape + (1,))
+        if y.ndim == 1:
+            g2 = reshape(g2, g2.shape + (1,)) if x.ndim > 1 else reshape(g2, (1, 1))
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            gx = reshape(sum_to(matmul(g2, transpose(y2)), x2.shape), x.shape)
+        if ctx.needs_input_grad[1]:
+            gy = reshape(sum_to(matmul(transpose(x2), g2), y2.shape), y.shape)
+        return gx, gy
+
+
+def matmul(a, b):
+    a, b = pair(a, b, "matmul", broadcast=False)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ShapeError(f"matmul: both operands need at least 1 dimension, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
+    k_a = a.shape[-1]
+    k_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if k_a != k_b:
+        raise ShapeError(
+            f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be multiplied ({k_a} != {k_b})"
+        )
+    if a.ndim > 2 or b.ndim > 2:
+        from .elementwise import check_broadcast
+
+        check_broadcast("matmul (batch dimensions)", a.shape[:-2], b.shape[:-2])
+    return MatMul.apply(a, b)
+
+
+TENSOR_METHODS = {
+    "matmul": matmul,
+    "__matmul__": matmul,
+    "__rmatmul__": lambda self, other: matmul(other, self),
+}

@@ -1,0 +1,434 @@
+"""Tensor: an array, its gradient, and the node that made it.
+
+A Tensor holds
+- ``data``: a NumPy array (device ``cpu``) or a CuPy array (device ``cuda:N``);
+- ``grad``: the gradient accumulated by ``backward()``, a Tensor or None;
+- ``grad_fn``: the Function node that computed it (None for leaves: tensors made by the user);
+- ``requires_grad``: whether gradients should flow to it.
+
+Every operator and method here is a thin call into ``minigrad.ops``; the math lives there.
+"""
+
+import numpy as np
+
+from . import backend, dtypes
+from .autograd.grad_mode import is_grad_enabled, no_grad
+from .errors import DTypeError, GraphError, ShapeError
+
+
+def _to_array(data, dtype=None):
+    """Turn python data into a host array with PyTorch's default dtypes (floats -> float32)."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if isinstance(data, np.ndarray) or hasattr(data, "__cuda_array_interface__"):
+        xp = backend.get_array_module(data)
+        return data if dtype is None or data.dtype == dtype else data.astype(dtype)
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
+        data = [x.data if isinstance(x, Tensor) else x for x in data]
+    arr = np.asarray(data)
+    if dtype is None and arr.dtype == np.float64 and not isinstance(data, np.generic):
+        dtype = dtypes.default_float
+    if arr.dtype.kind in "OUS":
+        raise DTypeError(f"tensor: cannot make a tensor from data of type {arr.dtype}")
+    return arr if dtype is None or arr.dtype == dtype else arr.astype(dtype)
+
+
+class Tensor:
+    """A multi-dimensional array that remembers how it was computed (see module docstring)."""
+
+    __slots__ = ("data", "grad", "grad_fn", "_output_nr", "_requires_grad", "_version",
+                 "_hooks", "_retains_grad", "__weakref__")
+    __array_priority__ = 1000  # make ndarray + Tensor call Tensor.__radd__
+
+    def __init__(self, data, requires_grad=False, dtype=None, device=None):
+        array = _to_array(data, dtypes.as_dtype(dtype))
+        if device is not None:
+            array = backend.to_device(array, device)
+        self.data = array
+        self.grad = None
+        self.grad_fn = None
+        self._output_nr = 0
+        self._version = 0
+        self._hooks = None
+        self._retains_grad = False
+        self._requires_grad = False
+        self.requires_grad = requires_grad
+
+    @classmethod
+    def _make(cls, array, grad_fn=None, output_nr=0):
+        """Fast internal constructor for op outputs: no checks, no copies."""
+        t = object.__new__(cls)
+        if not isinstance(array, np.ndarray) and not hasattr(array, "__cuda_array_interface__"):
+            array = np.asarray(array)  # NumPy reductions return scalars, not 0-d arrays
+        t.data = array
+        t.grad = None
+        t.grad_fn = grad_fn
+        t._output_nr = output_nr
+        t._requires_grad = grad_fn is not None
+        t._version = 0
+        t._hooks = None
+        t._retains_grad = False
+        return t
+
+    # ---- autograd state ----------------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        flag = bool(flag)
+        if flag and self.data.dtype.kind not in "fc":
+            raise DTypeError(
+                f"requires_grad: only floating point tensors can require gradients, got dtype {self.dtype}"
+            )
+        if not flag and self.grad_fn is not None:
+            raise GraphError("requires_grad: cannot switch it off on a non-leaf tensor; use detach()")
+        self._requires_grad = flag
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    def _edge(self):
+        """Where this tensor's gradient goes: its node and output index, or itself as a leaf."""
+        if self.grad_fn is not None:
+            return (self.grad_fn, self._output_nr)
+        return (self, None)
+
+    def _accumulate_grad(self, g, create_graph):
+        """Add a gradient into ``.grad`` (a fresh Tensor, never an alias of another gradient)."""
+        if not create_graph:
+            g = g.detach()
+        if self.grad is None:
+            self.grad = g if create_graph else Tensor._make(g.data.copy())
+        else:
+            self.grad = self.grad + g
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute d(self)/d(leaf) for every leaf that requires grad and add it into ``leaf.grad``.
+
+        Gradients accumulate: call ``zero_grad()`` (or set ``.grad = None``) between steps.
+        ``gradient`` is dL/d(self) and may be left out only for a single-element tensor.
+        """
+        from .autograd.engine import run_backward
+
+        if not self.requires_grad:
+            raise GraphError(
+                "backward: this tensor does not require grad and has no grad_fn; "
+                "make an input with requires_grad=True first"
+            )
+        gradient = _initial_grad(self, gradient, "backward")
+        if retain_graph is None:
+            retain_graph = create_graph
+        if inputs is not None:
+            inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+            grads = run_backward([self], [gradient], retain_graph, create_graph, inputs=inputs,
+                                 allow_unused=True)
+            for t, g in zip(inputs, grads):
+                if g is not None:
+                    t._accumulate_grad(g, create_graph)
+            return
+        run_backward([self], [gradient], retain_graph, create_graph)
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned Tensor replaces it.
+
+        Returns a handle whose ``remove()`` unregisters the hook.
+        """
+        if not self.requires_grad:
+            raise GraphError("register_hook: cannot register a hook on a tensor that does not require grad")
+        if self.grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:
+            node = self.grad_fn
+            if node._output_hooks is None:
+                node._output_hooks = {}
+            hooks = node._output_hooks.setdefault(self._output_nr, [])
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
+
+    def retain_grad(self):
+        """Keep ``.grad`` on a non-leaf tensor too (leaves keep it anyway)."""
+        if self.grad_fn is None or self._retains_grad:
+            return
+        import weakref
+
+        ref = weakref.ref(self)
+
+        def store(g):
+            t = ref()
+            if t is not None:
+                t.grad = g.detach() if t.grad is None else (t.grad + g).detach()
+
+        self._retains_grad = True
+        self.register_hook(store)
+
+    def detach(self):
+        """The same data, cut from the graph (shares memory, like PyTorch)."""
+        return Tensor._make(self.data)
+
+    def detach_(self):
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    # ---- array facts ------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def device(self):
+        return backend.device_of(self.data)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
+
+    @property
+    def xp(self):
+        """The array module (numpy or cupy) of this tensor."""
+        return backend.get_array_module(self.data)
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    def dim(self):
+        return self.data.ndim
+
+    def size(self, dim=None):
+        return self.shape if dim is None else self.shape[dim]
+
+    def numel(self):
+        return int(self.data.size)
+
+    def element_size(self):
+        return self.data.itemsize
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    # ---- conversions ------------------------------------------------------------------------
+    def item(self):
+        if self.data.size != 1:
+            raise ShapeError(f"item: only one-element tensors can be converted to a number, got shape {self.shape}")
+        return self.data.reshape(()).item() if isinstance(self.data, np.ndarray) else self.data.item()
+
+    def numpy(self):
+        """The data as a NumPy array (a copy from the GPU; shared memory on the CPU)."""
+        return backend.to_device(self.data, "cpu")
+
+    def tolist(self):
+        return self.numpy().tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise ShapeError(f"the truth value of a tensor with {self.data.size} elements is ambiguous")
+        return bool(self.item())
+
+    def __index__(self):
+        if self.dtype.kind not in "iu":
+            raise TypeError("only integer tensors of a single element can be used as an index")
+        return int(self.item())
+
+    def to(self, *args, dtype=None, device=None, copy=False):
+        """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or keywords; differentiable."""
+        for a in args:
+            if isinstance(a, (str, backend.Device)):
+                device = a
+            elif isinstance(a, Tensor):
+                device, dtype = a.device, a.dtype
+            else:
+                dtype = a
+        from .ops import elementwise
+
+        out = self
+        if device is not None and backend.Device(device) != self.device:
+            out = elementwise.to_device(out, backend.Device(device))
+        if dtype is not None and dtypes.as_dtype(dtype) != out.dtype:
+            out = elementwise.cast(out, dtypes.as_dtype(dtype))
+        if copy and out is self:
+            out = self.clone()
+        return out
+
+    def cpu(self):
+        return self.to("cpu")
+
+    def cuda(self, device=None):
+        return self.to("cuda" if device is None else f"cuda:{backend.Device(device).index if isinstance(device, str) else device}")
+
+    def type(self, dtype):
+        return self.to(dtype=dtype)
+
+    def float(self):
+        return self.to(dtype=dtypes.float32)
+
+    def double(self):
+        return self.to(dtype=dtypes.float64)
+
+    def half(self):
+        return self.to(dtype=dtypes.float16)
+
+    def long(self):
+        return self.to(dtype=dtypes.int64)
+
+    def int(self):
+        return self.to(dtype=dtypes.int32)
+
+    def bool(self):
+        return self.to(dtype=dtypes.bool_)
+
+    def clone(self):
+        """A differentiable copy with its own memory."""
+        from .ops import elementwise
+
+        return elementwise.clone(self)
+
+    def contiguous(self):
+        from .ops import shape
+
+        return shape.contiguous(self)
+
+    def is_contiguous(self):
+        return bool(self.data.flags.c_contiguous)
+
+    def __repr__(self):
+        body = np.array2string(self.numpy(), separator=", ", prefix="tensor(", precision=4)
+        extra = []
+        if self.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool_):
+            extra.append(f"dtype={self.dtype}")
+        if self.device.type != "cpu":
+            extra.append(f"device='{self.device}'")
+        if self.grad_fn is not None:
+            extra.append(f"grad_fn={self.grad_fn!r}")
+        elif self.requires_grad:
+            extra.append("requires_grad=True")
+        return "tensor(" + body + "".join(", " + e for e in extra) + ")"
+
+    __hash__ = object.__hash__
+
+    # ---- in-place ops -------------------------------------------------------------------------
+    def _check_inplace(self, op):
+        if self.grad_fn is None and self.requires_grad and is_grad_enabled():
+            raise GraphError(
+                f"{op}: a leaf tensor that requires grad cannot be modified in place outside no_grad() "
+                f"(shape {tuple(self.shape)})"
+            )
+
+    def _write(self, result, op):
+        """Make ``result`` (same shape) this tensor's new value, in place, and move it in the graph.
+
+        The old value's saved copies see the version counter move, so a backward that needed
+        them raises instead of using changed data.
+        """
+        self._check_inplace(op)
+        if tuple(result.shape) != tuple(self.shape):
+            raise ShapeError(
+                f"{op}: the result has shape {tuple(result.shape)} but the tensor being written has "
+                f"shape {tuple(self.shape)}"
+            )
+        if result.dtype != self.dtype:
+            result = result.to(dtype=self.dtype)
+        xp = self.xp
+        xp.copyto(self.data, result.data)
+        self._version += 1
+        if result.requires_grad and is_grad_enabled():
+            self.grad_fn, self._output_nr, self._requires_grad = result.grad_fn, result._output_nr, True
+            # keep the node's output record pointing at the array now held here
+        return self
+
+    def add_(self, other, alpha=1):
+        return self._write(self + other * alpha if alpha != 1 else self + other, "add_")
+
+    def sub_(self, other, alpha=1):
+        return self._write(self - other * alpha if alpha != 1 else self - other, "sub_")
+
+    def mul_(self, other):
+        return self._write(self * other, "mul_")
+
+    def div_(self, other):
+        return self._write(self / other, "div_")
+
+    def clamp_(self, min=None, max=None):
+        return self._write(self.clamp(min, max), "clamp_")
+
+    def copy_(self, src):
+        from .ops import shape as _shape
+
+        src = src if isinstance(src, Tensor) else Tensor(src, dtype=self.dtype)
+        return self._write(_shape.broadcast_to(src.to(self.device), self.shape), "copy_")
+
+    def zero_(self):
+        with no_grad():
+            return self._write(Tensor._make(self.xp.zeros_like(self.data)), "zero_")
+
+    def fill_(self, value):
+        with no_grad():
+            return self._write(Tensor._make(self.xp.full_like(self.data, value)), "fill_")
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __setitem__(self, index, value):
+        from .ops import indexing
+
+        return self._write(indexing.index_put(self, index, value), "__setitem__")
+
+
+class _HookHandle:
+    def __init__(self, hooks, hook):
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self):
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
+
+
+def _initial_grad(t, gradient, op):
+    """dL/dL = 1 for a one-element output; otherwise the caller must pass ``gradient``."""
+    if gradient is None:
+        if t.data.size != 1:
+            raise GraphError(
+                f"{op}: grad can be implicitly created only for scalar outputs; this output has shape "
+                f"{tuple(t.shape)}, so pass gradient= (dL/d(output), same shape)"
+            )
+        return Tensor._make(t.xp.ones_like(t.data))
+    gradient = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=t.dtype)
+    if tuple(gradient.shape) != tuple(t.shape):
+        raise ShapeError(
+            f"{op}: gradient has shape {tuple(gradient.shape)} but the output has shape {tuple(t.shape)}"
+        )
+    return gradient
