@@ -1,0 +1,1 @@
+"""Registry entries, one module per op family; each module defines ``ENTRIES``."""
