@@ -36,7 +36,7 @@ def _to_array(data, dtype=None):
 class Tensor:
     """A multi-dimensional array that remembers how it was computed (see module docstring)."""
 
-    __slots__ = ("data", "grad", "grad_fn", "_output_nr", "_requires_grad", "_version",
+    __slots__ = ("data", "grad", "grad_fn", "_output_nr", "_requires_grad", "_vbox",
                  "_hooks", "_retains_grad", "__weakref__")
     __array_priority__ = 1000  # make ndarray + Tensor call Tensor.__radd__
 
@@ -48,7 +48,7 @@ class Tensor:
         self.grad = None
         self.grad_fn = None
         self._output_nr = 0
-        self._version = 0
+        self._vbox = [0]
         self._hooks = None
         self._retains_grad = False
         self._requires_grad = False
@@ -65,7 +65,7 @@ class Tensor:
         t.grad_fn = grad_fn
         t._output_nr = output_nr
         t._requires_grad = grad_fn is not None
-        t._version = 0
+        t._vbox = [0]  # the version counter, in a box that views share with their base
         t._hooks = None
         t._retains_grad = False
         return t
@@ -89,6 +89,11 @@ class Tensor:
     def requires_grad_(self, requires_grad=True):
         self.requires_grad = requires_grad
         return self
+
+    @property
+    def _version(self):
+        """How many times this tensor's memory was changed in place (saved tensors check it)."""
+        return self._vbox[0]
 
     @property
     def is_leaf(self):
@@ -172,7 +177,9 @@ class Tensor:
 
     def detach(self):
         """The same data, cut from the graph (shares memory, like PyTorch)."""
-        return Tensor._make(self.data)
+        t = Tensor._make(self.data)
+        t._vbox = self._vbox
+        return t
 
     def detach_(self):
         self.grad_fn = None
@@ -355,7 +362,7 @@ class Tensor:
             result = result.to(dtype=self.dtype)
         xp = self.xp
         xp.copyto(self.data, result.data)
-        self._version += 1
+        self._vbox[0] += 1
         if result.requires_grad and is_grad_enabled():
             self.grad_fn, self._output_nr, self._requires_grad = result.grad_fn, result._output_nr, True
             # keep the node's output record pointing at the array now held here

@@ -59,8 +59,35 @@ def _bad(t):
     return t.dtype.kind == "f" and t.data.size and not bool(xp.isfinite(t.data).all())
 
 
+class running_backward:
+    """Marks that ops now run inside ``node``'s backward, so a NaN there is blamed on that node."""
+
+    def __init__(self, node):
+        self.node = node
+
+    def __enter__(self):
+        self.prev = getattr(_state, "backward_node", None)
+        _state.backward_node = self.node
+
+    def __exit__(self, *exc):
+        _state.backward_node = self.prev
+        return False
+
+
+def _backward_error(node):
+    return GraphError(
+        f"anomaly: backward of {node.name} produced NaN or inf; the op was called at:\n"
+        f"{node.trace or '(called before anomaly detection was on)'}"
+    )
+
+
 def check_forward(node, name, outputs):
     """Record where the op was called; raise when its forward made NaN or inf."""
+    inside = getattr(_state, "backward_node", None)
+    if inside is not None:
+        if any(_bad(o) for o in outputs):
+            raise _backward_error(inside)
+        return
     where = _user_frame()
     node.trace = where
     for o in outputs:
@@ -72,7 +99,4 @@ def check_backward(node, grads):
     """Raise when a node's backward made NaN or inf, naming the forward call that made the node."""
     for g in grads:
         if g is not None and _bad(g):
-            raise GraphError(
-                f"anomaly: backward of {node.name} produced NaN or inf; the op was called at:\n"
-                f"{node.trace or '(called before anomaly detection was on)'}"
-            )
+            raise _backward_error(node)

@@ -114,6 +114,13 @@ def _mark_not_twice(node, grads):
     return tuple(None if g is None else Tensor._make(g.data, stub, 0) for g in grads)
 
 
+def _blame(node):
+    """With anomaly detection on, ops inside a backward report that backward's node."""
+    import contextlib
+
+    return anomaly.running_backward(node) if anomaly.is_enabled() else contextlib.nullcontext()
+
+
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inputs=None,
                  allow_unused=False):
     """Backpropagate ``root_grads`` from ``roots``.
@@ -160,7 +167,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
             if node not in needed:
                 continue
         outs = [g if g is not None else _zeros(node, i) for i, g in enumerate(outs)]
-        with set_grad_enabled(create_graph):
+        with set_grad_enabled(create_graph), _blame(node):
             in_grads = node.backward(node, *outs)
             if not isinstance(in_grads, tuple):
                 in_grads = (in_grads,)

@@ -37,6 +37,10 @@ class Function:
     #: derivative raises a clear error instead of returning a silently wrong one.
     supports_double_backward = True
 
+    #: True for ops whose output is a view of their first input (reshape, permute, slicing):
+    #: an in-place change through either one is then seen by both version counters.
+    is_view = False
+
     __slots__ = ("edges", "needs_input_grad", "_input_meta", "_output_meta", "_saved",
                  "_freed", "_output_hooks", "_outputs", "trace", "__dict__", "__weakref__")
 
@@ -73,14 +77,14 @@ class Function:
                     raise DeviceError(f"{cls.__name__}: all tensors must be on one device, got {shapes}")
 
         ctx = cls()
+        needs = tuple(t is not None and t.requires_grad for t in inputs)
+        record = is_grad_enabled() and any(needs)
+        ctx.needs_input_grad = needs if record else (False,) * len(inputs)
         raw = ctx.forward(ctx, *[None if t is None else t.data for t in inputs], **attrs)
         multi = isinstance(raw, tuple)
         arrays = raw if multi else (raw,)
 
-        needs = tuple(t is not None and t.requires_grad for t in inputs)
-        record = is_grad_enabled() and any(needs)
         if record:
-            ctx.needs_input_grad = needs
             ctx.edges = tuple(t._edge() if n else None for t, n in zip(inputs, needs))
             ctx._input_meta = tuple(None if t is None else (t.shape, t.dtype) for t in inputs)
             outs = tuple(Tensor._make(a, ctx, i) for i, a in enumerate(arrays))
@@ -89,6 +93,8 @@ class Function:
             ctx._pack_saved(inputs, arrays)
         else:
             outs = tuple(Tensor._make(a) for a in arrays)
+        if cls.is_view:  # the output shares memory with input 0: one version counter for both
+            outs[0]._vbox = inputs[0]._vbox
         if anomaly.is_enabled():
             anomaly.check_forward(ctx, cls.__name__, outs)
         return outs if multi else outs[0]

@@ -30,6 +30,8 @@ def normalize_dim(dim, ndim, op):
 class Reshape(Function):
     """z = x with a new shape (same elements, same order).   dL/dx = g reshaped to x's shape."""
 
+    is_view = True
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
@@ -46,6 +48,8 @@ class Permute(Function):
     dL/dx = g with the inverse permutation (argsort(perm)) applied.
     """
 
+    is_view = True
+
     @staticmethod
     def forward(ctx, x, perm):
         ctx.perm = perm
@@ -58,6 +62,8 @@ class Permute(Function):
 
 class BroadcastTo(Function):
     """z = x repeated along new or size-1 axes to ``shape``.   dL/dx = sum_to(g, x.shape)."""
+
+    is_view = True
 
     @staticmethod
     def forward(ctx, x, shape):

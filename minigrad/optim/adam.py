@@ -1,0 +1,84 @@
+"""Adam: adaptive moment estimation (Kingma & Ba, 2015), with the AMSGrad variant."""
+
+import math
+
+from ..backend import get_array_module
+from ..tensor import Tensor
+from .optimizer import Optimizer, check_option
+
+
+def check_adam_options(name, group):
+    """The option ranges Adam and AdamW share."""
+    beta1, beta2 = group["betas"]
+    check_option(group["lr"] >= 0, name, f"invalid learning rate lr={group['lr']}; it must be >= 0")
+    check_option(group["eps"] > 0, name, f"invalid eps={group['eps']}; it must be > 0")
+    check_option(0 <= beta1 < 1, name, f"invalid betas[0]={beta1}; it must be in [0, 1)")
+    check_option(0 <= beta2 < 1, name, f"invalid betas[1]={beta2}; it must be in [0, 1)")
+    check_option(group["weight_decay"] >= 0, name,
+                 f"invalid weight_decay={group['weight_decay']}; it must be >= 0")
+
+
+class Adam(Optimizer):
+    """Adam: a step along the running mean of g, scaled down where g has been large.
+
+    For each parameter θ with gradient g, at its t-th step (γ = lr, β₁, β₂ = betas,
+    λ = weight_decay)::
+
+        g  = -g                        if maximize
+        g  = g + λ θ                   if λ != 0  (L2 penalty; see AdamW for decoupled decay)
+        m  = β₁ m + (1 - β₁) g         first moment: running mean of g    (m₀ = 0)
+        v  = β₂ v + (1 - β₂) g²        second moment: running mean of g²  (v₀ = 0)
+        v̂max = max(v̂max, v)            if amsgrad: use the largest v so far instead of v
+        m̂  = m / (1 - β₁ᵗ)             bias correction: m and v start at 0, so early
+        v̂  = v / (1 - β₂ᵗ)             averages are too small by exactly these factors
+        θ  = θ - γ m̂ / (√v̂ + ε)
+
+    As in PyTorch, ε is added after the bias-corrected square root (the paper's form), and the
+    bias corrections are folded into two scalars: ``θ -= (γ / (1 - β₁ᵗ)) m / (√v / √(1 - β₂ᵗ) + ε)``.
+    AMSGrad (Reddi et al., 2018) keeps v from shrinking, which restores convergence on
+    problems where Adam's step can grow again after a large gradient fades.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 maximize=False):
+        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize)
+        super().__init__(params, defaults)
+
+    def _check_group(self, group):
+        check_adam_options("Adam", group)
+
+    def _update(self, p, g, state, group):
+        xp = get_array_module(p)
+        lr, eps, wd = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
+        beta1, beta2 = (float(b) for b in group["betas"])
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = Tensor._make(xp.zeros_like(p))
+            state["exp_avg_sq"] = Tensor._make(xp.zeros_like(p))
+        if group["amsgrad"] and "max_exp_avg_sq" not in state:
+            state["max_exp_avg_sq"] = Tensor._make(xp.zeros_like(p))
+        m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+        state["step"] += 1
+        t = state["step"]
+
+        if group["maximize"]:
+            g = -g
+        if wd != 0:
+            g = g + wd * p
+        m *= beta1  # in place: m = β₁ m + (1 - β₁) g
+        m += (1 - beta1) * g
+        v *= beta2  # in place: v = β₂ v + (1 - β₂) g²
+        v += (1 - beta2) * g * g
+        if group["amsgrad"]:
+            v_max = state["max_exp_avg_sq"].data
+            xp.maximum(v_max, v, out=v_max)
+            v = v_max
+
+        bias_correction1 = 1 - beta1 ** t
+        bias_correction2 = 1 - beta2 ** t
+        step_size = lr / bias_correction1
+        denom = xp.sqrt(v)  # a new array, finished in place: √v̂ + ε
+        denom /= math.sqrt(bias_correction2)
+        denom += eps
+        p -= step_size * (m / denom)
