@@ -18,6 +18,13 @@ from .ops.elementwise import abs, add, clamp, clip, cos, div, exp, log, maximum,
 from .ops.linalg import matmul
 from .ops.reduction import mean, sum
 from .ops.shape import (broadcast_to, expand, flatten, permute, reshape, squeeze, transpose, unsqueeze)
+from .ops.activation import erf, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
+from .ops.compare import (allclose, eq, equal, ge, gt, isclose, isfinite, isinf, isnan, le, logical_and,
+                          logical_not, logical_or, logical_xor, lt, ne)
+from .ops.indexing import gather, index_put, masked_fill
+from .ops.reduction import amax, amin, argmax, argmin, logsumexp, max, min, std, var
+from .ops.shape import cat, chunk, concat, pad, split, stack
+from .serialization import load, save
 from .tensor import Tensor
 
 float = float32  # noqa: A001  PyTorch's aliases: minigrad.float, minigrad.long, ...

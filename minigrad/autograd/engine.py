@@ -110,8 +110,12 @@ def _mark_not_twice(node, grads):
     stub.op_name = node.name
     stub.edges = node.edges
     stub._input_meta = node._input_meta
-    stub._output_meta = ()
-    return tuple(None if g is None else Tensor._make(g.data, stub, 0) for g in grads)
+    # one stub output per gradient, so a gradient flowing back into any of them reaches the
+    # stub's backward (which raises) instead of being skipped as "no gradient arrived"
+    device = next((g.device for g in grads if g is not None), None)
+    stub._output_meta = tuple(((), "float64", device) if g is None else (g.shape, g.dtype, g.device)
+                              for g in grads)
+    return tuple(None if g is None else Tensor._make(g.data, stub, i) for i, g in enumerate(grads))
 
 
 def _blame(node):

@@ -29,6 +29,18 @@ from .grad_mode import is_grad_enabled
 
 _INPUT, _OUTPUT, _CONST = 0, 1, 2
 
+_Tensor = None  # minigrad.tensor.Tensor, looked up once: an import statement per op costs a microsecond
+
+
+def _tensor_class():
+    """The Tensor class (tensor.py imports this package, so it cannot be imported at the top)."""
+    global _Tensor
+    if _Tensor is None:
+        from ..tensor import Tensor
+
+        _Tensor = Tensor
+    return _Tensor
+
 
 class Function:
     """Base class of every differentiable op; an instance is a node of the graph (and its ctx)."""
@@ -65,34 +77,36 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **attrs):
         """Run forward on the inputs' arrays and record the node when a gradient is needed."""
-        from ..tensor import Tensor
+        Tensor = _tensor_class()
 
         device = None
         for t in inputs:
             if t is not None:
+                d = t.device
                 if device is None:
-                    device = t.device
-                elif t.device != device:
+                    device = d
+                elif d is not device and d != device:  # `is` first: every CPU array shares one Device
                     shapes = ", ".join(f"{tuple(t.shape)} on {t.device}" for t in inputs if t is not None)
                     raise DeviceError(f"{cls.__name__}: all tensors must be on one device, got {shapes}")
 
         ctx = cls()
-        needs = tuple(t is not None and t.requires_grad for t in inputs)
-        record = is_grad_enabled() and any(needs)
+        # list comprehensions, not generator expressions: this runs for every op, and they are faster
+        needs = tuple([t is not None and t._requires_grad for t in inputs])
+        record = True in needs and is_grad_enabled()
         ctx.needs_input_grad = needs if record else (False,) * len(inputs)
         raw = ctx.forward(ctx, *[None if t is None else t.data for t in inputs], **attrs)
         multi = isinstance(raw, tuple)
         arrays = raw if multi else (raw,)
 
         if record:
-            ctx.edges = tuple(t._edge() if n else None for t, n in zip(inputs, needs))
-            ctx._input_meta = tuple(None if t is None else (t.shape, t.dtype) for t in inputs)
-            outs = tuple(Tensor._make(a, ctx, i) for i, a in enumerate(arrays))
-            ctx._output_meta = tuple((o.shape, o.dtype, o.device) for o in outs)
-            ctx._outputs = tuple(weakref.ref(o) for o in outs)
+            ctx.edges = tuple([t._edge() if n else None for t, n in zip(inputs, needs)])
+            ctx._input_meta = tuple([None if t is None else (t.data.shape, t.data.dtype) for t in inputs])
+            outs = tuple([Tensor._make(a, ctx, i) for i, a in enumerate(arrays)])
+            ctx._output_meta = tuple([(o.data.shape, o.data.dtype, o.device) for o in outs])
+            ctx._outputs = tuple([weakref.ref(o) for o in outs])
             ctx._pack_saved(inputs, arrays)
         else:
-            outs = tuple(Tensor._make(a) for a in arrays)
+            outs = tuple([Tensor._make(a) for a in arrays])
         if cls.is_view:  # the output shares memory with input 0: one version counter for both
             outs[0]._vbox = inputs[0]._vbox
         if anomaly.is_enabled():
@@ -129,7 +143,7 @@ class Function:
     @property
     def saved_tensors(self):
         """The saved arrays as Tensors (see the module docstring)."""
-        from ..tensor import Tensor
+        Tensor = _tensor_class()
 
         if self._freed:
             raise GraphError(

@@ -109,9 +109,7 @@ def _split_lengths(n, lengths):
     handed out one at a time, first split first.
     """
     lengths = list(lengths)
-    if lengths and math.isclose(sum(lengths), 1.0) and sum(lengths) <= 1:
-        if any(f < 0 for f in lengths):
-            raise ValueError(f"random_split: fractions must not be negative, got {lengths}")
+    if lengths and math.isclose(sum(lengths), 1.0) and all(0 <= f <= 1 for f in lengths):
         counts = [int(math.floor(n * f)) for f in lengths]
         for i in range(n - sum(counts)):
             counts[i % len(counts)] += 1

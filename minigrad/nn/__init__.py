@@ -1,8 +1,31 @@
 """Layers, losses, containers and initialisation, with PyTorch's names.
 
-``minigrad.nn.functional`` (imported as ``F``) holds the same computations as functions.
+``minigrad.nn.functional`` (imported as ``F``) holds the same computations as functions;
+``minigrad.nn.init`` the initialisation schemes.
 """
 
-from . import init
+from . import functional, init, utils
+from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
+from .containers import ModuleDict, ModuleList, Sequential
+from .dropout import Dropout, Dropout2d
+from .embedding import Embedding
+from .flatten import Flatten, Unflatten
+from .linear import Bilinear, Identity, Linear
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .parameter import Parameter
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .attention import MultiheadAttention
+from .transformer import TransformerEncoder, TransformerEncoderLayer
+
+__all__ = [
+    "Module", "Parameter", "Sequential", "ModuleList", "ModuleDict",
+    "Linear", "Bilinear", "Identity", "Flatten", "Unflatten", "Dropout", "Dropout2d", "Embedding",
+    "LayerNorm", "BatchNorm1d", "BatchNorm2d",
+    "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softplus", "Softmax", "LogSoftmax",
+    "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
+    "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
+    "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
+    "functional", "init", "utils",
+]

@@ -6,8 +6,14 @@ and operators it provides. ``minigrad.tensor`` installs them all on Tensor.
 """
 
 from . import elementwise, linalg, reduction, shape
+from . import activation, compare, indexing
+from . import dropout, embedding, loss, normalization
+from . import attention, recurrent
+from . import conv, pooling
 
-FAMILIES = (elementwise, shape, reduction, linalg)
+FAMILIES = (elementwise, shape, reduction, linalg, activation, indexing, compare,
+            dropout, embedding, loss, normalization, recurrent, attention,
+            conv, pooling)
 
 TENSOR_METHODS = {}
 for _family in FAMILIES:

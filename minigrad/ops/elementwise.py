@@ -368,13 +368,13 @@ def _xp(array):
 # ---- the functions users call ----------------------------------------------------------------------
 def add(a, b, alpha=1):
     if alpha != 1:
-        b = mul(b, alpha)
+        b = mul(b, alpha) if isinstance(b, Tensor) else b * alpha
     return Add.apply(*pair(a, b, "add"))
 
 
 def sub(a, b, alpha=1):
     if alpha != 1:
-        b = mul(b, alpha)
+        b = mul(b, alpha) if isinstance(b, Tensor) else b * alpha
     return Sub.apply(*pair(a, b, "sub"))
 
 

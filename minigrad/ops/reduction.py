@@ -1,11 +1,15 @@
-"""Reductions: sum and mean over some axes.
+"""Reductions: sum, mean, max/min (amax/amin), var/std, logsumexp, argmax/argmin.
 
 ``dim`` (PyTorch) and ``axis`` (NumPy) name the same thing, as do ``keepdim``/``keepdims``.
 Each reduced element got contributions from a set of inputs; backward hands the gradient
 back to each of them by broadcasting it over the reduced axes.
 """
 
+import builtins
+from collections import namedtuple
+
 from ..autograd.function import Function
+from ..errors import DTypeError, ShapeError
 from .shape import broadcast_to, normalize_dim, reshape
 
 
@@ -74,8 +78,257 @@ def sum(x, dim=None, keepdim=False, *, axis=None, keepdims=False, dtype=None):
 def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=False):
     dim, keep = _dim_args(dim, axis, keepdim, keepdims)
     if x.dtype.kind != "f":
-        raise TypeError(f"mean: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
+        raise DTypeError(f"mean: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
     return Mean.apply(x, axes=reduce_axes(x, dim, "mean"), keepdims=keep)
 
 
-TENSOR_METHODS = {"sum": sum, "mean": mean}
+class Amax(Function):
+    """z = max of x over ``axes``.
+
+    z depends on the elements equal to the max: dz/dx_i = 1/k for each of the k elements tied
+    at the max and 0 for the rest (PyTorch's rule for amax and for max without dim: ties
+    share the gradient evenly, so it still sums to g). dL/dx = g broadcast back * that weight.
+    The weights are constants: they only change where a tie appears or breaks.
+    """
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdims):
+        ctx.in_shape, ctx.axes = x.shape, axes
+        z = x.max(axis=axes, keepdims=keepdims)
+        ctx.save_for_backward(x, z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        x, z = ctx.saved_tensors
+        return expand_back(g, ctx.in_shape, ctx.axes) * _tie_weights(x, z, ctx.axes, g.dtype)
+
+
+class Amin(Function):
+    """z = min of x over ``axes``; the mirror image of Amax (ties share the gradient evenly)."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdims):
+        ctx.in_shape, ctx.axes = x.shape, axes
+        z = x.min(axis=axes, keepdims=keepdims)
+        ctx.save_for_backward(x, z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        x, z = ctx.saved_tensors
+        return expand_back(g, ctx.in_shape, ctx.axes) * _tie_weights(x, z, ctx.axes, g.dtype)
+
+
+def _tie_weights(x, z, axes, dtype):
+    """1/k at the k elements of x equal to their slice's extreme z, 0 elsewhere (a constant)."""
+    from .elementwise import constant
+
+    hit = x.data == z.data.reshape(kept_shape(x.shape, axes))
+    return constant((hit / hit.sum(axis=axes, keepdims=True)).astype(dtype))
+
+
+class Var(Function):
+    """z = sum_i (x_i - m)^2 / (n - correction) over ``axes``, m the mean of the n elements.
+
+    dz/dx_k = [2 (x_k - m) - (2/n) sum_i (x_i - m)] / (n - correction); the sum of deviations
+    is 0 for every x, so dL/dx = g * 2 (x - m) / (n - correction). Backward computes it with
+    minigrad ops from the input, so var has second derivatives.
+    correction=1 (the default) is Bessel's unbiased estimate, correction=0 the population variance.
+    """
+
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdims):
+        import numpy as np
+
+        ctx.in_shape, ctx.axes = x.shape, axes
+        n = 1
+        for a in axes:
+            n *= x.shape[a]
+        ctx.dof = builtins.max(n - correction, 0)
+        ctx.save_for_backward(x)
+        d = x - x.mean(axis=axes, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):  # n <= correction gives inf/nan, as in PyTorch
+            return (d * d).sum(axis=axes, keepdims=keepdims) / ctx.dof
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        d = x - mean(x, ctx.axes, keepdim=True)
+        return expand_back(g, ctx.in_shape, ctx.axes) * d * (2 / ctx.dof if ctx.dof else float("inf"))
+
+
+class LogSumExp(Function):
+    """z = log sum_i exp(x_i) over ``axes``.
+
+    Stable form: with m = max_i x_i,  z = m + log sum_i exp(x_i - m) (no overflow; m is taken
+    as 0 when it is infinite, so a slice of -inf gives -inf instead of nan).
+    dz/dx_k = exp(x_k) / sum_i exp(x_i) = exp(x_k - z), the softmax, so
+        dL/dx = g broadcast back * exp(x - z broadcast back).
+    """
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdims):
+        import numpy as np
+
+        xp = _xp(x)
+        ctx.in_shape, ctx.axes = x.shape, axes
+        m = x.max(axis=axes, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)
+        with np.errstate(divide="ignore"):  # log(0) = -inf for a slice of -inf: the right answer
+            z = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
+        z = z if keepdims else z.reshape(tuple(s for i, s in enumerate(x.shape) if i not in axes))
+        ctx.save_for_backward(x, z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        from .elementwise import exp
+
+        x, z = ctx.saved_tensors
+        return expand_back(g, ctx.in_shape, ctx.axes) * exp(x - expand_back(z, ctx.in_shape, ctx.axes))
+
+
+def _xp(array):
+    from ..backend import get_array_module
+
+    return get_array_module(array)
+
+
+# ---- max, min and their indices -------------------------------------------------------------------
+#: What max(x, dim) and min(x, dim) return, like torch.return_types.max: (values, indices).
+max_result = namedtuple("max", ["values", "indices"])
+min_result = namedtuple("min", ["values", "indices"])
+
+
+def _check_nonempty(x, axes, op):
+    for a in axes:
+        if x.shape[a] == 0:
+            raise ShapeError(f"{op}: cannot reduce over dimension {a} of size 0 (shape {tuple(x.shape)})")
+    if not axes and x.numel() == 0:
+        raise ShapeError(f"{op}: cannot reduce an empty tensor (shape {tuple(x.shape)})")
+
+
+def amax(x, dim=None, keepdim=False, *, axis=None, keepdims=False):
+    """The largest value over ``dim`` (an int, a tuple, or None for all); ties share the gradient."""
+    dim, keep = _dim_args(dim, axis, keepdim, keepdims)
+    axes = reduce_axes(x, dim, "amax")
+    _check_nonempty(x, axes, "amax")
+    return Amax.apply(x, axes=axes, keepdims=keep)
+
+
+def amin(x, dim=None, keepdim=False, *, axis=None, keepdims=False):
+    """The smallest value over ``dim``; ties share the gradient."""
+    dim, keep = _dim_args(dim, axis, keepdim, keepdims)
+    axes = reduce_axes(x, dim, "amin")
+    _check_nonempty(x, axes, "amin")
+    return Amin.apply(x, axes=axes, keepdims=keep)
+
+
+def _extreme(x, dim, keep, op):
+    """max/min along one dim: (values, indices); the gradient goes to the returned index only."""
+    from .indexing import gather
+    from .shape import squeeze
+
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(f"{op}: dim must be a single int (use amax/amin for several dims), got {dim}")
+    d = normalize_dim(dim, x.ndim, op)
+    indices = (argmax if op == "max" else argmin)(x, d, keepdim=True)
+    values = gather(x, d, indices) if x.ndim else x
+    if not keep and x.ndim:
+        values, indices = squeeze(values, d), squeeze(indices, d)
+    return (max_result if op == "max" else min_result)(values, indices)
+
+
+def max(x, dim=None, keepdim=False, *, axis=None, keepdims=False):
+    """Like torch.max.
+
+    - ``max(x)``: the largest element (0-d); tied maxima share the gradient evenly.
+    - ``max(x, dim, keepdim=False)``: ``(values, indices)`` along ``dim``; indices are the first
+      maximum in each slice (as PyTorch) and the gradient goes to that element only.
+    - ``max(x, other)`` with a Tensor ``other``: the elementwise maximum.
+    """
+    from ..tensor import Tensor
+
+    if isinstance(dim, Tensor):
+        from .elementwise import maximum
+
+        return maximum(x, dim)
+    dim, keep = _dim_args(dim, axis, keepdim, keepdims)
+    if dim is None:
+        return amax(x)
+    return _extreme(x, dim, keep, "max")
+
+
+def min(x, dim=None, keepdim=False, *, axis=None, keepdims=False):
+    """Like torch.min; see ``max`` (ties, indices and the elementwise form alike)."""
+    from ..tensor import Tensor
+
+    if isinstance(dim, Tensor):
+        from .elementwise import minimum
+
+        return minimum(x, dim)
+    dim, keep = _dim_args(dim, axis, keepdim, keepdims)
+    if dim is None:
+        return amin(x)
+    return _extreme(x, dim, keep, "min")
+
+
+def _arg_extreme(x, dim, keepdim, op):
+    from ..tensor import Tensor
+
+    xp = x.xp
+    if dim is None:
+        _check_nonempty(x, (), op)
+        return Tensor._make(xp.asarray(getattr(xp, op)(x.data.reshape(-1)), dtype="int64"))
+    d = normalize_dim(dim, x.ndim, op)
+    _check_nonempty(x, (d,) if x.ndim else (), op)
+    if x.ndim == 0:
+        return Tensor._make(xp.zeros((), dtype="int64"))
+    return Tensor._make(getattr(xp, op)(x.data, axis=d, keepdims=keepdim).astype("int64"))
+
+
+def argmax(x, dim=None, keepdim=False, *, axis=None, keepdims=False):
+    """Index of the (first) largest element along ``dim``, or in the flattened tensor; int64, no gradient."""
+    dim, keep = _dim_args(dim, axis, keepdim, keepdims)
+    return _arg_extreme(x, dim, keep, "argmax")
+
+
+def argmin(x, dim=None, keepdim=False, *, axis=None, keepdims=False):
+    """Index of the (first) smallest element along ``dim``, or in the flattened tensor; int64, no gradient."""
+    dim, keep = _dim_args(dim, axis, keepdim, keepdims)
+    return _arg_extreme(x, dim, keep, "argmin")
+
+
+# ---- spread and log-sum-exp ---------------------------------------------------------------------------
+def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=False):
+    """Variance over ``dim`` with ``correction`` (default 1, unbiased; ``unbiased=False`` means 0)."""
+    if isinstance(dim, bool):  # torch.var(x, False): the old (input, unbiased) form
+        dim, unbiased = None, dim
+    dim, keep = _dim_args(dim, axis, keepdim, keepdims)
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    if x.dtype.kind != "f":
+        raise DTypeError(f"var: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
+    return Var.apply(x, axes=reduce_axes(x, dim, "var"), correction=correction, keepdims=keep)
+
+
+def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=False):
+    """Standard deviation: sqrt(var(...)) with the same arguments."""
+    from .elementwise import sqrt
+
+    return sqrt(var(x, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims))
+
+
+def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=False):
+    """log(sum(exp(x))) over ``dim`` (None: all), computed stably."""
+    dim, keep = _dim_args(dim, axis, keepdim, keepdims)
+    if x.dtype.kind != "f":
+        raise DTypeError(f"logsumexp: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
+    return LogSumExp.apply(x, axes=reduce_axes(x, dim, "logsumexp"), keepdims=keep)
+
+
+TENSOR_METHODS = {
+    "sum": sum, "mean": mean, "max": max, "min": min, "amax": amax, "amin": amin,
+    "argmax": argmax, "argmin": argmin, "var": var, "std": std, "logsumexp": logsumexp,
+}

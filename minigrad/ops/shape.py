@@ -1,9 +1,10 @@
 """Shape ops: reshape, transpose, permute, broadcast/expand and its inverse sum_to,
-squeeze/unsqueeze, flatten.
+squeeze/unsqueeze, flatten, cat/stack, split/chunk, pad, repeat.
 
 None of these does arithmetic, so each backward just undoes the rearrangement:
 the gradient of a reshape is reshaped back, of a permutation is permuted back by the
-inverse permutation, and of a broadcast is summed over the copied axes (``sum_to``).
+inverse permutation, of a broadcast is summed over the copied axes (``sum_to``), of a
+concatenation is split back into pieces (and of a split is concatenated back).
 """
 
 import numpy as np
@@ -108,10 +109,67 @@ class Contiguous(Function):
         return g
 
 
-def _xp(array):
+class Cat(Function):
+    """z = the inputs joined along ``dim``: z = [x_1; x_2; ...].
+
+    Each input is a block of z, so dL/dx_i is the block of g where x_i was: split g back
+    into pieces of the inputs' sizes along ``dim``.
+    """
+
+    @staticmethod
+    def forward(ctx, *xs, dim):
+        ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
+        return _xp(*xs).concatenate(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return split(g, ctx.sizes, ctx.dim)
+
+
+class Split(Function):
+    """(z_1, z_2, ...) = consecutive pieces of x along ``dim``, of lengths ``sizes``.
+
+    Several outputs: dL/dx gathers each piece's gradient back in place, i.e. cat(g_1, g_2, ...)
+    along ``dim`` (a piece that got no gradient contributes zeros).
+    """
+
+    @staticmethod
+    def forward(ctx, x, sizes, dim):
+        ctx.dim = dim
+        pieces, start = [], 0
+        for n in sizes:  # a loop over pieces, not elements: each piece is a view of x
+            pieces.append(x[(slice(None),) * dim + (slice(start, start + n),)])
+            start += n
+        return tuple(pieces)
+
+    @staticmethod
+    def backward(ctx, *gs):
+        return cat(gs, ctx.dim)
+
+
+class Pad(Function):
+    """z = x surrounded by ``value``: widths[d] = (before, after) new entries along dim d.
+
+    x sits in the middle block of z unchanged, the padding does not depend on x, so dL/dx
+    is the middle block of g (a slice of g, itself differentiable).
+    """
+
+    @staticmethod
+    def forward(ctx, x, widths, value):
+        ctx.middle = tuple(slice(b, b + n) for (b, _), n in zip(widths, x.shape))
+        return _xp(x).pad(x, widths, mode="constant", constant_values=value)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .indexing import getitem
+
+        return getitem(g, ctx.middle)
+
+
+def _xp(*arrays):
     from ..backend import get_array_module
 
-    return get_array_module(array)
+    return get_array_module(*arrays)
 
 
 # ---- the functions users call --------------------------------------------------------------
@@ -228,6 +286,185 @@ def flatten(x, start_dim=0, end_dim=-1):
     return reshape(x, x.shape[:s] + (int(np.prod(x.shape[s:e + 1])),) + x.shape[e + 1:])
 
 
+def _same_dtype(tensors, op):
+    """The tensors cast to their common dtype (PyTorch promotes in cat and stack)."""
+    from ..dtypes import promote
+    from .elementwise import cast
+
+    dtype = tensors[0].dtype
+    for t in tensors[1:]:
+        dtype = promote(dtype, t.dtype)
+    return [cast(t, dtype) for t in tensors]
+
+
+def _tensor_list(tensors, op):
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}: expects a list or tuple of tensors, got {type(tensors).__name__}")
+    if not tensors:
+        raise ValueError(f"{op}: expects a non-empty list of tensors")
+    for t in tensors:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: expects tensors, got an element of type {type(t).__name__}")
+    return list(tensors)
+
+
+def cat(tensors, dim=0):
+    """Join tensors along an existing dimension; all other dimensions must agree."""
+    tensors = _tensor_list(tensors, "cat")
+    first = tensors[0]
+    if first.ndim == 0:
+        raise ShapeError("cat: zero-dimensional tensors cannot be concatenated (use stack)")
+    d = normalize_dim(dim, first.ndim, "cat")
+    for i, t in enumerate(tensors):
+        if t.ndim != first.ndim or t.shape[:d] + t.shape[d + 1:] != first.shape[:d] + first.shape[d + 1:]:
+            shapes = ", ".join(str(tuple(t.shape)) for t in tensors)
+            raise ShapeError(f"cat: tensors must have the same shape except in dimension {d}; "
+                             f"tensor {i} does not fit (shapes {shapes})")
+    if len(tensors) == 1:
+        return tensors[0]
+    return Cat.apply(*_same_dtype(tensors, "cat"), dim=d)
+
+
+concat = cat
+
+
+def stack(tensors, dim=0):
+    """Join same-shaped tensors along a new dimension ``dim``."""
+    tensors = _tensor_list(tensors, "stack")
+    for i, t in enumerate(tensors):
+        if t.shape != tensors[0].shape:
+            shapes = ", ".join(str(tuple(t.shape)) for t in tensors)
+            raise ShapeError(f"stack: all tensors must have the same shape; tensor {i} does not (shapes {shapes})")
+    ndim = tensors[0].ndim + 1
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"stack: dimension {dim} is out of range for the result's {ndim} dimensions")
+    d = dim % ndim
+    pieces = [unsqueeze(t, d) for t in tensors]
+    return pieces[0] if len(pieces) == 1 else Cat.apply(*_same_dtype(pieces, "stack"), dim=d)
+
+
+def split(x, split_size_or_sections, dim=0):
+    """Cut ``x`` along ``dim`` into pieces: of ``split_size`` each (the last may be smaller),
+    or of the sizes in the list ``sections``, which must add up to the dimension's size.
+    """
+    if x.ndim == 0:
+        raise ShapeError("split: cannot split a zero-dimensional tensor")
+    d = normalize_dim(dim, x.ndim, "split")
+    n = x.shape[d]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [int(s) for s in split_size_or_sections]
+        if any(s < 0 for s in sizes) or sum(sizes) != n:
+            raise ShapeError(f"split: sections {sizes} must be non-negative and add up to {n}, the size of "
+                             f"dimension {d} of shape {tuple(x.shape)}")
+    else:
+        size = int(split_size_or_sections)
+        if size <= 0 and not (size == 0 and n == 0):
+            raise ValueError(f"split: split_size must be positive, got {size}")
+        sizes = [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
+    pieces = Split.apply(x, sizes=tuple(sizes), dim=d)
+    for p in pieces:  # views of x: writing into one in place is writing into x
+        p._vbox = x._vbox
+    return pieces
+
+
+def chunk(x, chunks, dim=0):
+    """Split into ``chunks`` pieces of equal size ceil(n / chunks) (the last may be smaller,
+    and there may be fewer pieces than asked for, as in PyTorch)."""
+    if int(chunks) <= 0:
+        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+    if x.ndim == 0:
+        raise ShapeError("chunk: cannot chunk a zero-dimensional tensor")
+    n = x.shape[normalize_dim(dim, x.ndim, "chunk")]
+    if n == 0:
+        return split(x, [0] * int(chunks), dim)
+    return split(x, -(-n // int(chunks)), dim)
+
+
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def pad(x, pad, mode="constant", value=0):
+    """Pad ``x`` like torch.nn.functional.pad.
+
+    ``pad`` = (left, right) for the last dimension, then (left, right) for the one before, and so
+    on: (1, 1, 2, 0) pads the last dim by 1 on each side and the second-to-last by 2 before.
+    Modes: 'constant' (fill with ``value``; negative widths crop), 'reflect' (mirror without
+    repeating the edge), 'replicate' (repeat the edge), 'circular' (wrap around). Unlike PyTorch,
+    the non-constant modes work on any dimensions, not only the last one to three.
+    """
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2 or len(pad) // 2 > x.ndim:
+        raise ShapeError(f"pad: the padding {pad} must have an even length of at most 2 * {x.ndim} "
+                         f"(two entries per dimension of shape {tuple(x.shape)})")
+    if mode not in _PAD_MODES:
+        raise ValueError(f"pad: mode must be one of {_PAD_MODES}, got {mode!r}")
+    widths = [(0, 0)] * x.ndim
+    for i in range(len(pad) // 2):  # pairs start from the last dimension
+        widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+    if mode == "constant":
+        return _pad_constant(x, widths, value)
+    return _pad_by_index(x, widths, mode)
+
+
+def _pad_constant(x, widths, value):
+    from .indexing import getitem
+
+    if any(b < 0 or a < 0 for b, a in widths):  # negative padding crops first
+        crop = tuple(slice(-min(b, 0), n + min(a, 0)) for (b, a), n in zip(widths, x.shape))
+        if any(s.start > s.stop for s in crop):
+            raise ShapeError(f"pad: the negative padding {widths} crops more than shape {tuple(x.shape)} holds")
+        x = getitem(x, crop)
+        widths = [(max(b, 0), max(a, 0)) for b, a in widths]
+    if all(b == 0 and a == 0 for b, a in widths):
+        return x
+    fill = value if x.dtype.kind == "f" else int(value)
+    return Pad.apply(x, widths=tuple(widths), value=fill)
+
+
+def _pad_by_index(x, widths, mode):
+    """Non-constant modes gather existing elements: one integer index array per padded dim,
+    through getitem, whose backward scatter-adds the gradient of each copy back to its source."""
+    from .indexing import getitem
+
+    for d, (before, after) in enumerate(widths):
+        if before == 0 and after == 0:
+            continue
+        n = x.shape[d]
+        if before < 0 or after < 0:
+            raise ShapeError(f"pad: negative padding is only supported in 'constant' mode, got {widths[d]} "
+                             f"for dimension {d}")
+        if n == 0 or (mode == "reflect" and max(before, after) >= n) or (mode == "circular" and max(before, after) > n):
+            limit = "smaller than" if mode == "reflect" else "at most"
+            raise ShapeError(f"pad: in {mode!r} mode the padding {widths[d]} of dimension {d} must be {limit} "
+                             f"its size {n} (shape {tuple(x.shape)})")
+        i = np.arange(-before, n + after)
+        if mode == "replicate":
+            i = np.clip(i, 0, n - 1)
+        elif mode == "circular":
+            i = i % n
+        else:  # reflect: ... 2 1 | 0 1 2 ... n-1 | n-2 n-3 ...
+            i = np.abs(i)
+            i = np.where(i > n - 1, 2 * (n - 1) - i, i)
+        x = getitem(x, (slice(None),) * d + (x.xp.asarray(i),))
+    return x
+
+
+def repeat(x, *sizes):
+    """Tile ``x``: repeat it sizes[d] times along dim d (like torch.Tensor.repeat).
+
+    Done without copying loops: view x as (1, s0, 1, s1, ...), broadcast to (r0, s0, r1, s1, ...)
+    and merge each pair, so out[i * s0 + j] = x[j]. The backward is that of broadcast and reshape.
+    """
+    sizes = _dims(sizes)
+    if len(sizes) < x.ndim:
+        raise ShapeError(f"repeat: needs at least {x.ndim} repeat counts for shape {tuple(x.shape)}, got {sizes}")
+    shape = (1,) * (len(sizes) - x.ndim) + tuple(x.shape)
+    paired = tuple(v for s in shape for v in (1, s))
+    tiled = tuple(v for r, s in zip(sizes, shape) for v in (r, s))
+    out = broadcast_to(reshape(x, paired), tiled)
+    return reshape(out, tuple(r * s for r, s in zip(sizes, shape)))
+
+
 def _T(x):
     return permute(x, tuple(reversed(range(x.ndim))))
 
@@ -244,4 +481,5 @@ TENSOR_METHODS = {
     "view_as": lambda self, other: reshape(self, other.shape),
     "expand_as": lambda self, other: broadcast_to(self, other.shape),
     "reshape_as": lambda self, other: reshape(self, other.shape),
+    "split": split, "chunk": chunk, "repeat": repeat,
 }

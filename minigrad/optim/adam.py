@@ -28,7 +28,7 @@ class Adam(Optimizer):
         g  = g + λ θ                   if λ != 0  (L2 penalty; see AdamW for decoupled decay)
         m  = β₁ m + (1 - β₁) g         first moment: running mean of g    (m₀ = 0)
         v  = β₂ v + (1 - β₂) g²        second moment: running mean of g²  (v₀ = 0)
-        v̂max = max(v̂max, v)            if amsgrad: use the largest v so far instead of v
+        v_max = max(v_max, v)          if amsgrad: from here on v stands for v_max, the largest v so far
         m̂  = m / (1 - β₁ᵗ)             bias correction: m and v start at 0, so early
         v̂  = v / (1 - β₂ᵗ)             averages are too small by exactly these factors
         θ  = θ - γ m̂ / (√v̂ + ε)
@@ -52,7 +52,7 @@ class Adam(Optimizer):
         xp = get_array_module(p)
         lr, eps, wd = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
         beta1, beta2 = (float(b) for b in group["betas"])
-        if not state:
+        if "step" not in state:  # first step: both moments start at zero
             state["step"] = 0
             state["exp_avg"] = Tensor._make(xp.zeros_like(p))
             state["exp_avg_sq"] = Tensor._make(xp.zeros_like(p))

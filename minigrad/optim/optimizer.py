@@ -6,7 +6,7 @@ An optimizer holds
   one optimizer can train the body of a network with one learning rate and its head with another.
 - ``state``: a dict from each parameter (the Tensor object itself; tensors hash by identity)
   to that parameter's own dict of running quantities (momentum buffer, moment estimates, step
-  count, ...). It starts empty and each rule fills it on its first step.
+  count, ...). Each rule fills it on a parameter's first step (Adagrad as soon as it joins).
 
 ``step()`` walks every parameter that has a gradient and calls the subclass's ``_update`` on
 the raw arrays, under ``no_grad``: the update is not part of any graph. Arrays are changed in
@@ -28,7 +28,7 @@ import numpy as np
 
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..backend import to_device
-from ..errors import DTypeError, ShapeError
+from ..errors import DeviceError, DTypeError, ShapeError
 from ..tensor import Tensor
 
 
@@ -140,13 +140,23 @@ class Optimizer:
                 for param in group["params"]:
                     if param.grad is None:
                         continue  # took no part in the loss: no update, no state change
-                    grad = param.grad.data
-                    if grad.shape != param.data.shape:
-                        raise ShapeError(f"{type(self).__name__}.step: a parameter of shape {tuple(param.shape)} "
-                                         f"has a gradient of shape {tuple(grad.shape)}")
+                    grad = self._checked_grad(param)
                     self._update(param.data, grad, self.state[param], group)
-                    param._version += 1  # a graph that saved the old value now knows it changed
+                    param._vbox[0] += 1  # the version counter: a graph that saved the old value sees it changed
         return loss
+
+    def _checked_grad(self, param):
+        """The gradient's array, once sure it fits the parameter (a hand-set .grad may not)."""
+        grad, name = param.grad.data, type(self).__name__
+        if grad.shape != param.data.shape:
+            raise ShapeError(f"{name}.step: a parameter of shape {tuple(param.shape)} has a gradient of shape "
+                             f"{tuple(grad.shape)}")
+        if grad.dtype != param.dtype:
+            raise DTypeError(f"{name}.step: a parameter of dtype {param.dtype} (shape {tuple(param.shape)}) has a "
+                             f"gradient of dtype {grad.dtype}")
+        if param.grad.device != param.device:
+            raise DeviceError(f"{name}.step: a parameter on {param.device} has its gradient on {param.grad.device}")
+        return grad
 
     def _update(self, p, g, state, group):
         """Change the array ``p`` in place, given its gradient array ``g`` (subclasses)."""

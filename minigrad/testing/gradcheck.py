@@ -22,8 +22,9 @@ product u^T J. Central differences estimate one column of J from two forward cal
   A wrong entry of J changes u^T J v for almost every random u, v.
 
 Entries pass when |analytical - numerical| <= atol + rtol * |numerical| (like
-``numpy.allclose``). Finite differences need float64: float32's 7 digits are all lost
-when dividing a difference of nearby values by 2e-6, so float32 inputs are refused.
+``numpy.allclose``). Finite differences need float64: in float32 (about 7 digits) the
+difference f(x + eps) - f(x - eps) is off by a rounding step of ~1e-7, which divided by
+2 * eps = 2e-6 leaves about one correct digit. So float32 inputs are refused.
 
 ``gradgradcheck`` checks the second derivative the same way: it builds the function
 (x, u) -> u^T J(x) with ``create_graph=True`` and runs gradcheck on that.
@@ -86,7 +87,8 @@ def gradcheck(fn, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, fast_mode=False, ra
               seed=0):
     """Check ``fn``'s analytical gradients against central finite differences.
 
-    fn: a callable ``fn(*inputs)`` returning a Tensor or a (nested) tuple of Tensors.
+    fn: a callable ``fn(*inputs)`` returning a Tensor or a (nested) tuple of Tensors. It is
+        called many times and must give the same result each time (seed any randomness).
     inputs: a Tensor or a tuple; every float64 Tensor with ``requires_grad=True`` is checked,
         anything else (ints, tuples, constant tensors) is passed through unchanged.
     eps: the finite-difference step. atol, rtol: an entry passes when
@@ -139,9 +141,13 @@ def check_gradients(fn, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
 
 
 def op_name(fn):
-    """A readable name for ``fn``: its ``__name__``, or that of the function a partial wraps."""
+    """A readable name for ``fn``: its ``__name__``, the Function class of ``Op.apply``, or the
+    name of the function a ``functools.partial`` wraps."""
     while hasattr(fn, "func") and not hasattr(fn, "__name__"):  # functools.partial
         fn = fn.func
+    owner = getattr(fn, "__self__", None)
+    if isinstance(owner, type):  # a classmethod such as MyOp.apply: name the op
+        return owner.__name__
     return getattr(fn, "__name__", type(fn).__name__)
 
 
@@ -225,7 +231,7 @@ class _Checker:
             if inputs[i].dtype != np.float64:
                 raise DTypeError(
                     f"gradcheck({name}): {labels[i]} has dtype {inputs[i].dtype}; finite differences "
-                    "need float64 (a float32 difference quotient keeps only ~2 correct digits). "
+                    "need float64 (a float32 difference quotient keeps about one correct digit). "
                     "Pass float64 tensors, e.g. x.double()")
         # the perturbed evaluations work on these copies, never on the caller's arrays
         self.copies = {i: inputs[i].xp.array(inputs[i].data, copy=True, order="C") for i in self.diff}

@@ -16,6 +16,8 @@ Two kinds of tools live here:
   ``import minigrad.testing.strategies`` works without it.
 """
 
+import functools
+
 import numpy as np
 
 # ---- NumPy helpers: rng -> float64 array, kinks kept away by construction ---------------
@@ -93,6 +95,23 @@ def distinct(values, margin=1e-2):
     return arr
 
 
+def noncontiguous(array):
+    """The same values in non-contiguous memory: axes stored in reverse order, every other slot.
+
+    The view lives in a NaN-filled buffer twice as large, so an op that ignores strides
+    and reads raw memory picks up NaNs and fails loudly. 0-d and one-element arrays are
+    returned as copies (they cannot be non-contiguous in a useful way).
+    """
+    a = np.asarray(array)
+    if a.size <= 1:
+        return a.copy()
+    buf = np.full(a.shape[::-1] + (2,), np.nan, dtype=a.dtype) if a.dtype.kind == "f" else \
+        np.zeros(a.shape[::-1] + (2,), dtype=a.dtype)
+    view = buf[..., 0].transpose(tuple(range(a.ndim))[::-1])
+    view[...] = a
+    return view
+
+
 # ---- hypothesis strategies (hypothesis is imported on first use) -------------------------
 
 
@@ -105,3 +124,95 @@ def _st():
             "install the test extra: pip install 'minigrad[test]'"
         ) from e
     return st
+
+
+def _lazy_composite(fn):
+    """Like ``hypothesis.strategies.composite``, but hypothesis is imported at the first call."""
+
+    @functools.wraps(fn)
+    def strategy(*args, **kwargs):
+        return _st().composite(fn)(*args, **kwargs)
+
+    return strategy
+
+
+def _hnp():
+    _st()
+    from hypothesis.extra import numpy as hnp
+
+    return hnp
+
+
+def seeds():
+    """Seeds for ``numpy.random.default_rng``: lets hypothesis choose (and replay) sample inputs."""
+    return _st().integers(min_value=0, max_value=2**32 - 1)
+
+
+def shapes(min_dims=0, max_dims=3, min_side=1, max_side=4):
+    """Array shapes: tuples of ``min_dims..max_dims`` sides, each in ``min_side..max_side``."""
+    st = _st()
+    return st.lists(st.integers(min_side, max_side), min_size=min_dims, max_size=max_dims).map(tuple)
+
+
+def broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=1, max_side=4):
+    """Tuples of ``num_shapes`` shapes that broadcast together (sides of 1, missing leading axes)."""
+    return _hnp().mutually_broadcastable_shapes(num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims,
+                                                min_side=min_side, max_side=max_side).map(
+        lambda b: tuple(b.input_shapes))
+
+
+def broadcastable_pair(min_dims=0, max_dims=3, min_side=1, max_side=4):
+    """Pairs of shapes (a, b) that broadcast together."""
+    return broadcastable_shapes(2, min_dims, max_dims, min_side, max_side)
+
+
+def arrays(shape, dtype=np.float64, low=-3.0, high=3.0, kinks=(), margin=0.1, distinct_margin=None):
+    """float NumPy arrays of ``shape`` (a tuple or a strategy of tuples), values in [low, high].
+
+    kinks: points to keep ``margin`` away from (``away_from``), e.g. ``(0.0,)`` for relu/abs.
+    distinct_margin: when set, every pair of values differs by at least this much (``distinct``),
+    e.g. for max, min, sort.
+    """
+    st, hnp = _st(), _hnp()
+    elements = st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False, width=64)
+
+    def fix(a):
+        a = a.astype(np.float64)
+        if len(kinks):
+            a = away_from(a, kinks, margin)
+        if distinct_margin is not None:
+            a = distinct(a, distinct_margin)
+        return a.astype(dtype)
+
+    return hnp.arrays(np.float64, shape, elements=elements).map(fix)
+
+
+def positive_arrays(shape, dtype=np.float64, low=0.5, high=2.0):
+    """float arrays with values in [low, high], away from 0 (log, sqrt, division)."""
+    if low <= 0:
+        raise ValueError(f"positive_arrays: low must be > 0, got {low}")
+    return arrays(shape, dtype, low, high)
+
+
+@_lazy_composite
+def tensors(draw, shape=None, dtype=np.float64, requires_grad=True, noncontiguous_ok=True, device="cpu",
+            **array_kwargs):
+    """minigrad Tensors: ``arrays(shape, **array_kwargs)`` as tensors, sometimes non-contiguous.
+
+    shape: a tuple, a strategy of tuples, or None for ``shapes()``. With ``noncontiguous_ok``
+    hypothesis also draws strided views with permuted axes (``noncontiguous``) holding the
+    same values, so every property is tested on both memory layouts.
+    """
+    from .. import backend
+    from ..tensor import Tensor
+
+    st = _st()
+    if shape is None:
+        shape = shapes()
+    if not isinstance(shape, tuple):
+        shape = draw(shape)
+    a = draw(arrays(shape, np.float64, **array_kwargs)).astype(dtype)
+    if noncontiguous_ok and draw(st.booleans()):
+        a = noncontiguous(a)
+    t = Tensor._make(backend.to_device(a, device))
+    return t.requires_grad_() if requires_grad else t

@@ -1,0 +1,355 @@
+"""The workloads W0-W6 of BENCHMARKS.md, written once for any PyTorch-shaped framework.
+
+A workload never names minigrad or torch: it asks a ``Framework`` adapter for ``nn``,
+``optim``, ``F``, tensors and ``no_grad``. minigrad and torch share these names, so each
+adapter is a few lines, and both frameworks run exactly the same model code.
+
+Every workload builds its model, optimizer and one fixed input batch *before* timing and
+returns zero-argument callables, one per case ("fwd", "fwd+bwd", "train step"); the
+runner times those. The inputs are drawn once with NumPy (standard normal float32,
+labels ``randint(0, 10)`` int64) and handed to both frameworks, so both see the same batch.
+Parameters use each framework's default initialisers.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+# ---- the adapters ------------------------------------------------------------------------------
+class FrameworkMissing(RuntimeError):
+    """The framework (or its device) is not available on this machine."""
+
+
+class Framework:
+    """What a workload needs from a framework. Subclasses fill in the module attributes."""
+
+    name = "?"
+    nn = optim = F = None
+
+    def __init__(self, device="cpu"):
+        self.device = device
+
+    def tensor(self, array, requires_grad=False):
+        """A tensor on this framework's device holding a copy of a NumPy array."""
+        raise NotImplementedError
+
+    def no_grad(self):
+        raise NotImplementedError
+
+    def manual_seed(self, seed):
+        raise NotImplementedError
+
+    def sync(self):
+        """Wait for queued device work (GPU kernels run asynchronously); a no-op on the CPU."""
+
+    def matmul(self, a, b):
+        """W0's raw GEMM on arrays made by ``gemm_operand``."""
+        raise NotImplementedError
+
+    def gemm_operand(self, array):
+        raise NotImplementedError
+
+    def to_device(self, module):
+        return module if self.device == "cpu" else module.to(self.device)
+
+
+class _Missing:
+    """Stands in for a module that failed to import; using it raises with the import error."""
+
+    def __init__(self, module, error):
+        self.module, self.error = module, error
+
+    def __getattr__(self, attr):
+        raise AttributeError(f"{self.module}.{attr}: {self.module} could not be imported ({self.error})")
+
+
+class MinigradFramework(Framework):
+    """minigrad; its W0 GEMM is the array module's own matmul (numpy, or cupy on a GPU)."""
+
+    name = "minigrad"
+
+    def __init__(self, device="cpu"):
+        super().__init__(device)
+        import importlib
+
+        import minigrad
+
+        if device != "cpu" and not minigrad.is_cuda_available():
+            raise FrameworkMissing("minigrad: CUDA needs CuPy and an NVIDIA GPU (pip install 'minigrad[gpu]')")
+        self.mg = minigrad
+        for attr, module in (("nn", "minigrad.nn"), ("optim", "minigrad.optim"), ("F", "minigrad.nn.functional")):
+            try:
+                setattr(self, attr, importlib.import_module(module))
+            except ImportError as e:  # a part not written yet: the workloads that need it say so
+                setattr(self, attr, _Missing(module, e))
+        self.xp = minigrad.backend.xp_for(device)
+
+    def tensor(self, array, requires_grad=False):
+        return self.mg.tensor(array, device=self.device, requires_grad=requires_grad)
+
+    def no_grad(self):
+        return self.mg.no_grad()
+
+    def manual_seed(self, seed):
+        self.mg.manual_seed(seed)
+
+    def sync(self):
+        if self.device != "cpu":
+            self.xp.cuda.Device().synchronize()
+
+    def gemm_operand(self, array):
+        return self.xp.asarray(array)
+
+    def matmul(self, a, b):
+        return self.xp.matmul(a, b)
+
+
+class TorchFramework(Framework):
+    """PyTorch, with 2 intra-op threads on the CPU (the protocol's setting)."""
+
+    name = "torch"
+
+    def __init__(self, device="cpu"):
+        super().__init__(device)
+        try:
+            import torch
+            import torch.nn.functional as F
+        except ImportError:
+            raise FrameworkMissing("torch is not installed (pip install torch)") from None
+        if device != "cpu" and not torch.cuda.is_available():
+            raise FrameworkMissing("torch: this build or machine has no CUDA")
+        torch.set_num_threads(2)
+        self.torch = torch
+        self.nn = torch.nn
+        self.optim = torch.optim
+        self.F = F
+
+    def tensor(self, array, requires_grad=False):
+        return self.torch.tensor(array, device=self.device, requires_grad=requires_grad)
+
+    def no_grad(self):
+        return self.torch.no_grad()
+
+    def manual_seed(self, seed):
+        self.torch.manual_seed(seed)
+
+    def sync(self):
+        if self.device != "cpu":
+            self.torch.cuda.synchronize()
+
+    def gemm_operand(self, array):
+        return self.torch.from_numpy(array).to(self.device)
+
+    def matmul(self, a, b):
+        return self.torch.matmul(a, b)
+
+
+FRAMEWORKS = {"minigrad": MinigradFramework, "torch": TorchFramework}
+
+
+def load_framework(name, device="cpu"):
+    """The adapter for ``name`` on ``device``; raises FrameworkMissing when it cannot run."""
+    return FRAMEWORKS[name](device)
+
+
+# ---- a model container that needs nothing but layers ----------------------------------------------
+class Stack:
+    """Layers applied in order (like ``nn.Sequential``); plain callables (flatten) are allowed."""
+
+    def __init__(self, fw, *layers):
+        self.layers = [fw.to_device(l) if hasattr(l, "parameters") else l for l in layers]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def parameters(self):
+        return [p for l in self.layers if hasattr(l, "parameters") for p in l.parameters()]
+
+
+def _flatten(x):
+    return x.flatten(1)
+
+
+# ---- the workloads ----------------------------------------------------------------------------------
+@dataclass
+class Case:
+    """One timed thing: its label, its target ratio (None: no target) and its forward GFLOP."""
+
+    label: str
+    target: float = None
+    gflop: float = None
+
+
+@dataclass
+class Workload:
+    id: str
+    title: str
+    cases: tuple
+    batch: int = 1  # scaled by ``batch_scale`` (x8 on a GPU)
+    build: object = None  # build(fw, data) -> {case label: callable}
+    make_data: object = None  # make_data(rng, batch) -> {name: numpy array}
+    gpu_target: float = None  # the GPU target ratio, when there is one
+    extra: dict = field(default_factory=dict)
+
+
+def _normal(rng, shape):
+    return rng.standard_normal(shape, dtype=np.float32)
+
+
+def _labels(rng, n):
+    return rng.integers(0, 10, size=n, dtype=np.int64)
+
+
+GEMM_N = 1024
+
+
+def gemm_data(rng, batch):
+    return {"a": _normal(rng, (GEMM_N, GEMM_N)), "b": _normal(rng, (GEMM_N, GEMM_N))}
+
+
+def build_gemm(fw, data):
+    """W0: A @ B, float32 1024x1024, on raw arrays (the machine's practical ceiling)."""
+    a, b = fw.gemm_operand(data["a"]), fw.gemm_operand(data["b"])
+    return {"GEMM": lambda: fw.matmul(a, b)}
+
+
+def mlp_data(rng, batch):
+    return {"x": _normal(rng, (batch, 784)), "y": _labels(rng, batch)}
+
+
+def build_mlp(fw, data):
+    """W1: 784-512-256-10 MLP with ReLU, mean cross-entropy, SGD(lr 0.01, momentum 0.9)."""
+    nn = fw.nn
+    model = Stack(fw, nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
+    opt = fw.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x, y = fw.tensor(data["x"]), fw.tensor(data["y"])
+
+    def train_step():
+        opt.zero_grad()
+        loss = fw.F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+
+    return {"train step": train_step}
+
+
+def cnn_data(rng, batch):
+    return {"x": _normal(rng, (batch, 1, 28, 28)), "y": _labels(rng, batch)}
+
+
+def build_cnn(fw, data):
+    """W2: two conv-ReLU-maxpool blocks, then 3136-128-10, mean cross-entropy, Adam(lr 1e-3)."""
+    nn = fw.nn
+    model = Stack(fw,
+                  nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                  nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                  _flatten, nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+    opt = fw.optim.Adam(model.parameters(), lr=1e-3)
+    x, y = fw.tensor(data["x"]), fw.tensor(data["y"])
+
+    def train_step():
+        opt.zero_grad()
+        loss = fw.F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+
+    return {"train step": train_step}
+
+
+def conv_data(rng, batch):
+    return {"x": _normal(rng, (batch, 64, 32, 32))}
+
+
+def build_conv(fw, data):
+    """W3: Conv2d(64, 64, 3, stride 1, padding 1, bias); loss = sum(y), grads for x, weight, bias."""
+    conv = fw.to_device(fw.nn.Conv2d(64, 64, 3, stride=1, padding=1, bias=True))
+    x = fw.tensor(data["x"])
+    xg = fw.tensor(data["x"], requires_grad=True)
+
+    def fwd():
+        with fw.no_grad():
+            conv(x)
+
+    def fwd_bwd():
+        conv.zero_grad()
+        xg.grad = None
+        conv(xg).sum().backward()
+
+    return {"fwd": fwd, "fwd+bwd": fwd_bwd}
+
+
+def lstm_data(rng, batch):
+    return {"x": _normal(rng, (batch, 64, 64))}
+
+
+def build_lstm(fw, data):
+    """W4: LSTM(64, 256), 1 layer, batch-first, zero initial state; loss = sum of all outputs."""
+    lstm = fw.to_device(fw.nn.LSTM(64, 256, num_layers=1, batch_first=True))
+    x = fw.tensor(data["x"])
+
+    def fwd():
+        with fw.no_grad():
+            lstm(x)
+
+    def fwd_bwd():
+        lstm.zero_grad()
+        out, _ = lstm(x)
+        out.sum().backward()
+
+    return {"fwd": fwd, "fwd+bwd": fwd_bwd}
+
+
+def mha_data(rng, batch):
+    return {"x": _normal(rng, (batch, 128, 256))}
+
+
+def build_mha(fw, data):
+    """W5: MultiheadAttention(256, 8 heads, batch_first, dropout 0, bias), self-attention, no mask,
+    need_weights=False, train mode; loss = sum(out), parameter grads only."""
+    mha = fw.to_device(fw.nn.MultiheadAttention(256, 8, dropout=0.0, bias=True, batch_first=True))
+    mha.train()
+    x = fw.tensor(data["x"])
+
+    def fwd():
+        with fw.no_grad():
+            mha(x, x, x, need_weights=False)
+
+    def fwd_bwd():
+        mha.zero_grad()
+        out, _ = mha(x, x, x, need_weights=False)
+        out.sum().backward()
+
+    return {"fwd": fwd, "fwd+bwd": fwd_bwd}
+
+
+WORKLOADS = {
+    "W0": Workload("W0", "GEMM 1024x1024 f32", (Case("GEMM", None, 2 * GEMM_N ** 3 / 1e9),),
+                   build=build_gemm, make_data=gemm_data),
+    "W1": Workload("W1", "MLP", (Case("train step", 1.0, 0.274),), batch=256,
+                   build=build_mlp, make_data=mlp_data),
+    "W2": Workload("W2", "CNN", (Case("train step", 1.2, 0.543),), batch=64,
+                   build=build_cnn, make_data=cnn_data, gpu_target=1.5),
+    "W3": Workload("W3", "Conv2d", (Case("fwd", 1.2, 2.42), Case("fwd+bwd", 1.2, 2.42)), batch=32,
+                   build=build_conv, make_data=conv_data, gpu_target=1.5,
+                   extra={"min_pct_of_gemm": 70.0}),
+    "W4": Workload("W4", "LSTM", (Case("fwd", 1.3, 1.34), Case("fwd+bwd", 1.3, 1.34)), batch=32,
+                   build=build_lstm, make_data=lstm_data, gpu_target=1.5),
+    "W5": Workload("W5", "MHA", (Case("fwd", 1.2, 1.34), Case("fwd+bwd", 1.2, 1.34)), batch=16,
+                   build=build_mha, make_data=mha_data, gpu_target=1.5),
+    # W6 is measured by runner.measure_memory: W2 in a fresh process per framework.
+    "W6": Workload("W6", "peak RSS, 20 W2 train steps", (Case("peak RSS", 0.6),), batch=64,
+                   build=build_cnn, make_data=cnn_data),
+}
+
+W6_STEPS = 20
+
+
+def build(workload, fw, batch_scale=1, seed=0):
+    """Build ``workload`` for ``fw``: {case label: callable}. Same seed -> same input batch."""
+    fw.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    data = workload.make_data(rng, workload.batch * batch_scale)
+    return workload.build(fw, data)

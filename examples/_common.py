@@ -1,0 +1,150 @@
+"""What every example shares: its command line, the progress bar, curves and plots.
+
+- ``make_parser``: --epochs, --device, --seed, --plot (and --save/--resume when asked for);
+- ``setup``: seeds minigrad and checks the device before any work starts;
+- ``progress``: a tqdm bar showing loss and accuracy, or one plain line per epoch when tqdm
+  is not installed;
+- ``History`` and ``plot_curves``: per-epoch numbers and their matplotlib figure.
+
+tqdm and matplotlib are optional (``pip install 'minigrad[examples]'``).
+"""
+
+import argparse
+import os
+import sys
+import time
+
+# Let ``python examples/x.py`` import minigrad from this checkout without installing it.
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import minigrad as mg  # noqa: E402
+
+
+def make_parser(description, epochs, checkpoint=None):
+    """The common arguments; ``checkpoint`` (a file name) adds --save and --resume."""
+    p = argparse.ArgumentParser(description=description,
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--epochs", type=int, default=epochs, help="passes over the training data")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"],
+                   help="cuda runs on an NVIDIA GPU through CuPy")
+    p.add_argument("--seed", type=int, default=0, help="seed for weights, shuffling and dropout")
+    p.add_argument("--plot", metavar="FILE.png", default=None,
+                   help="save the training curves to this picture (needs matplotlib)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    if checkpoint is not None:
+        p.add_argument("--save", metavar="FILE.npz", default=checkpoint,
+                       help="where the trained model is saved (minigrad.save); '' to skip")
+        p.add_argument("--resume", action="store_true",
+                       help="load the model saved at --save and evaluate it instead of training")
+    return p
+
+
+def setup(args):
+    """Seed every generator and make sure the device exists; returns the device name."""
+    mg.manual_seed(args.seed)
+    if args.device == "cuda" and not mg.is_cuda_available():
+        raise SystemExit("--device cuda: no GPU found (CUDA needs CuPy: pip install 'minigrad[gpu]')")
+    return args.device
+
+
+class _PlainBar:
+    """tqdm's interface, printing one line when the loop ends (when tqdm is missing)."""
+
+    def __init__(self, iterable, desc, total, disable):
+        self.iterable, self.desc, self.total, self.disable = iterable, desc, total, disable
+        self.postfix = {}
+
+    def __iter__(self):
+        start = time.perf_counter()
+        yield from self.iterable
+        if not self.disable:
+            items = ", ".join(f"{k}={v}" for k, v in self.postfix.items())
+            print(f"{self.desc}: {items} ({time.perf_counter() - start:.1f}s)", flush=True)
+
+    def set_postfix(self, **values):
+        self.postfix = {k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in values.items()}
+
+
+def progress(iterable, desc, total=None, quiet=False, leave=False):
+    """A progress bar over ``iterable``; call ``bar.set_postfix(loss=..., acc=...)`` to show numbers.
+
+    With tqdm the bar is redrawn in place (and erased at the end unless ``leave``); without
+    it one plain line with the last numbers is printed when the loop ends.
+    """
+    total = len(iterable) if total is None and hasattr(iterable, "__len__") else total
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _PlainBar(iterable, desc, total, quiet)
+    return tqdm(iterable, desc=desc, total=total, disable=quiet, leave=leave, dynamic_ncols=True)
+
+
+def say(args, *text):
+    """Print unless --quiet."""
+    if not getattr(args, "quiet", False):
+        print(*text, flush=True)
+
+
+class History:
+    """Numbers recorded over training: ``h.add(loss=..., acc=...)`` appends to each named curve."""
+
+    def __init__(self):
+        self.curves = {}
+
+    def add(self, **values):
+        for k, v in values.items():
+            self.curves.setdefault(k, []).append(float(v))
+
+    def __getitem__(self, name):
+        return self.curves[name]
+
+    def __contains__(self, name):
+        return name in self.curves
+
+
+def plot_curves(path, panels, title=None, xlabel="epoch"):
+    """Save line plots: ``panels`` maps a panel title to {curve label: list of numbers}."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")  # draw to a file; no window needed
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise SystemExit("--plot needs matplotlib: pip install matplotlib") from None
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6), squeeze=False)
+    for ax, (name, curves) in zip(axes[0], panels.items()):
+        for label, ys in curves.items():
+            ax.plot(range(1, len(ys) + 1), ys, label=label, marker="o" if len(ys) < 30 else None)
+        ax.set_title(name)
+        ax.set_xlabel(xlabel)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    print(f"saved the curves to {path}")
+
+
+def accuracy(logits, labels):
+    """The fraction of rows whose largest logit is at the label."""
+    pred = logits.data.argmax(axis=-1)
+    return float((pred == labels.data).mean())
+
+
+def evaluate(model, loader, loss_fn, device):
+    """Mean loss and accuracy of a classifier over a loader, with dropout off and no graph."""
+    model.eval()
+    total_loss, correct, count = 0.0, 0, 0
+    with mg.no_grad():
+        for x, y in loader:
+            x, y = x.to(device), y.to(device)
+            logits = model(x)
+            total_loss += loss_fn(logits, y).item() * len(y)
+            correct += int((logits.data.argmax(axis=-1) == y.data).sum())
+            count += len(y)
+    model.train()
+    return total_loss / count, correct / count

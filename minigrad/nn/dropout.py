@@ -1,0 +1,34 @@
+"""Dropout layers: random zeroing in training mode, the identity in eval mode."""
+
+from . import functional as F
+from .module import Module
+
+
+class Dropout(Module):
+    """Zero each element with probability p during training and scale the rest by 1/(1-p).
+
+    In ``eval()`` mode it passes its input through unchanged.
+    """
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout: probability has to be between 0 and 1, but got {p}")
+        self.p, self.inplace = p, inplace
+
+    def forward(self, x):
+        return F.dropout(x, self.p, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """Zero whole channels of (N, C, H, W) inputs: each x[n, c] is kept (and scaled) or zeroed as one.
+
+    Neighbouring pixels of a feature map are strongly correlated, so dropping single pixels
+    barely regularises a convolution; dropping the whole map does.
+    """
+
+    def forward(self, x):
+        return F.dropout2d(x, self.p, self.training, self.inplace)

@@ -1,0 +1,66 @@
+"""The layers as functions: ``import minigrad.nn.functional as F``.
+
+A module (``nn.Linear``) holds parameters and calls the function here (``F.linear``) with
+them. The math lives in ``minigrad.ops``; this module gathers it under PyTorch's names, and
+adds ``linear`` and ``bilinear``, which are short compositions of matmul and add.
+"""
+
+from ..errors import ShapeError
+from ..ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
+from ..ops.attention import scaled_dot_product_attention
+from ..ops.dropout import dropout, dropout2d
+from ..ops.embedding import embedding
+from ..ops.linalg import matmul
+from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss,
+                        mse_loss, nll_loss)
+from ..ops.normalization import batch_norm, layer_norm
+from ..ops.reduction import sum as _sum
+from ..ops.shape import pad
+
+
+def linear(input, weight, bias=None):
+    """y = x W^T + b for x (*, in_features), W (out_features, in_features), b (out_features,).
+
+    Leading axes are folded into one before the product, so the weight gradient is one GEMM
+    (X^T G) rather than a batch of them summed afterwards. The gradients come from matmul's:
+    dL/dx = G W, dL/dW = G^T x, dL/db = sum of G over the leading axes.
+    """
+    if input.ndim == 0 or weight.ndim != 2 or input.shape[-1] != weight.shape[1]:
+        raise ShapeError(f"linear: input of shape {tuple(input.shape)} does not fit a weight of shape "
+                         f"{tuple(weight.shape)} (out_features, in_features): the input's last dimension "
+                         f"must be {weight.shape[1] if weight.ndim == 2 else '?'}")
+    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
+        raise ShapeError(f"linear: bias of shape {tuple(bias.shape)} does not fit out_features={weight.shape[0]}")
+    lead = tuple(input.shape[:-1])
+    x = input.reshape(-1, input.shape[-1]) if input.ndim > 2 else input
+    y = matmul(x, weight.T)
+    if bias is not None:
+        y = y + bias
+    return y.reshape(lead + (weight.shape[0],)) if input.ndim > 2 else y
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y_k = sum_ij x1_i A_kij x2_j + b_k for x1 (*, in1), x2 (*, in2), A (out, in1, in2).
+
+    As matrix products: (x1 @ A viewed as (in1, out*in2)) gives, for each k, the row x1^T A_k;
+    multiplying it by x2 and summing over j finishes the double sum.
+    """
+    out, in1, in2 = weight.shape
+    if input1.shape[-1] != in1 or input2.shape[-1] != in2 or input1.shape[:-1] != input2.shape[:-1]:
+        raise ShapeError(f"bilinear: inputs of shapes {tuple(input1.shape)} and {tuple(input2.shape)} do not fit a "
+                         f"weight of shape {tuple(weight.shape)} (out, in1, in2)")
+    lead = tuple(input1.shape[:-1])
+    x1, x2 = input1.reshape(-1, in1), input2.reshape(-1, in2)
+    rows = matmul(x1, weight.permute(1, 0, 2).reshape(in1, out * in2)).reshape(-1, out, in2)
+    y = _sum(rows * x2.reshape(-1, 1, in2), -1)
+    if bias is not None:
+        y = y + bias
+    return y.reshape(lead + (out,))
+
+
+__all__ = [
+    "linear", "bilinear", "dropout", "dropout2d", "embedding", "layer_norm", "batch_norm",
+    "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "softplus", "softmax", "log_softmax", "pad",
+]

@@ -1,0 +1,99 @@
+"""The Transformer encoder: self-attention and a feed-forward network, each in a residual branch.
+
+One layer (post-norm, the original Transformer, ``norm_first=False``):
+
+    x = norm1(x + dropout1(self_attn(x, x, x)))
+    x = norm2(x + dropout2(linear2(dropout(act(linear1(x))))))
+
+Pre-norm (``norm_first=True``, easier to train deep):
+
+    x = x + dropout1(self_attn(norm1(x), norm1(x), norm1(x)))
+    x = x + dropout2(linear2(dropout(act(linear1(norm2(x))))))
+
+Names, arguments and parameter keys are PyTorch's (``self_attn.in_proj_weight``,
+``linear1.weight``, ``norm1.weight``, ...), and ``TransformerEncoder`` stacks deep copies of one
+layer as ``layers.0``, ``layers.1``, ...
+"""
+
+import copy
+
+from ..ops.activation import gelu, relu
+from .attention import MultiheadAttention
+from .containers import ModuleList
+from .dropout import Dropout
+from .linear import Linear
+from .module import Module
+from .normalization import LayerNorm
+
+_ACTIVATIONS = {"relu": relu, "gelu": gelu}
+
+
+class TransformerEncoderLayer(Module):
+    """``forward(src, src_mask=None, src_key_padding_mask=None, is_causal=False) -> output``.
+
+    src is (S, N, d_model), or (N, S, d_model) with batch_first=True. ``activation`` is 'relu',
+    'gelu' or a function. Masks as in MultiheadAttention (bool True = masked, float = added).
+    """
+
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu", layer_norm_eps=1e-5,
+                 batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
+        super().__init__()
+        if isinstance(activation, str):
+            if activation not in _ACTIVATIONS:
+                raise ValueError(f"TransformerEncoderLayer: activation should be 'relu' or 'gelu', not {activation!r}")
+            activation = _ACTIVATIONS[activation]
+        elif not callable(activation):
+            raise TypeError(f"TransformerEncoderLayer: activation must be 'relu', 'gelu' or callable, "
+                            f"got {type(activation).__name__}")
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
+                                            device=device, dtype=dtype)
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, device=device, dtype=dtype)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, device=device, dtype=dtype)
+        self.norm_first = norm_first
+        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, device=device, dtype=dtype)
+        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, device=device, dtype=dtype)
+        self.dropout1 = Dropout(dropout)
+        self.dropout2 = Dropout(dropout)
+        self.activation = activation
+
+    def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+        x = src
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
+            x = x + self._ff_block(self.norm2(x))
+        else:
+            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
+            x = self.norm2(x + self._ff_block(x))
+        return x
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                           need_weights=False, is_causal=is_causal)[0]
+        return self.dropout1(x)
+
+    def _ff_block(self, x):
+        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
+        return self.dropout2(x)
+
+
+class TransformerEncoder(Module):
+    """A stack of ``num_layers`` copies of ``encoder_layer`` (deep copies: no shared weights),
+    then ``norm`` when given.   ``forward(src, mask=None, src_key_padding_mask=None, is_causal=None)``.
+    """
+
+    def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):
+        super().__init__()
+        if not isinstance(encoder_layer, Module):
+            raise TypeError(f"TransformerEncoder: encoder_layer must be a Module, got {type(encoder_layer).__name__}")
+        if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 1:
+            raise ValueError(f"TransformerEncoder: num_layers must be a positive integer, got {num_layers!r}")
+        self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
+        self.num_layers = num_layers
+        self.norm = norm
+
+    def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
+        x = src
+        for layer in self.layers:
+            x = layer(x, src_mask=mask, src_key_padding_mask=src_key_padding_mask, is_causal=bool(is_causal))
+        return x if self.norm is None else self.norm(x)

@@ -1,0 +1,5 @@
+"""Helpers for training: gradient clipping, packed sequences."""
+
+from . import rnn
+from .clip_grad import clip_grad_norm_, clip_grad_value_
+from .rnn import PackedSequence, pack_padded_sequence, pack_sequence, pad_packed_sequence, pad_sequence

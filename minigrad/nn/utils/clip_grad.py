@@ -1,0 +1,78 @@
+"""Gradient clipping: keep one bad batch from throwing the parameters far away.
+
+Call between ``loss.backward()`` and ``optimizer.step()``. Both functions change the
+``.grad`` arrays in place.
+"""
+
+import math
+
+from ...backend import get_array_module, to_device
+from ...tensor import Tensor
+
+
+def _grads(parameters):
+    """The gradient arrays of the parameters that have one."""
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    return [p.grad for p in parameters if p.grad is not None]
+
+
+def _vector_norm(x, p):
+    """‖x‖_p = (Σ |xᵢ|^p)^(1/p), and ‖x‖_∞ = max |xᵢ|, as a 0-d array of x's dtype."""
+    xp = get_array_module(x)
+    a = xp.abs(x)
+    if p == math.inf:
+        norm = a.max() if a.size else 0
+    elif p == 1:
+        norm = a.sum()
+    elif p == 2:
+        norm = xp.sqrt((a * a).sum())
+    else:
+        norm = (a ** p).sum() ** (1.0 / p)
+    return xp.asarray(norm, dtype=x.dtype)
+
+
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
+    """Scale all gradients together so that their total norm is at most ``max_norm``.
+
+    The total norm treats every gradient as one long vector::
+
+        total = ‖(‖g₁‖_p, ‖g₂‖_p, ...)‖_p            (= ‖concat(g₁, g₂, ...)‖_p)
+        c     = min(1, max_norm / (total + 1e-6))
+        gᵢ    = c · gᵢ                               for every gradient
+
+    Scaling all of them by one factor keeps the direction of the full gradient; only its
+    length is capped. The 1e-6 (PyTorch's) keeps a zero gradient from dividing by zero.
+    Returns the total norm before clipping, as a Tensor (useful to log: spikes show instability).
+    ``norm_type`` is a positive number or ``inf`` (largest absolute entry).
+    """
+    grads = _grads(parameters)
+    max_norm, norm_type = float(max_norm), float(norm_type)
+    if not norm_type > 0:
+        raise ValueError(f"clip_grad_norm_: norm_type must be positive or inf, got {norm_type}")
+    if not grads:
+        return Tensor(0.0)
+    device, xp = grads[0].device, grads[0].xp
+    norms = [to_device(_vector_norm(g.data, norm_type), device) for g in grads]  # one number per gradient
+    total = _vector_norm(xp.stack(norms), norm_type)
+    if error_if_nonfinite and not bool(xp.isfinite(total)):
+        raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {float(total)}, "
+                           "so they cannot be clipped; pass error_if_nonfinite=False to scale them by it anyway")
+    clip_coef = xp.asarray(xp.minimum(max_norm / (total + 1e-6), 1.0))
+    for g in grads:
+        g.data *= to_device(clip_coef, g.device)  # always: testing c < 1 would wait for the GPU
+        g._vbox[0] += 1
+    return Tensor._make(total)
+
+
+def clip_grad_value_(parameters, clip_value):
+    """Clamp every gradient entry into ``[-clip_value, clip_value]``, in place.
+
+    Unlike ``clip_grad_norm_`` this changes the gradient's direction; it only bounds each entry.
+    """
+    clip_value = float(clip_value)
+    if not clip_value >= 0:
+        raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
+    for g in _grads(parameters):
+        g.xp.clip(g.data, -clip_value, clip_value, out=g.data)
+        g._vbox[0] += 1

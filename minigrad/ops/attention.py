@@ -1,0 +1,204 @@
+"""Scaled dot-product attention: every query takes a weighted average of the values, weighted
+by how well it matches each key.
+
+For queries Q (..., L, E), keys K (..., S, E) and values V (..., S, Ev):
+
+    S   = Q Kᵀ · scale + bias          (..., L, S) scores; scale = 1/sqrt(E) by default
+    P   = softmax(S) along the last axis (each row: weights over the S keys, summing to 1)
+    out = P V                          (..., L, Ev)
+
+``bias`` is the mask: an additive float mask is added as is; a boolean mask (True = may
+attend, PyTorch's convention) becomes 0 where True and -inf where False, so those weights
+are exactly 0. Masks broadcast over the leading (batch, head) axes.
+
+Fully masked rows. A query that may attend to no key has a row of -inf scores, and softmax
+would give 0/0 = NaN. minigrad defines its output as 0 (the row of P is all zeros, and so is
+its gradient), as PyTorch's ``scaled_dot_product_attention`` does. Note that
+``torch.nn.MultiheadAttention(need_weights=True)`` returns NaN there instead.
+
+The whole thing is one Function (``SoftmaxAttention``): two batched GEMMs and a stable
+softmax in between, with the backward derived in its docstring.
+"""
+
+import math
+
+import numpy as np
+
+from .. import backend
+from ..autograd.function import Function
+from ..backend import get_array_module
+from ..errors import DTypeError, ShapeError
+from ..tensor import Tensor
+from .linalg import matmul
+from .reduction import sum as _sum
+from .shape import transpose
+
+
+class SoftmaxAttention(Function):
+    """(out, P) = attention of q (..., L, E), k (..., S, E), v (..., S, Ev); see the module docstring.
+
+    Inputs: ``bias`` (additive, broadcast to (..., L, S)) or None; ``keep`` (the dropout mask,
+    0 or 1/(1-p) per weight, a constant) or None; attribute ``scale``. With dropout the output
+    uses the dropped weights P_d = P ⊙ keep: out = P_d V.
+
+    Forward, per row of scores s (numerically stable softmax):
+        m = max_j s_j (0 when the row is all -inf),   e_j = exp(s_j - m),
+        P_j = e_j / Σ_j e_j  (0 when Σ e = 0: a fully masked row)
+
+    Backward, given dO = dL/dout (and dP_out, the gradient of the returned weights, often 0):
+        out = P_d V                     gives   dV = P_dᵀ dO,   dP = (dO Vᵀ) ⊙ keep + dP_out
+        P_i = e^{s_i} / Σ_j e^{s_j}     gives   ∂P_i/∂s_k = P_i (δ_ik - P_k), so
+                                                dS = P ⊙ (dP - rowsum(dP ⊙ P))
+        S = Q Kᵀ · scale + bias         gives   dQ = dS K · scale,  dK = dSᵀ Q · scale,  dbias = dS
+    (broadcast leading axes are summed back by the engine). The backward is written with
+    minigrad's ops on Q, K, V and the saved output P, so it can be differentiated again.
+    """
+
+    @staticmethod
+    def forward(ctx, q, k, v, bias, keep, scale):
+        xp = get_array_module(q, k, v)
+        s = xp.matmul(q, xp.swapaxes(k, -1, -2))
+        s *= scale  # a python float keeps float32 float32
+        if bias is not None:
+            s = s + bias
+        m = s.max(axis=-1, keepdims=True)
+        if bias is not None:  # a fully masked row has m = -inf: shift it by 0 instead
+            m = xp.where(xp.isfinite(m), m, 0)
+        s -= m
+        p = xp.exp(s, out=s)
+        total = p.sum(axis=-1, keepdims=True)
+        if bias is not None:
+            total[total == 0] = 1  # fully masked row: 0 / 1 = 0 instead of 0 / 0
+        p /= total
+        out = xp.matmul(p if keep is None else p * keep, v)
+        ctx.scale = scale
+        ctx.save_for_backward(q, k, v, keep, p)
+        return out, p
+
+    @staticmethod
+    def backward(ctx, d_out, d_p):
+        q, k, v, keep, p = ctx.saved_tensors
+        p_used = p if keep is None else p * keep
+        dv = matmul(transpose(p_used), d_out)
+        dp = matmul(d_out, transpose(v))
+        if keep is not None:
+            dp = dp * keep
+        dp = dp + d_p
+        ds = p * (dp - _sum(dp * p, dim=-1, keepdim=True))
+        dq = matmul(ds, k) * ctx.scale if ctx.needs_input_grad[0] else None
+        dk = matmul(transpose(ds), q) * ctx.scale if ctx.needs_input_grad[1] else None
+        return dq, dk, dv, (ds if ctx.needs_input_grad[3] else None), None
+
+
+# ---- the functions users call --------------------------------------------------------------------
+def _broadcast(op, what, *shapes):
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ShapeError(f"{op}: {what} shapes {', '.join(str(tuple(s)) for s in shapes)} do not "
+                         "broadcast together") from None
+
+
+def attention_bias(op, attn_mask, like, rows, cols):
+    """The additive float bias for a mask: float masks as they are, bool masks as 0 / -inf.
+
+    Checks that the mask broadcasts to (..., rows, cols) and has a usable dtype.
+    """
+    if not isinstance(attn_mask, Tensor):
+        attn_mask = Tensor._make(like.xp.asarray(attn_mask))
+    mask_shape = tuple(attn_mask.shape)
+    try:
+        fits = np.broadcast_shapes(mask_shape, (rows, cols))[-2:] == (rows, cols)
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ShapeError(f"{op}: a mask of shape {mask_shape} does not broadcast to the attention "
+                         f"weights' shape (..., {rows}, {cols}) (queries x keys)")
+    kind = attn_mask.dtype.kind
+    if kind == "b":
+        xp = like.xp
+        zero, minus_inf = like.dtype.type(0), like.dtype.type(-np.inf)
+        return Tensor._make(xp.where(attn_mask.data, zero, minus_inf))
+    if kind != "f":
+        raise DTypeError(f"{op}: the mask must be bool (True = attend) or a float tensor to add, "
+                         f"got dtype {attn_mask.dtype}")
+    if attn_mask.dtype != like.dtype:
+        raise DTypeError(f"{op}: a float mask must have the query's dtype {like.dtype}, got {attn_mask.dtype}")
+    return attn_mask
+
+
+def causal_bias(like, rows, cols):
+    """0 on and below the diagonal, -inf above: query i may look at keys 0..i (PyTorch's
+    top-left aligned causal mask)."""
+    xp = like.xp
+    allowed = xp.tril(xp.ones((rows, cols), dtype=bool))
+    return Tensor._make(xp.where(allowed, like.dtype.type(0), like.dtype.type(-np.inf)))
+
+
+def dropout_keep(like, shape, p):
+    """The dropout mask as a constant: 0 with probability p, 1/(1-p) otherwise."""
+    if p >= 1.0:
+        return Tensor._make(like.xp.zeros(shape, dtype=like.dtype))
+    draw = like.dtype if like.dtype.name in ("float32", "float64") else "float32"
+    keep = backend.generator(like.device).random(shape, dtype=draw) >= p
+    return Tensor._make(keep.astype(like.dtype) * like.dtype.type(1.0 / (1.0 - p)))
+
+
+def attention(query, key, value, bias=None, dropout_p=0.0, scale=None, op="attention"):
+    """(out, weights): softmax attention with an additive ``bias`` (already built from the masks).
+
+    The weights returned are the ones used, after dropout. Shapes are checked here.
+    """
+    for name, t in (("query", query), ("key", key), ("value", value)):
+        if not isinstance(t, Tensor) or t.ndim < 2:
+            got = tuple(t.shape) if isinstance(t, Tensor) else type(t).__name__
+            raise ShapeError(f"{op}: {name} must be a tensor of at least 2 dimensions (..., length, features), "
+                             f"got {got}")
+        if t.dtype.kind != "f":
+            raise DTypeError(f"{op}: {name} must be a floating point tensor, got dtype {t.dtype}")
+    if key.dtype != query.dtype or value.dtype != query.dtype:
+        raise DTypeError(f"{op}: query, key and value must have one dtype, got {query.dtype}, {key.dtype}, "
+                         f"{value.dtype}")
+    if key.shape[-1] != query.shape[-1]:
+        raise ShapeError(f"{op}: query and key must have the same last dimension, got shapes "
+                         f"{tuple(query.shape)} and {tuple(key.shape)}")
+    if value.shape[-2] != key.shape[-2]:
+        raise ShapeError(f"{op}: key and value must have the same length (dimension -2), got shapes "
+                         f"{tuple(key.shape)} and {tuple(value.shape)}")
+    lead = _broadcast(op, "the batch", query.shape[:-2], key.shape[:-2], value.shape[:-2])
+    rows, cols = query.shape[-2], key.shape[-2]
+    weights_shape = tuple(lead) + (rows, cols)
+    if bias is not None:
+        weights_shape = _broadcast(op, "mask and weights", bias.shape, weights_shape)
+    if not 0.0 <= dropout_p <= 1.0:
+        raise ValueError(f"{op}: dropout_p must be in [0, 1], got {dropout_p}")
+    keep = dropout_keep(query, weights_shape, dropout_p) if dropout_p > 0 else None
+    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
+    out, weights = SoftmaxAttention.apply(query, key, value, bias, keep, scale=scale)
+    return out, (weights if keep is None else weights * keep)
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    """softmax(Q Kᵀ · scale + mask) V, PyTorch's ``F.scaled_dot_product_attention``.
+
+    query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev); leading axes
+    broadcast. ``attn_mask``: bool (True = attend) or float (added to the scores), broadcast to
+    (..., L, S). ``is_causal``: query i attends to keys 0..i (no attn_mask then).
+    ``dropout_p``: dropout on the attention weights, applied whenever p > 0 (as in PyTorch,
+    the function does not know about train/eval). ``scale`` defaults to 1/sqrt(E).
+    Fully masked rows give 0 (see the module docstring).
+    """
+    op = "scaled_dot_product_attention"
+    if not isinstance(query, Tensor) or not isinstance(key, Tensor):
+        raise TypeError(f"{op}: query, key and value must be Tensors")
+    bias = None
+    if is_causal:
+        if attn_mask is not None:
+            raise ValueError(f"{op}: pass either attn_mask or is_causal=True, not both")
+        bias = causal_bias(query, query.shape[-2], key.shape[-2])
+    elif attn_mask is not None:
+        bias = attention_bias(op, attn_mask, query, query.shape[-2], key.shape[-2])
+    return attention(query, key, value, bias, dropout_p, scale, op)[0]
+
+
+TENSOR_METHODS = {}

@@ -1,0 +1,524 @@
+"""Convolution: conv1d, conv2d, conv_transpose1d, conv_transpose2d, as matrix products.
+
+Notation (2-D, one group): x (N, C, H, W) the input, w (OC, C, KH, KW) the kernel, b (OC,)
+the bias, stride (sh, sw), dilation (dh, dw), and xp the input with its zero padding.
+
+    y[n, o, p, q] = b[o] + sum_{c, i, j} w[o, c, i, j] * xp[n, c, p*sh + i*dh, q*sw + j*dw]
+
+im2col turns this sum into one matrix product. Copy every input patch into a column:
+
+    cols[(c, i, j), (n, p, q)] = xp[n, c, p*sh + i*dh, q*sw + j*dw]      (C*KH*KW, N*OH*OW)
+
+then, with W = w viewed as the matrix (OC, C*KH*KW),
+
+    Y = W @ cols,     y[n, o, p, q] = Y[o, (n, p, q)] + b[o].
+
+``cols`` is built without any Python loop: it is a strided *view* of xp (``as_strided``:
+moving one step along p moves sh rows in xp, one step along i moves dh rows, ...) copied once
+into a contiguous buffer. So the whole forward pass is one copy and one large GEMM.
+
+Backward, from the matrix-product rule dL/dW = G @ cols^T, dL/dcols = W^T @ G:
+
+    dL/dw = G @ cols^T              (a GEMM; "Conv2dGradWeight")
+    dL/dx = col2im(W^T @ G)         (a GEMM, then col2im; "ConvTranspose2d")
+    dL/db[o] = sum_{n, p, q} G[n, o, p, q]
+
+col2im is the adjoint of im2col: an entry of xp was copied into several columns (once per
+kernel offset whose window covers it), so its gradient is the sum of those columns' gradients.
+It loops over the KH*KW kernel offsets (never over pixels) and adds each slab into a padded
+buffer, then drops the padding.
+
+Double backward. Both gradients are again convolutions:
+- x -> conv(x, w) is linear, and dL/dx = conv_transpose(G, w) is its adjoint (transpose).
+  conv_transpose is linear in G and in w; its own gradients are conv(H, w) for G and
+  Conv2dGradWeight(H, G) for w (H being the gradient arriving at its output).
+- Conv2dGradWeight(x, G) = dL/dw is bilinear in x and G. Contracting it with a gradient H
+  of w's shape: <H, dL/dw> = <G, conv(x, H)> = <conv_transpose(G, H), x>, so its gradients are
+  conv_transpose(G, H) for x and conv(x, H) for G.
+So the three Functions below differentiate into each other, and conv can be differentiated
+any number of times (DeZero's Conv2d / Deconv2d / Conv2DGradW design).
+
+Groups split the channels into ``groups`` independent convolutions. With cols laid out as
+(groups, C/groups*KH*KW, N*OH*OW) and W as (groups, OC/groups, C/groups*KH*KW), one batched
+matmul does all of them at once.
+"""
+
+import threading
+
+import numpy as np  # shape arithmetic only
+
+from ..autograd.function import Function
+from ..backend import device_of, get_array_module
+from ..errors import DTypeError, ShapeError
+from ..tensor import Tensor
+from .reduction import sum as _sum
+from .shape import reshape
+
+
+# ---- scratch memory for the column matrix ----------------------------------------------------
+# The column matrix is large (KH*KW times the input: 75 MB for a 3x3 conv of a (32, 64, 32, 32)
+# batch) and lives only for the duration of one GEMM. A fresh allocation of that size is served
+# by the operating system with fresh pages, which it zeroes first: that costs about as much as
+# filling the columns. So each thread keeps one buffer per device and reuses it. The columns
+# never leave the function that fills them (they are not saved for backward; backward rebuilds
+# them), so reusing the buffer is safe.
+_scratch_local = threading.local()
+
+
+def _scratch(shape, dtype, like):
+    """An uninitialised array of ``shape`` and ``dtype`` on ``like``'s device, reusing memory."""
+    xp = get_array_module(like)
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    buffers = getattr(_scratch_local, "buffers", None)
+    if buffers is None:
+        buffers = _scratch_local.buffers = {}
+    key = str(device_of(like))
+    buf = buffers.get(key)
+    if buf is None or buf.size < nbytes:
+        buf = buffers[key] = xp.empty(max(nbytes, 1), dtype=xp.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
+
+
+# ---- the array-level building blocks (raw NumPy/CuPy arrays) -------------------------------------
+def _zero_pad(x, padding):
+    """x (N, C, H, W) with (top, bottom) zero rows and (left, right) zero columns added."""
+    (pt, pb), (pl, pr) = padding
+    if not (pt or pb or pl or pr):
+        return x
+    n, c, h, w = x.shape
+    out = get_array_module(x).zeros((n, c, h + pt + pb, w + pl + pr), dtype=x.dtype)
+    out[:, :, pt:pt + h, pl:pl + w] = x
+    return out
+
+
+def _im2col(x, kernel, stride, padding, dilation, out_hw):
+    """The column matrix of x: cols[c, i, j, n, p, q] = xp[n, c, p*sh + i*dh, q*sw + j*dw].
+
+    Shape (C, KH, KW, N, OH, OW), contiguous, in scratch memory (read it before the next call).
+    The strided view reads xp in place; the one copy into ``cols`` is the only data movement.
+    """
+    xp = get_array_module(x)
+    x = _zero_pad(x, padding)
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
+    n, c = x.shape[:2]
+    s_n, s_c, s_h, s_w = x.strides
+    view = xp.lib.stride_tricks.as_strided(
+        x, shape=(c, kh, kw, n, oh, ow),
+        strides=(s_c, s_h * dh, s_w * dw, s_n, s_h * sh, s_w * sw))
+    cols = _scratch(view.shape, x.dtype, x)
+    cols[...] = view
+    return cols
+
+
+def _col2im(cols, x_shape, stride, padding, dilation):
+    """The adjoint of _im2col: x[n, c, p*sh + i*dh - pt, q*sw + j*dw - pl] += cols[c, i, j, n, p, q].
+
+    One vectorised add per kernel offset (i, j) into a zero-padded buffer, then the padding is cut.
+    """
+    xp = get_array_module(cols)
+    c, kh, kw, n, oh, ow = cols.shape
+    (sh, sw), (dh, dw), ((pt, pb), (pl, pr)) = stride, dilation, padding
+    h, w = x_shape[2], x_shape[3]
+    out = xp.zeros((n, c, h + pt + pb, w + pl + pr), dtype=cols.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+            columns = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
+            out[:, :, rows, columns] += cols[:, i, j].transpose(1, 0, 2, 3)
+    if pt or pb or pl or pr:
+        out = xp.ascontiguousarray(out[:, :, pt:pt + h, pl:pl + w])
+    return out
+
+
+def _by_group(a, groups):
+    """(N, OC, OH, OW) -> (groups, OC/groups, N*OH*OW): channels first, one matrix per group."""
+    xp = get_array_module(a)
+    n, oc = a.shape[:2]
+    a = xp.ascontiguousarray(a.transpose(1, 0, 2, 3))
+    return a.reshape(groups, oc // groups, -1)
+
+
+def _conv_forward(x, w, b, stride, padding, dilation, groups, out_hw):
+    """y = conv(x, w) + b: im2col, one (batched over groups) GEMM, bias added in the layout copy."""
+    xp = get_array_module(x, w)
+    n = x.shape[0]
+    oc, cg, kh, kw = w.shape
+    cols = _im2col(x, (kh, kw), stride, padding, dilation, out_hw)
+    cols = cols.reshape(groups, cg * kh * kw, -1)
+    wm = w.reshape(groups, oc // groups, cg * kh * kw)
+    y = xp.matmul(wm, cols)  # (groups, OC/groups, N*OH*OW)
+    y = y.reshape(oc, n, out_hw[0], out_hw[1]).transpose(1, 0, 2, 3)
+    out = xp.empty(y.shape, dtype=y.dtype)
+    if b is None:
+        out[...] = y
+    else:  # the bias add doubles as the copy into (N, OC, OH, OW) order
+        xp.add(y, b.reshape(1, oc, 1, 1), out=out)
+    return out
+
+
+def _conv_transpose(g, w, b, stride, padding, dilation, groups, out_hw):
+    """The adjoint of x -> conv(x, w): col2im(W^T @ G), for g (N, OC, OH, OW) and w (OC, C/groups, KH, KW).
+
+    Returns (N, C, *out_hw), plus b broadcast over the channels when given.
+    """
+    if stride == (1, 1):
+        full = _full_conv_padding(g.shape[2:], out_hw, w.shape[2:], padding, dilation)
+        if full is not None:
+            return _conv_forward(g, _flip_transpose(w, groups), b, stride, full, dilation, groups, out_hw)
+    xp = get_array_module(g, w)
+    n = g.shape[0]
+    oc, cg, kh, kw = w.shape
+    gm = _by_group(g, groups)  # (groups, OC/groups, N*OH*OW)
+    wm = w.reshape(groups, oc // groups, cg * kh * kw)
+    cols = _scratch((groups, cg * kh * kw, gm.shape[-1]), g.dtype, g)
+    xp.matmul(wm.transpose(0, 2, 1), gm, out=cols)
+    cols = cols.reshape(groups * cg, kh, kw, n, g.shape[2], g.shape[3])
+    x = _col2im(cols, (n, groups * cg) + tuple(out_hw), stride, padding, dilation)
+    if b is not None:
+        x += b.reshape(1, -1, 1, 1)
+    return x
+
+
+# With stride 1 there is a shortcut that skips col2im (whose KH*KW strided additions cost more
+# than the GEMM): the input gradient of a stride-1 convolution is a "full" convolution of G with
+# the kernel flipped in space and with its in/out channels swapped,
+#     gx[n, c, h, w] = sum_{o, i, j} G[n, o, h + pt - i*dh, w + pl - j*dw] * w[o, c, i, j]
+#                    = sum_{o, i', j'} Gp[n, o, h + i'*dh, w + j'*dw] * w[o, c, KH-1-i', KW-1-j'],
+# i.e. conv2d(G, flip(w)^T) with padding d*(K-1) - p before (Gp: G padded). That is the forward
+# path again: one im2col copy and one GEMM.
+def _full_conv_padding(g_hw, out_hw, kernel, padding, dilation):
+    """The ((before, after), ...) padding of G for the full convolution; None if it would be negative."""
+    pads = []
+    for n_g, n_out, k, (before, _), d in zip(g_hw, out_hw, kernel, padding, dilation):
+        pads.append((d * (k - 1) - before, n_out - n_g + before))
+    return tuple(pads) if all(p >= 0 for pair in pads for p in pair) else None
+
+
+def _flip_transpose(w, groups):
+    """(OC, C/groups, KH, KW) -> (C, OC/groups, KH, KW), each group's channels swapped, kernel flipped."""
+    oc, cg, kh, kw = w.shape
+    wt = w.reshape(groups, oc // groups, cg, kh, kw).transpose(0, 2, 1, 3, 4)[:, :, :, ::-1, ::-1]
+    return wt.reshape(groups * cg, oc // groups, kh, kw)
+
+
+def _conv_grad_weight(x, g, kernel, stride, padding, dilation, groups):
+    """dL/dw = G @ cols^T for x (N, C, H, W) and g = dL/dy (N, OC, OH, OW): shape (OC, C/groups, KH, KW)."""
+    xp = get_array_module(x, g)
+    oc, c = g.shape[1], x.shape[1]
+    kh, kw = kernel
+    gm = _by_group(g, groups)  # (groups, OC/groups, N*OH*OW)
+    cols = _im2col(x, kernel, stride, padding, dilation, g.shape[2:])
+    cols = cols.reshape(groups, (c // groups) * kh * kw, -1)
+    gw = xp.matmul(gm, cols.transpose(0, 2, 1))  # (groups, OC/groups, C/groups*KH*KW)
+    return gw.reshape(oc, c // groups, kh, kw)
+
+
+# ---- the Functions -------------------------------------------------------------------------------
+class Conv2d(Function):
+    """y = conv2d(x, w) + b (see the module docstring for the formula and both gradients).
+
+    backward: dL/dx = conv_transpose2d(G, w)  (ConvTranspose2d),
+              dL/dw = Conv2dGradWeight(x, G),
+              dL/db = G summed over (N, OH, OW).
+    """
+
+    @staticmethod
+    def forward(ctx, x, w, b, stride, padding, dilation, groups, out_hw):
+        ctx.save_for_backward(x, w)
+        ctx.geometry = (stride, padding, dilation, groups)
+        return _conv_forward(x, w, b, stride, padding, dilation, groups, out_hw)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        stride, padding, dilation, groups = ctx.geometry
+        gx = gw = gb = None
+        if ctx.needs_input_grad[0]:
+            gx = ConvTranspose2d.apply(g, w, None, stride=stride, padding=padding, dilation=dilation,
+                                       groups=groups, out_hw=x.shape[2:])
+        if ctx.needs_input_grad[1]:
+            gw = Conv2dGradWeight.apply(x, g, kernel=w.shape[2:], stride=stride, padding=padding,
+                                        dilation=dilation, groups=groups)
+        if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
+            gb = _sum(g, (0, 2, 3))
+        return gx, gw, gb
+
+
+class ConvTranspose2d(Function):
+    """y = conv_transpose2d(x, w) + b: the adjoint (transpose) of x' -> conv2d(x', w).
+
+    For x (N, Cin, H, W) and w (Cin, Cout/groups, KH, KW) (PyTorch's layout: the weight of the
+    convolution that goes the other way), y = col2im(W^T @ X) has shape (N, Cout, *out_hw).
+    Each input pixel spreads a KH x KW patch, scaled by w, into the output.
+
+    Since y = A x with A^T = conv2d(., w):  dL/dx = A^T G = conv2d(G, w).
+    It is bilinear in x and w, and <G, y> = <conv2d(G, w), x>, so dL/dw = Conv2dGradWeight(G, x)
+    (G in the role of the convolution's input, x in the role of its output gradient).
+    dL/db = G summed over (N, H, W).
+    """
+
+    @staticmethod
+    def forward(ctx, x, w, b, stride, padding, dilation, groups, out_hw):
+        ctx.save_for_backward(x, w)
+        ctx.geometry = (stride, padding, dilation, groups)
+        return _conv_transpose(x, w, b, stride, padding, dilation, groups, out_hw)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        stride, padding, dilation, groups = ctx.geometry
+        gx = gw = gb = None
+        if ctx.needs_input_grad[0]:
+            gx = Conv2d.apply(g, w, None, stride=stride, padding=padding, dilation=dilation, groups=groups,
+                              out_hw=x.shape[2:])
+        if ctx.needs_input_grad[1]:
+            gw = Conv2dGradWeight.apply(g, x, kernel=w.shape[2:], stride=stride, padding=padding,
+                                        dilation=dilation, groups=groups)
+        if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
+            gb = _sum(g, (0, 2, 3))
+        return gx, gw, gb
+
+
+class Conv2dGradWeight(Function):
+    """gw = dL/dw of y = conv2d(x, w), given x (N, C, H, W) and gy = dL/dy (N, OC, OH, OW).
+
+    gw[o, c, i, j] = sum_{n, p, q} gy[n, o, p, q] * xp[n, c, p*sh + i*dh, q*sw + j*dw],
+    i.e. GW = GY @ cols(x)^T: one GEMM over all N*OH*OW positions.
+
+    It is bilinear; for a gradient H of gw's shape, <H, gw> = <gy, conv2d(x, H)>, so
+    dL/dx = conv_transpose2d(gy, H) and dL/dgy = conv2d(x, H).
+    """
+
+    @staticmethod
+    def forward(ctx, x, gy, kernel, stride, padding, dilation, groups):
+        ctx.save_for_backward(x, gy)
+        ctx.geometry = (stride, padding, dilation, groups)
+        return _conv_grad_weight(x, gy, tuple(kernel), stride, padding, dilation, groups)
+
+    @staticmethod
+    def backward(ctx, h):
+        x, gy = ctx.saved_tensors
+        stride, padding, dilation, groups = ctx.geometry
+        gx = ggy = None
+        if ctx.needs_input_grad[0]:
+            gx = ConvTranspose2d.apply(gy, h, None, stride=stride, padding=padding, dilation=dilation,
+                                       groups=groups, out_hw=x.shape[2:])
+        if ctx.needs_input_grad[1]:
+            ggy = Conv2d.apply(x, h, None, stride=stride, padding=padding, dilation=dilation, groups=groups,
+                               out_hw=gy.shape[2:])
+        return gx, ggy
+
+
+# ---- argument checking --------------------------------------------------------------------------
+def _pair(value, name, op, n=2):
+    """An int or a sequence of n ints as a tuple of n ints."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return (int(value),) * n
+    try:
+        t = tuple(int(v) for v in value)
+    except TypeError:
+        raise TypeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}") from None
+    if len(t) != n:
+        raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
+    return t
+
+
+def _positive(value, name, op, n=2):
+    t = _pair(value, name, op, n)
+    if any(v <= 0 for v in t):
+        raise ValueError(f"{op}: {name} must be positive, got {value!r}")
+    return t
+
+
+def same_padding(kernel, dilation):
+    """'same' padding per dimension: d*(k-1) in total, the odd one out after (as PyTorch)."""
+    pads = []
+    for k, d in zip(kernel, dilation):
+        total = d * (k - 1)
+        pads.append((total // 2, total - total // 2))
+    return tuple(pads)
+
+
+def _padding(padding, kernel, stride, dilation, op, n=2):
+    """Padding as ((before, after), ...) per spatial dimension; 'same' and 'valid' allowed."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * n
+        if padding == "same":
+            if any(s != 1 for s in stride):
+                raise ValueError(f"{op}: padding='same' is not supported for strided convolutions "
+                                 f"(stride={stride})")
+            return same_padding(kernel, dilation)
+        raise ValueError(f"{op}: padding must be 'same', 'valid', an int or a tuple of ints, got {padding!r}")
+    p = _pair(padding, "padding", op, n)
+    if any(v < 0 for v in p):
+        raise ValueError(f"{op}: padding must be non-negative, got {padding!r}")
+    return tuple((v, v) for v in p)
+
+
+def _check_tensors(op, x, w, b, spatial):
+    """Ranks and dtypes of input, weight and bias."""
+    dims = spatial + 2
+    if not isinstance(x, Tensor) or not isinstance(w, Tensor):
+        raise TypeError(f"{op}: input and weight must be Tensors, got {type(x).__name__} and {type(w).__name__}")
+    if x.ndim not in (dims - 1, dims):
+        raise ShapeError(f"{op}: expected a {dims - 1}-D (unbatched) or {dims}-D (batched) input, "
+                         f"got shape {tuple(x.shape)}")
+    if w.ndim != dims:
+        raise ShapeError(f"{op}: the weight must be {dims}-D, got shape {tuple(w.shape)}")
+    for name, t in (("input", x), ("weight", w), ("bias", b)):
+        if t is not None and t.dtype.kind != "f":
+            raise DTypeError(f"{op}: {name} must be a floating point tensor, got dtype {t.dtype}")
+    if w.dtype != x.dtype or (b is not None and b.dtype != x.dtype):
+        dts = f"input {x.dtype}, weight {w.dtype}" + ("" if b is None else f", bias {b.dtype}")
+        raise DTypeError(f"{op}: input, weight and bias must have the same dtype, got {dts}")
+
+
+def _check_groups(op, groups, channels, what):
+    """groups is a positive int that divides ``channels`` (named ``what`` in the message)."""
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups <= 0:
+        raise ValueError(f"{op}: groups must be a positive integer, got {groups!r}")
+    if channels % groups:
+        raise ValueError(f"{op}: {what} ({channels}) must be divisible by groups ({groups})")
+
+
+# ---- the functions users call ---------------------------------------------------------------------
+def _check_conv(op, x, w, b, spatial, groups, transposed=False):
+    """Check ranks, dtypes, groups and channels; return the input as a batch (and whether it was one)."""
+    _check_tensors(op, x, w, b, spatial)
+    if transposed:  # weight (Cin, Cout/groups, *kernel)
+        cin = w.shape[0]
+        _check_groups(op, groups, cin, "in_channels (weight.shape[0])")
+        cout = w.shape[1] * groups
+        expected = f"expected input with {cin} channels (weight of shape {tuple(w.shape)})"
+    else:  # weight (Cout, Cin/groups, *kernel)
+        cout = w.shape[0]
+        _check_groups(op, groups, cout, "out_channels (weight.shape[0])")
+        cin = w.shape[1] * groups
+        expected = f"expected input with {cin} channels (weight of shape {tuple(w.shape)}, groups={groups})"
+    c = x.shape[-spatial - 1]
+    if c != cin:
+        raise ShapeError(f"{op}: {expected}, but got input of shape {tuple(x.shape)} with {c} channels")
+    if b is not None and tuple(b.shape) != (cout,):
+        raise ShapeError(f"{op}: bias must have shape ({cout},), got {tuple(b.shape)}")
+    unbatched = x.ndim == spatial + 1
+    return (reshape(x, (1,) + tuple(x.shape)) if unbatched else x), unbatched
+
+
+def _conv_out_size(op, sizes, kernel, stride, padding, dilation):
+    """O = (size + before + after - (d*(k-1) + 1)) // s + 1 per spatial dimension."""
+    spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    padded = tuple(n + b + a for n, (b, a) in zip(sizes, padding))
+    if any(p < s for p, s in zip(padded, spans)):
+        raise ShapeError(f"{op}: the input's spatial size {tuple(sizes)} (padded: {padded}) is smaller than "
+                         f"the kernel {tuple(kernel)} (with dilation: {spans})")
+    return tuple((p - span) // s + 1 for p, span, s in zip(padded, spans, stride))
+
+
+def _as_2d(t, spatial):
+    """A 1-D convolution's (N, C, L) tensor as the height-1 image (N, C, 1, L); 2-D ones as they are."""
+    return t if spatial == 2 else reshape(t, t.shape[:-1] + (1, t.shape[-1]))
+
+
+def _convolution(op, input, weight, bias, stride, padding, dilation, groups, spatial):
+    stride = _positive(stride, "stride", op, spatial)
+    dilation = _positive(dilation, "dilation", op, spatial)
+    kernel = tuple(weight.shape[2:]) if isinstance(weight, Tensor) else ()
+    x, unbatched = _check_conv(op, input, weight, bias, spatial, groups)
+    padding = _padding(padding, kernel, stride, dilation, op, spatial)
+    out = _conv_out_size(op, x.shape[2:], kernel, stride, padding, dilation)
+    if spatial == 1:  # run as 2-D on a height-1 view
+        stride, padding, dilation, out = (1,) + stride, ((0, 0),) + padding, (1,) + dilation, (1,) + out
+    y = Conv2d.apply(_as_2d(x, spatial), _as_2d(weight, spatial), bias, stride=stride, padding=padding,
+                     dilation=dilation, groups=groups, out_hw=out)
+    shape = (x.shape[0], y.shape[1]) + out[-spatial:]
+    return reshape(y, shape[1:] if unbatched else shape)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution (cross-correlation, as in PyTorch) of input (N, C, H, W) or (C, H, W).
+
+    weight (OC, C/groups, KH, KW), bias (OC,) or None. ``padding`` is an int, a pair,
+    'valid' (none) or 'same' (output as large as the input; stride 1 only; an odd total
+    padding puts the extra row/column after). Output (N, OC, OH, OW) with
+    OH = (H + 2*ph - dh*(KH-1) - 1) // sh + 1.
+    """
+    return _convolution("conv2d", input, weight, bias, stride, padding, dilation, groups, 2)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution of input (N, C, L) or (C, L) with weight (OC, C/groups, K).
+
+    It runs as conv2d on a height-1 view: (N, C, 1, L) with a (OC, C/groups, 1, K) kernel.
+    """
+    return _convolution("conv1d", input, weight, bias, stride, padding, dilation, groups, 1)
+
+
+def _transposed(op, input, weight, bias, stride, padding, output_padding, groups, dilation, output_size,
+                spatial):
+    stride = _positive(stride, "stride", op, spatial)
+    dilation = _positive(dilation, "dilation", op, spatial)
+    if isinstance(padding, str):
+        raise ValueError(f"{op}: padding must be an int or a tuple of ints, got {padding!r}")
+    x, unbatched = _check_conv(op, input, weight, bias, spatial, groups, transposed=True)
+    kernel = tuple(weight.shape[2:])
+    padding = _padding(padding, kernel, stride, dilation, op, spatial)
+    # the smallest output that a conv with these settings maps onto x's size
+    smallest = tuple((n - 1) * s - b - a + d * (k - 1) + 1
+                     for n, s, (b, a), d, k in zip(x.shape[2:], stride, padding, dilation, kernel))
+    if output_size is not None:
+        output_padding = _output_padding_for(op, output_size, smallest, stride, dilation)
+    output_padding = _pair(output_padding, "output_padding", op, spatial)
+    for extra, s, d in zip(output_padding, stride, dilation):
+        if extra < 0 or (extra >= s and extra >= d):
+            raise ValueError(f"{op}: output_padding {output_padding} must be non-negative and smaller than "
+                             f"either the stride {stride} or the dilation {dilation}")
+    out = tuple(m + e for m, e in zip(smallest, output_padding))
+    if any(n <= 0 for n in out):
+        raise ShapeError(f"{op}: the output size {out} would not be positive (input of shape "
+                         f"{tuple(input.shape)}, kernel {kernel}, stride {stride}, padding {padding})")
+    if spatial == 1:
+        stride, padding, dilation, out = (1,) + stride, ((0, 0),) + padding, (1,) + dilation, (1,) + out
+    y = ConvTranspose2d.apply(_as_2d(x, spatial), _as_2d(weight, spatial), bias, stride=stride, padding=padding,
+                              dilation=dilation, groups=groups, out_hw=out)
+    shape = (x.shape[0], y.shape[1]) + out[-spatial:]
+    return reshape(y, shape[1:] if unbatched else shape)
+
+
+def _output_padding_for(op, output_size, smallest, stride, dilation):
+    """The output_padding that gives ``output_size`` (its last entries are the spatial sizes)."""
+    size = tuple(int(s) for s in output_size)[-len(smallest):]
+    extra = tuple(s - m for s, m in zip(size, smallest))
+    if len(size) != len(smallest) or any(e < 0 or (e >= s and e >= d) for e, s, d in zip(extra, stride, dilation)):
+        largest = tuple(m + max(s, d) - 1 for m, s, d in zip(smallest, stride, dilation))
+        raise ValueError(f"{op}: output_size {tuple(output_size)} is not reachable: each spatial size must lie "
+                         f"between {smallest} and {largest}")
+    return extra
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1,
+                     output_size=None):
+    """Transposed 2-D convolution: the adjoint of conv2d, as used to upsample.
+
+    input (N, Cin, H, W) or unbatched, weight (Cin, Cout/groups, KH, KW), bias (Cout,).
+    Output (N, Cout, OH, OW) with OH = (H-1)*sh - 2*ph + dh*(KH-1) + 1 + output_padding_h.
+    A strided conv2d maps several input sizes onto the same output size; ``output_padding``
+    (smaller than the stride or the dilation) says which of them to produce, or give
+    ``output_size`` instead. Argument order as PyTorch's: groups comes before dilation.
+    """
+    return _transposed("conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups,
+                       dilation, output_size, 2)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1,
+                     output_size=None):
+    """Transposed 1-D convolution, run as conv_transpose2d on a height-1 view.
+
+    input (N, Cin, L) or (Cin, L), weight (Cin, Cout/groups, K), bias (Cout,).
+    """
+    return _transposed("conv_transpose1d", input, weight, bias, stride, padding, output_padding, groups,
+                       dilation, output_size, 1)
+
+
+TENSOR_METHODS = {}

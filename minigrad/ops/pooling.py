@@ -1,0 +1,428 @@
+"""Pooling: max_pool1d/2d, avg_pool1d/2d, adaptive_avg_pool1d/2d.
+
+A pooling layer slides a KH x KW window over each channel (stride s, dilation d, padding p)
+and summarises it: its maximum or its mean. For the output pixel (p, q) and the kernel offset
+(i, j), the window element is
+
+    xp[n, c, p*sh + i*dh, q*sw + j*dw]       (xp: x with its padding)
+
+For a fixed offset (i, j) these elements, over all (p, q), form the strided slice
+``xp[:, :, i*dh :: sh, j*dw :: sw]`` (cut to OH x OW). So every op here loops over the KH*KW
+kernel offsets, each step one vectorised operation on a whole (N, C, OH, OW) slab; nothing
+loops over pixels.
+
+Max pooling.   y = max over the window;  dy/dx = 1 at the window's arg-max, 0 elsewhere.
+    Ties: the gradient goes to the *first* maximum in window order (row by row, i.e. the
+    smallest i*KW + j), as in PyTorch. NaN counts as larger than any number.
+    The backward is a scatter (each output's gradient added at its arg-max) and the gradient
+    of that scatter is the gather of the same positions: two linear Functions that are each
+    other's transpose, so max pooling has second derivatives (zero with respect to x, since
+    it is piecewise linear; the arg-max is a constant of the graph).
+
+Average pooling.   y = (sum over the window) / count.
+    The window sum is linear; its transpose adds each output's gradient to every element of
+    its window (a loop over the offsets again). The two are each other's gradient.
+    count is KH*KW, or with count_include_pad=False the number of non-padding elements.
+
+Adaptive average pooling picks windows so that the output has a given size; window o along
+an axis of length L covers [floor(o*L/O), ceil((o+1)*L/O)). Averaging along rows and along
+columns is separable and linear: y = A_h @ x @ A_w^T with A[o, l] = 1/len(window o) inside
+window o. It is written with matmul, whose gradients give dL/dx = A_h^T G A_w.
+"""
+
+import math
+
+import numpy as np  # shape arithmetic only
+
+from ..autograd.function import Function
+from ..autograd.grad_mode import is_grad_enabled
+from ..backend import get_array_module
+from ..errors import DTypeError, ShapeError
+from ..tensor import Tensor
+from .linalg import matmul
+from .shape import reshape
+
+
+# ---- window geometry --------------------------------------------------------------------------------
+def _offsets(kernel, stride, dilation, out_hw):
+    """(k, rows, cols) for each kernel offset k = i*KW + j: the slices of the padded input that
+    hold window element (i, j) of every output pixel."""
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
+    for i in range(kh):
+        for j in range(kw):
+            yield (i * kw + j,
+                   slice(i * dh, i * dh + sh * (oh - 1) + 1, sh),
+                   slice(j * dw, j * dw + sw * (ow - 1) + 1, sw))
+
+
+def _pad(x, padding, value):
+    """x (N, C, H, W) with ((top, bottom), (left, right)) entries of ``value`` around it."""
+    (pt, pb), (pl, pr) = padding
+    if not (pt or pb or pl or pr):
+        return x
+    n, c, h, w = x.shape
+    out = get_array_module(x).full((n, c, h + pt + pb, w + pl + pr), value, dtype=x.dtype)
+    out[:, :, pt:pt + h, pl:pl + w] = x
+    return out
+
+
+def _crop(xp_, padding, hw):
+    """The inverse of _pad: the (H, W) middle of a padded array."""
+    (pt, _), (pl, _) = padding
+    if xp_.shape[2:] == tuple(hw):
+        return xp_
+    return get_array_module(xp_).ascontiguousarray(xp_[:, :, pt:pt + hw[0], pl:pl + hw[1]])
+
+
+def _scatter(parts, shape, padding, kernel, stride, dilation, out_hw):
+    """Add each offset's (N, C, OH, OW) slab back at its window positions: the transpose of
+    reading the slabs. ``parts(k)`` gives the slab for offset k. Returns the unpadded (N, C, H, W)."""
+    n, c, h, w = shape
+    (pt, pb), (pl, pr) = padding
+    xp = get_array_module(parts(0))
+    out = xp.zeros((n, c, h + pt + pb, w + pl + pr), dtype=parts(0).dtype)
+    for k, rows, cols in _offsets(kernel, stride, dilation, out_hw):
+        out[:, :, rows, cols] += parts(k)
+    return _crop(out, padding, (h, w))
+
+
+def _lowest(dtype):
+    """The fill value of max pooling's padding: smaller than every entry."""
+    return -math.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+# ---- max pooling -----------------------------------------------------------------------------------
+def _max_and_argmax(x, kernel, stride, padding, dilation, out_hw, with_indices):
+    """The window maxima of x (N, C, H, W) and, when asked, the offset k = i*KW + j of each
+    window's first maximum (int32; None otherwise)."""
+    xp = get_array_module(x)
+    (kh, kw), (oh, ow) = kernel, out_hw
+    if not with_indices and kernel == stride and dilation == (1, 1) and padding == ((0, 0), (0, 0)):
+        # the windows tile the image: view it as (N, C, OH, KH, OW, KW) and reduce, no copy
+        n, c = x.shape[:2]
+        return x[:, :, :oh * kh, :ow * kw].reshape(n, c, oh, kh, ow, kw).max(axis=(3, 5)), None
+    x = _pad(x, padding, _lowest(x.dtype))
+    y = idx = None
+    for k, rows, cols in _offsets(kernel, stride, dilation, out_hw):
+        v = x[:, :, rows, cols]
+        if y is None:
+            y = v.copy()
+            idx = xp.zeros(y.shape, dtype=xp.int32) if with_indices else None
+            continue
+        if with_indices:
+            # strictly larger (or NaN): on a tie the earlier offset keeps the arg-max
+            better = (v > y) | (v != v)
+            idx = xp.where(better, xp.int32(k), idx)
+        xp.maximum(y, v, out=y)
+    return y, idx
+
+
+class MaxPool2d(Function):
+    """y[n, c, p, q] = max over window (p, q) of x, and the arg-max offset of each window.
+
+    dL/dx = scatter of G to the arg-max of each window (MaxPoolScatter); see the module docstring.
+    """
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, dilation, out_hw, with_indices):
+        ctx.geometry = (x.shape, padding, kernel, stride, dilation, out_hw)
+        y, ctx.indices = _max_and_argmax(x, kernel, stride, padding, dilation, out_hw, with_indices)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        return MaxPoolScatter.apply(g, indices=ctx.indices, geometry=ctx.geometry)
+
+
+class MaxPoolScatter(Function):
+    """gx = g routed to the arg-max positions: gx[window (p, q) at offset idx[p, q]] += g[p, q].
+
+    Linear in g; its transpose (and so its gradient) is MaxPoolGather: read the same positions.
+    """
+
+    @staticmethod
+    def forward(ctx, g, indices, geometry):
+        ctx.indices, ctx.geometry = indices, geometry
+        shape, padding, kernel, stride, dilation, out_hw = geometry
+        xp = get_array_module(g)
+        zero = xp.zeros((), dtype=g.dtype)
+        return _scatter(lambda k: xp.where(indices == k, g, zero), shape, padding, kernel, stride, dilation,
+                        out_hw)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return MaxPoolGather.apply(gg, indices=ctx.indices, geometry=ctx.geometry)
+
+
+class MaxPoolGather(Function):
+    """y[p, q] = z at the arg-max position of window (p, q) (positions fixed by ``indices``).
+
+    Linear in z; its gradient is MaxPoolScatter of G to the same positions.
+    """
+
+    @staticmethod
+    def forward(ctx, z, indices, geometry):
+        ctx.indices, ctx.geometry = indices, geometry
+        shape, padding, kernel, stride, dilation, out_hw = geometry
+        xp = get_array_module(z)
+        z = _pad(z, padding, 0)
+        y = xp.zeros(indices.shape, dtype=z.dtype)
+        for k, rows, cols in _offsets(kernel, stride, dilation, out_hw):
+            y = xp.where(indices == k, z[:, :, rows, cols], y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        return MaxPoolScatter.apply(g, indices=ctx.indices, geometry=ctx.geometry)
+
+
+# ---- average pooling ---------------------------------------------------------------------------------
+class WindowSum(Function):
+    """y[n, c, p, q] = sum over window (p, q) of the zero-padded x.
+
+    Linear; dL/dx adds G[p, q] to every element of window (p, q): WindowSumTranspose.
+    """
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, out_hw):
+        ctx.geometry = (x.shape, kernel, stride, padding, out_hw)
+        x = _pad(x, padding, 0)
+        y = None
+        for _, rows, cols in _offsets(kernel, stride, (1, 1), out_hw):
+            if y is None:
+                y = x[:, :, rows, cols].copy()
+            else:
+                y += x[:, :, rows, cols]
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, kernel, stride, padding, out_hw = ctx.geometry
+        return WindowSumTranspose.apply(g, shape=shape, kernel=kernel, stride=stride, padding=padding)
+
+
+class WindowSumTranspose(Function):
+    """gx = the transpose of WindowSum applied to g: every window element gets its window's g.
+
+    Linear; its gradient is WindowSum again.
+    """
+
+    @staticmethod
+    def forward(ctx, g, shape, kernel, stride, padding):
+        ctx.geometry = (kernel, stride, padding, g.shape[2:])
+        return _scatter(lambda k: g, shape, padding, kernel, stride, (1, 1), g.shape[2:])
+
+    @staticmethod
+    def backward(ctx, gg):
+        kernel, stride, padding, out_hw = ctx.geometry
+        return WindowSum.apply(gg, kernel=kernel, stride=stride, padding=padding, out_hw=out_hw)
+
+
+# ---- argument checking -------------------------------------------------------------------------------
+def _ints(value, name, op, n, minimum):
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        t = (int(value),) * n
+    else:
+        try:
+            t = tuple(int(v) for v in value)
+        except TypeError:
+            raise TypeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}") from None
+        if len(t) == 1:
+            t = t * n
+        if len(t) != n:
+            raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
+    if any(v < minimum for v in t):
+        raise ValueError(f"{op}: {name} must be {'positive' if minimum else 'non-negative'}, got {value!r}")
+    return t
+
+
+def _as_batch(op, x, spatial):
+    """(N, C, *spatial) from an input that may lack the batch axis."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: input must be a Tensor, got {type(x).__name__}")
+    if x.ndim not in (spatial + 1, spatial + 2):
+        raise ShapeError(f"{op}: expected a {spatial + 1}-D (unbatched) or {spatial + 2}-D (batched) input, "
+                         f"got shape {tuple(x.shape)}")
+    if x.ndim == spatial + 1:
+        return reshape(x, (1,) + tuple(x.shape)), True
+    return x, False
+
+
+def _pool_geometry(op, sizes, kernel, stride, padding, dilation, ceil_mode, input_shape):
+    """Output sizes and the padding (before, after) per dimension, the after side enlarged so that
+    ceil_mode's last window fits. PyTorch's rule: ceil_mode may add a window only if it starts
+    inside the input or the left padding."""
+    out, pads = [], []
+    for n, k, s, p, d in zip(sizes, kernel, stride, padding, dilation):
+        span = d * (k - 1) + 1
+        if 2 * p > span:
+            raise ValueError(f"{op}: padding {p} must be at most half of the (dilated) kernel size {span}")
+        room = n + 2 * p - span
+        if room < 0:
+            raise ShapeError(f"{op}: the input of shape {tuple(input_shape)} is smaller than the kernel "
+                             f"{tuple(kernel)} (with dilation {tuple(dilation)} and padding {tuple(padding)})")
+        o = (room + (s - 1 if ceil_mode else 0)) // s + 1
+        if ceil_mode and (o - 1) * s >= n + p:
+            o -= 1
+        out.append(o)
+        pads.append((p, p + max(0, (o - 1) * s + span - (n + 2 * p))))
+    return tuple(out), tuple(pads)
+
+
+def _flat_indices(idx, kernel, stride, padding, dilation, hw):
+    """Window offsets -> PyTorch's indices: the flat position h*W + w in each input channel."""
+    xp = get_array_module(idx)
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    oh, ow = idx.shape[2:]
+    i, j = idx // kw, idx % kw
+    h = xp.arange(oh).reshape(-1, 1) * sh - padding[0][0] + i * dh
+    w = xp.arange(ow).reshape(1, -1) * sw - padding[1][0] + j * dw
+    return (h * hw[1] + w).astype(xp.int64)
+
+
+# ---- the functions users call ---------------------------------------------------------------------
+def _max_pool(op, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, spatial):
+    x, unbatched = _as_batch(op, input, spatial)
+    if x.dtype.kind not in "fiu":
+        raise DTypeError(f"{op}: expected a numeric tensor, got dtype {x.dtype}")
+    kernel = _ints(kernel_size, "kernel_size", op, spatial, 1)
+    stride = kernel if stride is None or stride == () else _ints(stride, "stride", op, spatial, 1)
+    padding = _ints(padding, "padding", op, spatial, 0)
+    dilation = _ints(dilation, "dilation", op, spatial, 1)
+    out, pads = _pool_geometry(op, x.shape[2:], kernel, stride, padding, dilation, ceil_mode, input.shape)
+    if spatial == 1:  # a height-1 image
+        x = reshape(x, x.shape[:2] + (1, x.shape[2]))
+        kernel, stride, dilation, out, pads = ((1,) + kernel, (1,) + stride, (1,) + dilation, (1,) + out,
+                                               ((0, 0),) + pads)
+    need = bool(return_indices) or (is_grad_enabled() and x.requires_grad)
+    y = MaxPool2d.apply(x, kernel=kernel, stride=stride, padding=pads, dilation=dilation, out_hw=out,
+                        with_indices=need)
+    shape = tuple(input.shape[:-spatial]) + out[-spatial:]
+    if not return_indices:
+        return reshape(y, shape)
+    if y.grad_fn is not None:  # the node kept the arg-max offsets for its backward
+        offsets = y.grad_fn.indices
+    else:  # no graph recorded: find them again
+        offsets = _max_and_argmax(x.data, kernel, stride, pads, dilation, out, True)[1]
+    idx = _flat_indices(offsets, kernel, stride, pads, dilation, x.shape[2:])
+    return reshape(y, shape), Tensor._make(idx.reshape(shape))
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """2-D max pooling of (N, C, H, W) or (C, H, W); stride defaults to kernel_size.
+
+    Padding (at most half the kernel) counts as -inf. With ``return_indices`` also returns the
+    arg-max of each window as the flat index h*W + w into its input channel (int64).
+    Ties go to the first maximum in window order, as in PyTorch.
+    """
+    return _max_pool("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """1-D max pooling of (N, C, L) or (C, L), run as max_pool2d on a height-1 view."""
+    return _max_pool("max_pool1d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1)
+
+
+def _avg_pool(op, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, spatial):
+    x, unbatched = _as_batch(op, input, spatial)
+    if x.dtype.kind != "f":
+        raise DTypeError(f"{op}: expected a floating point tensor, got dtype {x.dtype}")
+    kernel = _ints(kernel_size, "kernel_size", op, spatial, 1)
+    stride = kernel if stride is None or stride == () else _ints(stride, "stride", op, spatial, 1)
+    padding = _ints(padding, "padding", op, spatial, 0)
+    if divisor_override is not None and (isinstance(divisor_override, bool) or int(divisor_override) <= 0):
+        raise ValueError(f"{op}: divisor_override must be a positive integer, got {divisor_override!r}")
+    sizes = tuple(x.shape[2:])
+    out, pads = _pool_geometry(op, sizes, kernel, stride, padding, (1,) * spatial, ceil_mode, input.shape)
+    # the count of each window, separable: count[p, q] = count_h[p] * count_w[q]
+    counts = []
+    for n, k, s, p, o in zip(sizes, kernel, stride, padding, out):
+        start = np.arange(o) * s - p
+        end = np.minimum(start + k, n + p)  # the window never counts the extra ceil_mode padding
+        if not count_include_pad:
+            start, end = np.maximum(start, 0), np.minimum(end, n)
+        counts.append(end - start)
+    divisor = float(divisor_override) if divisor_override is not None else \
+        np.multiply.outer(counts[0], counts[1]) if spatial == 2 else counts[0]
+    if spatial == 1:
+        x = reshape(x, x.shape[:2] + (1, x.shape[2]))
+        kernel, stride, out, pads = (1,) + kernel, (1,) + stride, (1,) + out, ((0, 0),) + pads
+    y = WindowSum.apply(x, kernel=kernel, stride=stride, padding=pads, out_hw=out)
+    scale = 1.0 / np.asarray(divisor, dtype=np.float64)
+    y = y * Tensor._make(x.xp.asarray(scale.reshape(out) if scale.ndim else scale, dtype=x.dtype))
+    return reshape(y, tuple(input.shape[:-spatial]) + out[-spatial:])
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """2-D average pooling of (N, C, H, W) or (C, H, W); stride defaults to kernel_size.
+
+    Zero padding (at most half the kernel). The divisor is the window size KH*KW, or, with
+    ``count_include_pad=False``, the number of input (non-padding) elements in the window, or
+    ``divisor_override``. With ceil_mode the extra last window divides by what it covers.
+    """
+    return _avg_pool("avg_pool2d", input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override, 2)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """1-D average pooling of (N, C, L) or (C, L), run as avg_pool2d on a height-1 view."""
+    return _avg_pool("avg_pool1d", input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1)
+
+
+def _adaptive_matrix(n, o, dtype, xp):
+    """A (o, n) with row r = 1/len on window r = [floor(r*n/o), ceil((r+1)*n/o)), 0 elsewhere."""
+    r = np.arange(o)
+    start, end = (r * n) // o, -((-(r + 1) * n) // o)
+    cols = np.arange(n)
+    inside = (cols >= start[:, None]) & (cols < end[:, None])
+    return Tensor._make(xp.asarray(inside / (end - start)[:, None], dtype=dtype))
+
+
+def _adaptive_sizes(op, output_size, sizes):
+    spatial = len(sizes)
+    if isinstance(output_size, (int, np.integer)) or output_size is None:
+        output_size = (output_size,) * spatial
+    output_size = tuple(output_size)
+    if len(output_size) != spatial:
+        raise ValueError(f"{op}: output_size must be an int or a tuple of {spatial}, got {output_size!r}")
+    out = tuple(n if o is None else int(o) for o, n in zip(output_size, sizes))
+    if any(o <= 0 for o in out):
+        raise ValueError(f"{op}: output_size must be positive, got {output_size!r}")
+    if any(n <= 0 for n in sizes):
+        raise ShapeError(f"{op}: the input's spatial size {tuple(sizes)} must be positive")
+    return out
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average pooling to a fixed output size (an int, a pair, None keeps that input size).
+
+    y = A_h @ x @ A_w^T with the window-averaging matrices of the module docstring.
+    """
+    op = "adaptive_avg_pool2d"
+    x, unbatched = _as_batch(op, input, 2)
+    if x.dtype.kind != "f":
+        raise DTypeError(f"{op}: expected a floating point tensor, got dtype {x.dtype}")
+    (oh, ow) = _adaptive_sizes(op, output_size, x.shape[2:])
+    h, w = x.shape[2:]
+    y = x
+    if ow != w:
+        y = matmul(y, _adaptive_matrix(w, ow, x.dtype, x.xp).mT)
+    if oh != h:
+        y = matmul(_adaptive_matrix(h, oh, x.dtype, x.xp), y)
+    return reshape(y, y.shape[1:]) if unbatched else y
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Average pooling of (N, C, L) or (C, L) to length ``output_size``: y = x @ A^T."""
+    op = "adaptive_avg_pool1d"
+    x, _ = _as_batch(op, input, 1)
+    if x.dtype.kind != "f":
+        raise DTypeError(f"{op}: expected a floating point tensor, got dtype {x.dtype}")
+    (o,) = _adaptive_sizes(op, output_size, x.shape[2:])
+    if o == x.shape[2]:
+        return input
+    return matmul(input, _adaptive_matrix(x.shape[2], o, x.dtype, x.xp).mT)
+
+
+TENSOR_METHODS = {}

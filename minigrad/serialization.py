@@ -1,0 +1,238 @@
+"""Checkpoints: ``save(obj, path)`` and ``load(path)``, safe to share and safe to crash.
+
+What can be saved: nested dicts (string or integer keys), lists and tuples of Tensors, NumPy
+arrays, numbers, strings, booleans and None. That covers a model's ``state_dict()`` and an
+optimizer's ``state_dict()``.
+
+The file format is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays):
+- every tensor or array becomes one member ``a0``, ``a1``, ...;
+- the member ``__structure__`` holds the nesting as JSON text (bytes in a uint8 array), with
+  ``{"__array__": "a0", ...}`` where a tensor was. JSON keeps integer keys apart from string
+  keys by storing a dict as a list of [key, value] pairs.
+
+Safety:
+- Loading runs no code: the file is read with ``allow_pickle=False`` and holds no pickled
+  objects; a file that contains any (say, a ``torch.save`` file or an object array) is
+  refused with a clear error.
+- Writing is atomic: the archive goes to a temporary file in the same folder, is flushed to
+  disk (fsync), and only then renamed over ``path`` (``os.replace`` is atomic). A crash, a
+  full disk or Ctrl-C mid-save leaves the previous checkpoint as it was.
+- Each zip member carries a CRC-32 that is checked on reading, and the structure records each
+  array's dtype and shape, so a truncated or corrupted file gives a clear ``CheckpointError``
+  instead of garbage weights.
+"""
+
+import json
+import os
+import tempfile
+from collections import OrderedDict
+
+import numpy as np
+
+from . import backend
+from .errors import MinigradError
+from .tensor import Tensor
+
+FORMAT = "minigrad.checkpoint"
+VERSION = 1
+_STRUCTURE = "__structure__"
+
+
+class CheckpointError(MinigradError, ValueError):
+    """A checkpoint that cannot be saved or loaded: corrupt, truncated, unsafe or unsupported."""
+
+
+# ---- encoding: python objects <-> (JSON structure, arrays) --------------------------------------
+def _encode(obj, arrays, where):
+    """The JSON form of ``obj``; tensors and arrays are appended to ``arrays``."""
+    if isinstance(obj, Tensor) or isinstance(obj, np.ndarray) or hasattr(obj, "__cuda_array_interface__"):
+        kind = "tensor" if isinstance(obj, Tensor) else "ndarray"
+        data = obj.data if isinstance(obj, Tensor) else obj
+        host = backend.to_device(data, "cpu")
+        host = host if host.flags.c_contiguous else host.copy(order="C")  # (keeps 0-d arrays 0-d)
+        if host.dtype.kind not in "biufc":
+            raise CheckpointError(f"save: {where} is an array of dtype {host.dtype}; only numeric arrays can be "
+                                  "saved (object arrays would need pickle)")
+        name = f"a{len(arrays)}"
+        arrays[name] = host
+        node = {"__array__": name, "kind": kind, "dtype": host.dtype.str, "shape": list(host.shape)}
+        if isinstance(obj, Tensor):
+            node["device"] = str(obj.device)
+            node["requires_grad"] = bool(obj.requires_grad)
+        return node
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if isinstance(obj, (int, float, np.integer, np.floating, np.bool_)):
+        return obj.item() if isinstance(obj, np.generic) else obj
+    if isinstance(obj, dict):
+        items = []
+        for k, v in obj.items():
+            if isinstance(k, np.integer):
+                k = int(k)
+            if not isinstance(k, (str, int)) or isinstance(k, bool):
+                raise CheckpointError(f"save: {where} has a key {k!r} of type {type(k).__name__}; "
+                                      "only string and integer keys can be saved")
+            items.append([k, _encode(v, arrays, f"{where}[{k!r}]")])
+        return {"__dict__": items, "ordered": isinstance(obj, OrderedDict)}
+    if isinstance(obj, list):
+        return [_encode(v, arrays, f"{where}[{i}]") for i, v in enumerate(obj)]
+    if isinstance(obj, tuple):
+        return {"__tuple__": [_encode(v, arrays, f"{where}[{i}]") for i, v in enumerate(obj)]}
+    raise CheckpointError(f"save: {where} is a {type(obj).__name__}; only tensors, arrays, numbers, strings, "
+                          "None and dicts/lists/tuples of them can be saved")
+
+
+def _decode(node, arrays, device):
+    """Rebuild the python object of a JSON node (see ``_encode``)."""
+    if isinstance(node, list):
+        return [_decode(v, arrays, device) for v in node]
+    if not isinstance(node, dict):
+        return node
+    if "__tuple__" in node:
+        return tuple(_decode(v, arrays, device) for v in node["__tuple__"])
+    if "__dict__" in node:
+        out = OrderedDict() if node.get("ordered") else {}
+        for k, v in node["__dict__"]:
+            out[k] = _decode(v, arrays, device)
+        return out
+    if "__array__" in node:
+        name = node["__array__"]
+        if name not in arrays:
+            raise CheckpointError(f"load: the structure names an array {name!r} that the file does not hold")
+        array = arrays[name]
+        if array.dtype.str != node["dtype"] or list(array.shape) != node["shape"]:
+            raise CheckpointError(f"load: array {name!r} has dtype {array.dtype} and shape {array.shape}, but the "
+                                  f"structure recorded dtype {np.dtype(node['dtype'])} and shape "
+                                  f"{tuple(node['shape'])}: the file is corrupted")
+        if node["kind"] == "ndarray":
+            return array
+        target = device if device is not None else node.get("device", "cpu")
+        t = Tensor._make(backend.to_device(array, target))
+        if node.get("requires_grad") and t.dtype.kind in "fc":
+            t.requires_grad_(True)
+        return t
+    raise CheckpointError(f"load: unknown entry in the structure: {sorted(node)}")
+
+
+# ---- saving --------------------------------------------------------------------------------------
+def _file_mode(path):
+    """The permission bits a new file would get (the old file's, when it is replaced)."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def save(obj, f):
+    """Save ``obj`` (e.g. ``model.state_dict()``) to the path ``f`` (or a binary file object).
+
+    Written atomically to a path: a failure at any moment leaves any previous file at ``f``
+    untouched (see the module docstring).
+    """
+    arrays = OrderedDict()
+    structure = {"format": FORMAT, "version": VERSION, "root": _encode(obj, arrays, "obj")}
+    text = json.dumps(structure).encode("utf-8")
+    members = OrderedDict([(_STRUCTURE, np.frombuffer(text, dtype=np.uint8))])
+    members.update(arrays)
+    if not isinstance(f, (str, os.PathLike)):  # a file object: write straight into it
+        np.savez(f, **members)
+        return
+    path = os.fspath(f)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            np.savez(out, **members)
+            out.flush()
+            os.fsync(out.fileno())  # the bytes are on disk before the name points at them
+        os.chmod(tmp, _file_mode(path))
+        os.replace(tmp, path)  # atomic: readers see the old file or the new one, never a mix
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder):
+    """Make the rename itself durable (POSIX); harmless where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ---- loading -------------------------------------------------------------------------------------
+def _describe(f):
+    return repr(os.fspath(f)) if isinstance(f, (str, os.PathLike)) else "the file object"
+
+
+def load(f, map_location=None):
+    """Load what ``save`` wrote. Tensors go to ``map_location`` ('cpu', 'cuda', ...) when given,
+    else to the device they were saved from.
+
+    A plain ``.npz`` of named arrays (e.g. ``np.savez(path, **{k: v.numpy() for k, v in
+    torch_model.state_dict().items()})``) loads as an OrderedDict of Tensors.
+    Raises ``CheckpointError`` for a truncated, corrupted or pickled file.
+    """
+    name = _describe(f)
+    device = None if map_location is None else backend.Device(map_location)
+    try:
+        loaded = np.load(f, allow_pickle=False)
+    except FileNotFoundError:
+        raise
+    except ValueError as e:
+        if "pickle" in str(e):
+            raise CheckpointError(f"load: {name} contains pickled data; refusing to load it, since unpickling "
+                                  "can run arbitrary code (minigrad checkpoints never contain pickles)") from None
+        raise CheckpointError(f"load: {name} is not a valid checkpoint (truncated or corrupted): {e}") from None
+    except (IsADirectoryError, PermissionError):
+        raise
+    except Exception as e:  # noqa: BLE001 - zipfile, struct and numpy raise many kinds on a damaged file
+        raise CheckpointError(f"load: {name} is not a valid checkpoint (truncated or corrupted): "
+                              f"{type(e).__name__}: {e}") from None
+    if isinstance(loaded, np.ndarray):
+        raise CheckpointError(f"load: {name} holds a single .npy array, not a checkpoint archive")
+    try:
+        with loaded:
+            arrays = OrderedDict((k, loaded[k]) for k in loaded.files)  # reading checks each CRC-32
+    except ValueError as e:
+        if "pickle" in str(e) or "Object arrays" in str(e):
+            raise CheckpointError(f"load: {name} contains pickled objects (an object array); refusing to load "
+                                  "it, since unpickling can run arbitrary code") from None
+        raise CheckpointError(f"load: {name} is corrupted: {e}") from None
+    except Exception as e:  # noqa: BLE001 - zipfile, zlib and numpy raise many kinds here
+        raise CheckpointError(f"load: {name} is truncated or corrupted ({type(e).__name__}: {e})") from None
+    for k, v in arrays.items():
+        if not isinstance(v, np.ndarray) or v.dtype.kind not in "biufc":
+            raise CheckpointError(f"load: member {k!r} of {name} is not a numeric .npy array "
+                                  f"({type(v).__name__}{'' if not isinstance(v, np.ndarray) else ' of ' + str(v.dtype)})")
+    if _STRUCTURE not in arrays:  # a plain npz of named arrays
+        return OrderedDict((k, Tensor._make(backend.to_device(v, device or "cpu"))) for k, v in arrays.items())
+    try:
+        structure = json.loads(arrays.pop(_STRUCTURE).tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise CheckpointError(f"load: {name} has an unreadable structure entry (corrupted): {e}") from None
+    if not isinstance(structure, dict) or structure.get("format") != FORMAT:
+        raise CheckpointError(f"load: {name} is not a minigrad checkpoint (its structure entry has no "
+                              f"format {FORMAT!r})")
+    if structure.get("version", 0) > VERSION:
+        raise CheckpointError(f"load: {name} was written by a newer minigrad (format version "
+                              f"{structure['version']}, this one reads up to {VERSION})")
+    try:
+        return _decode(structure["root"], arrays, device)
+    except (KeyError, TypeError, AttributeError) as e:  # a structure that is valid JSON but not ours
+        raise CheckpointError(f"load: {name} has a malformed structure entry ({type(e).__name__}: {e})") from None
+
+
+__all__ = ["save", "load", "CheckpointError"]

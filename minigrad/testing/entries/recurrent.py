@@ -1,0 +1,74 @@
+"""Registry entries for minigrad/ops/recurrent.py: the fused RNN, LSTM and GRU cells.
+
+Each cell is called on precomputed gate pre-activations (xg, hg) as a layer does. The relu
+RNN keeps its pre-activation xg + hg away from the kink at 0 by construction. The torch
+twins spell the same equations out with torch's elementary ops.
+"""
+
+from ...ops import recurrent as R
+from ..registry import OpInfo, Sample
+from ..strategies import away_from, smooth_normal
+
+
+def _rnn_cell(xg, hg, nonlinearity="tanh"):
+    return R.FusedRNNCell.apply(xg, hg, nonlinearity=nonlinearity)
+
+
+def _lstm_cell(xg, hg, c_prev):
+    return R.FusedLSTMCell.apply(xg, hg, c_prev)
+
+
+def _gru_cell(xg, hg, h_prev, b_hh=None):
+    return R.FusedGRUCell.apply(xg, hg, h_prev, b_hh)
+
+
+def _rnn_samples(rng):
+    samples = []
+    for shape in ((3, 4), (1, 5), (4,)):
+        hg = smooth_normal(rng, shape)
+        samples.append(Sample((smooth_normal(rng, shape), hg)))
+        a = away_from(smooth_normal(rng, shape), (0.0,), 0.1)  # relu: xg + hg = a, away from 0
+        samples.append(Sample((a - hg, hg), {"nonlinearity": "relu"}))
+    return samples
+
+
+def _lstm_samples(rng):
+    return [Sample((smooth_normal(rng, (b, 4 * h)), smooth_normal(rng, (b, 4 * h)), smooth_normal(rng, (b, h))))
+            for b, h in ((3, 2), (1, 3), (2, 1))]
+
+
+def _gru_samples(rng):
+    samples = []
+    for b, h in ((3, 2), (1, 3)):
+        args = (smooth_normal(rng, (b, 3 * h)), smooth_normal(rng, (b, 3 * h)), smooth_normal(rng, (b, h)))
+        samples.append(Sample(args))
+        samples.append(Sample(args + (smooth_normal(rng, (3 * h,)),)))
+    return samples
+
+
+def _torch_rnn(torch, xg, hg, nonlinearity="tanh"):
+    a = xg + hg
+    return torch.tanh(a) if nonlinearity == "tanh" else torch.relu(a)
+
+
+def _torch_lstm(torch, xg, hg, c_prev):
+    i, f, g, o = (xg + hg).chunk(4, dim=-1)
+    c = torch.sigmoid(f) * c_prev + torch.sigmoid(i) * torch.tanh(g)
+    return torch.sigmoid(o) * torch.tanh(c), c
+
+
+def _torch_gru(torch, xg, hg, h_prev, b_hh=None):
+    if b_hh is not None:
+        hg = hg + b_hh
+    x_r, x_z, x_n = xg.chunk(3, dim=-1)
+    h_r, h_z, h_n = hg.chunk(3, dim=-1)
+    r, z = torch.sigmoid(x_r + h_r), torch.sigmoid(x_z + h_z)
+    n = torch.tanh(x_n + r * h_n)
+    return (1 - z) * n + z * h_prev
+
+
+ENTRIES = [
+    OpInfo("rnn_cell", _rnn_cell, _rnn_samples, (R.FusedRNNCell,), torch_fn=_torch_rnn),
+    OpInfo("lstm_cell", _lstm_cell, _lstm_samples, (R.FusedLSTMCell,), torch_fn=_torch_lstm),
+    OpInfo("gru_cell", _gru_cell, _gru_samples, (R.FusedGRUCell,), torch_fn=_torch_gru),
+]
