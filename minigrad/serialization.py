@@ -177,6 +177,26 @@ def _describe(f):
     return repr(os.fspath(f)) if isinstance(f, (str, os.PathLike)) else "the file object"
 
 
+def _check_magic(f, name):
+    """Look at the first bytes: a zip archive (what save writes) or a .npy array may go on to
+    NumPy; anything else is named here (NumPy would call it 'pickled data')."""
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as fh:
+            head = fh.read(6)
+    else:
+        start = f.tell()
+        head = f.read(6)
+        f.seek(start)
+    if head.startswith(b"PK") or head.startswith(b"\x93NUMPY"):
+        return
+    if not head:
+        raise CheckpointError(f"load: {name} is empty (truncated or corrupted)")
+    if head[:1] == b"\x80":
+        raise CheckpointError(f"load: {name} contains pickled data; refusing to load it, since unpickling "
+                              "can run arbitrary code (minigrad checkpoints never contain pickles)")
+    raise CheckpointError(f"load: {name} is not a checkpoint (it is not a .npz archive; truncated or corrupted?)")
+
+
 def load(f, map_location=None):
     """Load what ``save`` wrote. Tensors go to ``map_location`` ('cpu', 'cuda', ...) when given,
     else to the device they were saved from.
@@ -187,6 +207,7 @@ def load(f, map_location=None):
     """
     name = _describe(f)
     device = None if map_location is None else backend.Device(map_location)
+    _check_magic(f, name)
     try:
         loaded = np.load(f, allow_pickle=False)
     except FileNotFoundError:

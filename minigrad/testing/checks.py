@@ -154,7 +154,7 @@ def broadcast_variants(sample):
         variants.append(sample.with_args(args))
     if positions:
         args = list(sample.args)
-        args[positions[-1]] = args[positions[-1]][0].copy()
+        args[positions[-1]] = np.array(args[positions[-1]][0])  # 0-d array, not a scalar
         variants.append(sample.with_args(args))
     return variants
 

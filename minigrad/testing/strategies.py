@@ -25,12 +25,12 @@ import numpy as np
 
 def smooth_normal(rng, shape, scale=1.0):
     """Standard normal values times ``scale`` (for ops smooth everywhere: exp, tanh, +, *)."""
-    return scale * rng.standard_normal(shape)
+    return np.asarray(scale * rng.standard_normal(shape))  # a 0-d array, not a scalar, for shape ()
 
 
 def uniform(rng, shape, low=-1.0, high=1.0):
     """Uniform values in [low, high)."""
-    return rng.uniform(low, high, size=shape)
+    return np.asarray(rng.uniform(low, high, size=shape))
 
 
 def positive(rng, shape, low=0.5, high=2.0):
