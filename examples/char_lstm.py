@@ -52,11 +52,14 @@ def build(vocab_size, config):
     return CharLSTM(vocab_size, config["embed_dim"], config["hidden_size"], config["num_layers"], config["dropout"])
 
 
+DEFAULTS = {"embed_dim": 64, "hidden_size": 256, "num_layers": 1, "dropout": 0.0}
+
+
 def add_model_args(p):
-    p.add_argument("--embed-dim", type=int, default=64)
-    p.add_argument("--hidden-size", type=int, default=256)
-    p.add_argument("--num-layers", type=int, default=1)
-    p.add_argument("--dropout", type=float, default=0.0, help="between stacked LSTM layers")
+    p.add_argument("--embed-dim", type=int, default=DEFAULTS["embed_dim"])
+    p.add_argument("--hidden-size", type=int, default=DEFAULTS["hidden_size"])
+    p.add_argument("--num-layers", type=int, default=DEFAULTS["num_layers"])
+    p.add_argument("--dropout", type=float, default=DEFAULTS["dropout"], help="between stacked LSTM layers")
 
 
 def config_of(args):
@@ -78,8 +81,9 @@ def main(argv=None):
         model.load_state_dict(state)
         val = evaluate_lm(model, corpus.val, device)
         print(f"loaded {args.save}: validation loss {val:.3f} nats/char")
-        print(write_sample(model, vocab, args.prompt, args.sample_len, args.temperature, device, seed=args.seed))
-        return {"val_loss": val}
+        sample = write_sample(model, vocab, args.prompt, args.sample_len, args.temperature, device, seed=args.seed)
+        print(sample)
+        return {"val_loss": val, "sample": sample}
 
     corpus = Corpus(args.chars, args.seq_len)
     model = build(len(corpus.vocab), config_of(args)).to(device)

@@ -101,8 +101,9 @@ def main(argv=None):
     p.add_argument("--dim-feedforward", type=int, default=512)
     p.add_argument("--dropout", type=float, default=0.1)
     p.add_argument("--compare", action="store_true",
-                   help="also train char_lstm.py's LSTM (its default sizes) and plot both loss curves")
+                   help="also train char_lstm.py's LSTM on the same data and plot both loss curves")
     p.add_argument("--lstm-lr", type=float, default=3e-3, help="the LSTM's learning rate with --compare")
+    p.add_argument("--lstm-hidden-size", type=int, default=256, help="the LSTM's size with --compare")
     args = p.parse_args(argv)
     device = setup(args)
 
@@ -113,8 +114,9 @@ def main(argv=None):
         model.load_state_dict(state)
         val = evaluate_lm(model, corpus.val, device)
         print(f"loaded {args.save}: validation loss {val:.3f} nats/char")
-        print(write_sample(model, vocab, args.prompt, args.sample_len, args.temperature, device, seed=args.seed))
-        return {"val_loss": val}
+        sample = write_sample(model, vocab, args.prompt, args.sample_len, args.temperature, device, seed=args.seed)
+        print(sample)
+        return {"val_loss": val, "sample": sample}
 
     corpus = Corpus(args.chars, args.seq_len)
     print(f"{len(corpus.text)} characters, {len(corpus.vocab)} distinct; "
@@ -135,11 +137,9 @@ def main(argv=None):
     if args.compare:
         import char_lstm
 
-        lstm_args = char_lstm.make_parser("", epochs=args.epochs)
-        char_lstm.add_model_args(lstm_args)
-        lstm_args = lstm_args.parse_args([])
         mg.manual_seed(args.seed)
-        lstm = char_lstm.build(len(corpus.vocab), char_lstm.config_of(lstm_args)).to(device)
+        config = dict(char_lstm.DEFAULTS, hidden_size=args.lstm_hidden_size)
+        lstm = char_lstm.build(len(corpus.vocab), config).to(device)
         args.lr = args.lstm_lr
         lstm_history = train_lm(lstm, corpus, args, device, "LSTM")
         lstm_final = lstm_history["val_loss"][-1] if args.epochs else evaluate_lm(lstm, corpus.val, device)

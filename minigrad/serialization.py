@@ -236,8 +236,8 @@ def load(f, map_location=None):
         raise CheckpointError(f"load: {name} is truncated or corrupted ({type(e).__name__}: {e})") from None
     for k, v in arrays.items():
         if not isinstance(v, np.ndarray) or v.dtype.kind not in "biufc":
-            raise CheckpointError(f"load: member {k!r} of {name} is not a numeric .npy array "
-                                  f"({type(v).__name__}{'' if not isinstance(v, np.ndarray) else ' of ' + str(v.dtype)})")
+            what = f"an array of {v.dtype}" if isinstance(v, np.ndarray) else type(v).__name__
+            raise CheckpointError(f"load: member {k!r} of {name} is not a numeric .npy array ({what})")
     if _STRUCTURE not in arrays:  # a plain npz of named arrays
         return OrderedDict((k, Tensor._make(backend.to_device(v, device or "cpu"))) for k, v in arrays.items())
     try:

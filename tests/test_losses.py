@@ -72,7 +72,8 @@ def test_cross_entropy_class_indices(torch, dtype, case, shape):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("kw", [{}, {"reduction": "sum", "label_smoothing": 0.2}, {"reduction": "none", "weight": True}])
+@pytest.mark.parametrize("kw", [{}, {"reduction": "sum", "label_smoothing": 0.2},
+                                {"reduction": "none", "weight": True}])
 def test_cross_entropy_probabilities(torch, dtype, kw):
     r = rng(2)
     kw = dict(kw)

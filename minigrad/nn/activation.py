@@ -5,7 +5,7 @@ from .module import Module
 
 
 class ReLU(Module):
-    """y = max(x, 0)."""
+    """y = max(x, 0). (``inplace`` is accepted for PyTorch compatibility; the output is always new.)"""
 
     def __init__(self, inplace=False):
         super().__init__()

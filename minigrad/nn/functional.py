@@ -8,12 +8,16 @@ adds ``linear`` and ``bilinear``, which are short compositions of matmul and add
 from ..errors import ShapeError
 from ..ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
 from ..ops.attention import scaled_dot_product_attention
+from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from ..ops.attention import scaled_dot_product_attention
 from ..ops.dropout import dropout, dropout2d
 from ..ops.embedding import embedding
 from ..ops.linalg import matmul
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss,
                         mse_loss, nll_loss)
 from ..ops.normalization import batch_norm, layer_norm
+from ..ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d,
+                           max_pool2d)
 from ..ops.reduction import sum as _sum
 from ..ops.shape import pad
 
@@ -63,4 +67,6 @@ __all__ = [
     "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "softplus", "softmax", "log_softmax", "pad",
+    "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d",
+    "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "scaled_dot_product_attention",
 ]

@@ -17,6 +17,8 @@ is that path plus its attribute: ``"encoder.layers.0.weight"``, PyTorch's ``stat
 
 from collections import OrderedDict, namedtuple
 
+import numpy as np  # to read arrays handed to load_state_dict (no computation on data here)
+
 from .. import backend, dtypes
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
@@ -387,8 +389,6 @@ class Module:
         """
         if not hasattr(state_dict, "keys"):
             raise TypeError(f"load_state_dict: expected a dict of tensors, got {type(state_dict).__name__}")
-        import numpy as np
-
         targets = OrderedDict((key, t) for key, _, _, t in self._state_items())
         missing = [k for k in targets if k not in state_dict]
         unexpected = [k for k in state_dict if k not in targets]
@@ -404,7 +404,7 @@ class Module:
                     value = None
             if value is None or value.dtype.kind not in "biuf":
                 kind = type(state_dict[key]).__name__ if value is None else f"dtype {value.dtype}"
-                errors.append(f"{key}: expected numbers, got {kind}")
+                errors.append(f"{key}: expected a tensor or a numeric array, got {kind}")
             elif tuple(value.shape) != tuple(target.shape):
                 errors.append(f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} "
                               f"from checkpoint, the shape in current model is {tuple(target.shape)}")

@@ -78,7 +78,8 @@ def embedding(input, weight, padding_idx=None):
     if input.dtype.kind not in "iu":
         raise DTypeError(f"embedding: indices must be an integer tensor, got dtype {input.dtype}")
     if weight.ndim != 2:
-        raise ValueError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {tuple(weight.shape)}")
+        raise ValueError("embedding: weight must be 2-D (num_embeddings, embedding_dim), "
+                         f"got shape {tuple(weight.shape)}")
     n = weight.shape[0]
     if input.data.size:
         lo, hi = int(input.data.min()), int(input.data.max())

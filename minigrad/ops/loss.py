@@ -94,7 +94,9 @@ class CrossEntropy(Function):
         l_i = A_i lse_i - sum_c a_ic z_ic,   A_i = sum_c a_ic = (1 - s) w_{y_i} + (s / C) sum_c w_c
     Only z_{i,y_i} and sum_c w_c z_ic are needed: the dense a is never built in forward.
 
-    Backward: d lse / d x_c = softmax(x)_c and d z_k / d x_c = d_kc - (terms that cancel), so
+    Backward: shifting x by m moves A_i lse_i and sum_c a_ic z_ic by the same A_i m, so l does
+    not depend on the shift and can be differentiated as if z = x: d lse / d x_c = softmax(x)_c,
+    d z_k / d x_c = [k = c], hence
         dl_i / dx_ic = A_i softmax(x_i)_c - a_ic,
     a rescaled softmax with a_ic taken off at the targets: one pass over the logits (softmax
     comes from forward's exp(z) and its sum) instead of a log-softmax backward plus a scatter.
@@ -256,7 +258,7 @@ def _host_or_device_array(t):
 
 
 def _like_input(weight, input):
-    """Class weights in the input's dtype (float64 weights must not turn a float32 loss float64)."""
+    """Weights in the input's dtype (float64 weights must not turn a float32 loss into float64)."""
     return weight if weight is None or weight.dtype == input.dtype else weight.to(dtype=input.dtype)
 
 
@@ -389,6 +391,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         from .elementwise import check_broadcast
 
         check_broadcast(op + " (weight against input)", weight.shape, input.shape)
+        weight = _like_input(weight, input)
         if tuple(weight.shape) != tuple(input.shape):
             weight = weight.broadcast_to(input.shape)
     return BinaryCrossEntropy.apply(input, target, weight, reduction=reduction)
@@ -408,6 +411,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     _check_reduction(reduction, op)
     target = _as_tensor(target, input)
     _check_same_shape(input, target, op)
+    weight, pos_weight = _like_input(weight, input), _like_input(pos_weight, input)
     log1p_exp = _softplus(-input, threshold=float("inf"))
     if pos_weight is None:
         loss = (1.0 - target) * input + log1p_exp
