@@ -43,14 +43,17 @@ def main(argv=None):
     p = make_parser(__doc__.splitlines()[0], epochs=15, checkpoint="digits_cnn.npz")
     p.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate")
     p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--channels", type=int, nargs=2, default=[16, 32], metavar=("C1", "C2"),
+                   help="output channels of the two convolutions")
+    p.add_argument("--hidden", type=int, default=128, help="units of the hidden Linear layer")
     p.add_argument("--test-fraction", type=float, default=0.2, help="share of the digits held out")
     p.add_argument("--limit", type=int, default=None, help="use only the first N digits (quick tests)")
     args = p.parse_args(argv)
     device = setup(args)
     checkpoint = mg.load(args.save) if args.resume else None
-    if checkpoint is not None and int(checkpoint["seed"]) != args.seed:
-        say(args, f"using the split of the saved model (--seed {int(checkpoint['seed'])})")
-        args.seed = int(checkpoint["seed"])
+    if checkpoint is not None:  # rebuild the saved model's shape, and its train/test split
+        args.seed, args.hidden = int(checkpoint["seed"]), int(checkpoint["hidden"])
+        args.channels = [int(c) for c in checkpoint["channels"]]
 
     data = digits_dataset()  # images (1, 8, 8) in [0, 1], labels 0..9
     if args.limit:
@@ -58,7 +61,7 @@ def main(argv=None):
     train_set, test_set = random_split(data, [1 - args.test_fraction, args.test_fraction], seed=args.seed)
     train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True, seed=args.seed)
     test_loader = DataLoader(test_set, batch_size=256)
-    model = make_model().to(device)
+    model = make_model(*args.channels, args.hidden).to(device)
     loss_fn = nn.CrossEntropyLoss()
 
     if checkpoint is not None:
@@ -69,6 +72,9 @@ def main(argv=None):
         return {"test_accuracy": test_acc, "test_loss": test_loss}
 
     opt = optim.Adam(model.parameters(), lr=args.lr)
+    # The learning rate follows half a cosine from lr down to 0 over the run: big steps early,
+    # small ones at the end, so the last epochs settle instead of bouncing around.
+    schedule = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(args.epochs, 1))
     history = History()
     say(args, f"training on {len(train_set)} digits, testing on {len(test_set)}; "
               f"{sum(p.numel() for p in model.parameters())} parameters; device {device}")
@@ -87,6 +93,7 @@ def main(argv=None):
             total_loss += loss.item() * len(y)
             total_acc += accuracy(logits, y) * len(y)
             bar.set_postfix(loss=total_loss / seen, acc=total_acc / seen)
+        schedule.step()
         test_loss, test_acc = evaluate(model, test_loader, loss_fn, device)
         history.add(train_loss=total_loss / seen, train_acc=total_acc / seen, test_loss=test_loss, test_acc=test_acc)
         say(args, f"epoch {epoch:2d}: train loss {total_loss / seen:.4f}, test loss {test_loss:.4f}, "
@@ -97,7 +104,8 @@ def main(argv=None):
     print(f"test accuracy: {100 * test_acc:.2f}% on {len(test_set)} held-out digits "
           f"({args.epochs} epochs, {seconds:.1f}s)")
     if args.save:
-        mg.save({"model": model.state_dict(), "seed": args.seed, "test_accuracy": test_acc}, args.save)
+        mg.save({"model": model.state_dict(), "seed": args.seed, "channels": list(args.channels),
+                 "hidden": args.hidden, "test_accuracy": test_acc}, args.save)
         say(args, f"saved the model to {args.save} (evaluate it again with --resume)")
     if args.plot:
         plot_curves(args.plot, {"loss": {"train": history["train_loss"], "test": history["test_loss"]},

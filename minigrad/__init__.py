@@ -27,6 +27,8 @@ from .ops.shape import cat, chunk, concat, pad, split, stack
 from .serialization import load, save
 from .tensor import Tensor
 
+from . import data, nn, optim  # noqa: E402  (minigrad.nn etc. work after `import minigrad`, as in PyTorch)
+
 float = float32  # noqa: A001  PyTorch's aliases: minigrad.float, minigrad.long, ...
 double = float64
 half = float16

@@ -52,6 +52,9 @@ def test_subset_maps_indices():
     assert sub[0][1].item() == 7 and sub[2][1].item() == 5
     xb, yb = sub.batch(np.array([2, 0]))
     np.testing.assert_array_equal(yb.numpy(), [5, 7])
+    xl, yl = sub[[2, 0]]  # a list of indices gives the examples stacked, as with a TensorDataset
+    np.testing.assert_array_equal(yl.numpy(), [5, 7])
+    assert xl.shape == (2, 3)
 
 
 # ---- random_split -----------------------------------------------------------------------------

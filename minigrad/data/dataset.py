@@ -64,8 +64,8 @@ class Subset(Dataset):
         self.indices = np.asarray(indices, dtype=np.int64)
 
     def __getitem__(self, index):
-        if isinstance(index, (list, np.ndarray)):
-            return Subset(self.dataset, self.indices[index])
+        if isinstance(index, (list, np.ndarray)):  # several at once, as PyTorch's Subset
+            return self.dataset[[int(i) for i in self.indices[index]]]
         return self.dataset[int(self.indices[index])]
 
     def __len__(self):

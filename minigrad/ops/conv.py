@@ -210,8 +210,10 @@ def _conv_grad_weight(x, g, kernel, stride, padding, dilation, groups):
     gm = _by_group(g, groups)  # (groups, OC/groups, N*OH*OW)
     cols = _im2col(x, kernel, stride, padding, dilation, g.shape[2:])
     cols = cols.reshape(groups, (c // groups) * kh * kw, -1)
-    gw = xp.matmul(gm, cols.transpose(0, 2, 1))  # (groups, OC/groups, C/groups*KH*KW)
-    return gw.reshape(oc, c // groups, kh, kw)
+    # GW^T = cols @ G^T rather than GW = G @ cols^T: the same numbers, but OpenBLAS splits this
+    # orientation (many output rows) across threads far better than a 64-row output
+    gwt = xp.matmul(cols, gm.transpose(0, 2, 1))  # (groups, C/groups*KH*KW, OC/groups)
+    return xp.ascontiguousarray(gwt.transpose(0, 2, 1)).reshape(oc, c // groups, kh, kw)
 
 
 # ---- the Functions -------------------------------------------------------------------------------

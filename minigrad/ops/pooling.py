@@ -255,8 +255,9 @@ def _pool_geometry(op, sizes, kernel, stride, padding, dilation, ceil_mode, inpu
     out, pads = [], []
     for n, k, s, p, d in zip(sizes, kernel, stride, padding, dilation):
         span = d * (k - 1) + 1
-        if 2 * p > span:
-            raise ValueError(f"{op}: padding {p} must be at most half of the (dilated) kernel size {span}")
+        if p > k // 2:  # PyTorch's rule; it keeps every window partly inside the input
+            raise ValueError(f"{op}: padding {tuple(padding)} must be at most half of the kernel size "
+                             f"{tuple(kernel)}")
         room = n + 2 * p - span
         if room < 0:
             raise ShapeError(f"{op}: the input of shape {tuple(input_shape)} is smaller than the kernel "
@@ -264,6 +265,11 @@ def _pool_geometry(op, sizes, kernel, stride, padding, dilation, ceil_mode, inpu
         o = (room + (s - 1 if ceil_mode else 0)) // s + 1
         if ceil_mode and (o - 1) * s >= n + p:
             o -= 1
+        if d > 1:  # with holes in the window, a window could see nothing but padding
+            pos = (np.arange(o) * s - p)[:, None] + np.arange(k) * d
+            if not ((pos >= 0) & (pos < n)).any(axis=1).all():
+                raise ValueError(f"{op}: with padding {tuple(padding)} and dilation {tuple(dilation)} some "
+                                 f"windows hold only padding (input of shape {tuple(input_shape)})")
         out.append(o)
         pads.append((p, p + max(0, (o - 1) * s + span - (n + 2 * p))))
     return tuple(out), tuple(pads)
@@ -381,7 +387,9 @@ def _adaptive_matrix(n, o, dtype, xp):
 
 def _adaptive_sizes(op, output_size, sizes):
     spatial = len(sizes)
-    if isinstance(output_size, (int, np.integer)) or output_size is None:
+    if output_size is None:
+        raise TypeError(f"{op}: output_size must be an int or a tuple (None only inside the tuple)")
+    if isinstance(output_size, (int, np.integer)):
         output_size = (output_size,) * spatial
     output_size = tuple(output_size)
     if len(output_size) != spatial:

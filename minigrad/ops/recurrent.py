@@ -26,6 +26,7 @@ The formulas only use ``+ - *``, so the same function serves both (``_lstm_grads
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ..backend import get_array_module
+from ..tensor import Tensor
 from .activation import sigmoid, tanh
 from .elementwise import constant, where
 from .linalg import matmul
@@ -46,14 +47,14 @@ def _sigmoid(a, out=None):
 def _parts(a, n):
     """Split the last axis of ``a`` (array or Tensor) into ``n`` equal blocks (views)."""
     h = a.shape[-1] // n
-    if hasattr(a, "grad_fn"):  # a Tensor: a differentiable split
+    if isinstance(a, Tensor):  # a differentiable split
         return split(a, h, dim=-1)
     return tuple(a[..., k * h:(k + 1) * h] for k in range(n))
 
 
 def _join(parts):
     """Concatenate gate blocks along the last axis (arrays or Tensors)."""
-    if hasattr(parts[0], "grad_fn"):
+    if isinstance(parts[0], Tensor):
         return cat(list(parts), dim=-1)
     return get_array_module(*parts).concatenate(parts, axis=-1)
 
@@ -190,7 +191,7 @@ class FusedGRUCell(Function):
         n = r * h_n
         n += x_n
         xp.tanh(n, out=n)
-        h = n - z * n  # (1 - z) n + z h_prev, in three ops
+        h = n - z * n  # = (1 - z) n + z h_prev, without a temporary for 1 - z
         h += z * h_prev
         ctx.save_for_backward(xg, hg, h_prev, b_hh, r, z, n, h_n)
         return h
