@@ -14,6 +14,13 @@ import os
 import sys
 import time
 
+# One BLAS thread unless the environment says otherwise. The matrices of these examples are
+# small (a batch of 32 rows), so splitting each product over threads gains little, and when
+# other programs keep the cores busy, BLAS threads waiting on each other slow every product
+# down many times over. This must happen before NumPy is first imported.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 # Let ``python examples/x.py`` import minigrad from this checkout without installing it.
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if _ROOT not in sys.path:

@@ -28,3 +28,8 @@ class GraphError(MinigradError, RuntimeError):
 
 class IndexOutOfRange(MinigradError, IndexError):
     """An index outside a dimension's range."""
+
+
+class ArgumentError(MinigradError, ValueError):
+    """An argument value an op does not take: a stride or kernel size below 1, a negative
+    padding, a probability outside [0, 1], an unknown mode or reduction."""

@@ -29,6 +29,7 @@ variable is set (``scripts/reliability_report.py`` sets it).
 """
 
 import importlib.util
+import inspect
 import json
 import math
 import os
@@ -53,9 +54,29 @@ FLOATS = ("float16", "float32", "float64")
 SIZES = (0, 1, 2, 3, 5)
 TOL = {"float16": 3e-2, "float32": 2e-4, "float64": 1e-9}
 STATS = {}  # entry name -> Counter of outcomes, for the report
-# Entries that call a Function's ``apply`` directly: the fused building blocks of layers, which
-# check shapes before calling them. They are fuzzed in float dtypes and values, not in shapes.
-INTERNAL = {"rnn_cell", "lstm_cell", "gru_cell", "softmax_attention", "conv2d_weight", "embedding_backward"}
+# Entries whose result for an infinite input is not pinned down: sums of products (nan or +-inf
+# depends on the order of the sum) and pow (NumPy's float16 and float64 loops disagree on
+# (-inf) ** 0.5). Their special values stay finite, as for the entries checked against float64.
+# Entries that store the value in their first input's dtype (the NumPy reference does it too);
+# inf or nan stored into an integer tensor has no defined value, so they are in NO_INF too.
+VALUE_CAST = {"index_put", "index_put_accumulate"}
+NO_INF = {"matmul", "linear", "bilinear", "pow", "pow_scalar"} | VALUE_CAST
+
+
+def _internal(entry):
+    """Whether the entry's op (written in the registry) calls a Function's ``apply`` itself: a
+    fused building block of a layer, whose user-facing function (or layer) checks shapes and
+    dtypes before calling it. These are fuzzed in float dtypes and values only, not in shapes,
+    argument values or integer dtypes."""
+    if not getattr(entry.op, "__module__", "").startswith("minigrad.testing"):
+        return False  # the op is a function users call
+    try:
+        return ".apply(" in inspect.getsource(entry.op)
+    except (OSError, TypeError):
+        return False
+
+
+INTERNAL = {e.name for e in ENTRIES if _internal(e)}
 
 
 def _record(key, figures):
@@ -133,8 +154,13 @@ def _var(a, kw, root=False):
 def _logsumexp(a, kw):
     (x,) = a
     axes = _axes(x, kw.get("dim"))
-    with np.errstate(divide="ignore"):
-        return np.log(np.exp(x).sum(axis=axes, keepdims=kw.get("keepdim", False)))
+    keep = kw.get("keepdim", False)
+    if x.size == 0:
+        return np.log(np.exp(x).sum(axis=axes, keepdims=keep))
+    m = np.max(x, axis=axes, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    out = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
+    return out if keep else np.squeeze(out, axis=axes)
 
 
 def _softmax(log):
@@ -467,8 +493,8 @@ def _is_int(v):
 class Case:
     """One fuzzed call: the argument tree with NumPy arrays in it, and which arrays become Tensors."""
 
-    def __init__(self, entry, index, tree, tensor_paths, grad_paths, dtypes, notes):
-        self.entry, self.index, self.tree = entry, index, tree
+    def __init__(self, entry, index, tree, tensor_paths, grad_paths, dtypes, values, notes):
+        self.entry, self.index, self.tree, self.values = entry, index, tree, values
         self.tensor_paths, self.grad_paths, self.dtypes, self.notes = tensor_paths, grad_paths, dtypes, notes
 
     def call_args(self, as_float64=False):
@@ -490,6 +516,10 @@ class Case:
             tree = _replace(tree, p, _get(tree, p).astype(np.float64))
         return tree["args"], tree["kwargs"]
 
+    def magnitude(self):
+        """The largest finite |value| among the tensor inputs: errors of sums scale with it."""
+        return max([_magnitude(_get(self.tree, p)) for p in self.tensor_paths] + [0.0])
+
     def describe(self):
         lines = [f"{self.entry.name}, sample {self.index}: {'; '.join(self.notes)}"]
         for p, v in _leaves(self.tree):
@@ -508,11 +538,11 @@ def _get(tree, path):
     return tree
 
 
-def _special(rng, a, infinite=True):
-    """``a`` with a few entries set to 0, +-1e4 (and +-inf, nan when ``infinite``)."""
+def _special(rng, a, big, infinite=True):
+    """``a`` with a few entries set to 0, +-big (and +-inf, nan when ``infinite``)."""
     a = np.array(a, dtype=np.float64)
     hit = rng.random(a.shape) < 0.3
-    a[hit] = rng.choice([0.0, 1e4, -1e4] + ([np.inf, -np.inf, np.nan] if infinite else []), size=int(hit.sum()))
+    a[hit] = rng.choice([0.0, big, -big] + ([np.inf, -np.inf, np.nan] if infinite else []), size=int(hit.sum()))
     return a
 
 
@@ -589,29 +619,30 @@ def draw_case(data, entry, samples):
         if p in tensor_paths:
             dt = np.dtype(dtypes[p])
             if dt.kind == "b":
-                a = rng.random(shape) < 0.5
+                a = np.asarray(rng.random(shape) < 0.5)
             elif dt.kind in "iu":
-                a = rng.integers(-3, 4, size=shape)
+                a = np.asarray(rng.integers(-3, 4, size=shape))
             else:
                 if values != "sample" or a.shape != shape:
                     a = np.asarray(2.0 * rng.standard_normal(shape))
                 if values == "special":
-                    a = _special(rng, a, infinite=entry.name in REFERENCES)
+                    big = 10.0 if dt == np.float16 else 1e4  # products of 1e4 (or 100) overflow float16
+                    a = _special(rng, a, big, infinite=entry.name in REFERENCES and entry.name not in NO_INF)
             with np.errstate(all="ignore"):
                 a = np.asarray(a).astype(dt)
         elif a.shape != shape:  # an index, a target or a mask: new values in the old range
             if a.dtype.kind == "b":
-                a = rng.random(shape) < 0.5
+                a = np.asarray(rng.random(shape) < 0.5)
             elif a.dtype.kind in "iu":
                 lo, hi = (int(a.min()), int(a.max())) if a.size else (0, 1)
-                a = rng.integers(lo, hi + 1, size=shape).astype(a.dtype)
+                a = np.asarray(rng.integers(lo, hi + 1, size=shape)).astype(a.dtype)
             else:
-                a = rng.standard_normal(shape)
+                a = np.asarray(rng.standard_normal(shape))
         tree = _replace(tree, p, a)
     if tensor_paths:
         notes.append("dtypes " + ", ".join(f"{p[1]}: {d}" for p, d in sorted(dtypes.items())))
     notes.append(f"{values} values")
-    return Case(entry, index, tree, tensor_paths, grad_paths, dtypes, notes)
+    return Case(entry, index, tree, tensor_paths, grad_paths, dtypes, values, notes)
 
 
 # ---- running and checking a case -----------------------------------------------------------------------
@@ -643,13 +674,33 @@ def _call(fn, case, *args, **kwargs):
         raise Bare(f"{type(e).__name__} that is not a MinigradError: {e}\n{case.describe()}\n{frames}") from e
 
 
-def _expected_float(case):
-    """The dtype a float result must have: the widest float tensor input, else float32."""
-    floats = [np.dtype(d) for d in case.dtypes.values() if np.dtype(d).kind == "f"]
-    return max(floats, key=lambda d: d.itemsize) if floats else np.dtype("float32")
+def _widest(dtypes):
+    return max(dtypes, key=lambda d: d.itemsize)
 
 
-def _compare(got, want, what, case):
+def _expected_floats(case):
+    """The dtypes a float result may have: the widest float tensor input (float32 when there is
+    none), or the first input's float dtype (losses, normalisations and index_put cast the other
+    tensors to it). Integer or bool inputs that meet a python float (x + 1e-5) become float32
+    first, as in PyTorch, so with them the float32 promotion of the widest float is allowed too.
+    Never float64 without a float64 input."""
+    dtypes = {p: np.dtype(d) for p, d in case.dtypes.items()}
+    floats = [d for d in dtypes.values() if d.kind == "f"]
+    allowed = {_widest(floats)} if floats else set()
+    if dtypes.get(("args", 0), np.dtype(bool)).kind == "f":
+        allowed.add(dtypes[("args", 0)])
+    if len(floats) < len(dtypes):
+        allowed.add(_widest(floats + [np.dtype("float32")]))
+    return allowed
+
+
+def _tolerance(case, dtype):
+    """The tolerance for a float result: that of the least precise float among it and the inputs."""
+    floats = [np.dtype(d) for d in case.dtypes.values() if np.dtype(d).kind == "f"] + [np.dtype(dtype)]
+    return max(TOL[d.name] for d in floats)
+
+
+def _compare(got, want, what, case, values=True):
     """Each output Tensor in ``got`` equals the array in ``want`` (shape, then values)."""
     want = [want] if not isinstance(want, (list, tuple)) else list(want)
     assert len(got) == len(want), f"{what}: {len(got)} outputs, expected {len(want)}\n{case.describe()}"
@@ -657,13 +708,14 @@ def _compare(got, want, what, case):
         w = w.data if isinstance(w, Tensor) else np.asarray(w)
         assert tuple(g.shape) == tuple(w.shape), \
             f"{what}: output {k} has shape {tuple(g.shape)}, expected {tuple(w.shape)}\n{case.describe()}"
+        if not values:
+            continue
         g = g.numpy()
         with np.errstate(all="ignore"):
             w = w.astype(g.dtype)
         if g.dtype.kind == "f":
-            tol = TOL[g.dtype.name]
-            finite = np.abs(w[np.isfinite(w)].astype(np.float64))
-            scale = max(1.0, float(finite.max())) if finite.size else 1.0
+            tol = _tolerance(case, g.dtype)
+            scale = max(1.0, _magnitude(w), case.magnitude())
             ok = np.isclose(g.astype(np.float64), w.astype(np.float64), rtol=tol, atol=tol * scale, equal_nan=True)
         else:
             ok = g == w
@@ -673,13 +725,20 @@ def _compare(got, want, what, case):
                                  f"expected {w[tuple(np.array(bad).T)]}\n{case.describe()}")
 
 
-def _check_result(case, outs):
-    """Result dtypes, and gradients of the inputs' shapes and dtypes."""
-    want = _expected_float(case)
+def _magnitude(a):
+    """The largest finite |value| in a (0 when there is none)."""
+    a = np.asarray(a, dtype=np.float64)
+    finite = np.abs(a[np.isfinite(a)])
+    return float(finite.max()) if finite.size else 0.0
+
+
+def _check_dtypes(case, outs):
+    """Float results have one of the dtypes ``_expected_floats`` allows."""
+    allowed = _expected_floats(case)
     for k, o in enumerate(outs):
         if o.dtype.kind == "f":
-            assert o.dtype == want, f"output {k} is {o.dtype}, expected {want}\n{case.describe()}"
-    return want
+            assert o.dtype in allowed, \
+                f"output {k} is {o.dtype}, expected {' or '.join(sorted(map(str, allowed)))}\n{case.describe()}"
 
 
 def _check_backward(case, args, outs):
@@ -723,6 +782,8 @@ def run_case(case):
     reference = REFERENCES.get(entry.name)
     if reference is not None:
         np_args, np_kwargs = case.numpy_args()
+        if entry.name in VALUE_CAST:  # the value is stored in x's dtype first
+            np_args = (np_args[0], np_args[1].astype(case.dtypes[("args", 0)]).astype(np.float64)) + np_args[2:]
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
@@ -734,19 +795,23 @@ def run_case(case):
         outs = _outputs(out)
         assert not isinstance(want, Exception), \
             f"accepted a call the NumPy reference refuses ({type(want).__name__}: {want})\n{case.describe()}"
-        _check_result(case, outs)
+        _check_dtypes(case, outs)
         _compare(outs, want, "vs NumPy", case)
     else:
         if status == "rejected":
             return f"rejected: {type(out).__name__}"
         outs = _outputs(out)
-        _check_result(case, outs)
+        _check_dtypes(case, outs)
         f64_args, f64_kwargs = case.call_args(as_float64=True)
         ref_status, ref = _call(entry.op, case, *f64_args, **f64_kwargs)
         assert ref_status == "ok", f"accepted, but the same call in float64 raised {ref!r}\n{case.describe()}"
         ref = _outputs(ref)
-        _compare(outs, [r.data for r in ref], "vs the float64 run", case)
-        torch = _torch() if entry.torch_fn is not None else None
+        # with values of 1e4 a float32 (or float16) run of an ill-conditioned op (attention, a loss
+        # on products) may differ from the float64 one for good reasons: compare shapes only
+        _compare(outs, [r.data for r in ref], "vs the float64 run", case, values=case.values != "special")
+        # (torch takes shortcuts on empty inputs, some giving other shapes: compare non-empty calls)
+        empty = any(_get(case.tree, p).size == 0 for p in case.tensor_paths)
+        torch = _torch() if entry.torch_fn is not None and not empty else None
         if torch is not None:
             t_outs = _torch_outputs(torch, entry, case)
             mine = [r for r in ref if r.dtype.kind == "f"]

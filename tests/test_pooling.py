@@ -48,8 +48,9 @@ def ref_max_pool2d(x, g, kernel, stride, padding, dilation, ceil_mode):
                         for j in range(kernel[1]):
                             r = p * stride[0] - padding[0] + i * dilation[0]
                             s = q * stride[1] - padding[1] + j * dilation[1]
-                            if 0 <= r < h and 0 <= s < w and (best is None or x[b, ch, r, s] > x[b, ch, best[0], best[1]]):
-                                best = (r, s)
+                            inside = 0 <= r < h and 0 <= s < w
+                            if inside and (best is None or x[b, ch, r, s] > x[b, ch, best[0], best[1]]):
+                                best = (r, s)  # strictly larger: the first maximum stays
                     y[b, ch, p, q] = x[b, ch, best[0], best[1]]
                     idx[b, ch, p, q] = best[0] * w + best[1]
                     if g is not None:
@@ -102,11 +103,12 @@ def pool_settings(draw, dilation=True):
     span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dil))
     padding = tuple(draw(st.integers(0, k // 2)) for k in kernel)
     hw = tuple(draw(st.integers(max(1, sp - 2 * p), 8)) for sp, p in zip(span, padding))
+    ceil_mode = draw(st.booleans())
     for n, k, st_, p, d in zip(hw, kernel, stride, padding, dil):  # no window made of padding only
-        o = out_size(n, k, st_, p, d, False)
-        assume(all(any(0 <= q * st_ - p + i * d < n for i in range(k)) for q in range(o + 1)))
+        o = out_size(n, k, st_, p, d, ceil_mode)
+        assume(all(any(0 <= q * st_ - p + i * d < n for i in range(k)) for q in range(o)))
     return dict(kernel=kernel, stride=stride, dilation=dil, padding=padding, hw=hw,
-                ceil_mode=draw(st.booleans()), n=draw(st.integers(1, 2)), seed=draw(st.integers(0, 2**16)),
+                ceil_mode=ceil_mode, n=draw(st.integers(1, 2)), seed=draw(st.integers(0, 2**16)),
                 ties=draw(st.booleans()))
 
 
@@ -400,3 +402,14 @@ def test_bad_input():
         P.adaptive_avg_pool2d(x, 0)
     with pytest.raises(ValueError, match="divisor_override"):
         P.avg_pool2d(x, 2, divisor_override=0)
+
+
+@pytest.mark.torch
+def test_indices_of_large_dilated_kernels_match_torch(torch):
+    """Window offsets are stored in int8 for small kernels; positions must not overflow."""
+    x = no_ties(np.random.default_rng(0), (1, 2, 40, 41))
+    kw = dict(kernel_size=(10, 11), stride=3, padding=5, dilation=(3, 2))
+    y, idx = P.max_pool2d(mg.tensor(x), **kw, return_indices=True)
+    ty, tidx = torch.nn.functional.max_pool2d(torch.tensor(x), **kw, return_indices=True)
+    np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
+    np.testing.assert_array_equal(y.numpy(), ty.numpy())

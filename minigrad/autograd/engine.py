@@ -17,6 +17,8 @@ Without ``create_graph`` each backward runs under ``no_grad``: nothing is record
 With it, the backward's own ops are recorded, so the gradients can be differentiated again.
 """
 
+import contextlib
+
 from ..errors import GraphError, ShapeError
 from . import anomaly
 from .function import Function
@@ -25,6 +27,7 @@ from .grad_mode import set_grad_enabled
 
 def _topological_order(roots):
     """Nodes reachable from ``roots`` in an order where each node follows all its consumers."""
+    roots = list(dict.fromkeys(roots))  # two outputs of one node are one root: count its edges once
     deps = {}
     seen = set(roots)
     stack = list(roots)
@@ -118,11 +121,30 @@ def _mark_not_twice(node, grads):
     return tuple(None if g is None else Tensor._make(g.data, stub, i) for i, g in enumerate(grads))
 
 
+_NO_BLAME = contextlib.nullcontext()  # reusable, so the common case builds nothing per node
+
+
 def _blame(node):
     """With anomaly detection on, ops inside a backward report that backward's node."""
-    import contextlib
+    return anomaly.running_backward(node) if anomaly.is_enabled() else _NO_BLAME
 
-    return anomaly.running_backward(node) if anomaly.is_enabled() else contextlib.nullcontext()
+
+def _add_grad(grads, owned, k, g, create_graph):
+    """Add one more contribution ``g`` to the gradient waiting under key ``k``.
+
+    Without create_graph, a sum the engine made itself (``owned``) is held by nothing else,
+    so later contributions are added into it in place: a weight used at 64 time steps then
+    costs one new array, not 63.
+    """
+    old = grads.get(k)
+    if old is None:
+        grads[k] = g
+    elif k in owned and old.dtype == g.dtype:
+        old.data += g.data
+    else:
+        grads[k] = old + g
+        if not create_graph:
+            owned.add(k)
 
 
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inputs=None,
@@ -151,6 +173,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
         targets = {_key(t._edge()): t for t in inputs}
         needed = _needed_nodes(order, targets)
     captured = {}
+    owned = set()  # keys whose gradient is a sum made here (see _add_grad)
 
     for node in order:
         if needed is not None and node not in needed and not any((id(node), i) in targets for i in range(len(node._output_meta))):
@@ -188,7 +211,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                     continue
                 g = _fit_shape(g, node._input_meta[i][0], node, i)
                 k = _key(edge)
-                grads[k] = grads[k] + g if k in grads else g
+                _add_grad(grads, owned, k, g, create_graph)
                 if not isinstance(edge[0], Function):
                     leaves[id(edge[0])] = edge[0]
         if not retain_graph:
@@ -206,6 +229,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
             if targets is not None:
                 if k in targets:
                     captured[k] = g
+            elif k in owned and leaf.grad is None and not leaf._hooks:
+                leaf.grad = g  # a sum made by _add_grad: nothing else holds it, so no copy
             else:
                 leaf._accumulate_grad(g, create_graph)
 

@@ -14,6 +14,7 @@ The computation lives in ``minigrad.ops.conv`` (im2col + GEMM, see its docstring
 import math
 
 from .. import creation
+from ..errors import ArgumentError
 from ..ops import conv as C
 from ..ops.shape import pad as _pad
 from . import init
@@ -38,15 +39,15 @@ class _ConvNd(Module):
         super().__init__()
         name, n = type(self).__name__, self._spatial
         if isinstance(groups, bool) or not isinstance(groups, int) or groups <= 0:
-            raise ValueError(f"{name}: groups must be a positive integer, got {groups!r}")
+            raise ArgumentError(f"{name}: groups must be a positive integer, got {groups!r}")
         if in_channels % groups:
-            raise ValueError(f"{name}: in_channels ({in_channels}) must be divisible by groups ({groups})")
+            raise ArgumentError(f"{name}: in_channels ({in_channels}) must be divisible by groups ({groups})")
         if out_channels % groups:
-            raise ValueError(f"{name}: out_channels ({out_channels}) must be divisible by groups ({groups})")
+            raise ArgumentError(f"{name}: out_channels ({out_channels}) must be divisible by groups ({groups})")
         if padding_mode not in _PADDING_MODES:
-            raise ValueError(f"{name}: padding_mode must be one of {_PADDING_MODES}, got {padding_mode!r}")
+            raise ArgumentError(f"{name}: padding_mode must be one of {_PADDING_MODES}, got {padding_mode!r}")
         if self._transposed and padding_mode != "zeros":
-            raise ValueError(f"{name}: only 'zeros' padding mode is supported, got {padding_mode!r}")
+            raise ArgumentError(f"{name}: only 'zeros' padding mode is supported, got {padding_mode!r}")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = _tuple(kernel_size, n)
         self.stride = _tuple(stride, n)
@@ -54,16 +55,16 @@ class _ConvNd(Module):
         self.output_padding = _tuple(output_padding, n)
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
-                raise ValueError(f"{name}: padding must be 'same', 'valid', an int or a tuple, got {padding!r}")
+                raise ArgumentError(f"{name}: padding must be 'same', 'valid', an int or a tuple, got {padding!r}")
             if padding == "same" and any(s != 1 for s in self.stride):
-                raise ValueError(f"{name}: padding='same' is not supported for strided convolutions")
+                raise ArgumentError(f"{name}: padding='same' is not supported for strided convolutions")
             self.padding = padding
         else:
             self.padding = _tuple(padding, n)
         for what, values, least in (("kernel_size", self.kernel_size, 1), ("stride", self.stride, 1),
                                     ("dilation", self.dilation, 1)):
             if len(values) != n or any(v < least for v in values):
-                raise ValueError(f"{name}: {what} must be positive (an int or a tuple of {n} ints), got {values!r}")
+                raise ArgumentError(f"{name}: {what} must be positive (an int or a tuple of {n} ints), got {values!r}")
         self.groups, self.padding_mode, self.transposed = groups, padding_mode, self._transposed
         # F.pad's (left, right) pairs, last dimension first, for the non-zero padding modes
         if self.padding == "valid":
@@ -146,7 +147,7 @@ class _ConvTranspose(_ConvNd):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
                  bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
         if isinstance(padding, str):
-            raise ValueError(f"{type(self).__name__}: padding must be an int or a tuple, got {padding!r}")
+            raise ArgumentError(f"{type(self).__name__}: padding must be an int or a tuple, got {padding!r}")
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, output_padding,
                          groups, bias, padding_mode, device, dtype)
 

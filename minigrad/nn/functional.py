@@ -5,7 +5,7 @@ them. The math lives in ``minigrad.ops``; this module gathers it under PyTorch's
 adds ``linear`` and ``bilinear``, which are short compositions of matmul and add.
 """
 
-from ..errors import ShapeError
+from ..errors import DTypeError, ShapeError
 from ..ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
 from ..ops.attention import scaled_dot_product_attention
 from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
@@ -49,6 +49,12 @@ def bilinear(input1, input2, weight, bias=None):
     As matrix products: (x1 @ A viewed as (in1, out*in2)) gives, for each k, the row x1^T A_k;
     multiplying it by x2 and summing over j finishes the double sum.
     """
+    for name, t in (("input1", input1), ("input2", input2), ("weight", weight)):
+        if t.dtype.kind != "f":
+            raise DTypeError(f"bilinear: {name} must be a floating point tensor, got dtype {t.dtype}")
+    if weight.ndim != 3 or input1.ndim == 0 or input2.ndim == 0:
+        raise ShapeError(f"bilinear: needs inputs (*, in1), (*, in2) and a weight (out, in1, in2), got shapes "
+                         f"{tuple(input1.shape)}, {tuple(input2.shape)} and {tuple(weight.shape)}")
     out, in1, in2 = weight.shape
     if input1.shape[-1] != in1 or input2.shape[-1] != in2 or input1.shape[:-1] != input2.shape[:-1]:
         raise ShapeError(f"bilinear: inputs of shapes {tuple(input1.shape)} and {tuple(input2.shape)} do not fit a "

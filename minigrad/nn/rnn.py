@@ -82,6 +82,9 @@ class RNNBase(Module):
     def reset_parameters(self):
         _uniform_init(self, self.hidden_size)
 
+    def flatten_parameters(self):
+        """Does nothing: PyTorch compacts its cuDNN weight buffer here; minigrad has none."""
+
     def _weights(self, layer, suffix):
         get = lambda kind: getattr(self, f"{kind}_l{layer}{suffix}")  # noqa: E731
         if self.bias:

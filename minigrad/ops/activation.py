@@ -10,7 +10,7 @@ Notation: y is the output, g = dL/dy the incoming gradient.
 import math
 
 from ..autograd.function import Function
-from ..errors import DTypeError
+from ..errors import ArgumentError, DTypeError
 from .elementwise import _xp, cast, constant, exp, where
 from .reduction import sum as _sum
 from .shape import normalize_dim
@@ -147,6 +147,8 @@ def _poly(coefs, x):
 def erf_array(x):
     """erf on a raw array (NumPy has none), vectorised: every branch on every element, then pick."""
     xp = _xp(x)
+    if x.dtype == "float16":  # the coefficients overflow float16: compute in float32
+        return erf_array(x.astype("float32")).astype(x.dtype)
     a = xp.abs(x)
     # clip each branch's argument into its own range: no overflow, no inf/inf, no warnings
     # (beyond |x| = 1e5, exp(-x^2) is 0 and the large branch's value does not matter)
@@ -224,7 +226,7 @@ class Softmax(Function):
     def forward(ctx, x, dim):
         xp = _xp(x)
         axis = dim if x.ndim else None
-        e = xp.exp(x - x.max(axis=axis, keepdims=True))
+        e = xp.exp(x - _row_max(x, axis))
         y = e / e.sum(axis=axis, keepdims=True)
         ctx.save_for_backward(y)
         ctx.dim = dim
@@ -234,6 +236,11 @@ class Softmax(Function):
     def backward(ctx, g):
         (y,) = ctx.saved_tensors
         return y * (g - _sum(g * y, ctx.dim, keepdim=True))
+
+
+def _row_max(x, axis):
+    """max along ``axis`` (kept); an empty x has no rows to normalise, and gets zeros instead."""
+    return x.max(axis=axis, keepdims=True) if x.size else x.sum(axis=axis, keepdims=True)
 
 
 class LogSoftmax(Function):
@@ -248,7 +255,7 @@ class LogSoftmax(Function):
     def forward(ctx, x, dim):
         xp = _xp(x)
         axis = dim if x.ndim else None
-        shifted = x - x.max(axis=axis, keepdims=True)
+        shifted = x - _row_max(x, axis)
         y = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
         ctx.save_for_backward(y)
         ctx.dim = dim
@@ -272,7 +279,7 @@ def relu(x):
 
 
 def leaky_relu(x, negative_slope=0.01):
-    return LeakyReLU.apply(x, negative_slope=float(negative_slope))
+    return LeakyReLU.apply(_floating(x, "leaky_relu"), negative_slope=float(negative_slope))
 
 
 def sigmoid(x):
@@ -285,7 +292,7 @@ def tanh(x):
 
 def softplus(x, beta=1.0, threshold=20.0):
     if beta == 0:
-        raise ValueError("softplus: beta must be non-zero")
+        raise ArgumentError("softplus: beta must be non-zero")
     return Softplus.apply(_floating(x, "softplus"), beta=float(beta), threshold=float(threshold))
 
 
@@ -295,7 +302,7 @@ def erf(x):
 
 def gelu(x, approximate="none"):
     if approximate not in ("none", "tanh"):
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        raise ArgumentError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     return GELU.apply(_floating(x, "gelu"), approximate=approximate)
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import backend
 from ..autograd.function import Function
+from ..autograd.grad_mode import is_grad_enabled
 from ..backend import get_array_module
 from ..errors import DTypeError, ShapeError
 from ..tensor import Tensor
@@ -57,11 +58,10 @@ class SoftmaxAttention(Function):
     @staticmethod
     def forward(ctx, q, k, v, bias, keep, scale):
         xp = get_array_module(q, k, v)
-        s = xp.matmul(q, xp.swapaxes(k, -1, -2))
-        s *= scale  # a python float keeps float32 float32
+        s = xp.matmul(q * scale, xp.swapaxes(k, -1, -2))  # scaling q costs less than scaling S
         if bias is not None:
             s = s + bias
-        m = s.max(axis=-1, keepdims=True)
+        m = s.max(axis=-1, keepdims=True) if s.size else s.sum(axis=-1, keepdims=True)  # (no keys: 0)
         if bias is not None:  # a fully masked row has m = -inf: shift it by 0 instead
             m = xp.where(xp.isfinite(m), m, 0)
         s -= m
@@ -69,7 +69,7 @@ class SoftmaxAttention(Function):
         total = p.sum(axis=-1, keepdims=True)
         if bias is not None:
             total[total == 0] = 1  # fully masked row: 0 / 1 = 0 instead of 0 / 0
-        p /= total
+        p *= xp.reciprocal(total, out=total)
         out = xp.matmul(p if keep is None else p * keep, v)
         ctx.scale = scale
         ctx.save_for_backward(q, k, v, keep, p)
@@ -78,6 +78,9 @@ class SoftmaxAttention(Function):
     @staticmethod
     def backward(ctx, d_out, d_p):
         q, k, v, keep, p = ctx.saved_tensors
+        if not is_grad_enabled():  # no graph recorded: the same formulas on arrays, in place
+            return _grads_on_arrays(ctx, q.data, k.data, v.data, None if keep is None else keep.data,
+                                    p.data, d_out.data, d_p.data)
         p_used = p if keep is None else p * keep
         dv = matmul(transpose(p_used), d_out)
         dp = matmul(d_out, transpose(v))
@@ -88,6 +91,30 @@ class SoftmaxAttention(Function):
         dq = matmul(ds, k) * ctx.scale if ctx.needs_input_grad[0] else None
         dk = matmul(transpose(ds), q) * ctx.scale if ctx.needs_input_grad[1] else None
         return dq, dk, dv, (ds if ctx.needs_input_grad[3] else None), None
+
+
+def _grads_on_arrays(ctx, q, k, v, keep, p, d_out, d_p):
+    """SoftmaxAttention's backward on arrays (a plain backward(), nothing recorded): the
+    formulas of its docstring, with the (..., L, S) temporaries reused in place."""
+    xp = get_array_module(q, k, v)
+    d_out = xp.ascontiguousarray(d_out)  # it often arrives as a permuted view: GEMMs prefer rows
+    dv = xp.matmul(xp.swapaxes(p if keep is None else p * keep, -1, -2), d_out)
+    dp = xp.matmul(d_out, xp.swapaxes(v, -1, -2))
+    if keep is not None:
+        dp *= keep
+    if d_p.any():  # the returned weights are often unused: their gradient is then all zeros
+        dp += d_p
+    dp -= (dp * p).sum(axis=-1, keepdims=True)
+    ds = xp.multiply(dp, p, out=dp)  # dS = P ⊙ (dP - rowsum(dP ⊙ P))
+    dq = dk = None
+    if ctx.needs_input_grad[0]:
+        dq = xp.matmul(ds, k)
+        dq *= ctx.scale
+    if ctx.needs_input_grad[1]:
+        dk = xp.matmul(xp.swapaxes(ds, -1, -2), q)
+        dk *= ctx.scale
+    grads = (dq, dk, dv, ds if ctx.needs_input_grad[3] else None, None)
+    return tuple(None if g is None else Tensor._make(g) for g in grads)
 
 
 # ---- the functions users call --------------------------------------------------------------------
@@ -191,6 +218,14 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     op = "scaled_dot_product_attention"
     if not isinstance(query, Tensor) or not isinstance(key, Tensor):
         raise TypeError(f"{op}: query, key and value must be Tensors")
+    if query.ndim < 2 or key.ndim < 2:  # the masks below read their lengths (dimension -2)
+        raise ShapeError(f"{op}: query and key must have at least 2 dimensions (..., length, features), "
+                         f"got shapes {tuple(query.shape)} and {tuple(key.shape)}")
+    if query.dtype.kind != "f":  # a bool mask becomes -inf in the query's dtype
+        raise DTypeError(f"{op}: query must be a floating point tensor, got dtype {query.dtype}")
+    if scale is None and query.shape[-1] == 0:
+        raise ShapeError(f"{op}: query and key have no features (last dimension 0), so the default "
+                         f"scale 1/sqrt(E) is undefined (query shape {tuple(query.shape)})")
     bias = None
     if is_causal:
         if attn_mask is not None:

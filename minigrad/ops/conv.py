@@ -49,7 +49,7 @@ import numpy as np  # shape arithmetic only
 
 from ..autograd.function import Function
 from ..backend import device_of, get_array_module
-from ..errors import DTypeError, ShapeError
+from ..errors import ArgumentError, DTypeError, ShapeError
 from ..tensor import Tensor
 from .reduction import sum as _sum
 from .shape import reshape
@@ -242,7 +242,7 @@ class Conv2d(Function):
         if ctx.needs_input_grad[1]:
             gw = Conv2dGradWeight.apply(x, g, kernel=w.shape[2:], stride=stride, padding=padding,
                                         dilation=dilation, groups=groups)
-        if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
+        if ctx.needs_input_grad[2]:
             gb = _sum(g, (0, 2, 3))
         return gx, gw, gb
 
@@ -277,7 +277,7 @@ class ConvTranspose2d(Function):
         if ctx.needs_input_grad[1]:
             gw = Conv2dGradWeight.apply(g, x, kernel=w.shape[2:], stride=stride, padding=padding,
                                         dilation=dilation, groups=groups)
-        if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
+        if ctx.needs_input_grad[2]:
             gb = _sum(g, (0, 2, 3))
         return gx, gw, gb
 
@@ -322,14 +322,14 @@ def _pair(value, name, op, n=2):
     except TypeError:
         raise TypeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}") from None
     if len(t) != n:
-        raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
+        raise ArgumentError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
     return t
 
 
 def _positive(value, name, op, n=2):
     t = _pair(value, name, op, n)
     if any(v <= 0 for v in t):
-        raise ValueError(f"{op}: {name} must be positive, got {value!r}")
+        raise ArgumentError(f"{op}: {name} must be positive, got {value!r}")
     return t
 
 
@@ -349,13 +349,13 @@ def _padding(padding, kernel, stride, dilation, op, n=2):
             return ((0, 0),) * n
         if padding == "same":
             if any(s != 1 for s in stride):
-                raise ValueError(f"{op}: padding='same' is not supported for strided convolutions "
+                raise ArgumentError(f"{op}: padding='same' is not supported for strided convolutions "
                                  f"(stride={stride})")
             return same_padding(kernel, dilation)
-        raise ValueError(f"{op}: padding must be 'same', 'valid', an int or a tuple of ints, got {padding!r}")
+        raise ArgumentError(f"{op}: padding must be 'same', 'valid', an int or a tuple of ints, got {padding!r}")
     p = _pair(padding, "padding", op, n)
     if any(v < 0 for v in p):
-        raise ValueError(f"{op}: padding must be non-negative, got {padding!r}")
+        raise ArgumentError(f"{op}: padding must be non-negative, got {padding!r}")
     return tuple((v, v) for v in p)
 
 
@@ -380,15 +380,17 @@ def _check_tensors(op, x, w, b, spatial):
 def _check_groups(op, groups, channels, what):
     """groups is a positive int that divides ``channels`` (named ``what`` in the message)."""
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups <= 0:
-        raise ValueError(f"{op}: groups must be a positive integer, got {groups!r}")
+        raise ArgumentError(f"{op}: groups must be a positive integer, got {groups!r}")
     if channels % groups:
-        raise ValueError(f"{op}: {what} ({channels}) must be divisible by groups ({groups})")
+        raise ShapeError(f"{op}: {what} ({channels}) must be divisible by groups ({groups})")
 
 
 # ---- the functions users call ---------------------------------------------------------------------
 def _check_conv(op, x, w, b, spatial, groups, transposed=False):
     """Check ranks, dtypes, groups and channels; return the input as a batch (and whether it was one)."""
     _check_tensors(op, x, w, b, spatial)
+    if 0 in w.shape:
+        raise ShapeError(f"{op}: the weight has a zero-size dimension (shape {tuple(w.shape)})")
     if transposed:  # weight (Cin, Cout/groups, *kernel)
         cin = w.shape[0]
         _check_groups(op, groups, cin, "in_channels (weight.shape[0])")
@@ -462,7 +464,7 @@ def _transposed(op, input, weight, bias, stride, padding, output_padding, groups
     stride = _positive(stride, "stride", op, spatial)
     dilation = _positive(dilation, "dilation", op, spatial)
     if isinstance(padding, str):
-        raise ValueError(f"{op}: padding must be an int or a tuple of ints, got {padding!r}")
+        raise ArgumentError(f"{op}: padding must be an int or a tuple of ints, got {padding!r}")
     x, unbatched = _check_conv(op, input, weight, bias, spatial, groups, transposed=True)
     kernel = tuple(weight.shape[2:])
     padding = _padding(padding, kernel, stride, dilation, op, spatial)
@@ -474,7 +476,7 @@ def _transposed(op, input, weight, bias, stride, padding, output_padding, groups
     output_padding = _pair(output_padding, "output_padding", op, spatial)
     for extra, s, d in zip(output_padding, stride, dilation):
         if extra < 0 or (extra >= s and extra >= d):
-            raise ValueError(f"{op}: output_padding {output_padding} must be non-negative and smaller than "
+            raise ArgumentError(f"{op}: output_padding {output_padding} must be non-negative and smaller than "
                              f"either the stride {stride} or the dilation {dilation}")
     out = tuple(m + e for m, e in zip(smallest, output_padding))
     if any(n <= 0 for n in out):
@@ -494,7 +496,7 @@ def _output_padding_for(op, output_size, smallest, stride, dilation):
     extra = tuple(s - m for s, m in zip(size, smallest))
     if len(size) != len(smallest) or any(e < 0 or (e >= s and e >= d) for e, s, d in zip(extra, stride, dilation)):
         largest = tuple(m + max(s, d) - 1 for m, s, d in zip(smallest, stride, dilation))
-        raise ValueError(f"{op}: output_size {tuple(output_size)} is not reachable: each spatial size must lie "
+        raise ArgumentError(f"{op}: output_size {tuple(output_size)} is not reachable: each spatial size must lie "
                          f"between {smallest} and {largest}")
     return extra
 

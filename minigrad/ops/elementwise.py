@@ -8,8 +8,8 @@ Notation: z is the output, g = dL/dz the incoming gradient.
 """
 
 from ..autograd.function import Function
-from ..dtypes import promote, scalar_dtype
-from ..errors import ShapeError
+from ..dtypes import default_float, promote, scalar_dtype
+from ..errors import ArgumentError, DTypeError, ShapeError
 from ..tensor import Tensor
 
 
@@ -375,7 +375,10 @@ def add(a, b, alpha=1):
 def sub(a, b, alpha=1):
     if alpha != 1:
         b = mul(b, alpha) if isinstance(b, Tensor) else b * alpha
-    return Sub.apply(*pair(a, b, "sub"))
+    a, b = pair(a, b, "sub")
+    if a.dtype.kind == "b":
+        raise DTypeError("sub: subtracting bool tensors is not supported (use logical_xor, or ~ to invert a mask)")
+    return Sub.apply(a, b)
 
 
 def mul(a, b):
@@ -390,26 +393,40 @@ def div(a, b):
 
 
 def neg(x):
+    if x.dtype.kind == "b":
+        raise DTypeError("neg: negating a bool tensor is not supported (use ~ or logical_not)")
     return Neg.apply(x)
 
 
 def pow(x, exponent):
     """x ** exponent; a number exponent uses PowScalar (no gradient needed for it)."""
     if isinstance(x, Tensor) and not isinstance(exponent, Tensor):
+        if x.dtype.kind != "f" and isinstance(exponent, float):
+            x = cast(x, default_float)  # an integer tensor to a float power is a float, as in PyTorch
+        elif x.dtype.kind != "f" and exponent < 0:
+            raise DTypeError(f"pow: integers to negative integer powers are not allowed (exponent {exponent})")
         return PowScalar.apply(x, p=exponent)
-    return Pow.apply(*pair(x, exponent, "pow"))
+    x, exponent = pair(x, exponent, "pow")
+    if x.dtype.kind != "f" and bool((exponent.data < 0).any()):
+        raise DTypeError("pow: integers to negative integer powers are not allowed")
+    return Pow.apply(x, exponent)
+
+
+def _float_input(x):
+    """Integer and bool tensors go through exp, log, ... as the default float (PyTorch's rule)."""
+    return x if x.dtype.kind == "f" else cast(x, default_float)
 
 
 def exp(x):
-    return Exp.apply(x)
+    return Exp.apply(_float_input(x))
 
 
 def log(x):
-    return Log.apply(x)
+    return Log.apply(_float_input(x))
 
 
 def sqrt(x):
-    return Sqrt.apply(x)
+    return Sqrt.apply(_float_input(x))
 
 
 def abs(x):
@@ -417,11 +434,11 @@ def abs(x):
 
 
 def sin(x):
-    return Sin.apply(x)
+    return Sin.apply(_float_input(x))
 
 
 def cos(x):
-    return Cos.apply(x)
+    return Cos.apply(_float_input(x))
 
 
 def maximum(a, b):
@@ -448,9 +465,11 @@ def where(cond, x, y):
 
 def clamp(x, min=None, max=None):
     if min is None and max is None:
-        raise ValueError("clamp: at least one of min and max must be given")
+        raise ArgumentError("clamp: at least one of min and max must be given")
     if min is not None and max is not None and min > max:
-        raise ValueError(f"clamp: min ({min}) is larger than max ({max})")
+        raise ArgumentError(f"clamp: min ({min}) is larger than max ({max})")
+    if x.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
+        x = cast(x, default_float)  # float bounds make a float result, as in PyTorch
     return Clamp.apply(x, lo=min, hi=max)
 
 

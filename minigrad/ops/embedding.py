@@ -14,7 +14,7 @@ Functions is the other's backward, so embeddings can be differentiated any numbe
 """
 
 from ..autograd.function import Function
-from ..errors import DTypeError, IndexOutOfRange
+from ..errors import DTypeError, IndexOutOfRange, ShapeError
 from .elementwise import constant, mul
 
 
@@ -48,7 +48,7 @@ class EmbeddingBackward(Function):
         dim = g.shape[-1]
         out = xp.zeros((num_embeddings, dim), dtype=g.dtype)
         # add.at adds repeated indices one by one (a plain out[idx] += g would keep only the last)
-        xp.add.at(out, indices.reshape(-1), g.reshape(-1, dim))
+        xp.add.at(out, indices.reshape(-1), g.reshape(indices.size, dim))  # (-1 fails when dim is 0)
         if padding_idx is not None:
             out[padding_idx] = 0
         return out
@@ -78,7 +78,7 @@ def embedding(input, weight, padding_idx=None):
     if input.dtype.kind not in "iu":
         raise DTypeError(f"embedding: indices must be an integer tensor, got dtype {input.dtype}")
     if weight.ndim != 2:
-        raise ValueError("embedding: weight must be 2-D (num_embeddings, embedding_dim), "
+        raise ShapeError("embedding: weight must be 2-D (num_embeddings, embedding_dim), "
                          f"got shape {tuple(weight.shape)}")
     n = weight.shape[0]
     if input.data.size:

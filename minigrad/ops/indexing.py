@@ -14,7 +14,7 @@ picking again, so GetItem and ScatterAdd are each other's backward: second deriv
 import numpy as np
 
 from ..autograd.function import Function
-from ..errors import DTypeError, IndexOutOfRange, ShapeError
+from ..errors import ArgumentError, DTypeError, IndexOutOfRange, ShapeError
 from ..tensor import Tensor
 from .elementwise import cast, constant
 
@@ -123,8 +123,16 @@ def normalize_index(x, index, op="getitem"):
         elif not (item is None or item is Ellipsis or isinstance(item, (slice, int, np.integer, bool))):
             raise DTypeError(f"{op}: indices must be integers, slices, None, Ellipsis, boolean masks or "
                              f"integer arrays, got {type(item).__name__}")
+        elif isinstance(item, slice) and item.step == 0:
+            raise ArgumentError(f"{op}: a slice step cannot be zero")
         out.append(item)
     _check_ranges(x.shape, out, op)
+    arrays = [tuple(i.shape) for i in out if getattr(i, "ndim", 0) > 0 and i.dtype.kind in "iu"]
+    try:
+        np.broadcast_shapes(*arrays)
+    except ValueError:
+        raise IndexOutOfRange(f"{op}: index arrays of shapes {', '.join(map(str, arrays))} cannot be "
+                              "broadcast together") from None
     return tuple(out)
 
 
@@ -184,8 +192,19 @@ def getitem(x, index):
 
 def scatter_add(v, index, shape):
     """zeros(shape) with v added at ``index`` (repeats accumulate): the adjoint of x[index]."""
-    return ScatterAdd.apply(v, index=normalize_index(_Shaped(shape, v), index, "scatter_add"),
-                            shape=tuple(shape))
+    shape = tuple(shape)
+    if any(s < 0 for s in shape):
+        raise ShapeError(f"scatter_add: shape {shape} has a negative size")
+    idx = normalize_index(_Shaped(shape, v), index, "scatter_add")
+    target = v.xp.broadcast_to(v.xp.zeros((), dtype=bool), shape)[idx].shape  # a view: nothing allocated
+    try:
+        fits = np.broadcast_shapes(v.shape, target) == target
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ShapeError(f"scatter_add: values of shape {tuple(v.shape)} cannot be added into the "
+                         f"indexed part of shape {target} (of a tensor of shape {shape})")
+    return ScatterAdd.apply(v, index=idx, shape=shape)
 
 
 def index_put(x, index, value, accumulate=False):
@@ -195,7 +214,7 @@ def index_put(x, index, value, accumulate=False):
     """
     idx = normalize_index(x, index, "index_put")
     if not isinstance(value, Tensor):
-        value = Tensor._make(x.xp.asarray(value, dtype=x.dtype))
+        value = _fill_value(x, value, "index_put")
     elif value.dtype != x.dtype:
         value = cast(value, x.dtype)
     target = x.data[idx].shape
@@ -244,7 +263,7 @@ def masked_fill(x, mask, value):
     if mask.dtype.kind != "b":
         raise DTypeError(f"masked_fill: the mask must be a bool tensor, got dtype {mask.dtype}")
     if not isinstance(value, Tensor):
-        value = Tensor._make(x.xp.asarray(value, dtype=x.dtype))
+        value = _fill_value(x, value, "masked_fill")
     elif value.ndim != 0:
         raise ShapeError(f"masked_fill: value must be a number or a 0-d tensor, got shape {tuple(value.shape)}")
     from .elementwise import check_broadcast
@@ -253,6 +272,15 @@ def masked_fill(x, mask, value):
         raise ShapeError(f"masked_fill: a mask of shape {tuple(mask.shape)} does not broadcast to the "
                          f"tensor's shape {tuple(x.shape)}")
     return where(mask, value, x)
+
+
+def _fill_value(x, value, op):
+    """A number (or array) as a Tensor of x's dtype; one it cannot hold (nan or inf in an
+    integer tensor) is an error."""
+    try:
+        return Tensor._make(x.xp.asarray(value, dtype=x.dtype))
+    except (ValueError, OverflowError, TypeError):
+        raise DTypeError(f"{op}: the value {value!r} cannot be stored in a tensor of dtype {x.dtype}") from None
 
 
 class _Shaped:

@@ -7,7 +7,7 @@
 """
 
 from ..autograd.function import Function
-from ..errors import ShapeError
+from ..errors import DTypeError, ShapeError
 from .elementwise import pair
 from .shape import reshape, sum_to, transpose
 
@@ -48,6 +48,8 @@ class MatMul(Function):
 
 def matmul(a, b):
     a, b = pair(a, b, "matmul", broadcast=False)
+    if a.dtype.kind == "b":  # NumPy's bool matmul is a logical or of ands, not a sum: refuse it, as PyTorch
+        raise DTypeError("matmul: bool tensors cannot be multiplied as matrices; convert them to a number type first")
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(f"matmul: both operands need at least 1 dimension, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
     k_a = a.shape[-1]

@@ -17,7 +17,7 @@ import numpy as np  # only for errstate (no computation on data goes through it)
 
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
-from ..errors import DTypeError, IndexOutOfRange, ShapeError
+from ..errors import ArgumentError, DTypeError, IndexOutOfRange, ShapeError
 from ..tensor import Tensor
 from .activation import log_softmax, softmax
 from .activation import softplus as _softplus
@@ -239,7 +239,7 @@ def _xp(array):
 # ---- checks shared by the functions users call ---------------------------------------------------
 def _check_reduction(reduction, op):
     if reduction not in REDUCTIONS:
-        raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+        raise ArgumentError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
 def _as_tensor(t, like):
@@ -260,6 +260,12 @@ def _host_or_device_array(t):
 def _like_input(weight, input):
     """Weights in the input's dtype (float64 weights must not turn a float32 loss into float64)."""
     return weight if weight is None or weight.dtype == input.dtype else weight.to(dtype=input.dtype)
+
+
+def _check_floating(input, op, target=None):
+    for name, t in (("input", input), ("target", target)):
+        if t is not None and t.dtype.kind != "f":
+            raise DTypeError(f"{op}: {name} must be a floating point tensor, got dtype {t.dtype}")
 
 
 def _check_same_shape(input, target, op):
@@ -309,7 +315,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     op = "cross_entropy"
     _check_reduction(reduction, op)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"{op}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+        raise ArgumentError(f"{op}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
     target = _as_tensor(target, input)
     if input.dtype.kind != "f":
         raise DTypeError(f"{op}: input (logits) must be floating point, got dtype {input.dtype}")
@@ -328,6 +334,9 @@ def _cross_entropy_probs(input, target, weight, reduction, label_smoothing):
     written with log_softmax: it is differentiable in both the logits and the probabilities."""
     class_axis = 1 if input.ndim > 1 else 0
     c = input.shape[class_axis]
+    if c == 0:
+        raise ShapeError(f"cross_entropy: the input of shape {tuple(input.shape)} has no classes (dimension "
+                         f"{class_axis} is empty)")
     if weight is not None and tuple(weight.shape) != (c,):
         raise ShapeError(f"cross_entropy: weight must have shape ({c},), one per class, got {tuple(weight.shape)}")
     if label_smoothing > 0:
@@ -343,6 +352,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of class indices, given log-probabilities (N, C, d1, ...)."""
     op = "nll_loss"
     _check_reduction(reduction, op)
+    _check_floating(input, op)
     target = _as_tensor(target, input)
     input, target, unbatched = _batched(input, target, op)
     _check_class_targets(input, target, weight, ignore_index, op)
@@ -379,11 +389,13 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     op = "binary_cross_entropy"
     _check_reduction(reduction, op)
     target = _as_tensor(target, input)
+    _check_floating(input, op, target)
     _check_same_shape(input, target, op)
+    target = _like_input(target, input)
     for name, v in (("input", input), ("target", target)):
         d = v.data
         if d.size and not bool(((d >= 0) & (d <= 1)).all()):
-            raise ValueError(f"{op}: all elements of {name} should be between 0 and 1, got values in "
+            raise ArgumentError(f"{op}: all elements of {name} should be between 0 and 1, got values in "
                              f"[{float(d.min()):g}, {float(d.max()):g}]"
                              + (" (apply sigmoid first, or use binary_cross_entropy_with_logits)"
                                 if name == "input" else ""))
@@ -410,8 +422,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     op = "binary_cross_entropy_with_logits"
     _check_reduction(reduction, op)
     target = _as_tensor(target, input)
+    _check_floating(input, op, target)
     _check_same_shape(input, target, op)
-    weight, pos_weight = _like_input(weight, input), _like_input(pos_weight, input)
+    target, weight, pos_weight = _like_input(target, input), _like_input(weight, input), _like_input(pos_weight, input)
     log1p_exp = _softplus(-input, threshold=float("inf"))
     if pos_weight is None:
         loss = (1.0 - target) * input + log1p_exp

@@ -29,7 +29,7 @@ gradient knows they depend on x.
 
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
-from .elementwise import constant
+from .elementwise import cast, constant
 from .reduction import mean
 
 
@@ -118,8 +118,10 @@ def _xp(array):
 # ---- the functions users call ------------------------------------------------------------------
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Standardise over the last len(normalized_shape) axes, then scale by weight and add bias."""
-    from ..errors import ShapeError
+    from ..errors import DTypeError, ShapeError
 
+    if input.dtype.kind != "f":
+        raise DTypeError(f"layer_norm: input must be a floating point tensor, got dtype {input.dtype}")
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)
     if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
@@ -129,6 +131,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         if p is not None and tuple(p.shape) != shape:
             raise ShapeError(f"layer_norm: {name} has shape {tuple(p.shape)}, expected normalized_shape {shape}")
     axes = tuple(range(input.ndim - k, input.ndim))
+    # weight and bias in the input's dtype, so their gradients come back in their own (through the cast)
+    weight, bias = (None if p is None else cast(p, input.dtype) for p in (weight, bias))
     return LayerNorm.apply(input, weight, bias, axes=axes, eps=float(eps))
 
 
@@ -142,9 +146,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     (the running variance is the unbiased one, as in PyTorch). Otherwise: use the running ones.
     """
     from ..autograd.grad_mode import no_grad
-    from ..errors import ShapeError
+    from ..errors import ArgumentError, DTypeError, ShapeError
     from ..tensor import Tensor
 
+    if input.dtype.kind != "f":
+        raise DTypeError(f"batch_norm: input must be a floating point tensor, got dtype {input.dtype}")
     if input.ndim < 2:
         raise ShapeError(f"batch_norm: expected an input of shape (N, C, *), got shape {tuple(input.shape)}")
     c = input.shape[1]
@@ -154,19 +160,20 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                              f"with {c} channels (shape {tuple(input.shape)})")
     axes = (0,) + tuple(range(2, input.ndim))
     per_channel = (c,) + (1,) * (input.ndim - 2)  # broadcasts against (N, C, *)
-    w = None if weight is None else weight.reshape(per_channel)
-    b = None if bias is None else bias.reshape(per_channel)
+    # weight and bias in the input's dtype, so their gradients come back in their own (through the cast)
+    w = None if weight is None else cast(weight, input.dtype).reshape(per_channel)
+    b = None if bias is None else cast(bias, input.dtype).reshape(per_channel)
     if not training:
         if running_mean is None or running_var is None:
-            raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
-        rm, rv = running_mean.reshape(per_channel), running_var.reshape(per_channel)
+            raise ArgumentError("batch_norm: running_mean and running_var are needed when training=False")
+        rm, rv = (cast(r, input.dtype).reshape(per_channel) for r in (running_mean, running_var))
         y = (input - rm) * ((rv + eps) ** -0.5)
         if w is not None:
             y = y * w
         return y + b if b is not None else y
-    n = input.data.size // c
+    n = input.data.size // c if c else 0
     if n <= 1:
-        raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
+        raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, "
                          f"got input of shape {tuple(input.shape)}")
     mu, var = batch_stats(input.data, axes)
     if running_mean is not None:

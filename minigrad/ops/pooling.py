@@ -37,7 +37,7 @@ import numpy as np  # shape arithmetic only
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ..backend import get_array_module
-from ..errors import DTypeError, ShapeError
+from ..errors import ArgumentError, DTypeError, ShapeError
 from ..tensor import Tensor
 from .linalg import matmul
 from .shape import reshape
@@ -94,25 +94,31 @@ def _lowest(dtype):
 # ---- max pooling -----------------------------------------------------------------------------------
 def _max_and_argmax(x, kernel, stride, padding, dilation, out_hw, with_indices):
     """The window maxima of x (N, C, H, W) and, when asked, the offset k = i*KW + j of each
-    window's first maximum (int32; None otherwise)."""
+    window's first maximum (None otherwise).
+
+    One pass per kernel offset over (N, C, OH, OW) slabs. (Reducing a (N, C, OH, KH, OW, KW)
+    view of x with .max(axis=(3, 5)) needs no loop, but NumPy reduces such short, strided
+    axes several times slower than these few whole-slab passes.)
+    """
     xp = get_array_module(x)
-    (kh, kw), (oh, ow) = kernel, out_hw
-    if not with_indices and kernel == stride and dilation == (1, 1) and padding == ((0, 0), (0, 0)):
-        # the windows tile the image: view it as (N, C, OH, KH, OW, KW) and reduce, no copy
-        n, c = x.shape[:2]
-        return x[:, :, :oh * kh, :ow * kw].reshape(n, c, oh, kh, ow, kw).max(axis=(3, 5)), None
     x = _pad(x, padding, _lowest(x.dtype))
     y = idx = None
     for k, rows, cols in _offsets(kernel, stride, dilation, out_hw):
         v = x[:, :, rows, cols]
         if y is None:
             y = v.copy()
-            idx = xp.zeros(y.shape, dtype=xp.int32) if with_indices else None
+            if with_indices:  # the smallest integer type that holds every offset
+                idx = xp.zeros(y.shape, dtype=xp.int8 if kernel[0] * kernel[1] <= 127 else xp.int32)
             continue
         if with_indices:
-            # strictly larger (or NaN): on a tie the earlier offset keeps the arg-max
-            better = (v > y) | (v != v)
-            idx = xp.where(better, xp.int32(k), idx)
+            # strictly larger (or NaN, which wins as in PyTorch): on a tie the earlier offset stays
+            better = v > y
+            if v.dtype.kind == "f":
+                better |= v != v
+            # idx = k where better, else idx; as arithmetic, which runs faster than a masked write
+            step = xp.subtract(k, idx, dtype=idx.dtype)
+            step *= better
+            idx += step
         xp.maximum(y, v, out=y)
     return y, idx
 
@@ -145,9 +151,21 @@ class MaxPoolScatter(Function):
         ctx.indices, ctx.geometry = indices, geometry
         shape, padding, kernel, stride, dilation, out_hw = geometry
         xp = get_array_module(g)
-        zero = xp.zeros((), dtype=g.dtype)
-        return _scatter(lambda k: xp.where(indices == k, g, zero), shape, padding, kernel, stride, dilation,
-                        out_hw)
+        spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+        if stride[0] < spans[0] or stride[1] < spans[1]:  # overlapping windows: accumulate
+            zero = xp.zeros((), dtype=g.dtype)
+            return _scatter(lambda k: xp.where(indices == k, g, zero), shape, padding, kernel, stride,
+                            dilation, out_hw)
+        # disjoint windows (e.g. kernel == stride): every position gets at most one value, so each
+        # slab is written straight into place, g where the offset won and 0 elsewhere
+        n, c, h, w = shape
+        (pt, pb), (pl, pr) = padding
+        tiled = (kernel == stride and dilation == (1, 1) and out_hw[0] * kernel[0] == h + pt + pb
+                 and out_hw[1] * kernel[1] == w + pl + pr)
+        out = (xp.empty if tiled else xp.zeros)((n, c, h + pt + pb, w + pl + pr), dtype=g.dtype)
+        for k, rows, cols in _offsets(kernel, stride, dilation, out_hw):
+            xp.multiply(g, indices == k, out=out[:, :, rows, cols])
+        return _crop(out, padding, (h, w))
 
     @staticmethod
     def backward(ctx, gg):
@@ -230,9 +248,9 @@ def _ints(value, name, op, n, minimum):
         if len(t) == 1:
             t = t * n
         if len(t) != n:
-            raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
+            raise ArgumentError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
     if any(v < minimum for v in t):
-        raise ValueError(f"{op}: {name} must be {'positive' if minimum else 'non-negative'}, got {value!r}")
+        raise ArgumentError(f"{op}: {name} must be {'positive' if minimum else 'non-negative'}, got {value!r}")
     return t
 
 
@@ -256,7 +274,7 @@ def _pool_geometry(op, sizes, kernel, stride, padding, dilation, ceil_mode, inpu
     for n, k, s, p, d in zip(sizes, kernel, stride, padding, dilation):
         span = d * (k - 1) + 1
         if p > k // 2:  # PyTorch's rule; it keeps every window partly inside the input
-            raise ValueError(f"{op}: padding {tuple(padding)} must be at most half of the kernel size "
+            raise ArgumentError(f"{op}: padding {tuple(padding)} must be at most half of the kernel size "
                              f"{tuple(kernel)}")
         room = n + 2 * p - span
         if room < 0:
@@ -268,7 +286,7 @@ def _pool_geometry(op, sizes, kernel, stride, padding, dilation, ceil_mode, inpu
         if d > 1:  # with holes in the window, a window could see nothing but padding
             pos = (np.arange(o) * s - p)[:, None] + np.arange(k) * d
             if not ((pos >= 0) & (pos < n)).any(axis=1).all():
-                raise ValueError(f"{op}: with padding {tuple(padding)} and dilation {tuple(dilation)} some "
+                raise ArgumentError(f"{op}: with padding {tuple(padding)} and dilation {tuple(dilation)} some "
                                  f"windows hold only padding (input of shape {tuple(input_shape)})")
         out.append(o)
         pads.append((p, p + max(0, (o - 1) * s + span - (n + 2 * p))))
@@ -280,6 +298,7 @@ def _flat_indices(idx, kernel, stride, padding, dilation, hw):
     xp = get_array_module(idx)
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
     oh, ow = idx.shape[2:]
+    idx = idx.astype(xp.int64)  # the offsets may be int8; positions need more room
     i, j = idx // kw, idx % kw
     h = xp.arange(oh).reshape(-1, 1) * sh - padding[0][0] + i * dh
     w = xp.arange(ow).reshape(1, -1) * sw - padding[1][0] + j * dw
@@ -337,7 +356,7 @@ def _avg_pool(op, input, kernel_size, stride, padding, ceil_mode, count_include_
     stride = kernel if stride is None or stride == () else _ints(stride, "stride", op, spatial, 1)
     padding = _ints(padding, "padding", op, spatial, 0)
     if divisor_override is not None and (isinstance(divisor_override, bool) or int(divisor_override) <= 0):
-        raise ValueError(f"{op}: divisor_override must be a positive integer, got {divisor_override!r}")
+        raise ArgumentError(f"{op}: divisor_override must be a positive integer, got {divisor_override!r}")
     sizes = tuple(x.shape[2:])
     out, pads = _pool_geometry(op, sizes, kernel, stride, padding, (1,) * spatial, ceil_mode, input.shape)
     # the count of each window, separable: count[p, q] = count_h[p] * count_w[q]
@@ -393,10 +412,10 @@ def _adaptive_sizes(op, output_size, sizes):
         output_size = (output_size,) * spatial
     output_size = tuple(output_size)
     if len(output_size) != spatial:
-        raise ValueError(f"{op}: output_size must be an int or a tuple of {spatial}, got {output_size!r}")
+        raise ArgumentError(f"{op}: output_size must be an int or a tuple of {spatial}, got {output_size!r}")
     out = tuple(n if o is None else int(o) for o, n in zip(output_size, sizes))
     if any(o <= 0 for o in out):
-        raise ValueError(f"{op}: output_size must be positive, got {output_size!r}")
+        raise ArgumentError(f"{op}: output_size must be positive, got {output_size!r}")
     if any(n <= 0 for n in sizes):
         raise ShapeError(f"{op}: the input's spatial size {tuple(sizes)} must be positive")
     return out

@@ -1,4 +1,4 @@
-"""Recurrent cells: one time step of an Elman RNN, an LSTM and a GRU, each one fused Function.
+"""Recurrent networks: the Elman RNN, LSTM and GRU cells, and a whole layer over a sequence.
 
 A recurrent layer runs the same cell at every step t = 0 .. T-1 of a sequence:
 
@@ -7,19 +7,25 @@ A recurrent layer runs the same cell at every step t = 0 .. T-1 of a sequence:
 Each gate is an affine function of the input and of the previous hidden state,
 W_ih x_t + b_ih + W_hh h_{t-1} + b_hh. The input part does not depend on the previous
 step, so a layer computes it for all T steps at once, as ONE GEMM (``xg``, shape
-(T·B, G·H) for G gates); only the hidden part ``hg = h_{t-1} W_hh^T`` needs a GEMM per
-step. The cells below take these two precomputed parts and do all the elementwise work
-that follows, forward and backward, in one node of the graph instead of a dozen small ops.
-``run_layer`` is that loop: what ``nn.RNN``, ``nn.LSTM`` and ``nn.GRU`` call per layer and
-direction.
+(T, B, G·H) for G gates); only the hidden part ``hg = h_{t-1} W_hh^T`` needs a GEMM per
+step. Everything elementwise that follows is fused:
+
+- ``FusedRNNCell``, ``FusedLSTMCell``, ``FusedGRUCell``: one step, one node, given the two
+  precomputed parts (xg, hg). ``nn.RNNCell`` & co. use them, one node per call.
+- ``FusedRecurrentLayer``: all T steps of one layer and direction as one node. Its forward
+  runs the same cell equations step by step (one GEMM per step); its backward is
+  backpropagation through time written out, with the W_hh gradient of all steps summed by
+  a single GEMM at the end. ``nn.RNN``, ``nn.LSTM`` and ``nn.GRU`` call it through
+  ``run_layer``.
 
 Notation: B batch, H hidden size, σ the logistic sigmoid, ⊙ the elementwise product,
 dX = dL/dX. Derivatives used: σ'(a) = σ(a)(1 - σ(a)), tanh'(a) = 1 - tanh(a)².
 
-Backward has one set of formulas and two ways to run them:
+Backward has one set of formulas per cell and two ways to run them:
 - plain ``backward()`` (no graph recorded): on arrays, with the activations forward saved;
 - ``create_graph=True``: on Tensors, with the activations recomputed from the inputs by
-  minigrad's differentiable ops, so the gradient can be differentiated again.
+  minigrad's differentiable ops, so the gradient can be differentiated again (the layer
+  rebuilds its steps from the cell Functions and differentiates those).
 The formulas only use ``+ - *``, so the same function serves both (``_lstm_grads``, ...).
 """
 
@@ -31,6 +37,8 @@ from .activation import sigmoid, tanh
 from .elementwise import constant, where
 from .linalg import matmul
 from .shape import cat, reshape, split, transpose
+
+GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
 def _sigmoid(a, out=None):
@@ -52,14 +60,28 @@ def _parts(a, n):
     return tuple(a[..., k * h:(k + 1) * h] for k in range(n))
 
 
-def _join(parts):
-    """Concatenate gate blocks along the last axis (arrays or Tensors)."""
+def _join(parts, out=None):
+    """Concatenate gate blocks along the last axis (arrays, into ``out`` if given, or Tensors)."""
     if isinstance(parts[0], Tensor):
         return cat(list(parts), dim=-1)
-    return get_array_module(*parts).concatenate(parts, axis=-1)
+    return get_array_module(*parts).concatenate(parts, axis=-1, out=out)
 
 
 # ---- Elman RNN ---------------------------------------------------------------------------------
+def _rnn_forward(a, nonlinearity):
+    """h = act(a) on an array, in place."""
+    xp = get_array_module(a)
+    return xp.tanh(a, out=a) if nonlinearity == "tanh" else xp.maximum(a, 0, out=a)
+
+
+def _rnn_grads(h, dh, nonlinearity):
+    """da from dh (see FusedRNNCell), on arrays or Tensors alike."""
+    if nonlinearity == "tanh":
+        return dh * (1 - h * h)
+    mask = (h.data if isinstance(h, Tensor) else h) > 0
+    return dh * (constant(mask.astype(h.dtype)) if isinstance(h, Tensor) else mask)
+
+
 class FusedRNNCell(Function):
     """One step of an Elman RNN: h = act(xg + hg), act = tanh or relu.
 
@@ -72,9 +94,7 @@ class FusedRNNCell(Function):
 
     @staticmethod
     def forward(ctx, xg, hg, nonlinearity):
-        xp = get_array_module(xg, hg)
-        a = xg + hg
-        h = xp.tanh(a, out=a) if nonlinearity == "tanh" else xp.maximum(a, 0, out=a)
+        h = _rnn_forward(xg + hg, nonlinearity)
         ctx.nonlinearity = nonlinearity
         ctx.save_for_backward(h)
         return h
@@ -82,14 +102,38 @@ class FusedRNNCell(Function):
     @staticmethod
     def backward(ctx, dh):
         (h,) = ctx.saved_tensors
-        if ctx.nonlinearity == "tanh":
-            da = dh * (1 - h * h)
-        else:
-            da = dh * constant((h.data > 0).astype(h.dtype))
+        da = _rnn_grads(h, dh, ctx.nonlinearity)
         return da, da
 
 
 # ---- LSTM --------------------------------------------------------------------------------------
+def _lstm_scales(xp, hidden, dtype):
+    """The per-column factors that let one tanh activate all four LSTM gates.
+
+    σ(a) = (1 + tanh(a/2)) / 2, so with s = 1/2 on the i, f, o columns and 1 on the g
+    columns, and shift = 1/2 on i, f, o and 0 on g:  act(a) = s · tanh(s · a) + shift.
+    """
+    scale = xp.full(4 * hidden, 0.5, dtype=dtype)
+    scale[2 * hidden:3 * hidden] = 1.0
+    return scale, 1.0 - scale
+
+
+def _lstm_forward(gates, c_prev, scales, tc=None, h=None):
+    """Activate ``gates`` (B, 4H) in place (i, f, o: σ; g: tanh); return c, tanh(c), h
+    (tanh(c) and h are written into ``tc`` and ``h`` when given)."""
+    xp = get_array_module(gates)
+    scale, shift = scales
+    gates *= scale  # one tanh for all four gates (see _lstm_scales)
+    xp.tanh(gates, out=gates)
+    gates *= scale
+    gates += shift
+    i, f, g, o = _parts(gates, 4)
+    c = f * c_prev
+    c += i * g
+    tc = xp.tanh(c, out=tc)
+    return c, tc, xp.multiply(o, tc, out=h)
+
+
 def _lstm_grads(i, f, g, o, tc, c_prev, dh, dc):
     """The LSTM cell's backward (see FusedLSTMCell), on arrays or Tensors alike."""
     dc = dc + dh * o * (1 - tc * tc)  # c reaches the loss directly and through h = o ⊙ tanh(c)
@@ -120,17 +164,9 @@ class FusedLSTMCell(Function):
 
     @staticmethod
     def forward(ctx, xg, hg, c_prev):
-        xp = get_array_module(xg, hg, c_prev)
-        hidden = c_prev.shape[-1]
-        gates = xg + hg  # a fresh array: activate it in place
-        _sigmoid(gates[..., :2 * hidden], out=gates[..., :2 * hidden])  # i and f
-        xp.tanh(gates[..., 2 * hidden:3 * hidden], out=gates[..., 2 * hidden:3 * hidden])  # g
-        _sigmoid(gates[..., 3 * hidden:], out=gates[..., 3 * hidden:])  # o
-        i, f, g, o = _parts(gates, 4)
-        c = f * c_prev
-        c += i * g
-        tc = xp.tanh(c)
-        h = o * tc
+        gates = xg + hg  # a fresh array: activated in place
+        scales = _lstm_scales(get_array_module(gates), c_prev.shape[-1], gates.dtype)
+        c, tc, h = _lstm_forward(gates, c_prev, scales)
         ctx.save_for_backward(xg, hg, c_prev, gates, tc)
         return h, c
 
@@ -151,6 +187,21 @@ class FusedLSTMCell(Function):
 
 
 # ---- GRU ---------------------------------------------------------------------------------------
+def _gru_forward(xg, hg_b, h_prev):
+    """r, z, n and h from the input part xg and the hidden part hg_b (b_hh included), arrays."""
+    xp = get_array_module(xg)
+    x_r, x_z, x_n = _parts(xg, 3)
+    h_r, h_z, h_n = _parts(hg_b, 3)
+    r = _sigmoid(x_r + h_r)
+    z = _sigmoid(x_z + h_z)
+    n = r * h_n
+    n += x_n
+    xp.tanh(n, out=n)
+    h = n - z * n  # = (1 - z) n + z h_prev, without a temporary for 1 - z
+    h += z * h_prev
+    return r, z, n, h
+
+
 def _gru_grads(r, z, n, hn, h_prev, dh):
     """The GRU cell's backward (see FusedGRUCell), on arrays or Tensors alike."""
     da_n = dh * (1 - z) * (1 - n * n)
@@ -182,28 +233,17 @@ class FusedGRUCell(Function):
 
     @staticmethod
     def forward(ctx, xg, hg, h_prev, b_hh):
-        xp = get_array_module(xg, hg, h_prev)
         hg_b = hg if b_hh is None else hg + b_hh
-        x_r, x_z, x_n = _parts(xg, 3)
-        h_r, h_z, h_n = _parts(hg_b, 3)
-        r = _sigmoid(x_r + h_r)
-        z = _sigmoid(x_z + h_z)
-        n = r * h_n
-        n += x_n
-        xp.tanh(n, out=n)
-        h = n - z * n  # = (1 - z) n + z h_prev, without a temporary for 1 - z
-        h += z * h_prev
-        ctx.save_for_backward(xg, hg, h_prev, b_hh, r, z, n, h_n)
+        r, z, n, h = _gru_forward(xg, hg_b, h_prev)
+        ctx.save_for_backward(xg, hg, h_prev, b_hh, r, z, n, _parts(hg_b, 3)[2])
         return h
 
     @staticmethod
     def backward(ctx, dh):
         xg, hg, h_prev, b_hh, r, z, n, h_n = ctx.saved_tensors
         if is_grad_enabled():  # create_graph: recompute the activations with recorded ops
-            if b_hh is not None:
-                hg = hg + b_hh
             x_r, x_z, x_n = _parts(xg, 3)
-            h_r, h_z, h_n = _parts(hg, 3)
+            h_r, h_z, h_n = _parts(hg if b_hh is None else hg + b_hh, 3)
             r, z = sigmoid(x_r + h_r), sigmoid(x_z + h_z)
             n = tanh(x_n + r * h_n)
             dxg, dhg, dh_prev = _gru_grads(r, z, n, h_n, h_prev, dh)
@@ -214,54 +254,198 @@ class FusedGRUCell(Function):
         return dxg, dhg, dh_prev, dhg if ctx.needs_input_grad[3] else None
 
 
-# ---- a whole layer: one direction over the sequence ---------------------------------------------
-GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+# ---- a whole layer -----------------------------------------------------------------------------
+class FusedRecurrentLayer(Function):
+    """One recurrent layer in one direction over a whole sequence, as one node.
 
+    Inputs: ``xg`` (T, B, G·H), the input projections x_t W_ih^T of all steps; ``w_hh``
+    (G·H, H); ``b_ih``, ``b_hh`` (G·H,) or None, added at each step (so no (T, B, G·H) array
+    is made for them); ``h0`` (B, H); ``c0`` (B, H) for an LSTM, else None. Attributes: ``mode`` ('RNN_TANH',
+    'RNN_RELU', 'LSTM', 'GRU'), ``reverse``, ``valid`` (None, or a bool array (T, B, 1) that
+    is False at padded steps). Outputs: output (T, B, H), h_n, and c_n for an LSTM.
 
-def run_layer(mode, x, w_ih, w_hh, b_ih, b_hh, h0, c0=None, reverse=False, valid=None):
-    """Run one recurrent layer in one direction over a time-major sequence.
+    Forward, for t = 0 .. T-1 (T-1 .. 0 when ``reverse``):
+        hg_t    = h_{t-1} W_hh^T + b_hh                one GEMM per step
+        state_t = cell(xg_t + b_ih, hg_t, state_{t-1})   the fused cells' equations
+        output_t = h_t
+    At a padded step (valid False) the state is carried over unchanged and output_t = 0:
+    state_t = v state_new + (1 - v) state_{t-1}, output_t = v h_new, with v = valid[t].
 
-    ``x`` (T, B, I); weights as in PyTorch (``w_ih`` (G·H, I), ``w_hh`` (G·H, H), biases
-    (G·H,) or None); ``h0`` and, for an LSTM, ``c0`` of shape (B, H). ``reverse`` walks
-    t = T-1 .. 0. ``valid`` is None or a bool array (T, B, 1), True at real (not padded)
-    steps: past its length a sequence's state stays frozen and its outputs are zero, so
-    padding changes neither the valid outputs nor the final state.
-    Returns ``output`` (T, B, H) and ``h_T`` (and ``c_T`` for an LSTM).
-
-    The input projection of all T steps is one GEMM on x viewed as a (T·B, I) matrix; its
-    rows are time-major, so ``split`` cuts it into per-step (B, G·H) views without a copy.
+    Backward: backpropagation through time, the steps walked in reverse. Step t receives dh
+    (from output_t and from step t+1) and, for an LSTM, dc; the cell's backward gives
+    dxg_t, dhg_t and the direct part of d state_{t-1}; then hg_t = h_{t-1} W_hh^T gives
+        dh_{t-1} += dhg_t W_hh          (one GEMM per step)
+        dW_hh    += dhg_tᵀ h_{t-1}      (all steps at once at the end, ONE GEMM:
+                                         dW_hh = [dhg_0; ...; dhg_{T-1}]ᵀ [h_{-1}; ...; h_{T-2}])
+    and the biases get the sums over steps and batch: db_ih = Σ dxg_t, db_hh = Σ dhg_t.
+    With create_graph the backward instead rebuilds the steps from the per-step cell
+    Functions and differentiates them (``run_cells``), so second derivatives work too.
     """
-    steps, batch = x.shape[0], x.shape[1]
-    if mode not in GATES:
-        raise ValueError(f"run_layer: mode must be one of {tuple(GATES)}, got {mode!r}")
-    xg = matmul(reshape(x, (steps * batch, x.shape[2])), transpose(w_ih))
-    # b_ih and b_hh add up, except in a GRU where r scales W_hn h + b_hn: there b_hh goes per step
-    bias = b_ih if mode == "GRU" or b_hh is None else (b_hh if b_ih is None else b_ih + b_hh)
-    if bias is not None:
-        xg = xg + bias
-    xg = split(xg, batch, dim=0) if steps > 1 else (xg,)
-    w_hh_t = transpose(w_hh)
+
+    @staticmethod
+    def forward(ctx, xg, w_hh, b_ih, b_hh, h0, c0, mode, reverse, valid):
+        xp = get_array_module(xg, w_hh, h0)
+        steps, batch, hidden = xg.shape[0], xg.shape[1], w_hh.shape[1]
+        v = None if valid is None else valid.astype(xg.dtype)
+        out = xp.empty((steps, batch, hidden), dtype=xg.dtype)
+        prev = xp.empty_like(out)  # h_{t-1}: what step t multiplied by W_hh (for dW_hh)
+        acts = xp.empty_like(xg)  # the activated gates of every step
+        extra = xp.empty((2, steps, batch, hidden), dtype=xg.dtype) if mode in ("LSTM", "GRU") else None
+        w_t = w_hh.T
+        hg_t = xp.empty((w_hh.shape[0], batch), dtype=xg.dtype)
+        scales = _lstm_scales(xp, hidden, xg.dtype) if mode == "LSTM" else None
+        bias = b_ih  # added to xg_t; in an LSTM or RNN both biases simply add: use their sum
+        if mode != "GRU" and b_hh is not None:
+            bias = b_hh if b_ih is None else b_ih + b_hh
+        h, c = h0, c0
+        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+            prev[t] = h
+            a = acts[t]
+            if mode == "GRU":  # r, z, n go to acts[t]; the n-block of hg + b_hh to extra[0]
+                hg = xp.matmul(h, w_t)
+                if b_hh is not None:
+                    hg += b_hh
+                r, z, n, h_new = _gru_forward(xg[t] if bias is None else xg[t] + bias, hg, h)
+                _join((r, z, n), out=a)
+                extra[0, t] = _parts(hg, 3)[2]
+            else:
+                xp.matmul(w_hh, h.T, out=hg_t)  # hg^T = W_hh h^T: BLAS is faster this way round
+                xp.add(xg[t], hg_t.T, out=a)
+                if bias is not None:
+                    a += bias
+                if mode == "LSTM":  # activations to acts[t]; c_{t-1} and tanh(c_t) to extra
+                    extra[0, t] = c
+                    h_out = out[t] if v is None else None  # unpadded: h goes straight to the output
+                    c_new, _, h_new = _lstm_forward(a, c, scales, tc=extra[1, t], h=h_out)
+                else:
+                    h_new = _rnn_forward(a, "tanh" if mode == "RNN_TANH" else "relu")
+            if v is None:
+                if mode != "LSTM":
+                    out[t] = h_new
+                h = h_new
+                c = c_new if mode == "LSTM" else None
+            else:  # freeze the state past each sequence's end
+                out[t] = h_new * v[t]
+                h = xp.where(valid[t], h_new, h)
+                c = xp.where(valid[t], c_new, c) if mode == "LSTM" else None
+        ctx.mode, ctx.reverse, ctx.valid = mode, reverse, valid
+        ctx.save_for_backward(xg, w_hh, b_ih, b_hh, h0, c0, prev, acts, extra, v)
+        # h and c may be views of saved buffers or the inputs: return copies of their own
+        return (out, h.copy(), c.copy()) if mode == "LSTM" else (out, h.copy())
+
+    @staticmethod
+    def backward(ctx, d_out, d_hn, d_cn=None):
+        saved = ctx.saved_tensors
+        if is_grad_enabled():
+            return _backward_through_cells(ctx, saved[:6], (d_out, d_hn, d_cn))
+        xg, w_hh, b_ih, b_hh, h0, c0, prev, acts, extra, v = (None if s is None else s.data for s in saved)
+        xp = get_array_module(xg)
+        mode, hidden = ctx.mode, w_hh.shape[1]
+        steps = xg.shape[0]
+        d_out = d_out.data
+        dxg = xp.empty_like(xg)
+        dhg = dxg if mode != "GRU" else xp.empty((steps,) + xg.shape[1:], dtype=xg.dtype)
+        dh = d_hn.data.copy()
+        dc = d_cn.data.copy() if mode == "LSTM" else None
+        for t in (range(steps) if ctx.reverse else range(steps - 1, -1, -1)):
+            dh_new = dh + d_out[t]  # output_t = h_t, and step t+1 took h_t as its h_{t-1}
+            dc_new = dc
+            if v is not None:  # padded step: its gradient passes to the state it carried
+                dh_new *= v[t]
+                keep_h = dh * (1 - v[t])
+                if mode == "LSTM":
+                    dc_new, keep_c = dc * v[t], dc * (1 - v[t])
+            if mode == "LSTM":
+                i, f, g, o = _parts(acts[t], 4)
+                da, dc = _lstm_grads(i, f, g, o, extra[1, t], extra[0, t], dh_new, dc_new)
+                _join(da, out=dxg[t])
+                dh_direct = None
+            elif mode == "GRU":
+                r, z, n = _parts(acts[t], 3)
+                dx, dhh, dh_direct = _gru_grads(r, z, n, extra[0, t], prev[t], dh_new)
+                _join(dx, out=dxg[t])
+                _join(dhh, out=dhg[t])
+            else:
+                dxg[t] = _rnn_grads(acts[t], dh_new, "tanh" if mode == "RNN_TANH" else "relu")
+                dh_direct = None
+            dh = xp.matmul(dhg[t], w_hh)
+            if dh_direct is not None:
+                dh += dh_direct
+            if v is not None:
+                dh += keep_h
+                if mode == "LSTM":
+                    dc += keep_c
+        flat = dhg.reshape(-1, dhg.shape[-1])
+        dw_hh = xp.matmul(flat.T, prev.reshape(-1, hidden)) if ctx.needs_input_grad[1] else None
+        db_ih = dxg.sum(axis=(0, 1)) if b_ih is not None and ctx.needs_input_grad[2] else None
+        db_hh = flat.sum(axis=0) if b_hh is not None and ctx.needs_input_grad[3] else None
+        grads = (dxg, dw_hh, db_ih, db_hh, dh, dc)
+        return tuple(None if g is None else constant(g) for g in grads)
+
+
+def _backward_through_cells(ctx, inputs, grad_outputs):
+    """create_graph: rebuild the layer from the per-step cell Functions and differentiate it."""
+    from ..autograd.functional import grad
+
+    wanted = [i for i, (t, need) in enumerate(zip(inputs, ctx.needs_input_grad)) if t is not None and need]
+    outputs = run_cells(ctx.mode, *inputs, reverse=ctx.reverse, valid=ctx.valid)
+    pairs = [(o, g) for o, g in zip(outputs, grad_outputs) if g is not None]
+    grads = grad([o for o, _ in pairs], [inputs[i] for i in wanted], [g for _, g in pairs],
+                 create_graph=True, allow_unused=True)
+    result = [None] * len(inputs)
+    for i, g in zip(wanted, grads):
+        result[i] = g
+    return tuple(result)
+
+
+def run_cells(mode, xg, w_hh, b_ih, b_hh, h0, c0=None, reverse=False, valid=None):
+    """The same layer as FusedRecurrentLayer, built step by step from the cell Functions
+    (a graph of 2-4 nodes per step): the reference, and its differentiable backward."""
+    steps, batch = xg.shape[0], xg.shape[1]
+    for b in (b_ih, b_hh) if mode != "GRU" else (b_ih,):  # a GRU's b_hh goes inside r ⊙ (...)
+        if b is not None:
+            xg = xg + b
+    xs = split(reshape(xg, (steps * batch, xg.shape[2])), batch, dim=0) if steps > 1 else (xg[0],)
+    w_t = transpose(w_hh)
     h, c = h0, c0
     outputs = [None] * steps
     for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-        hg = matmul(h, w_hh_t)  # the one GEMM per step
+        hg = matmul(h, w_t)
         if mode == "LSTM":
-            h_new, c_new = FusedLSTMCell.apply(xg[t], hg, c)
+            h_new, c_new = FusedLSTMCell.apply(xs[t], hg, c)
         elif mode == "GRU":
-            h_new = FusedGRUCell.apply(xg[t], hg, h, b_hh)
+            h_new = FusedGRUCell.apply(xs[t], hg, h, b_hh)
         else:
-            h_new = FusedRNNCell.apply(xg[t], hg, nonlinearity="tanh" if mode == "RNN_TANH" else "relu")
-        if valid is not None:  # freeze the state of sequences that have ended
+            h_new = FusedRNNCell.apply(xs[t], hg, nonlinearity="tanh" if mode == "RNN_TANH" else "relu")
+        if valid is not None:
+            outputs[t] = h_new * constant(valid[t].astype(h_new.dtype))
             h_new = where(valid[t], h_new, h)
             if mode == "LSTM":
                 c_new = where(valid[t], c_new, c)
-        h = h_new
-        c = c_new if mode == "LSTM" else None
-        outputs[t] = h
+        else:
+            outputs[t] = h_new
+        h, c = h_new, (c_new if mode == "LSTM" else None)
     output = reshape(cat(outputs, dim=0), (steps, batch, h.shape[-1]))
-    if valid is not None:
-        output = output * constant(valid.astype(output.dtype))
     return (output, h, c) if mode == "LSTM" else (output, h)
+
+
+def run_layer(mode, x, w_ih, w_hh, b_ih, b_hh, h0, c0=None, reverse=False, valid=None):
+    """One recurrent layer in one direction over a time-major sequence ``x`` (T, B, I).
+
+    Weights as in PyTorch (``w_ih`` (G·H, I), ``w_hh`` (G·H, H), biases (G·H,) or None);
+    ``h0`` and, for an LSTM, ``c0`` of shape (B, H); ``reverse`` walks t = T-1 .. 0;
+    ``valid`` None or a bool array (T, B, 1), False at padded steps (see FusedRecurrentLayer).
+    Returns ``output`` (T, B, H) and ``h_n`` (and ``c_n`` for an LSTM).
+
+    The input projection of all T steps is ONE GEMM on x viewed as a (T·B, I) matrix; then
+    FusedRecurrentLayer does the T steps.
+    """
+    if mode not in GATES:
+        raise ValueError(f"run_layer: mode must be one of {tuple(GATES)}, got {mode!r}")
+    steps, batch = x.shape[0], x.shape[1]
+    xg = matmul(reshape(x, (steps * batch, x.shape[2])), transpose(w_ih))
+    xg = reshape(xg, (steps, batch, xg.shape[-1]))
+    return FusedRecurrentLayer.apply(xg, w_hh, b_ih, b_hh, h0, c0, mode=mode, reverse=reverse, valid=valid)
 
 
 TENSOR_METHODS = {}

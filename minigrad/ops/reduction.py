@@ -9,7 +9,7 @@ import builtins
 from collections import namedtuple
 
 from ..autograd.function import Function
-from ..errors import DTypeError, ShapeError
+from ..errors import ArgumentError, DTypeError, ShapeError
 from .shape import broadcast_to, normalize_dim, reshape
 
 
@@ -18,8 +18,10 @@ def reduce_axes(x, dim, op):
     if dim is None:
         return tuple(range(x.ndim))
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    axes = tuple(sorted({normalize_dim(d, x.ndim, op) for d in dims}))
-    return axes if x.ndim else ()
+    axes = [normalize_dim(d, x.ndim, op) for d in dims]
+    if len(set(axes)) != len(axes):
+        raise ArgumentError(f"{op}: dim {tuple(dims)} names a dimension more than once")
+    return tuple(sorted(axes)) if x.ndim else ()
 
 
 def kept_shape(shape, axes):
@@ -173,7 +175,7 @@ class LogSumExp(Function):
 
         xp = _xp(x)
         ctx.in_shape, ctx.axes = x.shape, axes
-        m = x.max(axis=axes, keepdims=True)
+        m = x.max(axis=axes, keepdims=True) if x.size else xp.zeros(kept_shape(x.shape, axes), x.dtype)
         m = xp.where(xp.isfinite(m), m, 0)
         with np.errstate(divide="ignore"):  # log(0) = -inf for a slice of -inf: the right answer
             z = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m

@@ -7,10 +7,12 @@ inverse permutation, of a broadcast is summed over the copied axes (``sum_to``),
 concatenation is split back into pieces (and of a split is concatenated back).
 """
 
+import math
+
 import numpy as np
 
 from ..autograd.function import Function
-from ..errors import ShapeError
+from ..errors import ArgumentError, DTypeError, IndexOutOfRange, ShapeError
 from ..tensor import Tensor
 
 
@@ -24,7 +26,7 @@ def _dims(dims):
 def normalize_dim(dim, ndim, op):
     """A dimension index in range(ndim), negative ones counted from the end."""
     if not -max(ndim, 1) <= dim < max(ndim, 1):
-        raise IndexError(f"{op}: dimension {dim} is out of range for a tensor with {ndim} dimensions")
+        raise IndexOutOfRange(f"{op}: dimension {dim} is out of range for a tensor with {ndim} dimensions")
     return dim % max(ndim, 1)
 
 
@@ -102,7 +104,7 @@ class Contiguous(Function):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).ascontiguousarray(x)
+        return _xp(x).ascontiguousarray(x).reshape(x.shape)  # ascontiguousarray makes 0-d arrays 1-d
 
     @staticmethod
     def backward(ctx, g):
@@ -204,6 +206,8 @@ def permute(x, *dims):
 def transpose(x, dim0=-2, dim1=-1):
     """Swap two dimensions (defaults: the last two)."""
     if x.ndim < 2:
+        if (dim0, dim1) != (-2, -1):  # dims given must exist, even though there is nothing to swap
+            normalize_dim(dim0, x.ndim, "transpose"), normalize_dim(dim1, x.ndim, "transpose")
         return x
     d0, d1 = normalize_dim(dim0, x.ndim, "transpose"), normalize_dim(dim1, x.ndim, "transpose")
     perm = list(range(x.ndim))
@@ -272,7 +276,7 @@ def squeeze(x, dim=None):
 def unsqueeze(x, dim):
     """Insert a size-1 dimension at ``dim`` (dim in [-ndim-1, ndim])."""
     if not -x.ndim - 1 <= dim <= x.ndim:
-        raise IndexError(f"unsqueeze: dimension {dim} is out of range for a tensor with {x.ndim} dimensions")
+        raise IndexOutOfRange(f"unsqueeze: dimension {dim} is out of range for a tensor with {x.ndim} dimensions")
     dim = dim % (x.ndim + 1)
     return reshape(x, x.shape[:dim] + (1,) + x.shape[dim:])
 
@@ -282,7 +286,7 @@ def flatten(x, start_dim=0, end_dim=-1):
         return reshape(x, (1,))
     s, e = normalize_dim(start_dim, x.ndim, "flatten"), normalize_dim(end_dim, x.ndim, "flatten")
     if s > e:
-        raise ValueError(f"flatten: start_dim ({start_dim}) comes after end_dim ({end_dim})")
+        raise ArgumentError(f"flatten: start_dim ({start_dim}) comes after end_dim ({end_dim})")
     return reshape(x, x.shape[:s] + (int(np.prod(x.shape[s:e + 1])),) + x.shape[e + 1:])
 
 
@@ -337,7 +341,7 @@ def stack(tensors, dim=0):
             raise ShapeError(f"stack: all tensors must have the same shape; tensor {i} does not (shapes {shapes})")
     ndim = tensors[0].ndim + 1
     if not -ndim <= dim < ndim:
-        raise IndexError(f"stack: dimension {dim} is out of range for the result's {ndim} dimensions")
+        raise IndexOutOfRange(f"stack: dimension {dim} is out of range for the result's {ndim} dimensions")
     d = dim % ndim
     pieces = [unsqueeze(t, d) for t in tensors]
     return pieces[0] if len(pieces) == 1 else Cat.apply(*_same_dtype(pieces, "stack"), dim=d)
@@ -359,7 +363,7 @@ def split(x, split_size_or_sections, dim=0):
     else:
         size = int(split_size_or_sections)
         if size <= 0 and not (size == 0 and n == 0):
-            raise ValueError(f"split: split_size must be positive, got {size}")
+            raise ArgumentError(f"split: split_size must be positive, got {size}")
         sizes = [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
     pieces = Split.apply(x, sizes=tuple(sizes), dim=d)
     for p in pieces:  # views of x: writing into one in place is writing into x
@@ -371,7 +375,7 @@ def chunk(x, chunks, dim=0):
     """Split into ``chunks`` pieces of equal size ceil(n / chunks) (the last may be smaller,
     and there may be fewer pieces than asked for, as in PyTorch)."""
     if int(chunks) <= 0:
-        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+        raise ArgumentError(f"chunk: chunks must be positive, got {chunks}")
     if x.ndim == 0:
         raise ShapeError("chunk: cannot chunk a zero-dimensional tensor")
     n = x.shape[normalize_dim(dim, x.ndim, "chunk")]
@@ -397,7 +401,7 @@ def pad(x, pad, mode="constant", value=0):
         raise ShapeError(f"pad: the padding {pad} must have an even length of at most 2 * {x.ndim} "
                          f"(two entries per dimension of shape {tuple(x.shape)})")
     if mode not in _PAD_MODES:
-        raise ValueError(f"pad: mode must be one of {_PAD_MODES}, got {mode!r}")
+        raise ArgumentError(f"pad: mode must be one of {_PAD_MODES}, got {mode!r}")
     widths = [(0, 0)] * x.ndim
     for i in range(len(pad) // 2):  # pairs start from the last dimension
         widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
@@ -417,6 +421,8 @@ def _pad_constant(x, widths, value):
         widths = [(max(b, 0), max(a, 0)) for b, a in widths]
     if all(b == 0 and a == 0 for b, a in widths):
         return x
+    if x.dtype.kind != "f" and not math.isfinite(value):
+        raise DTypeError(f"pad: the value {value!r} cannot be stored in a tensor of dtype {x.dtype}")
     fill = value if x.dtype.kind == "f" else int(value)
     return Pad.apply(x, widths=tuple(widths), value=fill)
 

@@ -1,9 +1,14 @@
-"""Registry entries for minigrad/ops/recurrent.py: the fused RNN, LSTM and GRU cells.
+"""Registry entries for minigrad/ops/recurrent.py: the fused RNN, LSTM and GRU cells, and the
+fused layer that runs them over a sequence.
 
 Each cell is called on precomputed gate pre-activations (xg, hg) as a layer does. The relu
-RNN keeps its pre-activation xg + hg away from the kink at 0 by construction. The torch
+RNN cell keeps its pre-activation xg + hg away from the kink at 0 by construction; the layer
+entry leaves relu out, since its pre-activations at later steps cannot be placed by
+construction (the relu layer is checked against torch.nn.RNN in tests/test_rnn.py). The torch
 twins spell the same equations out with torch's elementary ops.
 """
+
+import numpy as np
 
 from ...ops import recurrent as R
 from ..registry import OpInfo, Sample
@@ -46,6 +51,47 @@ def _gru_samples(rng):
     return samples
 
 
+def _layer(xg, w_hh, b_ih, b_hh, h0, c0=None, mode="LSTM", reverse=False, valid=None):
+    return R.FusedRecurrentLayer.apply(xg, w_hh, b_ih, b_hh, h0, c0, mode=mode, reverse=reverse, valid=valid)
+
+
+def _layer_samples(rng):
+    steps, batch, hidden = 3, 2, 2
+    valid = np.ones((steps, batch, 1), dtype=bool)
+    valid[2, 1] = False  # the second sequence has length 2 (padded at its last step)
+    samples = []
+    for mode in ("RNN_TANH", "LSTM", "GRU"):
+        g = R.GATES[mode] * hidden
+        args = (smooth_normal(rng, (steps, batch, g)), 0.5 * smooth_normal(rng, (g, hidden)),
+                smooth_normal(rng, (g,)), smooth_normal(rng, (g,)), smooth_normal(rng, (batch, hidden)),
+                smooth_normal(rng, (batch, hidden)) if mode == "LSTM" else None)
+        samples.append(Sample(args, {"mode": mode}))
+        samples.append(Sample(args, {"mode": mode, "reverse": True, "valid": valid}))
+    no_bias = samples[2].args[:2] + (None, None) + samples[2].args[4:]  # an LSTM without biases
+    samples.append(Sample(no_bias, {"mode": "LSTM"}))
+    return samples
+
+
+def _torch_layer(torch, xg, w_hh, b_ih, b_hh, h0, c0=None, mode="LSTM", reverse=False, valid=None):
+    h, c = h0, c0
+    outputs = [None] * xg.shape[0]
+    for t in (range(xg.shape[0] - 1, -1, -1) if reverse else range(xg.shape[0])):
+        x, hg = xg[t], h @ w_hh.T
+        x = x if b_ih is None else x + b_ih
+        hg = hg if b_hh is None else hg + b_hh
+        if mode == "LSTM":
+            h_new, c_new = _torch_lstm(torch, x, hg, c)
+        elif mode == "GRU":
+            h_new = _torch_gru(torch, x, hg, h)
+        else:
+            h_new = torch.tanh(x + hg)
+        keep = torch.ones(1, dtype=torch.bool) if valid is None else torch.from_numpy(valid[t])
+        outputs[t] = h_new * keep
+        h = torch.where(keep, h_new, h)
+        c = torch.where(keep, c_new, c) if mode == "LSTM" else None
+    return (torch.stack(outputs), h) + ((c,) if mode == "LSTM" else ())
+
+
 def _torch_rnn(torch, xg, hg, nonlinearity="tanh"):
     a = xg + hg
     return torch.tanh(a) if nonlinearity == "tanh" else torch.relu(a)
@@ -71,4 +117,7 @@ ENTRIES = [
     OpInfo("rnn_cell", _rnn_cell, _rnn_samples, (R.FusedRNNCell,), torch_fn=_torch_rnn),
     OpInfo("lstm_cell", _lstm_cell, _lstm_samples, (R.FusedLSTMCell,), torch_fn=_torch_lstm),
     OpInfo("gru_cell", _gru_cell, _gru_samples, (R.FusedGRUCell,), torch_fn=_torch_gru),
+    # double backward goes through the cells above (run_cells), hence they are listed too
+    OpInfo("recurrent_layer", _layer, _layer_samples,
+           (R.FusedRecurrentLayer, R.FusedRNNCell, R.FusedLSTMCell, R.FusedGRUCell), torch_fn=_torch_layer),
 ]
