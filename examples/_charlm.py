@@ -12,9 +12,9 @@ probabilities, feed that character back in, and repeat.
 
 import time
 
-import numpy as np
+from _common import History, progress, say  # before NumPy: _common sets the BLAS threads
 
-from _common import History, progress, say
+import numpy as np
 
 import minigrad as mg
 from minigrad import nn, optim

@@ -6,7 +6,8 @@
   is not installed;
 - ``History`` and ``plot_curves``: per-epoch numbers and their matplotlib figure.
 
-tqdm and matplotlib are optional (``pip install 'minigrad[examples]'``).
+tqdm and matplotlib are optional (``pip install 'minigrad[examples]'``). Import this module
+before NumPy: it chooses the number of BLAS threads, which NumPy reads when it loads.
 """
 
 import argparse

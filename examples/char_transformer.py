@@ -14,10 +14,10 @@ prediction at position t may use characters 0..t only, else it could read the an
 
 import math
 
-import numpy as np
-
 from _charlm import Corpus, add_lm_args, evaluate_lm, load_lm, save_lm, train_lm, write_sample
-from _common import make_parser, plot_curves, setup
+from _common import make_parser, plot_curves, setup  # before NumPy: _common sets the BLAS threads
+
+import numpy as np
 
 import minigrad as mg
 from minigrad import nn

@@ -18,9 +18,9 @@ Newton steps; the gradient norm falls quadratically, about squaring each step.
     python examples/higher_order.py
 """
 
-import numpy as np
+from _common import History, make_parser, plot_curves, progress, setup  # before NumPy: sets BLAS threads
 
-from _common import History, make_parser, plot_curves, progress, setup
+import numpy as np
 
 import minigrad as mg
 from minigrad.nn import functional as F

@@ -7,11 +7,10 @@ The answer is known (w = 2, b = 1), and so is the best fit to these particular n
     python examples/linear_regression.py --epochs 30 --plot linreg.png
 """
 
+from _common import History, make_parser, plot_curves, progress, setup  # before NumPy: sets BLAS threads
+
 import numpy as np
 
-from _common import History, make_parser, plot_curves, progress, setup
-
-import minigrad as mg
 from minigrad import nn, optim
 from minigrad.data import DataLoader, TensorDataset
 

@@ -147,3 +147,79 @@ def test_report_derives_ratio_target_and_gemm_share():
     table = report.format_table(results)
     assert "W3 Conv2d: fwd (ms)" in table and "1.60" in table and "NO" in table
     assert "25 %" in table and "error: W4 fwd in minigrad: boom" in table
+
+
+# ---- the engine's speed tricks keep gradients right and unshared ------------------------------------
+# The engine hands a gradient over as ``.grad`` without copying it when nothing else holds it,
+# and adds the 3rd, 4th, ... contributions to a tensor's gradient in place (engine/_add_grad).
+# These tests pin down that neither trick ever lets two gradients share memory or changes a
+# gradient someone else still holds.
+
+def test_gradients_handed_over_without_copy_never_share_memory():
+    import numpy as np
+
+    import minigrad as mg
+
+    a, b = mg.randn(2, 3, requires_grad=True), mg.randn(2, 3, requires_grad=True)
+    (a + b).sum().backward()  # Add returns the same gradient to both inputs
+    assert not np.shares_memory(a.grad.data, b.grad.data)
+
+    c, d = mg.randn(2, 3, requires_grad=True), mg.randn(6, requires_grad=True)
+    (c.reshape(6) + d).sum().backward()  # c's gradient is a view of d's
+    assert not np.shares_memory(c.grad.data, d.grad.data)
+
+    for make in (lambda t: t + 1.0, lambda t: t.reshape(3, 1), lambda t: t * 1.0):
+        e = mg.randn(3, requires_grad=True)
+        out = make(e)
+        given = mg.ones(*out.shape)
+        out.backward(given)  # the caller keeps ``given``
+        assert not np.shares_memory(e.grad.data, given.data)
+        np.testing.assert_array_equal(given.data, 1.0)
+
+    p = mg.randn(4, requires_grad=True)
+    q = p + 0.0
+    kept = []
+    q.register_hook(lambda g: kept.append(g))  # a hook keeps the gradient that flows on to p
+    q.sum().backward()
+    assert not np.shares_memory(kept[0].data, p.grad.data)
+
+    w, x = mg.randn(4, 3, requires_grad=True), mg.randn(5, 3)
+    (x @ w.T).sum().backward()  # Linear's product: the weight gradient comes out row-major
+    np.testing.assert_allclose(w.grad.data, np.ones((5, 4)).T @ x.data, rtol=1e-6)
+    assert w.grad.data.flags.c_contiguous
+
+
+def test_repeated_contributions_add_up_and_leave_shared_gradients_alone():
+    import numpy as np
+
+    import minigrad as mg
+
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2.0
+    seen = []
+    y.register_hook(lambda g: seen.append(g.data.copy()))
+    z = y + y + y + y * 3.0  # y gets 4 contributions: 1 + 1 + 1 + 3
+    z.backward(mg.ones(3))
+    np.testing.assert_allclose(seen[0], 6.0)
+    np.testing.assert_allclose(x.grad.data, 12.0)
+
+    for combine in (lambda a, b: (a + b) + a * 1.0 + a * 1.0, lambda a, b: a * 1.0 + a * 1.0 + (a + b)):
+        a, b = mg.randn(3, requires_grad=True), mg.randn(3, requires_grad=True)
+        combine(a, b).sum().backward()  # a + b hands one gradient to both a and b
+        np.testing.assert_allclose(a.grad.data, 3.0)
+        np.testing.assert_allclose(b.grad.data, 1.0)
+
+    w = mg.randn(3, 3, requires_grad=True)
+    h0 = mg.randn(2, 3)
+
+    def unrolled():  # a weight used at 5 "time steps", like W_hh in a recurrent layer
+        h = h0
+        for _ in range(5):
+            h = (h @ w).tanh()
+        return h.sum()
+
+    unrolled().backward()
+    # create_graph=True takes the plain path (no in-place sums, no hand-over): it must agree
+    (reference,) = mg.grad(unrolled(), w, create_graph=True)
+    np.testing.assert_allclose(w.grad.data, reference.data, rtol=1e-5, atol=1e-6)
+    assert not np.shares_memory(w.grad.data, reference.data)

@@ -157,7 +157,8 @@ def test_cell_matches_torch(torch, name, batched, with_state, dtype):
     rng = np.random.default_rng(4)
     lead = (B,) if batched else ()
     tx, mx = leaf(torch, rng.standard_normal(lead + (I,)).astype(dtype))
-    states = [leaf(torch, rng.standard_normal(lead + (H,)).astype(dtype)) for _ in range(2 if name == "LSTMCell" else 1)]
+    n_states = 2 if name == "LSTMCell" else 1
+    states = [leaf(torch, rng.standard_normal(lead + (H,)).astype(dtype)) for _ in range(n_states)]
     if name == "LSTMCell":
         t_out = t(tx, tuple(s[0] for s in states) if with_state else None)
         m_out = m(mx, tuple(s[1] for s in states) if with_state else None)
@@ -270,6 +271,21 @@ def test_double_backward_through_lstm_matches_torch(torch):
     t_params = dict(t.named_parameters())
     for name, p in m.named_parameters():
         close(p.grad, t_params[name].grad, np.float64)
+
+
+def test_grad_of_both_outputs_of_one_cell(torch):
+    """h and c come from one node; asking for the gradient of both at once (as roots of one
+    backward) counts that node once."""
+    cell_t = torch.nn.LSTMCell(I, H).double()
+    cell = nn.LSTMCell(I, H).double()
+    copy_weights(cell_t, cell)
+    x = np.random.default_rng(15).standard_normal((B, I))
+    tx, mx = leaf(torch, x)
+    t_h, t_c = cell_t(tx)
+    m_h, m_c = cell(mx)
+    (t_g,) = torch.autograd.grad([t_h, t_c], tx, [torch.ones_like(t_h), 2 * torch.ones_like(t_c)])
+    (m_g,) = mg.grad([m_h, m_c], mx, [mg.ones_like(m_h), 2 * mg.ones_like(m_c)])
+    close(m_g, t_g, np.float64)
 
 
 # ---- packed sequences --------------------------------------------------------------------------------

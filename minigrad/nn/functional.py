@@ -9,7 +9,6 @@ from ..errors import DTypeError, ShapeError
 from ..ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
 from ..ops.attention import scaled_dot_product_attention
 from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
-from ..ops.attention import scaled_dot_product_attention
 from ..ops.dropout import dropout, dropout2d
 from ..ops.embedding import embedding
 from ..ops.linalg import matmul

@@ -260,9 +260,10 @@ class FusedRecurrentLayer(Function):
 
     Inputs: ``xg`` (T, B, G·H), the input projections x_t W_ih^T of all steps; ``w_hh``
     (G·H, H); ``b_ih``, ``b_hh`` (G·H,) or None, added at each step (so no (T, B, G·H) array
-    is made for them); ``h0`` (B, H); ``c0`` (B, H) for an LSTM, else None. Attributes: ``mode`` ('RNN_TANH',
-    'RNN_RELU', 'LSTM', 'GRU'), ``reverse``, ``valid`` (None, or a bool array (T, B, 1) that
-    is False at padded steps). Outputs: output (T, B, H), h_n, and c_n for an LSTM.
+    is made for them); ``h0`` (B, H); ``c0`` (B, H) for an LSTM, else None.
+    Attributes: ``mode`` ('RNN_TANH', 'RNN_RELU', 'LSTM', 'GRU'), ``reverse``, ``valid``
+    (None, or a bool array (T, B, 1) that is False at padded steps).
+    Outputs: output (T, B, H), h_n, and c_n for an LSTM.
 
     Forward, for t = 0 .. T-1 (T-1 .. 0 when ``reverse``):
         hg_t    = h_{t-1} W_hh^T + b_hh                one GEMM per step
