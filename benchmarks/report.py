@@ -54,6 +54,11 @@ def _yes_no(met):
     return "-" if met is None else ("yes" if met else "NO")
 
 
+def _load(meta):
+    start, end = meta.get("load_average") or (None, None)
+    return " / ".join("?" if v is None else f"{v:.2f}" for v in (start, end))
+
+
 def format_table(results):
     """The table a person reads: one row per case, then the GEMM rates, notes and errors."""
     head = ("workload", "minigrad med / min", "torch med / min", "ratio", "target", "met?")
@@ -76,6 +81,7 @@ def format_table(results):
     out = [f"minigrad {meta.get('minigrad', '?')} vs torch {meta.get('torch') or '(not installed)'}, "
            f"numpy {meta['numpy']}, python {meta['python']}, device {meta['device']}, "
            f"{meta['cpu_count']} CPUs, {meta['warmup']} warm-ups + {meta['iters']} timed iterations, {meta['date']}",
+           f"1-minute load average at start / end: {_load(meta)} (the machine is shared: compare ratios only)",
            "", fmt(head), "  ".join("-" * w for w in widths)]
     out += [fmt(r) for r in lines]
     rates = results.get("gemm_gflops")

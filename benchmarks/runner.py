@@ -237,6 +237,7 @@ def _versions():
 def run(args, out=sys.stdout):
     """Run what ``args`` asks for; return the results dict (what --json writes)."""
     notes = []
+    load_at_start = _load_average()
     memory = None
     if "W6" in args.ids and args.device == "cpu":  # first, while this process is small (see measure_memory)
         steps = args.smoke_w6_steps or W6_STEPS
@@ -272,7 +273,7 @@ def run(args, out=sys.stdout):
     results = {"meta": dict(_versions(), device=args.device, warmup=args.warmup, iters=args.iters,
                             batch_scale=batch_scale, smoke=bool(args.smoke), torch_threads=2,
                             date=time.strftime("%Y-%m-%d %H:%M:%S"),
-                            frameworks=list(frameworks)),
+                            frameworks=list(frameworks), load_average=[load_at_start, None]),
                "notes": notes, "rows": []}
     for wid in args.ids:
         w = WORKLOADS[wid]
@@ -283,8 +284,17 @@ def run(args, out=sys.stdout):
             continue
         print(f"  {wid} {w.title} ...", file=out, flush=True)
         results["rows"] += run_workload(w, frameworks, args, batch_scale)
+    results["meta"]["load_average"][1] = _load_average()
     report.add_derived(results)
     return results
+
+
+def _load_average():
+    """The 1-minute load average (other processes competing for the cores), or None."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
 
 
 def main(argv=None):

@@ -119,6 +119,7 @@ def plot_curves(path, panels, title=None, xlabel="epoch"):
 
         matplotlib.use("Agg")  # draw to a file; no window needed
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
     except ImportError:
         raise SystemExit("--plot needs matplotlib: pip install matplotlib") from None
     fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6), squeeze=False)
@@ -127,6 +128,7 @@ def plot_curves(path, panels, title=None, xlabel="epoch"):
             ax.plot(range(1, len(ys) + 1), ys, label=label, marker="o" if len(ys) < 30 else None)
         ax.set_title(name)
         ax.set_xlabel(xlabel)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
         ax.grid(alpha=0.3)
         ax.legend()
     if title:

@@ -94,7 +94,7 @@ def config_of(args):
 
 def main(argv=None):
     p = make_parser(__doc__.splitlines()[0], epochs=5, checkpoint="char_transformer.npz")
-    add_lm_args(p, lr=1e-3)
+    add_lm_args(p, lr=3e-3)
     p.add_argument("--d-model", type=int, default=128)
     p.add_argument("--nhead", type=int, default=4)
     p.add_argument("--num-layers", type=int, default=2)
@@ -131,8 +131,8 @@ def main(argv=None):
         print(f"saved the model to {args.save} (sample from it again with --resume)")
     result = {"val_loss": final, "losses": history.curves.get("step_loss", []), "history": history.curves,
               "seconds": history.seconds}
-    curves = {"Transformer train": history.curves.get("train_loss", []),
-              "Transformer validation": history.curves.get("val_loss", [])}
+    train_curves = {"Transformer": history.curves.get("train_loss", [])}
+    val_curves = {"Transformer": history.curves.get("val_loss", [])}
 
     if args.compare:
         import char_lstm
@@ -145,15 +145,16 @@ def main(argv=None):
         lstm_final = lstm_history["val_loss"][-1] if args.epochs else evaluate_lm(lstm, corpus.val, device)
         print(f"LSTM: validation loss {lstm_final:.3f} nats/char after {args.epochs} epochs "
               f"({lstm_history.seconds:.0f}s, {sum(q.numel() for q in lstm.parameters())} parameters)")
-        curves.update({"LSTM train": lstm_history.curves.get("train_loss", []),
-                       "LSTM validation": lstm_history.curves.get("val_loss", [])})
+        train_curves["LSTM"] = lstm_history.curves.get("train_loss", [])
+        val_curves["LSTM"] = lstm_history.curves.get("val_loss", [])
         result.update(lstm_val_loss=lstm_final, lstm_losses=lstm_history.curves.get("step_loss", []),
                       lstm_seconds=lstm_history.seconds)
         plot = args.plot or "char_models.png"
-        plot_curves(plot, {"loss per character (nats)": curves},
+        plot_curves(plot, {"training loss (nats/char)": train_curves, "validation loss (nats/char)": val_curves},
                     title="Transformer and LSTM on the pydoc text")
     elif args.plot:
-        plot_curves(args.plot, {"loss per character (nats)": curves}, title="character-level Transformer")
+        plot_curves(args.plot, {"training loss (nats/char)": train_curves, "validation loss (nats/char)": val_curves},
+                    title="character-level Transformer")
     return result
 
 

@@ -155,3 +155,16 @@ def test_higher_order_tanh_derivatives_against_finite_differences():
     d3_at = lambda x: [d.numpy() for d in ho.tanh_derivatives(mg.tensor(x, dtype=mg.float64, requires_grad=True), 3)][2]  # noqa: E731
     fourth = (d3_at(x0 + h) - d3_at(x0 - h)) / (2 * h)  # central difference of the 3rd derivative
     np.testing.assert_allclose(d3[3], fourth, rtol=1e-6, atol=1e-7)
+
+
+def test_plain_text_progress_without_tqdm(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # makes `from tqdm import tqdm` fail
+    example("linear_regression").main(["--epochs", "3"])
+    out = capsys.readouterr().out
+    assert "training: loss=" in out and "w=" in out  # one plain line when the loop ends
+
+
+def test_plot_without_matplotlib_says_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(SystemExit, match="pip install matplotlib"):
+        example("linear_regression").main(["--epochs", "1", "--quiet", "--plot", str(tmp_path / "x.png")])

@@ -9,6 +9,8 @@ Notation: y is the output, g = dL/dy the incoming gradient.
 
 import math
 
+import numpy as np  # errstate only
+
 from ..autograd.function import Function
 from ..errors import ArgumentError, DTypeError
 from .elementwise import _xp, cast, constant, exp, where
@@ -226,7 +228,7 @@ class Softmax(Function):
     def forward(ctx, x, dim):
         xp = _xp(x)
         axis = dim if x.ndim else None
-        e = xp.exp(x - _row_max(x, axis))
+        e = xp.exp(_shifted(x, axis))
         y = e / e.sum(axis=axis, keepdims=True)
         ctx.save_for_backward(y)
         ctx.dim = dim
@@ -238,9 +240,13 @@ class Softmax(Function):
         return y * (g - _sum(g * y, ctx.dim, keepdim=True))
 
 
-def _row_max(x, axis):
-    """max along ``axis`` (kept); an empty x has no rows to normalise, and gets zeros instead."""
-    return x.max(axis=axis, keepdims=True) if x.size else x.sum(axis=axis, keepdims=True)
+def _shifted(x, axis):
+    """x - max along ``axis``, the stable shift. A slice of all -inf has no distribution: there
+    -inf - (-inf) gives nan, as in PyTorch, without a warning. An empty x has nothing to shift."""
+    if not x.size:
+        return x
+    with np.errstate(invalid="ignore"):
+        return x - x.max(axis=axis, keepdims=True)
 
 
 class LogSoftmax(Function):
@@ -255,7 +261,7 @@ class LogSoftmax(Function):
     def forward(ctx, x, dim):
         xp = _xp(x)
         axis = dim if x.ndim else None
-        shifted = x - _row_max(x, axis)
+        shifted = _shifted(x, axis)
         y = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
         ctx.save_for_backward(y)
         ctx.dim = dim

@@ -51,8 +51,9 @@ class SoftmaxAttention(Function):
         P_i = e^{s_i} / Σ_j e^{s_j}     gives   ∂P_i/∂s_k = P_i (δ_ik - P_k), so
                                                 dS = P ⊙ (dP - rowsum(dP ⊙ P))
         S = Q Kᵀ · scale + bias         gives   dQ = dS K · scale,  dK = dSᵀ Q · scale,  dbias = dS
-    (broadcast leading axes are summed back by the engine). The backward is written with
-    minigrad's ops on Q, K, V and the saved output P, so it can be differentiated again.
+    (broadcast leading axes are summed back by the engine). With create_graph the backward
+    runs on minigrad's ops, on Q, K, V and the saved output P, so it can be differentiated
+    again; a plain backward() runs the same formulas on arrays, reusing buffers in place.
     """
 
     @staticmethod

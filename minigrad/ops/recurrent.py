@@ -292,7 +292,6 @@ class FusedRecurrentLayer(Function):
         prev = xp.empty_like(out)  # h_{t-1}: what step t multiplied by W_hh (for dW_hh)
         acts = xp.empty_like(xg)  # the activated gates of every step
         extra = xp.empty((2, steps, batch, hidden), dtype=xg.dtype) if mode in ("LSTM", "GRU") else None
-        w_t = w_hh.T
         hg_t = xp.empty((w_hh.shape[0], batch), dtype=xg.dtype)
         scales = _lstm_scales(xp, hidden, xg.dtype) if mode == "LSTM" else None
         bias = b_ih  # added to xg_t; in an LSTM or RNN both biases simply add: use their sum
@@ -302,15 +301,13 @@ class FusedRecurrentLayer(Function):
         for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
             prev[t] = h
             a = acts[t]
+            xp.matmul(w_hh, h.T, out=hg_t)  # hg^T = W_hh h^T: BLAS is faster this way round
             if mode == "GRU":  # r, z, n go to acts[t]; the n-block of hg + b_hh to extra[0]
-                hg = xp.matmul(h, w_t)
-                if b_hh is not None:
-                    hg += b_hh
+                hg = xp.ascontiguousarray(hg_t.T) if b_hh is None else hg_t.T + b_hh
                 r, z, n, h_new = _gru_forward(xg[t] if bias is None else xg[t] + bias, hg, h)
                 _join((r, z, n), out=a)
                 extra[0, t] = _parts(hg, 3)[2]
             else:
-                xp.matmul(w_hh, h.T, out=hg_t)  # hg^T = W_hh h^T: BLAS is faster this way round
                 xp.add(xg[t], hg_t.T, out=a)
                 if bias is not None:
                     a += bias

@@ -157,7 +157,8 @@ class Var(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         d = x - mean(x, ctx.axes, keepdim=True)
-        return expand_back(g, ctx.in_shape, ctx.axes) * d * (2 / ctx.dof if ctx.dof else float("inf"))
+        # n <= correction: there is no variance to differentiate; nan (as PyTorch), not 0 * inf
+        return expand_back(g, ctx.in_shape, ctx.axes) * d * (2 / ctx.dof if ctx.dof else float("nan"))
 
 
 class LogSumExp(Function):
@@ -316,10 +317,17 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None
 
 
 def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=False):
-    """Standard deviation: sqrt(var(...)) with the same arguments."""
-    from .elementwise import sqrt
+    """Standard deviation: sqrt(var(...)) with the same arguments.
 
-    return sqrt(var(x, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims))
+    Where the spread is 0 (a constant slice) the gradient is 0, as in PyTorch: d sqrt(v)/dv is
+    infinite at v = 0 but dv/dx = 2 (x - m) / dof is 0 there, and the product is taken as 0
+    (not inf * 0 = nan). So sqrt only sees the nonzero variances (1 stands in for the zeros).
+    """
+    from .elementwise import constant, sqrt, where
+
+    v = var(x, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
+    zero = constant(v.data == 0)
+    return where(zero, 0.0, sqrt(where(zero, 1.0, v)))
 
 
 def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=False):
