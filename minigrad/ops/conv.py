@@ -350,7 +350,7 @@ def _padding(padding, kernel, stride, dilation, op, n=2):
         if padding == "same":
             if any(s != 1 for s in stride):
                 raise ArgumentError(f"{op}: padding='same' is not supported for strided convolutions "
-                                 f"(stride={stride})")
+                                    f"(stride={stride})")
             return same_padding(kernel, dilation)
         raise ArgumentError(f"{op}: padding must be 'same', 'valid', an int or a tuple of ints, got {padding!r}")
     p = _pair(padding, "padding", op, n)
@@ -466,6 +466,8 @@ def _transposed(op, input, weight, bias, stride, padding, output_padding, groups
     if isinstance(padding, str):
         raise ArgumentError(f"{op}: padding must be an int or a tuple of ints, got {padding!r}")
     x, unbatched = _check_conv(op, input, weight, bias, spatial, groups, transposed=True)
+    if 0 in x.shape[2:]:
+        raise ShapeError(f"{op}: the input of shape {tuple(input.shape)} has an empty spatial dimension")
     kernel = tuple(weight.shape[2:])
     padding = _padding(padding, kernel, stride, dilation, op, spatial)
     # the smallest output that a conv with these settings maps onto x's size
@@ -477,7 +479,7 @@ def _transposed(op, input, weight, bias, stride, padding, output_padding, groups
     for extra, s, d in zip(output_padding, stride, dilation):
         if extra < 0 or (extra >= s and extra >= d):
             raise ArgumentError(f"{op}: output_padding {output_padding} must be non-negative and smaller than "
-                             f"either the stride {stride} or the dilation {dilation}")
+                                f"either the stride {stride} or the dilation {dilation}")
     out = tuple(m + e for m, e in zip(smallest, output_padding))
     if any(n <= 0 for n in out):
         raise ShapeError(f"{op}: the output size {out} would not be positive (input of shape "
@@ -497,7 +499,7 @@ def _output_padding_for(op, output_size, smallest, stride, dilation):
     if len(size) != len(smallest) or any(e < 0 or (e >= s and e >= d) for e, s, d in zip(extra, stride, dilation)):
         largest = tuple(m + max(s, d) - 1 for m, s, d in zip(smallest, stride, dilation))
         raise ArgumentError(f"{op}: output_size {tuple(output_size)} is not reachable: each spatial size must lie "
-                         f"between {smallest} and {largest}")
+                            f"between {smallest} and {largest}")
     return extra
 
 

@@ -40,26 +40,27 @@ class MatMul(Function):
             g2 = reshape(g2, g2.shape + (1,)) if x.ndim > 1 else reshape(g2, (1, 1))
         gx = gy = None
         if ctx.needs_input_grad[0]:
-            if _column_major(x2):  # same numbers, built in x's own memory layout (see _column_major)
+            if _column_major(x2, y2):  # same numbers, built in x's own memory layout (see _column_major)
                 gx = transpose(matmul(y2, transpose(g2)))
             else:
                 gx = reshape(sum_to(matmul(g2, transpose(y2)), x2.shape), x.shape)
         if ctx.needs_input_grad[1]:
-            if _column_major(y2):  # W.T in x @ W.T (Linear): dL/dW comes out row-major, like W
+            if _column_major(y2, x2):  # W.T in x @ W.T (Linear): dL/dW comes out row-major, like W
                 gy = transpose(matmul(transpose(g2), x2))
             else:
                 gy = reshape(sum_to(matmul(transpose(x2), g2), y2.shape), y.shape)
         return gx, gy
 
 
-def _column_major(t):
-    """True for a 2-D operand stored column-major, such as the view ``W.T`` of a row-major W.
+def _column_major(t, other):
+    """True for a 2-D operand (times a 2-D ``other``) stored column-major, such as the view
+    ``W.T`` of a row-major W.
 
     Its gradient is then computed as (dL/dt^T)^T, the same product with its factors swapped,
     so it comes out in t's own layout: after the transpose back it is a row-major array like W,
     which the engine can hand over as W's gradient without a copy.
     """
-    return t.ndim == 2 and t.data.flags.f_contiguous and not t.data.flags.c_contiguous
+    return t.ndim == 2 and other.ndim == 2 and t.data.flags.f_contiguous and not t.data.flags.c_contiguous
 
 
 def matmul(a, b):

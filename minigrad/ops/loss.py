@@ -396,9 +396,9 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         d = v.data
         if d.size and not bool(((d >= 0) & (d <= 1)).all()):
             raise ArgumentError(f"{op}: all elements of {name} should be between 0 and 1, got values in "
-                             f"[{float(d.min()):g}, {float(d.max()):g}]"
-                             + (" (apply sigmoid first, or use binary_cross_entropy_with_logits)"
-                                if name == "input" else ""))
+                                f"[{float(d.min()):g}, {float(d.max()):g}]"
+                                + (" (apply sigmoid first, or use binary_cross_entropy_with_logits)"
+                                   if name == "input" else ""))
     if weight is not None:
         from .elementwise import check_broadcast
 

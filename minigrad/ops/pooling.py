@@ -275,7 +275,7 @@ def _pool_geometry(op, sizes, kernel, stride, padding, dilation, ceil_mode, inpu
         span = d * (k - 1) + 1
         if p > k // 2:  # PyTorch's rule; it keeps every window partly inside the input
             raise ArgumentError(f"{op}: padding {tuple(padding)} must be at most half of the kernel size "
-                             f"{tuple(kernel)}")
+                                f"{tuple(kernel)}")
         room = n + 2 * p - span
         if room < 0:
             raise ShapeError(f"{op}: the input of shape {tuple(input_shape)} is smaller than the kernel "
@@ -287,7 +287,7 @@ def _pool_geometry(op, sizes, kernel, stride, padding, dilation, ceil_mode, inpu
             pos = (np.arange(o) * s - p)[:, None] + np.arange(k) * d
             if not ((pos >= 0) & (pos < n)).any(axis=1).all():
                 raise ArgumentError(f"{op}: with padding {tuple(padding)} and dilation {tuple(dilation)} some "
-                                 f"windows hold only padding (input of shape {tuple(input_shape)})")
+                                    f"windows hold only padding (input of shape {tuple(input_shape)})")
         out.append(o)
         pads.append((p, p + max(0, (o - 1) * s + span - (n + 2 * p))))
     return tuple(out), tuple(pads)
