@@ -133,7 +133,8 @@ def table(outcomes, figs):
                         ("lstm", "one-layer LSTM and a linear head; SGD with momentum, gradient clipping")):
         s = figs.get(f"soak_{model}")
         if s is None:
-            rows.append((f"Soak: small {model.upper()}", "not run", result(outcomes, "test_soak", (f"test_soak[{model}]",))))
+            rows.append((f"Soak: small {model.upper()}", "not run",
+                         result(outcomes, "test_soak", (f"test_soak[{model}]",))))
             continue
         memory = ("RSS not measured (no /proc)" if s["growth_percent"] is None else
                   f"RSS {s['rss_before_mb']} → {s['rss_after_mb']} MiB ({s['growth_percent']:+.2f}%)")

@@ -66,7 +66,8 @@ def _column_major(t, other):
 def matmul(a, b):
     a, b = pair(a, b, "matmul", broadcast=False)
     if a.dtype.kind == "b":  # NumPy's bool matmul is a logical or of ands, not a sum: refuse it, as PyTorch
-        raise DTypeError("matmul: bool tensors cannot be multiplied as matrices; convert them to a number type first")
+        raise DTypeError("matmul: bool tensors cannot be multiplied as matrices; convert them to a number "
+                         "type first")
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(f"matmul: both operands need at least 1 dimension, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
     k_a = a.shape[-1]
