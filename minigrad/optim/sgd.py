@@ -54,6 +54,6 @@ class SGD(Optimizer):
             else:
                 b = state["momentum_buffer"].data
                 b *= mu  # in place: bₜ = μ bₜ₋₁ + (1 - τ) g
-                b += (1 - tau) * g
+                b += g if tau == 0 else (1 - tau) * g  # no temporary in the common τ = 0 case
             g = g + mu * b if group["nesterov"] else b
         p -= lr * g
