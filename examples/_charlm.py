@@ -126,3 +126,20 @@ def load_lm(path):
     """(state_dict, vocab, config) from a file written by ``save_lm``."""
     checkpoint = mg.load(path)
     return checkpoint["model"], CharVocab.from_array(checkpoint["vocab"].numpy()), checkpoint["config"]
+
+
+def resume_lm(args, build, device):
+    """Rebuild the model saved in ``args.save``, print its validation loss and a sample of its text.
+
+    ``build(vocab_size, config)`` makes the model (each script has its own); returns
+    {"val_loss": ..., "sample": ...}.
+    """
+    state, vocab, config = load_lm(args.save)
+    corpus = Corpus(int(config["chars"]), int(config["seq_len"]), vocab)
+    model = build(len(vocab), config).to(device)
+    model.load_state_dict(state)
+    val = evaluate_lm(model, corpus.val, device)
+    print(f"loaded {args.save}: validation loss {val:.3f} nats/char")
+    sample = write_sample(model, vocab, args.prompt, args.sample_len, args.temperature, device, seed=args.seed)
+    print(sample)
+    return {"val_loss": val, "sample": sample}

@@ -158,3 +158,24 @@ def evaluate(model, loader, loss_fn, device):
             count += len(y)
     model.train()
     return total_loss / count, correct / count
+
+
+def train_epoch(model, loader, loss_fn, opt, device, desc, quiet=False):
+    """One pass over a loader (forward, loss, backward, step for each batch) with a progress bar.
+
+    Returns the epoch's mean training loss and accuracy, each weighted by batch size.
+    """
+    bar = progress(loader, desc=desc, quiet=quiet)
+    seen, total_loss, total_acc = 0, 0.0, 0.0
+    for x, y in bar:
+        x, y = x.to(device), y.to(device)
+        logits = model(x)
+        loss = loss_fn(logits, y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        seen += len(y)
+        total_loss += loss.item() * len(y)
+        total_acc += accuracy(logits, y) * len(y)
+        bar.set_postfix(loss=total_loss / seen, acc=total_acc / seen)
+    return total_loss / seen, total_acc / seen

@@ -14,7 +14,7 @@ words, Python keywords and reST headings.
     python examples/char_lstm.py --resume --sample-len 500
 """
 
-from _charlm import Corpus, add_lm_args, evaluate_lm, load_lm, save_lm, train_lm, write_sample
+from _charlm import Corpus, add_lm_args, evaluate_lm, resume_lm, save_lm, train_lm
 from _common import make_parser, plot_curves, setup
 
 import minigrad as mg
@@ -75,15 +75,7 @@ def main(argv=None):
     device = setup(args)
 
     if args.resume:
-        state, vocab, config = load_lm(args.save)
-        corpus = Corpus(int(config["chars"]), int(config["seq_len"]), vocab)
-        model = build(len(vocab), config).to(device)
-        model.load_state_dict(state)
-        val = evaluate_lm(model, corpus.val, device)
-        print(f"loaded {args.save}: validation loss {val:.3f} nats/char")
-        sample = write_sample(model, vocab, args.prompt, args.sample_len, args.temperature, device, seed=args.seed)
-        print(sample)
-        return {"val_loss": val, "sample": sample}
+        return resume_lm(args, build, device)
 
     corpus = Corpus(args.chars, args.seq_len)
     model = build(len(corpus.vocab), config_of(args)).to(device)

@@ -14,7 +14,7 @@ prediction at position t may use characters 0..t only, else it could read the an
 
 import math
 
-from _charlm import Corpus, add_lm_args, evaluate_lm, load_lm, save_lm, train_lm, write_sample
+from _charlm import Corpus, add_lm_args, evaluate_lm, resume_lm, save_lm, train_lm
 from _common import make_parser, plot_curves, setup  # before NumPy: _common sets the BLAS threads
 
 import numpy as np
@@ -108,15 +108,7 @@ def main(argv=None):
     device = setup(args)
 
     if args.resume:
-        state, vocab, config = load_lm(args.save)
-        corpus = Corpus(int(config["chars"]), int(config["seq_len"]), vocab)
-        model = build(len(vocab), config).to(device)
-        model.load_state_dict(state)
-        val = evaluate_lm(model, corpus.val, device)
-        print(f"loaded {args.save}: validation loss {val:.3f} nats/char")
-        sample = write_sample(model, vocab, args.prompt, args.sample_len, args.temperature, device, seed=args.seed)
-        print(sample)
-        return {"val_loss": val, "sample": sample}
+        return resume_lm(args, build, device)
 
     corpus = Corpus(args.chars, args.seq_len)
     print(f"{len(corpus.text)} characters, {len(corpus.vocab)} distinct; "

@@ -17,7 +17,7 @@ same held-out split.
 
 import time
 
-from _common import History, accuracy, evaluate, make_parser, plot_curves, progress, say, setup
+from _common import History, evaluate, make_parser, plot_curves, say, setup, train_epoch
 
 import minigrad as mg
 from minigrad import nn, optim
@@ -81,23 +81,12 @@ def main(argv=None):
               f"{sum(p.numel() for p in model.parameters())} parameters; device {device}")
     start = time.perf_counter()
     for epoch in range(1, args.epochs + 1):
-        bar = progress(train_loader, desc=f"epoch {epoch:2d}/{args.epochs}", quiet=args.quiet)
-        seen, total_loss, total_acc = 0, 0.0, 0.0
-        for x, y in bar:
-            x, y = x.to(device), y.to(device)
-            logits = model(x)
-            loss = loss_fn(logits, y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            seen += len(y)
-            total_loss += loss.item() * len(y)
-            total_acc += accuracy(logits, y) * len(y)
-            bar.set_postfix(loss=total_loss / seen, acc=total_acc / seen)
+        train_loss, train_acc = train_epoch(model, train_loader, loss_fn, opt, device,
+                                            desc=f"epoch {epoch:2d}/{args.epochs}", quiet=args.quiet)
         schedule.step()
         test_loss, test_acc = evaluate(model, test_loader, loss_fn, device)
-        history.add(train_loss=total_loss / seen, train_acc=total_acc / seen, test_loss=test_loss, test_acc=test_acc)
-        say(args, f"epoch {epoch:2d}: train loss {total_loss / seen:.4f}, test loss {test_loss:.4f}, "
+        history.add(train_loss=train_loss, train_acc=train_acc, test_loss=test_loss, test_acc=test_acc)
+        say(args, f"epoch {epoch:2d}: train loss {train_loss:.4f}, test loss {test_loss:.4f}, "
                   f"test accuracy {100 * test_acc:.2f}%")
     seconds = time.perf_counter() - start
 

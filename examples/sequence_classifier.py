@@ -11,7 +11,7 @@ never sees the whole image at once: whatever it needs from the top rows it must 
 
 import time
 
-from _common import History, accuracy, evaluate, make_parser, plot_curves, progress, say, setup
+from _common import History, evaluate, make_parser, plot_curves, say, setup, train_epoch
 
 import minigrad as mg
 from minigrad import nn, optim
@@ -68,21 +68,11 @@ def main(argv=None):
     history = History()
     start = time.perf_counter()
     for epoch in range(1, args.epochs + 1):
-        bar = progress(train_loader, desc=f"{name} epoch {epoch:2d}/{args.epochs}", quiet=args.quiet)
-        seen, total_loss, total_acc = 0, 0.0, 0.0
-        for x, y in bar:
-            x, y = x.to(device), y.to(device)
-            logits = model(x)
-            loss = loss_fn(logits, y)
-            opt.zero_grad()
-            loss.backward()  # backpropagation through time: gradients flow back over the 8 rows
-            opt.step()
-            seen += len(y)
-            total_loss += loss.item() * len(y)
-            total_acc += accuracy(logits, y) * len(y)
-            bar.set_postfix(loss=total_loss / seen, acc=total_acc / seen)
+        # each backward is backpropagation through time: gradients flow back over the 8 rows
+        train_loss, train_acc = train_epoch(model, train_loader, loss_fn, opt, device,
+                                            desc=f"{name} epoch {epoch:2d}/{args.epochs}", quiet=args.quiet)
         test_loss, test_acc = evaluate(model, test_loader, loss_fn, device)
-        history.add(train_loss=total_loss / seen, train_acc=total_acc / seen, test_loss=test_loss, test_acc=test_acc)
+        history.add(train_loss=train_loss, train_acc=train_acc, test_loss=test_loss, test_acc=test_acc)
     seconds = time.perf_counter() - start
 
     test_acc = history["test_acc"][-1] if args.epochs else evaluate(model, test_loader, loss_fn, device)[1]

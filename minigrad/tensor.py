@@ -264,13 +264,7 @@ class Tensor:
 
     def to(self, *args, dtype=None, device=None, copy=False):
         """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or keywords; differentiable."""
-        for a in args:
-            if isinstance(a, (str, backend.Device)):
-                device = a
-            elif isinstance(a, Tensor):
-                device, dtype = a.device, a.dtype
-            else:
-                dtype = a
+        device, dtype = parse_to_args(args, device, dtype)
         from .ops import elementwise
 
         out = self
@@ -413,6 +407,22 @@ class Tensor:
         from .ops import indexing
 
         return self._write(indexing.index_put(self, index, value), "__setitem__")
+
+
+def parse_to_args(args, device=None, dtype=None):
+    """(device, dtype) from the positional arguments of ``to()`` (Tensor.to and Module.to).
+
+    Each argument is a device (a string or ``Device``), a dtype, or a tensor whose device and
+    dtype to match; ``device`` and ``dtype`` are the keyword values they override.
+    """
+    for a in args:
+        if isinstance(a, (str, backend.Device)):
+            device = a
+        elif isinstance(a, Tensor):
+            device, dtype = a.device, a.dtype
+        else:
+            dtype = a
+    return device, dtype
 
 
 class _HookHandle:

@@ -19,6 +19,17 @@ def _set(enabled):
     _state.enabled = bool(enabled)
 
 
+def _run_inside(fn, make_mode):
+    """``fn`` as a decorated function: each call runs inside a fresh ``make_mode()`` context."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with make_mode():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
 class set_grad_enabled:
     """Switch recording on or off: at once when called, and back when used as a context."""
 
@@ -35,11 +46,7 @@ class set_grad_enabled:
         return False
 
     def __call__(self, fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(self.mode):
-                return fn(*args, **kwargs)
-
+        wrapper = _run_inside(fn, lambda: set_grad_enabled(self.mode))
         _set(self.prev)  # used as a decorator: undo the switch made in __init__
         return wrapper
 
@@ -59,12 +66,7 @@ class _Mode:
         return False
 
     def __call__(self, fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with type(self)():
-                return fn(*args, **kwargs)
-
-        return wrapper
+        return _run_inside(fn, type(self))
 
 
 class no_grad(_Mode):

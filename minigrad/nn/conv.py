@@ -11,8 +11,6 @@ fan_in = weight.shape[1] * prod(kernel_size).
 The computation lives in ``minigrad.ops.conv`` (im2col + GEMM, see its docstring).
 """
 
-import math
-
 from .. import creation
 from ..errors import ArgumentError
 from ..ops import conv as C
@@ -84,12 +82,7 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # a = sqrt(5) makes kaiming_uniform_'s bound gain * sqrt(3 / fan_in) equal 1 / sqrt(fan_in)
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init._default_layer_init_(self.weight, self.bias)
 
     def extra_repr(self):
         n = self._spatial

@@ -136,3 +136,16 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
     fan = _calculate_correct_fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
     return normal_(tensor, 0.0, std)
+
+
+def _default_layer_init_(weight, bias):
+    """PyTorch's default for Linear and Conv: weight and bias both U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+
+    a = sqrt(5) makes kaiming_uniform_'s bound gain * sqrt(3 / fan_in) equal 1 / sqrt(fan_in).
+    ``bias`` may be None.
+    """
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound)

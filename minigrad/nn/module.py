@@ -21,7 +21,7 @@ import numpy as np  # to read arrays handed to load_state_dict (no computation o
 
 from .. import backend, dtypes
 from ..autograd.grad_mode import no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, parse_to_args
 from .parameter import Parameter
 
 
@@ -315,13 +315,7 @@ class Module:
         ``to("cuda")``, ``to(minigrad.float64)``, ``to("cpu", minigrad.float32)``, ``to(tensor)``.
         Integer buffers (like BatchNorm's ``num_batches_tracked``) keep their dtype, as in PyTorch.
         """
-        for a in args:
-            if isinstance(a, (str, backend.Device)):
-                device = a
-            elif isinstance(a, Tensor):
-                device, dtype = a.device, a.dtype
-            else:
-                dtype = a
+        device, dtype = parse_to_args(args, device, dtype)
         dtype = dtypes.as_dtype(dtype)
         if dtype is not None and dtype.kind != "f":
             raise TypeError(f"Module.to only accepts floating point dtypes, got {dtype}")

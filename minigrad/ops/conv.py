@@ -217,6 +217,29 @@ def _conv_grad_weight(x, g, kernel, stride, padding, dilation, groups):
 
 
 # ---- the Functions -------------------------------------------------------------------------------
+def _conv_pair_backward(ctx, g, adjoint, transposed):
+    """The backward of Conv2d and of ConvTranspose2d, each of which is the other's adjoint.
+
+    dL/dx = adjoint(G, w): ConvTranspose2d for Conv2d, Conv2d for ConvTranspose2d.
+    dL/dw = Conv2dGradWeight(x, G) for Conv2d; for ConvTranspose2d x and G swap roles,
+            Conv2dGradWeight(G, x).
+    dL/db = G summed over (N, H, W).
+    """
+    x, w = ctx.saved_tensors
+    stride, padding, dilation, groups = ctx.geometry
+    gx = gw = gb = None
+    if ctx.needs_input_grad[0]:
+        gx = adjoint.apply(g, w, None, stride=stride, padding=padding, dilation=dilation, groups=groups,
+                           out_hw=x.shape[2:])
+    if ctx.needs_input_grad[1]:
+        conv_input, conv_output_grad = (g, x) if transposed else (x, g)
+        gw = Conv2dGradWeight.apply(conv_input, conv_output_grad, kernel=w.shape[2:], stride=stride,
+                                    padding=padding, dilation=dilation, groups=groups)
+    if ctx.needs_input_grad[2]:
+        gb = _sum(g, (0, 2, 3))
+    return gx, gw, gb
+
+
 class Conv2d(Function):
     """y = conv2d(x, w) + b (see the module docstring for the formula and both gradients).
 
@@ -233,18 +256,7 @@ class Conv2d(Function):
 
     @staticmethod
     def backward(ctx, g):
-        x, w = ctx.saved_tensors
-        stride, padding, dilation, groups = ctx.geometry
-        gx = gw = gb = None
-        if ctx.needs_input_grad[0]:
-            gx = ConvTranspose2d.apply(g, w, None, stride=stride, padding=padding, dilation=dilation,
-                                       groups=groups, out_hw=x.shape[2:])
-        if ctx.needs_input_grad[1]:
-            gw = Conv2dGradWeight.apply(x, g, kernel=w.shape[2:], stride=stride, padding=padding,
-                                        dilation=dilation, groups=groups)
-        if ctx.needs_input_grad[2]:
-            gb = _sum(g, (0, 2, 3))
-        return gx, gw, gb
+        return _conv_pair_backward(ctx, g, adjoint=ConvTranspose2d, transposed=False)
 
 
 class ConvTranspose2d(Function):
@@ -268,18 +280,7 @@ class ConvTranspose2d(Function):
 
     @staticmethod
     def backward(ctx, g):
-        x, w = ctx.saved_tensors
-        stride, padding, dilation, groups = ctx.geometry
-        gx = gw = gb = None
-        if ctx.needs_input_grad[0]:
-            gx = Conv2d.apply(g, w, None, stride=stride, padding=padding, dilation=dilation, groups=groups,
-                              out_hw=x.shape[2:])
-        if ctx.needs_input_grad[1]:
-            gw = Conv2dGradWeight.apply(g, x, kernel=w.shape[2:], stride=stride, padding=padding,
-                                        dilation=dilation, groups=groups)
-        if ctx.needs_input_grad[2]:
-            gb = _sum(g, (0, 2, 3))
-        return gx, gw, gb
+        return _conv_pair_backward(ctx, g, adjoint=Conv2d, transposed=True)
 
 
 class Conv2dGradWeight(Function):

@@ -190,6 +190,14 @@ def getitem(x, index):
     return out
 
 
+def _broadcasts_exactly(shape, target):
+    """Whether an array of ``shape`` broadcasts to ``target`` itself (not to something larger)."""
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
 def scatter_add(v, index, shape):
     """zeros(shape) with v added at ``index`` (repeats accumulate): the adjoint of x[index]."""
     shape = tuple(shape)
@@ -197,11 +205,7 @@ def scatter_add(v, index, shape):
         raise ShapeError(f"scatter_add: shape {shape} has a negative size")
     idx = normalize_index(_Shaped(shape, v), index, "scatter_add")
     target = v.xp.broadcast_to(v.xp.zeros((), dtype=bool), shape)[idx].shape  # a view: nothing allocated
-    try:
-        fits = np.broadcast_shapes(v.shape, target) == target
-    except ValueError:
-        fits = False
-    if not fits:
+    if not _broadcasts_exactly(v.shape, target):
         raise ShapeError(f"scatter_add: values of shape {tuple(v.shape)} cannot be added into the "
                          f"indexed part of shape {target} (of a tensor of shape {shape})")
     return ScatterAdd.apply(v, index=idx, shape=shape)
@@ -218,11 +222,7 @@ def index_put(x, index, value, accumulate=False):
     elif value.dtype != x.dtype:
         value = cast(value, x.dtype)
     target = x.data[idx].shape
-    try:
-        fits = np.broadcast_shapes(value.shape, target) == target
-    except ValueError:
-        fits = False
-    if not fits:
+    if not _broadcasts_exactly(value.shape, target):
         raise ShapeError(f"index_put: a value of shape {tuple(value.shape)} cannot be written into "
                          f"x[index] of shape {tuple(target)} (x has shape {tuple(x.shape)})")
     if accumulate:

@@ -106,8 +106,12 @@ class Amax(Function):
         return expand_back(g, ctx.in_shape, ctx.axes) * _tie_weights(x, z, ctx.axes, g.dtype)
 
 
-class Amin(Function):
-    """z = min of x over ``axes``; the mirror image of Amax (ties share the gradient evenly)."""
+class Amin(Amax):
+    """z = min of x over ``axes``; the mirror image of Amax, whose backward it inherits.
+
+    The same rule holds with min for max: dz/dx_i = 1/k for each of the k elements tied at the
+    min and 0 for the rest, so dL/dx = g broadcast back * that weight.
+    """
 
     @staticmethod
     def forward(ctx, x, axes, keepdims):
@@ -115,11 +119,6 @@ class Amin(Function):
         z = x.min(axis=axes, keepdims=keepdims)
         ctx.save_for_backward(x, z)
         return z
-
-    @staticmethod
-    def backward(ctx, g):
-        x, z = ctx.saved_tensors
-        return expand_back(g, ctx.in_shape, ctx.axes) * _tie_weights(x, z, ctx.axes, g.dtype)
 
 
 def _tie_weights(x, z, axes, dtype):

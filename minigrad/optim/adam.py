@@ -46,7 +46,11 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group):
-        check_adam_options("Adam", group)
+        check_adam_options(type(self).__name__, group)
+
+    def _apply_weight_decay(self, p, g, lr, wd):
+        """L2 penalty: g = g + λ θ, so the decay goes through the moments like any gradient."""
+        return g + wd * p
 
     def _update(self, p, g, state, group):
         xp = get_array_module(p)
@@ -65,7 +69,7 @@ class Adam(Optimizer):
         if group["maximize"]:
             g = -g
         if wd != 0:
-            g = g + wd * p
+            g = self._apply_weight_decay(p, g, lr, wd)  # AdamW decays θ here instead
         m *= beta1  # in place: m = β₁ m + (1 - β₁) g
         m += (1 - beta1) * g
         v *= beta2  # in place: v = β₂ v + (1 - β₂) g²
