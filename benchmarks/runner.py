@@ -28,9 +28,14 @@ GPU_BATCH_SCALE = 8
 
 
 # ---- timing -----------------------------------------------------------------------------------------
-def time_interleaved(fns, syncs, warmup, iters):
+def time_interleaved(fns, syncs, warmup, iters, settle=0.0):
     """Run ``fns`` ({name: callable}) round-robin; return {name: [seconds] or error string}.
 
+    Before each call the harness sleeps ``settle`` seconds, untimed. Both frameworks keep
+    helper threads that busy-wait for a while after their work ends (torch's OpenMP pool
+    spins ~300,000 rounds, NumPy's OpenBLAS threads up to ~0.1 s): on a 2-core machine, the
+    framework timed next would share the cores with them. After the pause each call starts, as
+    it would in a program of its own, with the other framework's threads asleep.
     A framework whose call raises drops out with the error; the others go on.
     """
     results = {name: [] for name in fns}
@@ -38,6 +43,8 @@ def time_interleaved(fns, syncs, warmup, iters):
     for i in range(warmup + iters):
         for name in list(live):
             fn, sync = live[name], syncs[name]
+            if settle:
+                time.sleep(settle)
             try:
                 start = time.perf_counter()
                 fn()
@@ -72,7 +79,7 @@ def run_workload(workload, frameworks, args, batch_scale):
     for case in workload.cases:
         fns = {n: b[case.label] for n, b in built.items()}
         syncs = {n: frameworks[n].sync for n in fns}
-        timed = time_interleaved(fns, syncs, args.warmup, args.iters)
+        timed = time_interleaved(fns, syncs, args.warmup, args.iters, args.settle)
         row = {"id": workload.id, "workload": workload.title, "case": case.label, "unit": "ms",
                "target": workload.gpu_target if args.device != "cpu" else case.target,
                "gflop": None if case.gflop is None else
@@ -195,10 +202,13 @@ def parse_args(argv=None):
                         "everything runs, the timings mean nothing")
     p.add_argument("--smoke-w6-steps", type=int, default=None, metavar="N",
                    help=f"smoke setting: W6 runs N train steps instead of {W6_STEPS} (its figures are then not W6's)")
+    p.add_argument("--settle", type=float, default=0.0, metavar="SECONDS",
+                   help="untimed pause before each call, so the other framework's spinning threads "
+                        "are idle (default 0: the protocol times the calls back to back)")
     p.add_argument("--minigrad-only", action="store_true", help="run minigrad alone, as if torch were missing")
     args = p.parse_args(argv)
     if args.smoke:
-        args.warmup, args.iters = 1, 1
+        args.warmup, args.iters, args.settle = 1, 1, 0.0
     if args.iters < 1 or args.warmup < 0:
         p.error("--iters must be >= 1 and --warmup >= 0")
     if args.only:

@@ -221,6 +221,27 @@ def test_fused_layer_equals_its_cells(mode, reverse, padded):
         np.testing.assert_allclose(a, b, atol=1e-12)
 
 
+@pytest.mark.parametrize("mode", ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"])
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("padded", [False, True])
+def test_fused_layer_without_grad_gives_the_same_outputs(mode, reverse, padded):
+    """Under no_grad the layer keeps one step of its backward buffers instead of all T: the
+    outputs must be exactly those of a recorded forward pass."""
+    rng = np.random.default_rng(14)
+    g = GATES[mode] * H
+    arrays = [rng.standard_normal(s) for s in ((T, B, g), (g, H), (g,), (g,), (B, H), (B, H))]
+    valid = (np.arange(T)[:, None] < np.array([5, 2, 4])[None, :])[:, :, None] if padded else None
+    inputs = [mg.tensor(a, requires_grad=True) for a in arrays]
+    if mode != "LSTM":
+        inputs[5] = None
+    recorded = FusedRecurrentLayer.apply(*inputs, mode=mode, reverse=reverse, valid=valid)
+    with mg.no_grad():
+        unrecorded = FusedRecurrentLayer.apply(*inputs, mode=mode, reverse=reverse, valid=valid)
+    assert recorded[0].grad_fn is not None and unrecorded[0].grad_fn is None
+    for a, b in zip(recorded, unrecorded):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
 # ---- gradients against finite differences ---------------------------------------------------------------
 def _arrays(rng, *shapes):
     return [mg.tensor(rng.standard_normal(s), requires_grad=True) for s in shapes]

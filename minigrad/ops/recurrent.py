@@ -289,9 +289,12 @@ class FusedRecurrentLayer(Function):
         steps, batch, hidden = xg.shape[0], xg.shape[1], w_hh.shape[1]
         v = None if valid is None else valid.astype(xg.dtype)
         out = xp.empty((steps, batch, hidden), dtype=xg.dtype)
-        prev = xp.empty_like(out)  # h_{t-1}: what step t multiplied by W_hh (for dW_hh)
-        acts = xp.empty_like(xg)  # the activated gates of every step
-        extra = xp.empty((2, steps, batch, hidden), dtype=xg.dtype) if mode in ("LSTM", "GRU") else None
+        # What backward needs, per step. With no backward to come (no_grad), one step's worth
+        # is enough: its buffers are reused at every step and stay in cache.
+        keep = steps if True in ctx.needs_input_grad else 1
+        prev = xp.empty((keep, batch, hidden), dtype=xg.dtype)  # h_{t-1}: what step t multiplied by W_hh
+        acts = xp.empty((keep,) + xg.shape[1:], dtype=xg.dtype)  # the activated gates of every step
+        extra = xp.empty((2, keep, batch, hidden), dtype=xg.dtype) if mode in ("LSTM", "GRU") else None
         hg_t = xp.empty((w_hh.shape[0], batch), dtype=xg.dtype)
         scales = _lstm_scales(xp, hidden, xg.dtype) if mode == "LSTM" else None
         bias = b_ih  # added to xg_t; in an LSTM or RNN both biases simply add: use their sum
@@ -299,22 +302,23 @@ class FusedRecurrentLayer(Function):
             bias = b_hh if b_ih is None else b_ih + b_hh
         h, c = h0, c0
         for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-            prev[t] = h
-            a = acts[t]
+            k = t if keep > 1 else 0  # this step's slot in the saved buffers
+            prev[k] = h
+            a = acts[k]
             xp.matmul(w_hh, h.T, out=hg_t)  # hg^T = W_hh h^T: BLAS is faster this way round
             if mode == "GRU":  # r, z, n go to acts[t]; the n-block of hg + b_hh to extra[0]
                 hg = xp.ascontiguousarray(hg_t.T) if b_hh is None else hg_t.T + b_hh
                 r, z, n, h_new = _gru_forward(xg[t] if bias is None else xg[t] + bias, hg, h)
                 _join((r, z, n), out=a)
-                extra[0, t] = _parts(hg, 3)[2]
+                extra[0, k] = _parts(hg, 3)[2]
             else:
                 xp.add(xg[t], hg_t.T, out=a)
                 if bias is not None:
                     a += bias
                 if mode == "LSTM":  # activations to acts[t]; c_{t-1} and tanh(c_t) to extra
-                    extra[0, t] = c
+                    extra[0, k] = c
                     h_out = out[t] if v is None else None  # unpadded: h goes straight to the output
-                    c_new, _, h_new = _lstm_forward(a, c, scales, tc=extra[1, t], h=h_out)
+                    c_new, _, h_new = _lstm_forward(a, c, scales, tc=extra[1, k], h=h_out)
                 else:
                     h_new = _rnn_forward(a, "tanh" if mode == "RNN_TANH" else "relu")
             if v is None:
