@@ -209,8 +209,8 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if args.smoke:
         args.warmup, args.iters, args.settle = 1, 1, 0.0
-    if args.iters < 1 or args.warmup < 0:
-        p.error("--iters must be >= 1 and --warmup >= 0")
+    if args.iters < 1 or args.warmup < 0 or args.settle < 0:
+        p.error("--iters must be >= 1, --warmup and --settle >= 0")
     if args.only:
         ids = [s.strip().upper() for s in args.only.split(",") if s.strip()]
         unknown = [i for i in ids if i not in WORKLOADS]

@@ -109,6 +109,23 @@ def test_cli_rejects_unknown_workloads_and_bad_counts(capsys):
     assert args.ids == ["W2", "W3"] and (args.warmup, args.iters) == (3, 20)
 
 
+def test_settle_pauses_between_calls_outside_the_timing(capsys):
+    starts = []
+
+    def call():
+        starts.append(runner.time.perf_counter())
+
+    timed = runner.time_interleaved({"a": call, "b": call}, {"a": lambda: None, "b": lambda: None},
+                                    warmup=1, iters=2, settle=0.05)
+    assert len(starts) == 6 and all(len(t) == 2 for t in timed.values())
+    assert all(later - earlier >= 0.05 for earlier, later in zip(starts, starts[1:]))
+    assert max(max(t) for t in timed.values()) < 0.05  # the pause is not in the figures
+    assert runner.parse_args(["--smoke", "--settle", "0.3"]).settle == 0.0
+    with pytest.raises(SystemExit):
+        runner.parse_args(["--settle", "-1"])
+    assert "--settle" in capsys.readouterr().err
+
+
 def test_cuda_mode_says_clearly_when_there_is_no_gpu(capsys):
     import minigrad
 
