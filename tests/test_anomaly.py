@@ -10,6 +10,7 @@ from minigrad.autograd import detect_anomaly, set_detect_anomaly
 from minigrad.errors import GraphError
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the NaN is made on purpose
 def test_forward_nan_names_the_op_and_the_calling_line():
     x = mg.tensor([-1.0, 4.0], requires_grad=True)
     with detect_anomaly():
@@ -17,6 +18,7 @@ def test_forward_nan_names_the_op_and_the_calling_line():
             x.sqrt()
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the NaN is made on purpose
 def test_backward_nan_names_the_op():
     x = mg.tensor([0.0, 4.0], requires_grad=True)
     with detect_anomaly():
