@@ -9,6 +9,7 @@
 - bad input gives clear errors.
 """
 
+import contextlib
 import math
 
 import numpy as np
@@ -140,6 +141,36 @@ def test_conv2d_grid_matches_numpy_reference(s):
     _close(wt.grad.numpy(), gw, "grad weight")
     if b is not None:
         _close(bt.grad.numpy(), gy.sum(axis=(0, 2, 3)), "grad bias")
+
+
+@contextlib.contextmanager
+def _shifted_conv_limit(limit):
+    """Make stride-1 convolutions take the shifted products always (inf) or never (0)."""
+    saved, C.MAX_SHIFTED_WASTE = C.MAX_SHIFTED_WASTE, limit
+    try:
+        yield
+    finally:
+        C.MAX_SHIFTED_WASTE = saved
+
+
+@settings(max_examples=40)
+@given(s=conv_settings(), limit=st.sampled_from([0.0, float("inf")]))
+def test_shifted_and_im2col_convolutions_match_the_reference(s, limit):
+    """Stride-1, one-group convolutions (and the input gradients of every stride-1 convolution)
+    may run as shifted products or through im2col; both must give the definition, whichever
+    the size rule picks. Here each is forced over the whole grid."""
+    s = dict(s, stride=(1, 1))
+    rng, x, w, b = _conv_arrays(s)
+    args = (s["stride"], s["padding"], s["dilation"], s["groups"])
+    xt, wt = _t(x), _t(w)
+    with _shifted_conv_limit(limit):
+        y = C.conv2d(xt, wt, None if b is None else _t(b), *args)
+        gy = rng.standard_normal(y.shape)
+        y.backward(mg.tensor(gy))
+    _close(y.numpy(), ref_conv2d(x, w, b, *args), "output")
+    gx, gw = ref_conv2d_grads(x, w, gy, *args)
+    _close(xt.grad.numpy(), gx, "grad input")
+    _close(wt.grad.numpy(), gw, "grad weight")
 
 
 @pytest.mark.torch

@@ -15,7 +15,9 @@ then, with W = w viewed as the matrix (OC, C*KH*KW),
 
 ``cols`` is built without any Python loop: it is a strided *view* of xp (``as_strided``:
 moving one step along p moves sh rows in xp, one step along i moves dh rows, ...) copied once
-into a contiguous buffer. So the whole forward pass is one copy and one large GEMM.
+into a contiguous buffer. So the whole forward pass is one copy and one large GEMM. (With
+stride 1 and one group, a cheaper layout replaces most of that copy: see "shifted matrix
+products" below.)
 
 Backward, from the matrix-product rule dL/dW = G @ cols^T, dL/dcols = W^T @ G:
 
@@ -61,19 +63,21 @@ from .shape import reshape
 # by the operating system with fresh pages, which it zeroes first: that costs about as much as
 # filling the columns. So each thread keeps one buffer per device and reuses it. The columns
 # never leave the function that fills them (they are not saved for backward; backward rebuilds
-# them), so reusing the buffer is safe.
+# them), so reusing the buffer is safe. The shifted convolution below keeps its other
+# temporaries in further named slots for the same reason.
 _scratch_local = threading.local()
 
 
-def _scratch(shape, dtype, like):
-    """An uninitialised array of ``shape`` and ``dtype`` on ``like``'s device, reusing memory."""
+def _scratch(shape, dtype, like, slot="cols"):
+    """An uninitialised array of ``shape`` and ``dtype`` on ``like``'s device, reusing the
+    memory of the last array asked for under the same ``slot`` name."""
     xp = get_array_module(like)
     dtype = np.dtype(dtype)
     nbytes = int(np.prod(shape)) * dtype.itemsize
     buffers = getattr(_scratch_local, "buffers", None)
     if buffers is None:
         buffers = _scratch_local.buffers = {}
-    key = str(device_of(like))
+    key = (str(device_of(like)), slot)
     buf = buffers.get(key)
     if buf is None or buf.size < nbytes:
         buf = buffers[key] = xp.empty(max(nbytes, 1), dtype=xp.uint8)
@@ -139,8 +143,67 @@ def _by_group(a, groups):
     return a.reshape(groups, oc // groups, -1)
 
 
+# ---- stride 1: shifted matrix products instead of im2col ------------------------------------------
+# With stride 1 most of im2col's copy can be skipped. Lay the input out flat, channel by channel,
+# each row followed by zc zero columns and each image by zr zero rows (zc, zr at least the
+# padding on either side: one image's bottom padding is the next image's top padding, one row's
+# right padding the next row's left padding). Number the outputs the same way, P = n*s + p*r + q
+# (r = W + zc the row length, s = (H + zr)*r the image length). Then output P under kernel
+# offset (i, j) reads the flat input at P + i*dh*r + j*dw, for every P alike:
+#
+#     Y[:, P] = sum_{i, j} w[:, :, i, j] @ flat[:, P + i*dh*r + j*dw]
+#
+# so each offset's "columns" are a plain slice of the flat input: no copy. One copy per kernel
+# column j (E[j] = flat shifted by j*dw) turns the KW offsets of a kernel row into one matrix
+# of KW*C rows, and the convolution becomes KH GEMMs of (OC, KW*C) @ (KW*C, N*s), summed.
+# Outputs at P with q >= OW or p >= OH (they straddle the zero columns) are computed and
+# dropped: the price, small unless the image is small next to the kernel.
+MAX_SHIFTED_WASTE = 1.25  # use it while it computes at most 25 % more outputs than needed
+
+
+def _shifted_conv(x, w, b, padding, dilation, out_hw):
+    """conv(x, w) + b for stride 1 and one group, as above; None when the waste is too large."""
+    xp = get_array_module(x, w)
+    n, c, h, wd = x.shape
+    oc, _, kh, kw = w.shape
+    ((pt, pb), (pl, pr)), (dh, dw), (oh, ow) = padding, dilation, out_hw
+    zr, zc = max(pt, pb, oh - h), max(pl, pr, ow - wd)  # room for the padding and for a whole output row
+    r = wd + zc
+    s = (h + zr) * r
+    outputs = n * s
+    if outputs > MAX_SHIFTED_WASTE * n * oh * ow:
+        return None
+    lead = pt * r + pl  # zeros before the first image: the top-left padding of output P = 0
+    span = outputs + (kh - 1) * dh * r  # the columns one kernel row's GEMM reads
+    flat = _scratch((c, max(lead + outputs, span + (kw - 1) * dw)), x.dtype, x, slot="flat")
+    flat.fill(0)
+    body = flat[:, lead:lead + outputs].reshape(c, n, h + zr, r)
+    body[:, :, :h, :wd] = x.transpose(1, 0, 2, 3)
+    e = _scratch((kw, c, span), x.dtype, x)
+    for j in range(kw):  # E[j] = flat shifted left by j*dw
+        e[j] = flat[:, j * dw:j * dw + span]
+    wk = w.transpose(2, 0, 3, 1).reshape(kh, oc, kw * c)  # kernel row i as (OC, (j, c))
+    y = xp.matmul(wk[0], e[:, :, :outputs].reshape(kw * c, outputs), out=_scratch((oc, outputs), x.dtype, x, "y"))
+    part = _scratch((oc, outputs), x.dtype, x, "part")
+    for i in range(1, kh):
+        start = i * dh * r
+        y += xp.matmul(wk[i], e[:, :, start:start + outputs].reshape(kw * c, outputs), out=part)
+    y = y.reshape(oc, n, h + zr, r)[:, :, :oh, :ow].transpose(1, 0, 2, 3)
+    out = xp.empty(y.shape, dtype=y.dtype)
+    if b is None:
+        out[...] = y
+    else:  # the bias add doubles as the copy into (N, OC, OH, OW) order
+        xp.add(y, b.reshape(1, oc, 1, 1), out=out)
+    return out
+
+
 def _conv_forward(x, w, b, stride, padding, dilation, groups, out_hw):
-    """y = conv(x, w) + b: im2col, one (batched over groups) GEMM, bias added in the layout copy."""
+    """y = conv(x, w) + b: im2col, one (batched over groups) GEMM, bias added in the layout copy
+    (or, for stride 1 and one group, the shifted products above)."""
+    if stride == (1, 1) and groups == 1:
+        y = _shifted_conv(x, w, b, padding, dilation, out_hw)
+        if y is not None:
+            return y
     xp = get_array_module(x, w)
     n = x.shape[0]
     oc, cg, kh, kw = w.shape
