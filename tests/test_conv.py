@@ -144,18 +144,19 @@ def test_conv2d_grid_matches_numpy_reference(s):
 
 
 @contextlib.contextmanager
-def _shifted_conv_limit(limit):
-    """Make stride-1 convolutions take the shifted products always (inf) or never (0)."""
-    saved, C.MAX_SHIFTED_WASTE = C.MAX_SHIFTED_WASTE, limit
+def _shifted_products(always):
+    """Make stride-1 convolutions take the shifted products always, or never."""
+    saved = C.MAX_SHIFTED_WASTE, C.MIN_SHIFTED_DEPTH
+    C.MAX_SHIFTED_WASTE, C.MIN_SHIFTED_DEPTH = (math.inf, 0) if always else (0.0, math.inf)
     try:
         yield
     finally:
-        C.MAX_SHIFTED_WASTE = saved
+        C.MAX_SHIFTED_WASTE, C.MIN_SHIFTED_DEPTH = saved
 
 
 @settings(max_examples=40)
-@given(s=conv_settings(), limit=st.sampled_from([0.0, float("inf")]))
-def test_shifted_and_im2col_convolutions_match_the_reference(s, limit):
+@given(s=conv_settings(), always=st.booleans())
+def test_shifted_and_im2col_convolutions_match_the_reference(s, always):
     """Stride-1, one-group convolutions (and the input gradients of every stride-1 convolution)
     may run as shifted products or through im2col; both must give the definition, whichever
     the size rule picks. Here each is forced over the whole grid."""
@@ -163,7 +164,7 @@ def test_shifted_and_im2col_convolutions_match_the_reference(s, limit):
     rng, x, w, b = _conv_arrays(s)
     args = (s["stride"], s["padding"], s["dilation"], s["groups"])
     xt, wt = _t(x), _t(w)
-    with _shifted_conv_limit(limit):
+    with _shifted_products(always):
         y = C.conv2d(xt, wt, None if b is None else _t(b), *args)
         gy = rng.standard_normal(y.shape)
         y.backward(mg.tensor(gy))

@@ -159,41 +159,49 @@ def _by_group(a, groups):
 # Outputs at P with q >= OW or p >= OH (they straddle the zero columns) are computed and
 # dropped: the price, small unless the image is small next to the kernel.
 MAX_SHIFTED_WASTE = 1.25  # use it while it computes at most 25 % more outputs than needed
+MIN_SHIFTED_DEPTH = 16  # and while each GEMM sums over KW*C >= 16 rows: shallower ones run slowly
 
 
 def _shifted_conv(x, w, b, padding, dilation, out_hw):
-    """conv(x, w) + b for stride 1 and one group, as above; None when the waste is too large."""
+    """conv(x, w) + b for stride 1 and one group, as above; None when this way does not pay."""
     xp = get_array_module(x, w)
     n, c, h, wd = x.shape
     oc, _, kh, kw = w.shape
     ((pt, pb), (pl, pr)), (dh, dw), (oh, ow) = padding, dilation, out_hw
     zr, zc = max(pt, pb, oh - h), max(pl, pr, ow - wd)  # room for the padding and for a whole output row
     r = wd + zc
-    s = (h + zr) * r
-    outputs = n * s
-    if outputs > MAX_SHIFTED_WASTE * n * oh * ow:
+    outputs = n * (h + zr) * r
+    if outputs > MAX_SHIFTED_WASTE * n * oh * ow or kw * c < MIN_SHIFTED_DEPTH:
         return None
     lead = pt * r + pl  # zeros before the first image: the top-left padding of output P = 0
-    span = outputs + (kh - 1) * dh * r  # the columns one kernel row's GEMM reads
+    span = outputs + (kh - 1) * dh * r  # the columns that the KH kernel rows read
     flat = _scratch((c, max(lead + outputs, span + (kw - 1) * dw)), x.dtype, x, slot="flat")
     flat.fill(0)
-    body = flat[:, lead:lead + outputs].reshape(c, n, h + zr, r)
-    body[:, :, :h, :wd] = x.transpose(1, 0, 2, 3)
+    flat[:, lead:lead + outputs].reshape(c, n, h + zr, r)[:, :, :h, :wd] = x.transpose(1, 0, 2, 3)
     e = _scratch((kw, c, span), x.dtype, x)
     for j in range(kw):  # E[j] = flat shifted left by j*dw
         e[j] = flat[:, j * dw:j * dw + span]
     wk = w.transpose(2, 0, 3, 1).reshape(kh, oc, kw * c)  # kernel row i as (OC, (j, c))
-    y = xp.matmul(wk[0], e[:, :, :outputs].reshape(kw * c, outputs), out=_scratch((oc, outputs), x.dtype, x, "y"))
+    y = _scratch((oc, outputs), x.dtype, x, "y")
     part = _scratch((oc, outputs), x.dtype, x, "part")
-    for i in range(1, kh):
-        start = i * dh * r
-        y += xp.matmul(wk[i], e[:, :, start:start + outputs].reshape(kw * c, outputs), out=part)
+    for i in range(kh):  # E_i, rows (j, c) and columns P + i*dh*r, is a view of E
+        e_i = e[:, :, i * dh * r:i * dh * r + outputs].reshape(kw * c, outputs)
+        if i == 0:
+            xp.matmul(wk[i], e_i, out=y)
+        else:
+            y += xp.matmul(wk[i], e_i, out=part)
     y = y.reshape(oc, n, h + zr, r)[:, :, :oh, :ow].transpose(1, 0, 2, 3)
+    return _output_with_bias(y, b)
+
+
+def _output_with_bias(y, b):
+    """y (N, OC, OH, OW), any strides, plus b, as a fresh contiguous array: the add is the copy."""
+    xp = get_array_module(y)
     out = xp.empty(y.shape, dtype=y.dtype)
     if b is None:
         out[...] = y
-    else:  # the bias add doubles as the copy into (N, OC, OH, OW) order
-        xp.add(y, b.reshape(1, oc, 1, 1), out=out)
+    else:
+        xp.add(y, b.reshape(1, -1, 1, 1), out=out)
     return out
 
 
@@ -212,12 +220,7 @@ def _conv_forward(x, w, b, stride, padding, dilation, groups, out_hw):
     wm = w.reshape(groups, oc // groups, cg * kh * kw)
     y = xp.matmul(wm, cols)  # (groups, OC/groups, N*OH*OW)
     y = y.reshape(oc, n, out_hw[0], out_hw[1]).transpose(1, 0, 2, 3)
-    out = xp.empty(y.shape, dtype=y.dtype)
-    if b is None:
-        out[...] = y
-    else:  # the bias add doubles as the copy into (N, OC, OH, OW) order
-        xp.add(y, b.reshape(1, oc, 1, 1), out=out)
-    return out
+    return _output_with_bias(y, b)  # the bias add doubles as the copy into (N, OC, OH, OW) order
 
 
 def _conv_transpose(g, w, b, stride, padding, dilation, groups, out_hw):
@@ -249,7 +252,7 @@ def _conv_transpose(g, w, b, stride, padding, dilation, groups, out_hw):
 #     gx[n, c, h, w] = sum_{o, i, j} G[n, o, h + pt - i*dh, w + pl - j*dw] * w[o, c, i, j]
 #                    = sum_{o, i', j'} Gp[n, o, h + i'*dh, w + j'*dw] * w[o, c, KH-1-i', KW-1-j'],
 # i.e. conv2d(G, flip(w)^T) with padding d*(K-1) - p before (Gp: G padded). That is the forward
-# path again: one im2col copy and one GEMM.
+# path again (the shifted products, or one im2col copy and one GEMM).
 def _full_conv_padding(g_hw, out_hw, kernel, padding, dilation):
     """The ((before, after), ...) padding of G for the full convolution; None if it would be negative."""
     pads = []
