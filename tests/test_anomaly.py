@@ -27,6 +27,18 @@ def test_backward_nan_names_the_op():
             y.sum().backward()
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the NaN is made on purpose
+def test_as_a_decorator_each_call_runs_in_anomaly_mode():
+    @detect_anomaly()
+    def root(x):
+        return x.sqrt()
+
+    with pytest.raises(GraphError, match=r"Sqrt"):
+        root(mg.tensor([-1.0]))
+    with np.errstate(invalid="ignore"):  # and outside the decorated call it is off again
+        assert np.isnan(mg.tensor([-1.0]).sqrt().item())
+
+
 def test_off_by_default_and_restored_after_the_block():
     x = mg.tensor([-1.0])
     with np.errstate(invalid="ignore"):

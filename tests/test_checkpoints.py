@@ -18,7 +18,6 @@ when that variable is set.
 """
 
 import errno
-import json
 import os
 import pickle
 from collections import OrderedDict
@@ -31,13 +30,7 @@ from minigrad import nn, optim
 from minigrad.nn import functional as F
 from minigrad.serialization import CheckpointError
 
-
-def _record(key, figures):
-    """Write ``figures`` to $MINIGRAD_RELIABILITY_DIR/<key>.json (for scripts/reliability_report.py)."""
-    out = os.environ.get("MINIGRAD_RELIABILITY_DIR")
-    if out:
-        with open(os.path.join(out, f"{key}.json"), "w") as f:
-            json.dump(figures, f, indent=1, sort_keys=True)
+from reliability_figures import record
 
 
 def _trained(seed=0, steps=3):
@@ -124,7 +117,7 @@ def test_a_save_cut_off_anywhere_leaves_the_previous_checkpoint(tmp_path, monkey
 
     minigrad.save(new, path)  # and with room enough, the save goes through
     assert _same(minigrad.load(path), new)
-    _record("checkpoints_interrupted", {"cuts": len(cuts), "size": size})
+    record("checkpoints_interrupted", {"cuts": len(cuts), "size": size})
 
 
 def test_an_interrupted_save_keeps_a_usable_model(tmp_path, monkeypatch):
@@ -169,7 +162,7 @@ def test_every_truncation_is_detected(tmp_path):
         cut.write_bytes(data[:n])
         with pytest.raises(CheckpointError):
             minigrad.load(cut)
-    _record("checkpoints_truncated", {"cases": len(data)})
+    record("checkpoints_truncated", {"cases": len(data)})
 
 
 def test_random_overwrites_are_detected_or_harmless(tmp_path):
@@ -196,7 +189,7 @@ def test_random_overwrites_are_detected_or_harmless(tmp_path):
         assert _same(got, saved), f"{n} bytes overwritten at {start} loaded as different values"
         harmless += 1
     assert detected > 250
-    _record("checkpoints_corrupted", {"cases": 300, "detected": detected, "harmless": harmless})
+    record("checkpoints_corrupted", {"cases": 300, "detected": detected, "harmless": harmless})
 
 
 # ---- pickles ----------------------------------------------------------------------------------------

@@ -11,8 +11,6 @@ disturb each other.
   interleave their draws; the threaded models have no dropout.)
 """
 
-import json
-import os
 import sys
 import threading
 
@@ -23,15 +21,9 @@ import minigrad
 from minigrad import nn, optim
 from minigrad.nn import functional as F
 
+from reliability_figures import record
+
 STEPS = 25
-
-
-def _record(key, figures):
-    """Write ``figures`` to $MINIGRAD_RELIABILITY_DIR/<key>.json (for scripts/reliability_report.py)."""
-    out = os.environ.get("MINIGRAD_RELIABILITY_DIR")
-    if out:
-        with open(os.path.join(out, f"{key}.json"), "w") as f:
-            json.dump(figures, f, indent=1, sort_keys=True)
 
 
 # ---- same seed, same run ---------------------------------------------------------------------------
@@ -83,7 +75,7 @@ def test_same_seed_same_run(make):
         assert _same_bits(p, q), f"parameter {i} differs after {STEPS} steps"
     other_losses, other_params = _run(make, 8)
     assert not _same_bits(losses, other_losses), "seeds 7 and 8 gave the same run: the seed is not used"
-    _record(f"determinism_{make.__name__.strip('_')}", {"steps": STEPS, "parameters": len(params), "runs": 3})
+    record(f"determinism_{make.__name__.strip('_')}", {"steps": STEPS, "parameters": len(params), "runs": 3})
 
 
 def test_dropout_draws_from_the_seed():
@@ -158,7 +150,7 @@ def test_two_threads_match_one_after_the_other():
         assert together[k] == alone[k], f"model {k}: the threaded run differs from the one run alone"
         for i, (p, q) in enumerate(zip(alone_params[k], (p.numpy() for p in (first, second)[k][0].parameters()))):
             assert _same_bits(p, q), f"model {k}, parameter {i}: threaded and alone runs differ"
-    _record("determinism_threads", {"steps": 4 * STEPS, "threads": 2})
+    record("determinism_threads", {"steps": 4 * STEPS, "threads": 2})
 
 
 def test_grad_mode_does_not_cross_threads():

@@ -35,7 +35,6 @@ mutated calls per entry.
 
 import importlib.util
 import inspect
-import json
 import math
 import os
 import traceback
@@ -51,6 +50,8 @@ import minigrad
 from minigrad.errors import MinigradError
 from minigrad.tensor import Tensor
 from minigrad.testing import all_entries
+
+from reliability_figures import record
 
 ENTRIES = all_entries()
 EXAMPLES = int(os.environ.get("MINIGRAD_FUZZ_EXAMPLES", "100"))  # mutated calls per entry
@@ -82,14 +83,6 @@ def _internal(entry):
 
 
 INTERNAL = {e.name for e in ENTRIES if _internal(e)}
-
-
-def _record(key, figures):
-    """Write ``figures`` to $MINIGRAD_RELIABILITY_DIR/<key>.json (for scripts/reliability_report.py)."""
-    out = os.environ.get("MINIGRAD_RELIABILITY_DIR")
-    if out:
-        with open(os.path.join(out, f"{key}.json"), "w") as f:
-            json.dump(figures, f, indent=1, sort_keys=True)
 
 
 # ---- NumPy references: f(args, kwargs) on float64 arrays, with PyTorch's semantics -------------------
@@ -862,4 +855,4 @@ def test_fuzz(entry):
             raise AssertionError(str(e)) from None
 
     fuzz()
-    _record(f"fuzz_{entry.name}", dict(stats))
+    record(f"fuzz_{entry.name}", dict(stats))

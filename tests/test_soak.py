@@ -17,7 +17,6 @@ $MINIGRAD_RELIABILITY_DIR/soak_<model>.json when that variable is set.
 """
 
 import gc
-import json
 import os
 import time
 import weakref
@@ -31,20 +30,14 @@ from minigrad import nn, optim
 from minigrad.autograd import Function
 from minigrad.nn import functional as F
 
+from reliability_figures import record
+
 STEPS = int(os.environ.get("MINIGRAD_SOAK_STEPS", "4000"))
 WARMUP = 300
 PROBE_EVERY = 250
 MAX_GROWTH = 0.03  # of the resident memory after warm-up
 
 pytestmark = pytest.mark.slow
-
-
-def _record(key, figures):
-    """Write ``figures`` to $MINIGRAD_RELIABILITY_DIR/<key>.json (for scripts/reliability_report.py)."""
-    out = os.environ.get("MINIGRAD_RELIABILITY_DIR")
-    if out:
-        with open(os.path.join(out, f"{key}.json"), "w") as f:
-            json.dump(figures, f, indent=1, sort_keys=True)
 
 
 def _rss():
@@ -187,7 +180,7 @@ def test_soak(make):
             gc.enable()
 
     growth = None if rss_before is None else (rss_after - rss_before) / rss_before
-    _record(f"soak_{make.__name__.lower()}", {
+    record(f"soak_{make.__name__.lower()}", {
         "steps": STEPS, "warmup": WARMUP, "seconds": round(seconds, 2), "probes": probes,
         "rss_before_mb": None if rss_before is None else round(rss_before / 2**20, 2),
         "rss_after_mb": None if rss_after is None else round(rss_after / 2**20, 2),

@@ -9,6 +9,7 @@ import threading
 import traceback
 
 from ..errors import GraphError
+from .grad_mode import _run_inside
 
 _state = threading.local()
 
@@ -35,14 +36,7 @@ class detect_anomaly:
         return False
 
     def __call__(self, fn):
-        import functools
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with detect_anomaly():
-                return fn(*args, **kwargs)
-
-        return wrapper
+        return _run_inside(fn, detect_anomaly)
 
 
 def _user_frame():
