@@ -141,8 +141,8 @@ def plot_curves(path, panels, title=None, xlabel="epoch"):
 
 def accuracy(logits, labels):
     """The fraction of rows whose largest logit is at the label."""
-    pred = logits.data.argmax(axis=-1)
-    return float((pred == labels.data).mean())
+    pred = logits.array.argmax(axis=-1)
+    return float((pred == labels.array).mean())
 
 
 def evaluate(model, loader, loss_fn, device):
@@ -154,7 +154,7 @@ def evaluate(model, loader, loss_fn, device):
             x, y = x.to(device), y.to(device)
             logits = model(x)
             total_loss += loss_fn(logits, y).item() * len(y)
-            correct += int((logits.data.argmax(axis=-1) == y.data).sum())
+            correct += int((logits.array.argmax(axis=-1) == y.array).sum())
             count += len(y)
     model.train()
     return total_loss / count, correct / count

@@ -10,7 +10,7 @@ class MinigradError(Exception):
     """Base class of every error minigrad raises on purpose."""
 
 
-class ShapeError(MinigradError, ValueError):
+class ShapeError(MinigradError, ValueError, RuntimeError):
     """Shapes that do not fit: broadcasting, matmul, reshape, wrong feature sizes."""
 
 

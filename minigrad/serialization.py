@@ -47,7 +47,7 @@ def _encode(obj, arrays, where):
     """The JSON form of ``obj``; tensors and arrays are appended to ``arrays``."""
     if isinstance(obj, Tensor) or isinstance(obj, np.ndarray) or hasattr(obj, "__cuda_array_interface__"):
         kind = "tensor" if isinstance(obj, Tensor) else "ndarray"
-        data = obj.data if isinstance(obj, Tensor) else obj
+        data = obj.array if isinstance(obj, Tensor) else obj
         host = backend.to_device(data, "cpu")
         host = host if host.flags.c_contiguous else host.copy(order="C")  # (keeps 0-d arrays 0-d)
         if host.dtype.kind not in "biufc":

@@ -1,7 +1,11 @@
 """Tensor: an array, its gradient, and the node that made it.
 
 A Tensor holds
-- ``data``: a NumPy array (device ``cpu``) or a CuPy array (device ``cuda:N``);
+- ``array``: its values, a NumPy array (device ``cpu``) or a CuPy array (device ``cuda:N``).
+  Every op reads and writes this raw array. It is not ``.data``: in PyTorch (and here)
+  ``t.data`` is another *Tensor* sharing t's memory, cut from the graph, so that old-style
+  code such as ``p.data.add_(p.grad, alpha=-lr)`` changes a parameter without autograd
+  recording it;
 - ``grad``: the gradient accumulated by ``backward()``, a Tensor or None;
 - ``grad_fn``: the Function node that computed it (None for leaves: tensors made by the user);
 - ``requires_grad``: whether gradients should flow to it.
@@ -13,18 +17,18 @@ import numpy as np
 
 from . import backend, dtypes
 from .autograd.grad_mode import is_grad_enabled, no_grad
-from .errors import DTypeError, GraphError, ShapeError
+from .errors import DeviceError, DTypeError, GraphError, ShapeError
 
 
 def _to_array(data, dtype=None):
     """Turn python data into a host array with PyTorch's default dtypes (floats -> float32)."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
     if isinstance(data, np.ndarray) or hasattr(data, "__cuda_array_interface__"):
         xp = backend.get_array_module(data)
         return data if dtype is None or data.dtype == dtype else data.astype(dtype)
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
-        data = [x.data if isinstance(x, Tensor) else x for x in data]
+        data = [x.array if isinstance(x, Tensor) else x for x in data]
     arr = np.asarray(data)
     if dtype is None and arr.dtype == np.float64 and not isinstance(data, np.generic):
         dtype = dtypes.default_float
@@ -36,7 +40,7 @@ def _to_array(data, dtype=None):
 class Tensor:
     """A multi-dimensional array that remembers how it was computed (see module docstring)."""
 
-    __slots__ = ("data", "grad", "grad_fn", "_output_nr", "_requires_grad", "_vbox",
+    __slots__ = ("array", "grad", "grad_fn", "_output_nr", "_requires_grad", "_vbox",
                  "_hooks", "_retains_grad", "__weakref__")
     __array_priority__ = 1000  # make ndarray + Tensor call Tensor.__radd__
 
@@ -44,7 +48,7 @@ class Tensor:
         array = _to_array(data, dtypes.as_dtype(dtype))
         if device is not None:
             array = backend.to_device(array, device)
-        self.data = array
+        self.array = array
         self.grad = None
         self.grad_fn = None
         self._output_nr = 0
@@ -60,7 +64,7 @@ class Tensor:
         t = object.__new__(cls)
         if not isinstance(array, np.ndarray) and not hasattr(array, "__cuda_array_interface__"):
             array = np.asarray(array)  # NumPy reductions return scalars, not 0-d arrays
-        t.data = array
+        t.array = array
         t.grad = None
         t.grad_fn = grad_fn
         t._output_nr = output_nr
@@ -70,6 +74,30 @@ class Tensor:
         t._retains_grad = False
         return t
 
+    # ---- .data: PyTorch's detached alias ---------------------------------------------------
+    @property
+    def data(self):
+        """This tensor's memory as a new Tensor, detached from the graph (PyTorch's ``.data``).
+
+        Unlike ``detach()`` it has a version counter of its own, so an in-place change made
+        through it is not seen by autograd's saved-tensor checks: that is PyTorch's
+        behaviour, and why ``detach()`` is the safer of the two.
+        """
+        return Tensor._make(self.array)
+
+    @data.setter
+    def data(self, value):
+        """``t.data = other`` makes t use other's memory (shape and dtype may change)."""
+        if not isinstance(value, Tensor):
+            raise DTypeError(
+                f"data: can only be set to a Tensor, got {type(value).__name__}; use minigrad.tensor(...) first"
+            )
+        if value.device != self.device:
+            raise DeviceError(f"data: cannot set data on {self.device} to a tensor on {value.device}")
+        if self._requires_grad and value.dtype.kind not in "fc":
+            raise DTypeError(f"data: a tensor that requires grad cannot take data of dtype {value.dtype}")
+        self.array = value.array
+
     # ---- autograd state ----------------------------------------------------------------------
     @property
     def requires_grad(self):
@@ -78,7 +106,7 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, flag):
         flag = bool(flag)
-        if flag and self.data.dtype.kind not in "fc":
+        if flag and self.array.dtype.kind not in "fc":
             raise DTypeError(
                 f"requires_grad: only floating point tensors can require gradients, got dtype {self.dtype}"
             )
@@ -110,7 +138,7 @@ class Tensor:
         if not create_graph:
             g = g.detach()
         if self.grad is None:
-            self.grad = g if create_graph else Tensor._make(g.data.copy())
+            self.grad = g if create_graph else Tensor._make(g.array.copy())
         else:
             self.grad = self.grad + g
 
@@ -177,7 +205,7 @@ class Tensor:
 
     def detach(self):
         """The same data, cut from the graph (shares memory, like PyTorch)."""
-        t = Tensor._make(self.data)
+        t = Tensor._make(self.array)
         t._vbox = self._vbox
         return t
 
@@ -189,15 +217,15 @@ class Tensor:
     # ---- array facts ------------------------------------------------------------------------
     @property
     def shape(self):
-        return self.data.shape
+        return self.array.shape
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def device(self):
-        return backend.device_of(self.data)
+        return backend.device_of(self.array)
 
     @property
     def is_cuda(self):
@@ -206,23 +234,23 @@ class Tensor:
     @property
     def xp(self):
         """The array module (numpy or cupy) of this tensor."""
-        return backend.get_array_module(self.data)
+        return backend.get_array_module(self.array)
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self.array.ndim
 
     def dim(self):
-        return self.data.ndim
+        return self.array.ndim
 
     def size(self, dim=None):
         return self.shape if dim is None else self.shape[dim]
 
     def numel(self):
-        return int(self.data.size)
+        return int(self.array.size)
 
     def element_size(self):
-        return self.data.itemsize
+        return self.array.itemsize
 
     def __len__(self):
         if self.ndim == 0:
@@ -231,13 +259,13 @@ class Tensor:
 
     # ---- conversions ------------------------------------------------------------------------
     def item(self):
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise ShapeError(f"item: only one-element tensors can be converted to a number, got shape {self.shape}")
-        return self.data.reshape(()).item() if isinstance(self.data, np.ndarray) else self.data.item()
+        return self.array.reshape(()).item() if isinstance(self.array, np.ndarray) else self.array.item()
 
     def numpy(self):
         """The data as a NumPy array (a copy from the GPU; shared memory on the CPU)."""
-        return backend.to_device(self.data, "cpu")
+        return backend.to_device(self.array, "cpu")
 
     def tolist(self):
         return self.numpy().tolist()
@@ -253,8 +281,8 @@ class Tensor:
         return int(self.item())
 
     def __bool__(self):
-        if self.data.size != 1:
-            raise ShapeError(f"the truth value of a tensor with {self.data.size} elements is ambiguous")
+        if self.array.size != 1:
+            raise ShapeError(f"the truth value of a tensor with {self.array.size} elements is ambiguous")
         return bool(self.item())
 
     def __index__(self):
@@ -315,7 +343,7 @@ class Tensor:
         return shape.contiguous(self)
 
     def is_contiguous(self):
-        return bool(self.data.flags.c_contiguous)
+        return bool(self.array.flags.c_contiguous)
 
     def __repr__(self):
         body = np.array2string(self.numpy(), separator=", ", prefix="tensor(", precision=4)
@@ -355,7 +383,7 @@ class Tensor:
         if result.dtype != self.dtype:
             result = result.to(dtype=self.dtype)
         xp = self.xp
-        xp.copyto(self.data, result.data)
+        xp.copyto(self.array, result.array)
         self._vbox[0] += 1
         if result.requires_grad and is_grad_enabled():
             self.grad_fn, self._output_nr, self._requires_grad = result.grad_fn, result._output_nr, True
@@ -385,11 +413,11 @@ class Tensor:
 
     def zero_(self):
         with no_grad():
-            return self._write(Tensor._make(self.xp.zeros_like(self.data)), "zero_")
+            return self._write(Tensor._make(self.xp.zeros_like(self.array)), "zero_")
 
     def fill_(self, value):
         with no_grad():
-            return self._write(Tensor._make(self.xp.full_like(self.data, value)), "fill_")
+            return self._write(Tensor._make(self.xp.full_like(self.array, value)), "fill_")
 
     def __iadd__(self, other):
         return self.add_(other)
@@ -437,12 +465,12 @@ class _HookHandle:
 def _initial_grad(t, gradient, op):
     """dL/dL = 1 for a one-element output; otherwise the caller must pass ``gradient``."""
     if gradient is None:
-        if t.data.size != 1:
+        if t.array.size != 1:
             raise GraphError(
                 f"{op}: grad can be implicitly created only for scalar outputs; this output has shape "
                 f"{tuple(t.shape)}, so pass gradient= (dL/d(output), same shape)"
             )
-        return Tensor._make(t.xp.ones_like(t.data))
+        return Tensor._make(t.xp.ones_like(t.array))
     gradient = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=t.dtype)
     if tuple(gradient.shape) != tuple(t.shape):
         raise ShapeError(

@@ -179,31 +179,31 @@ def test_gradients_handed_over_without_copy_never_share_memory():
 
     a, b = mg.randn(2, 3, requires_grad=True), mg.randn(2, 3, requires_grad=True)
     (a + b).sum().backward()  # Add returns the same gradient to both inputs
-    assert not np.shares_memory(a.grad.data, b.grad.data)
+    assert not np.shares_memory(a.grad.array, b.grad.array)
 
     c, d = mg.randn(2, 3, requires_grad=True), mg.randn(6, requires_grad=True)
     (c.reshape(6) + d).sum().backward()  # c's gradient is a view of d's
-    assert not np.shares_memory(c.grad.data, d.grad.data)
+    assert not np.shares_memory(c.grad.array, d.grad.array)
 
     for make in (lambda t: t + 1.0, lambda t: t.reshape(3, 1), lambda t: t * 1.0):
         e = mg.randn(3, requires_grad=True)
         out = make(e)
         given = mg.ones(*out.shape)
         out.backward(given)  # the caller keeps ``given``
-        assert not np.shares_memory(e.grad.data, given.data)
-        np.testing.assert_array_equal(given.data, 1.0)
+        assert not np.shares_memory(e.grad.array, given.array)
+        np.testing.assert_array_equal(given.array, 1.0)
 
     p = mg.randn(4, requires_grad=True)
     q = p + 0.0
     kept = []
     q.register_hook(lambda g: kept.append(g))  # a hook keeps the gradient that flows on to p
     q.sum().backward()
-    assert not np.shares_memory(kept[0].data, p.grad.data)
+    assert not np.shares_memory(kept[0].array, p.grad.array)
 
     w, x = mg.randn(4, 3, requires_grad=True), mg.randn(5, 3)
     (x @ w.T).sum().backward()  # Linear's product: the weight gradient comes out row-major
-    np.testing.assert_allclose(w.grad.data, np.ones((5, 4)).T @ x.data, rtol=1e-6)
-    assert w.grad.data.flags.c_contiguous
+    np.testing.assert_allclose(w.grad.array, np.ones((5, 4)).T @ x.array, rtol=1e-6)
+    assert w.grad.array.flags.c_contiguous
 
 
 def test_repeated_contributions_add_up_and_leave_shared_gradients_alone():
@@ -214,17 +214,17 @@ def test_repeated_contributions_add_up_and_leave_shared_gradients_alone():
     x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
     y = x * 2.0
     seen = []
-    y.register_hook(lambda g: seen.append(g.data.copy()))
+    y.register_hook(lambda g: seen.append(g.array.copy()))
     z = y + y + y + y * 3.0  # y gets 4 contributions: 1 + 1 + 1 + 3
     z.backward(mg.ones(3))
     np.testing.assert_allclose(seen[0], 6.0)
-    np.testing.assert_allclose(x.grad.data, 12.0)
+    np.testing.assert_allclose(x.grad.array, 12.0)
 
     for combine in (lambda a, b: (a + b) + a * 1.0 + a * 1.0, lambda a, b: a * 1.0 + a * 1.0 + (a + b)):
         a, b = mg.randn(3, requires_grad=True), mg.randn(3, requires_grad=True)
         combine(a, b).sum().backward()  # a + b hands one gradient to both a and b
-        np.testing.assert_allclose(a.grad.data, 3.0)
-        np.testing.assert_allclose(b.grad.data, 1.0)
+        np.testing.assert_allclose(a.grad.array, 3.0)
+        np.testing.assert_allclose(b.grad.array, 1.0)
 
     w = mg.randn(3, 3, requires_grad=True)
     h0 = mg.randn(2, 3)
@@ -238,5 +238,5 @@ def test_repeated_contributions_add_up_and_leave_shared_gradients_alone():
     unrolled().backward()
     # create_graph=True takes the plain path (no in-place sums, no hand-over): it must agree
     (reference,) = mg.grad(unrolled(), w, create_graph=True)
-    np.testing.assert_allclose(w.grad.data, reference.data, rtol=1e-5, atol=1e-6)
-    assert not np.shares_memory(w.grad.data, reference.data)
+    np.testing.assert_allclose(w.grad.array, reference.array, rtol=1e-5, atol=1e-6)
+    assert not np.shares_memory(w.grad.array, reference.array)

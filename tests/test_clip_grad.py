@@ -48,14 +48,14 @@ def test_clip_grad_norm_matches_torch(torch, norm_type, scale):
 def test_clip_grad_norm_by_hand():
     params = with_grads(10.0)
     flat = np.concatenate([p.grad.numpy().ravel() for p in params])
-    arrays = [p.grad.data for p in params]
+    arrays = [p.grad.array for p in params]
     total = clip_grad_norm_(params, max_norm=2.0)
     assert total.item() == pytest.approx(np.linalg.norm(flat), rel=1e-12)
     clipped = np.concatenate([p.grad.numpy().ravel() for p in params])
     # scaled together: same direction, length max_norm (up to the 1e-6 guard)
     np.testing.assert_allclose(clipped, flat * 2.0 / (np.linalg.norm(flat) + 1e-6), rtol=1e-12)
     assert np.linalg.norm(clipped) == pytest.approx(2.0, rel=1e-6)
-    assert all(p.grad.data is a for p, a in zip(params, arrays)), "clipping must be in place"
+    assert all(p.grad.array is a for p, a in zip(params, arrays)), "clipping must be in place"
 
 
 def test_small_gradients_are_left_alone():
@@ -87,7 +87,7 @@ def test_parameters_without_gradient_single_tensor_and_generators():
 
 def test_nonfinite_total_norm():
     params = with_grads(1.0)
-    params[1].grad.data[2] = np.nan
+    params[1].grad.array[2] = np.nan
     with pytest.raises(RuntimeError, match="non|nan"):
         clip_grad_norm_(params, max_norm=1.0, error_if_nonfinite=True)
     total = clip_grad_norm_(params, max_norm=1.0)  # without the flag: scaled by it anyway, like PyTorch
@@ -105,12 +105,12 @@ def test_bad_norm_type():
 def test_clip_grad_value_matches_torch(torch):
     params = with_grads(3.0)
     twins = torch_twins(torch, params)
-    arrays = [p.grad.data for p in params]
+    arrays = [p.grad.array for p in params]
     assert clip_grad_value_(params, 1.25) is None
     torch.nn.utils.clip_grad_value_(twins, 1.25)
     for p, t, a in zip(params, twins, arrays):
         np.testing.assert_array_equal(p.grad.numpy(), t.grad.numpy())
-        assert p.grad.data is a
+        assert p.grad.array is a
     assert max(np.abs(p.grad.numpy()).max() for p in params) == 1.25
 
 

@@ -712,7 +712,7 @@ def _compare(got, want, what, case, values=True):
     want = [want] if not isinstance(want, (list, tuple)) else list(want)
     assert len(got) == len(want), f"{what}: {len(got)} outputs, expected {len(want)}\n{case.describe()}"
     for k, (g, w) in enumerate(zip(got, want)):
-        w = w.data if isinstance(w, Tensor) else np.asarray(w)
+        w = w.array if isinstance(w, Tensor) else np.asarray(w)
         assert tuple(g.shape) == tuple(w.shape), \
             f"{what}: output {k} has shape {tuple(g.shape)}, expected {tuple(w.shape)}\n{case.describe()}"
         if not values:
@@ -820,7 +820,7 @@ def run_case(case):
         ref = _outputs(ref)
         # with values of 1e4 a float32 (or float16) run of an ill-conditioned op (attention, a loss
         # on products) may differ from the float64 one for good reasons: compare shapes only
-        _compare(outs, [r.data for r in ref], "vs the float64 run", case, values=case.values != "special")
+        _compare(outs, [r.array for r in ref], "vs the float64 run", case, values=case.values != "special")
         # (torch takes shortcuts on empty inputs, some giving other shapes: compare non-empty calls)
         empty = any(_get(case.tree, p).size == 0 for p in case.tensor_paths)
         torch = _torch() if entry.torch_fn is not None and not empty else None

@@ -136,7 +136,7 @@ class SquareConstBackward(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * constant(2.0 * x.data)
+        return g * constant(2.0 * x.array)
 
 
 class SquareConstIncoming(SquareConstBackward):
@@ -145,7 +145,7 @@ class SquareConstIncoming(SquareConstBackward):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return constant(g.data) * 2.0 * x
+        return constant(g.array) * 2.0 * x
 
 
 class SquareRight(SquareConstBackward):
@@ -216,7 +216,7 @@ def test_unused_input_and_constant_output(xy):
 
 def test_only_inputs_requiring_grad_are_checked(xy):
     x, y = xy
-    y_const = leaf(y.data, requires_grad=False)
+    y_const = leaf(y.array, requires_grad=False)
     assert gradcheck(WrongSignMul.apply, (x, y_const))  # the wrong gradient is y's, not checked
 
 
@@ -268,9 +268,9 @@ def test_failure_message_names_op_index_shapes_and_worst_entries(xy):
     for column in ("analytical", "numerical", "abs err", "rel err"):
         assert column in msg
     # the worst entry: analytical is minus the numerical x[i, j], so their difference is 2|x|
-    worst = np.unravel_index(np.argmax(np.abs(x.data)), x.shape)
+    worst = np.unravel_index(np.argmax(np.abs(x.array)), x.shape)
     assert str(tuple(int(i) for i in worst)) in msg
-    assert f"{-x.data[worst]:.6e}" in msg and f"{x.data[worst]:.6e}" in msg
+    assert f"{-x.array[worst]:.6e}" in msg and f"{x.array[worst]:.6e}" in msg
 
 
 def test_fast_mode_message_shows_projection_and_entries(xy):
@@ -327,14 +327,14 @@ def test_inputs_are_not_modified(fast_mode):
     base = S.noncontiguous(rng.standard_normal((3, 4)))  # a strided view, checked as is
     x = minigrad.tensor(base, dtype=minigrad.float64, requires_grad=True)
     y = leaf(rng.standard_normal((3, 4)))
-    before = (x.data.copy(), y.data.copy())
-    strides = x.data.strides
+    before = (x.array.copy(), y.array.copy())
+    strides = x.array.strides
     gradcheck(mul, (x, y), fast_mode=fast_mode)
     assert gradcheck(WrongSignMul.apply, (x, y), fast_mode=fast_mode, raise_exception=False) is False
     gradgradcheck(mul, (x, y), fast_mode=fast_mode)
-    np.testing.assert_array_equal(x.data, before[0])
-    np.testing.assert_array_equal(y.data, before[1])
-    assert x.data.strides == strides
+    np.testing.assert_array_equal(x.array, before[0])
+    np.testing.assert_array_equal(y.array, before[1])
+    assert x.array.strides == strides
     assert x.grad is None and y.grad is None  # the check accumulates nothing into .grad
 
 
@@ -369,7 +369,7 @@ def test_gradgradcheck_with_given_grad_outputs(xy):
     x, y = xy
     u = leaf(np.full((2, 3), 0.5))
     assert gradgradcheck(mul, (x, y), grad_outputs=(u,))
-    assert gradgradcheck(mul, (x, y), grad_outputs=(leaf(u.data, requires_grad=False),))
+    assert gradgradcheck(mul, (x, y), grad_outputs=(leaf(u.array, requires_grad=False),))
     with pytest.raises(GradcheckError, match=r"d\(output 0\)/d\(input 0\)"):
         gradgradcheck(SquareConstBackward.apply, (x,), grad_outputs=(u,))
     with pytest.raises(GradcheckError, match=r"d\(output 0\)/d\(grad_output 0\)") as info:
@@ -399,7 +399,7 @@ def test_wrong_sign_fails_on_random_tensors(x):
     assert gradcheck(mul, (x, y))
     # the wrong gradient is -g*x: it differs from g*x wherever x is not (nearly) zero
     failed = not gradcheck(WrongSignMul.apply, (x, y), raise_exception=False)
-    assert failed == bool(np.any(np.abs(x.data) > 1e-5))
+    assert failed == bool(np.any(np.abs(x.array) > 1e-5))
 
 
 # ---- GPU ----------------------------------------------------------------------------------------
@@ -411,12 +411,12 @@ def test_gradcheck_on_cuda(fast_mode):
     rng = np.random.default_rng(2)
     x = minigrad.tensor(rng.standard_normal((2, 3)), dtype=minigrad.float64, device="cuda", requires_grad=True)
     y = minigrad.tensor(rng.standard_normal((2, 3)), dtype=minigrad.float64, device="cuda", requires_grad=True)
-    before = x.data.copy()
+    before = x.array.copy()
     assert gradcheck(mul, (x, y), fast_mode=fast_mode)
     assert gradgradcheck(mul, (x, y), fast_mode=fast_mode)
     with pytest.raises(GradcheckError, match="cuda"):
         gradcheck(WrongSignMul.apply, (x, y), fast_mode=fast_mode)
-    assert bool((x.data == before).all())
+    assert bool((x.array == before).all())
 
 
 # ---- strategies: kinks kept away by construction -------------------------------------------------
@@ -462,7 +462,7 @@ def test_positive_refuses_non_positive_low():
        a=S.arrays((4,), distinct_margin=0.1), p=S.positive_arrays((3,)))
 def test_hypothesis_strategies(x, pair, a, p):
     assert x.dtype == np.float64 and x.requires_grad
-    assert np.all(np.abs(x.data) >= 0.2)
+    assert np.all(np.abs(x.array) >= 0.2)
     np.broadcast_shapes(*pair)
     assert np.all(np.diff(np.sort(a)) >= 0.1 - 1e-12)
     assert np.all(p >= 0.5)

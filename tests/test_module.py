@@ -53,7 +53,7 @@ def test_state_dict_keys_and_persistence():
     assert keys == ["block.scale", "block.count", "block.fc.weight", "block.fc.bias", "head.1.weight", "head.1.bias"]
     assert "block.scratch" not in keys  # persistent=False
     sd = net.state_dict()
-    assert sd["block.fc.weight"].data is net.block.fc.weight.data  # shares memory, like PyTorch
+    assert sd["block.fc.weight"].array is net.block.fc.weight.array  # shares memory, like PyTorch
     assert not sd["block.fc.weight"].requires_grad
     assert net.state_dict(keep_vars=True)["block.fc.weight"] is net.block.fc.weight
 
@@ -247,7 +247,7 @@ def test_state_dict_round_trip_gives_identical_outputs():
     assert result.missing_keys == [] and result.unexpected_keys == []
     np.testing.assert_array_equal(a(x).numpy(), b(x).numpy())
     # a copy, not shared memory
-    a.block.fc.weight.data[...] = 0
+    a.block.fc.weight.array[...] = 0
     assert b.block.fc.weight.numpy().any()
 
 

@@ -199,13 +199,13 @@ def test_float32_stays_float32_and_matches_torch(torch, cls, kwargs):
 def test_step_changes_parameters_in_place_and_leaves_grads_alone(cls, kwargs):
     init, grads = initial_params(), gradient_sequence(steps=3)
     params = [Parameter(a.copy()) for a in init]
-    arrays = [p.data for p in params]
+    arrays = [p.array for p in params]
     versions = [p._version for p in params]
     opt = cls(params, **kwargs)
     for p, g in zip(params, grads[0]):
         p.grad = None if g is None else minigrad.tensor(g)
     opt.step()
-    assert all(p.data is a for p, a in zip(params, arrays)), "the update must write into the parameter's array"
+    assert all(p.array is a for p, a in zip(params, arrays)), "the update must write into the parameter's array"
     for p, g, a0, v0 in zip(params, grads[0], init, versions):
         np.testing.assert_array_equal(p.grad.numpy(), g)  # maximize and weight decay do not touch .grad
         assert not np.array_equal(p.numpy(), a0)

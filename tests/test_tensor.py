@@ -87,9 +87,9 @@ def test_cast_is_differentiable():
 def test_detach_and_clone():
     x = mg.tensor([1.0, 2.0], requires_grad=True)
     d = x.detach()
-    assert not d.requires_grad and np.shares_memory(d.data, x.data)
+    assert not d.requires_grad and np.shares_memory(d.array, x.array)
     c = x.clone()
-    assert c.requires_grad and not np.shares_memory(c.data, x.data)
+    assert c.requires_grad and not np.shares_memory(c.array, x.array)
     c.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [1.0, 1.0])
 
@@ -131,3 +131,34 @@ def test_to_cuda_and_back_keeps_values_and_gradients():
     y.backward()
     assert x.grad.device == "cpu"
     np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0])
+
+
+def test_data_is_a_detached_tensor_sharing_memory():
+    p = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    d = p.data
+    assert isinstance(d, mg.Tensor) and not d.requires_grad and d.grad_fn is None
+    assert np.shares_memory(d.array, p.array)
+    p.grad = mg.tensor([1.0, 1.0, 1.0])
+    p.data.add_(p.grad, alpha=-0.5)  # the old-style SGD step: no error, no graph
+    np.testing.assert_array_equal(p.numpy(), [0.5, 1.5, 2.5])
+    assert p.is_leaf and p.requires_grad
+    p.data.copy_(mg.tensor([0.0, 0.0, 0.0]))
+    np.testing.assert_array_equal(p.numpy(), [0.0, 0.0, 0.0])
+
+
+def test_assigning_data_swaps_the_memory():
+    p = mg.tensor([1.0, 2.0], requires_grad=True)
+    other = mg.tensor([5.0, 6.0, 7.0])
+    p.data = other
+    assert p.shape == (3,) and np.shares_memory(p.array, other.array) and p.requires_grad
+    with pytest.raises(TypeError, match="data"):
+        p.data = np.zeros(3)
+    with pytest.raises(TypeError, match="requires grad"):
+        p.data = mg.tensor([1, 2])
+
+
+def test_shape_errors_are_runtime_errors_as_in_pytorch():
+    with pytest.raises(RuntimeError):
+        mg.ones(2, 3) @ mg.ones(2, 3)
+    with pytest.raises(RuntimeError):
+        mg.ones(6).reshape(4, 2)

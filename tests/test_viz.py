@@ -97,7 +97,7 @@ class _Split(Function):
 
     @staticmethod
     def backward(ctx, g0, g1):
-        return mg.Tensor._make(np.concatenate([g0.data, g1.data]))
+        return mg.Tensor._make(np.concatenate([g0.array, g1.array]))
 
 
 def test_to_dot_labels_which_output_of_a_multi_output_node():

@@ -50,7 +50,7 @@ def _user_frame():
 
 def _bad(t):
     xp = t.xp
-    return t.dtype.kind == "f" and t.data.size and not bool(xp.isfinite(t.data).all())
+    return t.dtype.kind == "f" and t.array.size and not bool(xp.isfinite(t.array).all())
 
 
 class running_backward:

@@ -119,7 +119,7 @@ def _mark_not_twice(node, grads):
     device = next((g.device for g in grads if g is not None), None)
     stub._output_meta = tuple(((), "float64", device) if g is None else (g.shape, g.dtype, g.device)
                               for g in grads)
-    return tuple(None if g is None else Tensor._make(g.data, stub, i) for i, g in enumerate(grads))
+    return tuple(None if g is None else Tensor._make(g.array, stub, i) for i, g in enumerate(grads))
 
 
 _NO_BLAME = contextlib.nullcontext()  # reusable, so the common case builds nothing per node
@@ -141,7 +141,7 @@ def _add_grad(grads, owned, k, g, create_graph):
     if old is None:
         grads[k] = g
     elif k in owned and old.dtype == g.dtype:
-        old.data += g.data
+        old.array += g.array
     else:
         grads[k] = old + g
         if not create_graph:
@@ -150,8 +150,8 @@ def _add_grad(grads, owned, k, g, create_graph):
 
 def _ref_counts(g):
     """How many references hold a gradient Tensor, its array and the array's memory owner."""
-    base = g.data.base
-    return sys.getrefcount(g), sys.getrefcount(g.data), 0 if base is None else sys.getrefcount(base)
+    base = g.array.base
+    return sys.getrefcount(g), sys.getrefcount(g.array), 0 if base is None else sys.getrefcount(base)
 
 
 def _fresh_ref_counts():
@@ -178,7 +178,7 @@ def _sole_owner(g, leaf, counts):
     """
     if not _FRESH:
         _FRESH.append(_fresh_ref_counts())
-    if g.grad_fn is not None or g._requires_grad or g.data.strides != leaf.data.strides:
+    if g.grad_fn is not None or g._requires_grad or g.array.strides != leaf.array.strides:
         return False
     return all(n <= fresh for n, fresh in zip(counts, _FRESH[0]))
 

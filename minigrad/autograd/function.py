@@ -94,15 +94,15 @@ class Function:
         needs = tuple([t is not None and t._requires_grad for t in inputs])
         record = True in needs and is_grad_enabled()
         ctx.needs_input_grad = needs if record else (False,) * len(inputs)
-        raw = ctx.forward(ctx, *[None if t is None else t.data for t in inputs], **attrs)
+        raw = ctx.forward(ctx, *[None if t is None else t.array for t in inputs], **attrs)
         multi = isinstance(raw, tuple)
         arrays = raw if multi else (raw,)
 
         if record:
             ctx.edges = tuple([t._edge() if n else None for t, n in zip(inputs, needs)])
-            ctx._input_meta = tuple([None if t is None else (t.data.shape, t.data.dtype) for t in inputs])
+            ctx._input_meta = tuple([None if t is None else (t.array.shape, t.array.dtype) for t in inputs])
             outs = tuple([Tensor._make(a, ctx, i) for i, a in enumerate(arrays)])
-            ctx._output_meta = tuple([(o.data.shape, o.data.dtype, o.device) for o in outs])
+            ctx._output_meta = tuple([(o.array.shape, o.array.dtype, o.device) for o in outs])
             ctx._outputs = tuple([weakref.ref(o) for o in outs])
             ctx._pack_saved(inputs, arrays)
         else:
@@ -128,7 +128,7 @@ class Function:
                 packed.append(None)
                 continue
             for i, t in enumerate(inputs):
-                if t is not None and t.data is a:
+                if t is not None and t.array is a:
                     packed.append((_INPUT, t, t._version))
                     break
             else:

@@ -6,7 +6,7 @@ or, with ``shuffle=True``, a random permutation. The order is cut into chunks of
 
 Two ways to build a batch:
 - fast path: a ``TensorDataset`` (or a ``Subset`` of one) gathers a whole chunk with one
-  fancy index per tensor, ``x.data[idx]``. No Python loop over examples.
+  fancy index per tensor, ``x.array[idx]``. No Python loop over examples.
 - general path: fetch ``dataset[i]`` for each index and let ``collate_fn`` (by default
   ``default_collate``) stack the examples into tensors.
 
@@ -32,7 +32,7 @@ def default_collate(examples):
     first = examples[0]
     if isinstance(first, Tensor):
         xp = first.xp
-        return Tensor._make(xp.stack([e.data for e in examples]))
+        return Tensor._make(xp.stack([e.array for e in examples]))
     if isinstance(first, np.ndarray):
         return Tensor._make(np.stack(examples))
     if isinstance(first, (numbers.Number, np.generic)) and not isinstance(first, str):

@@ -28,7 +28,7 @@ class TensorDataset(Dataset):
     """Examples made of tensors sharing their first dimension: ``ds[i] = (a[i], b[i], ...)``.
 
     Arrays and lists are turned into tensors. The ``DataLoader`` indexes these tensors with a
-    whole batch of indices at once (``a.data[idx]``), so batching costs one fancy index per
+    whole batch of indices at once (``a.array[idx]``), so batching costs one fancy index per
     tensor instead of a Python loop over examples.
     """
 
@@ -42,7 +42,7 @@ class TensorDataset(Dataset):
             raise ShapeError(f"TensorDataset: all tensors must have the same first dimension, got {shapes}")
 
     def __getitem__(self, index):
-        return tuple(Tensor._make(t.data[index]) for t in self.tensors)
+        return tuple(Tensor._make(t.array[index]) for t in self.tensors)
 
     def __len__(self):
         return len(self.tensors[0])
@@ -52,7 +52,7 @@ class TensorDataset(Dataset):
         out = []
         for t in self.tensors:
             idx = indices if t.xp is np else t.xp.asarray(indices)  # CuPy wants its own index array
-            out.append(Tensor._make(t.data[idx]))
+            out.append(Tensor._make(t.array[idx]))
         return tuple(out)
 
 

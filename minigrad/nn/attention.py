@@ -212,7 +212,7 @@ def _additive(op, name, mask, like):
     """A MultiheadAttention mask as a float to add: bool True (= masked) -> -inf, False -> 0."""
     if mask.dtype.kind == "b":
         xp = like.xp
-        return Tensor._make(xp.where(mask.data, like.dtype.type(-math.inf), like.dtype.type(0)))
+        return Tensor._make(xp.where(mask.array, like.dtype.type(-math.inf), like.dtype.type(0)))
     if mask.dtype.kind != "f":
         raise DTypeError(f"{op}: {name} must be bool (True = masked) or float (added to the scores), "
                          f"got dtype {mask.dtype}")

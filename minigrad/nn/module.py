@@ -283,7 +283,7 @@ class Module:
             if set_to_none:
                 p.grad = None
             else:
-                p.grad = Tensor._make(p.grad.xp.zeros_like(p.grad.data))
+                p.grad = Tensor._make(p.grad.xp.zeros_like(p.grad.array))
 
     def apply(self, fn):
         """Call ``fn(module)`` on every descendant, then on this module (children first); returns self."""
@@ -304,9 +304,9 @@ class Module:
                 for t in store.values():
                     if t is None:
                         continue
-                    t.data = convert(t.data)
+                    t.array = convert(t.array)
                     if t.grad is not None:
-                        t.grad = Tensor._make(convert(t.grad.data))
+                        t.grad = Tensor._make(convert(t.grad.array))
         return self
 
     def to(self, *args, device=None, dtype=None):
@@ -416,7 +416,7 @@ class Module:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__} (nothing was changed):\n\t"
                                + "\n\t".join(errors))
         # convert everything before writing anything, so a failed transfer changes nothing either
-        arrays = [backend.to_device(v.data, target.device).astype(target.dtype, copy=False) for target, v in staged]
+        arrays = [backend.to_device(v.array, target.device).astype(target.dtype, copy=False) for target, v in staged]
         with no_grad():  # copy_ moves the version counter: a graph that saved the old value raises
             for (target, _), array in zip(staged, arrays):
                 target.copy_(Tensor._make(array))

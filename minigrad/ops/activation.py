@@ -34,7 +34,7 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, g):
         (y,) = ctx.saved_tensors
-        return g * constant((y.data > 0).astype(g.dtype))
+        return g * constant((y.array > 0).astype(g.dtype))
 
 
 class LeakyReLU(Function):
@@ -49,7 +49,7 @@ class LeakyReLU(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        slope = x.xp.where(x.data > 0, 1.0, ctx.slope).astype(g.dtype)
+        slope = x.xp.where(x.array > 0, 1.0, ctx.slope).astype(g.dtype)
         return g * constant(slope)
 
 

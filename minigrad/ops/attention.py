@@ -80,8 +80,8 @@ class SoftmaxAttention(Function):
     def backward(ctx, d_out, d_p):
         q, k, v, keep, p = ctx.saved_tensors
         if not is_grad_enabled():  # no graph recorded: the same formulas on arrays, in place
-            return _grads_on_arrays(ctx, q.data, k.data, v.data, None if keep is None else keep.data,
-                                    p.data, d_out.data, d_p.data)
+            return _grads_on_arrays(ctx, q.array, k.array, v.array, None if keep is None else keep.array,
+                                    p.array, d_out.array, d_p.array)
         p_used = p if keep is None else p * keep
         dv = matmul(transpose(p_used), d_out)
         dp = matmul(d_out, transpose(v))
@@ -146,7 +146,7 @@ def attention_bias(op, attn_mask, like, rows, cols):
     if kind == "b":
         xp = like.xp
         zero, minus_inf = like.dtype.type(0), like.dtype.type(-np.inf)
-        return Tensor._make(xp.where(attn_mask.data, zero, minus_inf))
+        return Tensor._make(xp.where(attn_mask.array, zero, minus_inf))
     if kind != "f":
         raise DTypeError(f"{op}: the mask must be bool (True = attend) or a float tensor to add, "
                          f"got dtype {attn_mask.dtype}")

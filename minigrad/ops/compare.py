@@ -18,12 +18,12 @@ def _operands(a, b, op):
         if a.device != b.device:
             raise DeviceError(f"{op}: tensors on different devices: {a.device} and {b.device}")
         check_broadcast(op, a.shape, b.shape)
-        return a.data, b.data
+        return a.array, b.array
     t, other = (a, b) if isinstance(a, Tensor) else (b, a)
     if not isinstance(other, (int, float, bool)):
         other = to_device(t.xp.asarray(other), t.device)
         check_broadcast(op, t.shape, other.shape)
-    return (t.data, other) if t is a else (other, t.data)
+    return (t.array, other) if t is a else (other, t.array)
 
 
 def _compare(name, op):
@@ -53,26 +53,26 @@ greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
 
 
 def logical_not(x):
-    return Tensor._make(x.xp.logical_not(x.data))
+    return Tensor._make(x.xp.logical_not(x.array))
 
 
 def bitwise_not(x):
     """~x: logical not for bool tensors, bitwise not for integers."""
     if x.dtype.kind == "f":
         raise TypeError(f"bitwise_not: needs a bool or integer tensor, got dtype {x.dtype}")
-    return Tensor._make(x.xp.invert(x.data))
+    return Tensor._make(x.xp.invert(x.array))
 
 
 def isnan(x):
-    return Tensor._make(x.xp.isnan(x.data))
+    return Tensor._make(x.xp.isnan(x.array))
 
 
 def isinf(x):
-    return Tensor._make(x.xp.isinf(x.data))
+    return Tensor._make(x.xp.isinf(x.array))
 
 
 def isfinite(x):
-    return Tensor._make(x.xp.isfinite(x.data))
+    return Tensor._make(x.xp.isfinite(x.array))
 
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
@@ -84,12 +84,12 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True when every element is close (see ``isclose``); a python bool."""
-    return bool(isclose(a, b, rtol, atol, equal_nan).data.all())
+    return bool(isclose(a, b, rtol, atol, equal_nan).array.all())
 
 
 def equal(a, b):
     """True when a and b have the same shape and the same values; a python bool."""
-    return tuple(a.shape) == tuple(b.shape) and bool(eq(a, b).data.all())
+    return tuple(a.shape) == tuple(b.shape) and bool(eq(a, b).array.all())
 
 
 def _operator(fn):

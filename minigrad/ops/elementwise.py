@@ -212,7 +212,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * constant(x.xp.sign(x.data))
+        return g * constant(x.xp.sign(x.array))
 
 
 class Sin(Function):
@@ -260,7 +260,7 @@ class Maximum(Function):
     def backward(ctx, g):
         x, y = ctx.saved_tensors
         xp = x.xp
-        wx = (x.data > y.data) + 0.5 * (x.data == y.data)
+        wx = (x.array > y.array) + 0.5 * (x.array == y.array)
         wx = constant(wx.astype(g.dtype))
         return g * wx, g * (1 - wx)
 
@@ -276,7 +276,7 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        wx = (x.data < y.data) + 0.5 * (x.data == y.data)
+        wx = (x.array < y.array) + 0.5 * (x.array == y.array)
         wx = constant(wx.astype(g.dtype))
         return g * wx, g * (1 - wx)
 
@@ -312,9 +312,9 @@ class Clamp(Function):
         (x,) = ctx.saved_tensors
         inside = x.xp.ones(x.shape, dtype=bool)
         if ctx.lo is not None:
-            inside &= x.data >= ctx.lo
+            inside &= x.array >= ctx.lo
         if ctx.hi is not None:
-            inside &= x.data <= ctx.hi
+            inside &= x.array <= ctx.hi
         return g * constant(inside.astype(g.dtype))
 
 
@@ -407,7 +407,7 @@ def pow(x, exponent):
             raise DTypeError(f"pow: integers to negative integer powers are not allowed (exponent {exponent})")
         return PowScalar.apply(x, p=exponent)
     x, exponent = pair(x, exponent, "pow")
-    if x.dtype.kind != "f" and bool((exponent.data < 0).any()):
+    if x.dtype.kind != "f" and bool((exponent.array < 0).any()):
         raise DTypeError("pow: integers to negative integer powers are not allowed")
     return Pow.apply(x, exponent)
 
@@ -458,7 +458,7 @@ def where(cond, x, y):
     x, y = pair(x, y, "where")
     cond = cond if isinstance(cond, Tensor) else Tensor._make(like.xp.asarray(cond))
     if cond.dtype.kind != "b":
-        cond = Tensor._make(cond.data != 0)
+        cond = Tensor._make(cond.array != 0)
     check_broadcast("where", cond.shape, x.shape, y.shape)
     return Where.apply(cond, x, y)
 

@@ -58,7 +58,7 @@ class EmbeddingBackward(Function):
         (indices,) = ctx.saved_tensors
         rows = Embedding.apply(gg, indices, padding_idx=ctx.padding_idx)
         if ctx.padding_idx is not None:  # forward zeroed the padding row: nothing flows back through it
-            keep = (indices.data != ctx.padding_idx)[..., None].astype(gg.dtype)
+            keep = (indices.array != ctx.padding_idx)[..., None].astype(gg.dtype)
             rows = mul(rows, constant(keep))
         return rows, None
 
@@ -81,8 +81,8 @@ def embedding(input, weight, padding_idx=None):
         raise ShapeError("embedding: weight must be 2-D (num_embeddings, embedding_dim), "
                          f"got shape {tuple(weight.shape)}")
     n = weight.shape[0]
-    if input.data.size:
-        lo, hi = int(input.data.min()), int(input.data.max())
+    if input.array.size:
+        lo, hi = int(input.array.min()), int(input.array.max())
         if lo < 0 or hi >= n:
             bad = lo if lo < 0 else hi
             raise IndexOutOfRange(f"embedding: index {bad} is out of range for {n} embeddings "

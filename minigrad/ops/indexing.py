@@ -113,7 +113,7 @@ def normalize_index(x, index, op="getitem"):
     out = []
     for item in items:
         if isinstance(item, Tensor):
-            item = item.data
+            item = item.array
         if isinstance(item, (list, tuple)):  # a sequence inside the index is an index array
             item = np.asarray(item) if len(item) else np.zeros(0, dtype=np.int64)
         if hasattr(item, "dtype") and hasattr(item, "ndim"):
@@ -221,7 +221,7 @@ def index_put(x, index, value, accumulate=False):
         value = _fill_value(x, value, "index_put")
     elif value.dtype != x.dtype:
         value = cast(value, x.dtype)
-    target = x.data[idx].shape
+    target = x.array[idx].shape
     if not _broadcasts_exactly(value.shape, target):
         raise ShapeError(f"index_put: a value of shape {tuple(value.shape)} cannot be written into "
                          f"x[index] of shape {tuple(target)} (x has shape {tuple(x.shape)})")
@@ -240,7 +240,7 @@ def gather(x, dim, index):
     """
     from .shape import normalize_dim
 
-    idx = index.data if isinstance(index, Tensor) else x.xp.asarray(index)
+    idx = index.array if isinstance(index, Tensor) else x.xp.asarray(index)
     if idx.ndim != x.ndim:
         raise ShapeError(f"gather: index must have as many dimensions as the input: index shape "
                          f"{tuple(idx.shape)}, input shape {tuple(x.shape)}")

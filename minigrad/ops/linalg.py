@@ -60,7 +60,7 @@ def _column_major(t, other):
     so it comes out in t's own layout: after the transpose back it is a row-major array like W,
     which the engine can hand over as W's gradient without a copy.
     """
-    return t.ndim == 2 and other.ndim == 2 and t.data.flags.f_contiguous and not t.data.flags.c_contiguous
+    return t.ndim == 2 and other.ndim == 2 and t.array.flags.f_contiguous and not t.array.flags.c_contiguous
 
 
 def matmul(a, b):

@@ -130,8 +130,8 @@ class CrossEntropy(Function):
         if not ctx.needs_input_grad[0]:
             return None, None, None
         c, s, dt = x.shape[1], ctx.label_smoothing, x.dtype
-        w = None if weight is None else weight.data
-        valid, safe, wy = _target_weights(target.data, w, ctx.ignore_index, dt)
+        w = None if weight is None else weight.array
+        valid, safe, wy = _target_weights(target.array, w, ctx.ignore_index, dt)
         on_target = wy * (1.0 - s)  # the one-hot part of a, at the target class
         big_a = on_target
         spread = None  # the label-smoothing part of a, on every class
@@ -144,8 +144,8 @@ class CrossEntropy(Function):
         scale = _per_target_grad(ctx, g)
         if not is_grad_enabled():
             # first derivative only: plain arrays, softmax from forward's exp, a added at the targets
-            sc = scale.data
-            gx = e.data * ((big_a[:, None] * sc) / total.data)
+            sc = scale.array
+            gx = e.array * ((big_a[:, None] * sc) / total.array)
             if spread is not None:
                 gx -= spread * sc
             return Tensor._make(_add_at_targets(gx, safe, -(on_target[:, None] * sc)[:, 0])), None, None
@@ -179,8 +179,8 @@ class NLLLoss(Function):
         logp, target, weight = ctx.saved_tensors
         if not ctx.needs_input_grad[0]:
             return None, None, None
-        w = None if weight is None else weight.data
-        _, safe, wy = _target_weights(target.data, w, ctx.ignore_index, logp.dtype)
+        w = None if weight is None else weight.array
+        _, safe, wy = _target_weights(target.array, w, ctx.ignore_index, logp.dtype)
         minus_a = _add_at_targets(logp.xp.zeros(logp.shape, dtype=logp.dtype), safe, -wy)
         return constant(minus_a) * _per_target_grad(ctx, g), None, None
 
@@ -287,7 +287,7 @@ def _check_class_targets(input, target, weight, ignore_index, op):
                          f"{expected}, got {tuple(target.shape)}")
     if weight is not None and tuple(weight.shape) != (c,):
         raise ShapeError(f"{op}: weight must have shape ({c},), one per class, got {tuple(weight.shape)}")
-    data = target.data
+    data = target.array
     counted = data[data != ignore_index]
     if counted.size:
         lo, hi = int(counted.min()), int(counted.max())
@@ -301,7 +301,7 @@ def _batched(input, target, op):
     if input.ndim == 0:
         raise ShapeError(f"{op}: input must have a class dimension, got a 0-d tensor")
     if input.ndim == 1:
-        return unsqueeze(input, 0), Tensor._make(target.data.reshape((1,) + target.shape)), True
+        return unsqueeze(input, 0), Tensor._make(target.array.reshape((1,) + target.shape)), True
     return input, target, False
 
 
@@ -393,7 +393,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     _check_same_shape(input, target, op)
     target = _like_input(target, input)
     for name, v in (("input", input), ("target", target)):
-        d = v.data
+        d = v.array
         if d.size and not bool(((d >= 0) & (d <= 1)).all()):
             raise ArgumentError(f"{op}: all elements of {name} should be between 0 and 1, got values in "
                                 f"[{float(d.min()):g}, {float(d.max()):g}]"

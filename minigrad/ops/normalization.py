@@ -68,7 +68,7 @@ def _normalize_backward(ctx, g):
     if is_grad_enabled():  # building the graph of the gradient: statistics as functions of x
         xhat, rstd = _standardize(x, axes, ctx.eps)
     else:  # first derivative only: the saved statistics are just numbers
-        xhat = constant((x.data - mu.data) * rstd.data)
+        xhat = constant((x.array - mu.array) * rstd.array)
     gx = gw = gb = None
     if ctx.needs_input_grad[0]:
         dxhat = g * weight if weight is not None else g
@@ -171,18 +171,18 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if w is not None:
             y = y * w
         return y + b if b is not None else y
-    n = input.data.size // c if c else 0
+    n = input.array.size // c if c else 0
     if n <= 1:
         raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, "
                          f"got input of shape {tuple(input.shape)}")
-    mu, var = batch_stats(input.data, axes)
+    mu, var = batch_stats(input.array, axes)
     if running_mean is not None:
         with no_grad():
-            new_mean = running_mean.data * (1.0 - momentum) + mu.reshape(c) * momentum
+            new_mean = running_mean.array * (1.0 - momentum) + mu.reshape(c) * momentum
             running_mean.copy_(Tensor._make(new_mean.astype(running_mean.dtype, copy=False)))
     if running_var is not None:
         with no_grad():
-            new_var = running_var.data * (1.0 - momentum) + var.reshape(c) * (momentum * n / (n - 1))
+            new_var = running_var.array * (1.0 - momentum) + var.reshape(c) * (momentum * n / (n - 1))
             running_var.copy_(Tensor._make(new_var.astype(running_var.dtype, copy=False)))
     return BatchNorm.apply(input, w, b, axes=axes, eps=float(eps), mu=mu, var=var)
 

@@ -328,7 +328,7 @@ def _max_pool(op, input, kernel_size, stride, padding, dilation, ceil_mode, retu
     if y.grad_fn is not None:  # the node kept the arg-max offsets for its backward
         offsets = y.grad_fn.indices
     else:  # no graph recorded: find them again
-        offsets = _max_and_argmax(x.data, kernel, stride, pads, dilation, out, True)[1]
+        offsets = _max_and_argmax(x.array, kernel, stride, pads, dilation, out, True)[1]
     idx = _flat_indices(offsets, kernel, stride, pads, dilation, x.shape[2:])
     return reshape(y, shape), Tensor._make(idx.reshape(shape))
 

@@ -78,7 +78,7 @@ def _rnn_grads(h, dh, nonlinearity):
     """da from dh (see FusedRNNCell), on arrays or Tensors alike."""
     if nonlinearity == "tanh":
         return dh * (1 - h * h)
-    mask = (h.data if isinstance(h, Tensor) else h) > 0
+    mask = (h.array if isinstance(h, Tensor) else h) > 0
     return dh * (constant(mask.astype(h.dtype)) if isinstance(h, Tensor) else mask)
 
 
@@ -180,8 +180,8 @@ class FusedLSTMCell(Function):
             da, dc_prev = _lstm_grads(i, f, g, o, tc, c_prev, dh, dc)
             da = _join(da)
         else:
-            i, f, g, o = _parts(gates.data, 4)
-            da, dc_prev = _lstm_grads(i, f, g, o, tc.data, c_prev.data, dh.data, dc.data)
+            i, f, g, o = _parts(gates.array, 4)
+            da, dc_prev = _lstm_grads(i, f, g, o, tc.array, c_prev.array, dh.array, dc.array)
             da, dc_prev = constant(_join(da)), constant(dc_prev)
         return da, da, dc_prev
 
@@ -249,7 +249,7 @@ class FusedGRUCell(Function):
             dxg, dhg, dh_prev = _gru_grads(r, z, n, h_n, h_prev, dh)
             dxg, dhg = _join(dxg), _join(dhg)
         else:
-            dxg, dhg, dh_prev = _gru_grads(r.data, z.data, n.data, h_n.data, h_prev.data, dh.data)
+            dxg, dhg, dh_prev = _gru_grads(r.array, z.array, n.array, h_n.array, h_prev.array, dh.array)
             dxg, dhg, dh_prev = constant(_join(dxg)), constant(_join(dhg)), constant(dh_prev)
         return dxg, dhg, dh_prev, dhg if ctx.needs_input_grad[3] else None
 
@@ -340,15 +340,15 @@ class FusedRecurrentLayer(Function):
         saved = ctx.saved_tensors
         if is_grad_enabled():
             return _backward_through_cells(ctx, saved[:6], (d_out, d_hn, d_cn))
-        xg, w_hh, b_ih, b_hh, h0, c0, prev, acts, extra, v = (None if s is None else s.data for s in saved)
+        xg, w_hh, b_ih, b_hh, h0, c0, prev, acts, extra, v = (None if s is None else s.array for s in saved)
         xp = get_array_module(xg)
         mode, hidden = ctx.mode, w_hh.shape[1]
         steps = xg.shape[0]
-        d_out = d_out.data
+        d_out = d_out.array
         dxg = xp.empty_like(xg)
         dhg = dxg if mode != "GRU" else xp.empty((steps,) + xg.shape[1:], dtype=xg.dtype)
-        dh = d_hn.data.copy()
-        dc = d_cn.data.copy() if mode == "LSTM" else None
+        dh = d_hn.array.copy()
+        dc = d_cn.array.copy() if mode == "LSTM" else None
         for t in (range(steps) if ctx.reverse else range(steps - 1, -1, -1)):
             dh_new = dh + d_out[t]  # output_t = h_t, and step t+1 took h_t as its h_{t-1}
             dc_new = dc

@@ -125,7 +125,7 @@ def _tie_weights(x, z, axes, dtype):
     """1/k at the k elements of x equal to their slice's extreme z, 0 elsewhere (a constant)."""
     from .elementwise import constant
 
-    hit = x.data == z.data.reshape(kept_shape(x.shape, axes))
+    hit = x.array == z.array.reshape(kept_shape(x.shape, axes))
     return constant((hit / hit.sum(axis=axes, keepdims=True)).astype(dtype))
 
 
@@ -282,12 +282,12 @@ def _arg_extreme(x, dim, keepdim, op):
     xp = x.xp
     if dim is None:
         _check_nonempty(x, (), op)
-        return Tensor._make(xp.asarray(getattr(xp, op)(x.data.reshape(-1)), dtype="int64"))
+        return Tensor._make(xp.asarray(getattr(xp, op)(x.array.reshape(-1)), dtype="int64"))
     d = normalize_dim(dim, x.ndim, op)
     _check_nonempty(x, (d,) if x.ndim else (), op)
     if x.ndim == 0:
         return Tensor._make(xp.zeros((), dtype="int64"))
-    return Tensor._make(getattr(xp, op)(x.data, axis=d, keepdims=keepdim).astype("int64"))
+    return Tensor._make(getattr(xp, op)(x.array, axis=d, keepdims=keepdim).astype("int64"))
 
 
 def argmax(x, dim=None, keepdim=False, *, axis=None, keepdims=False):
@@ -325,7 +325,7 @@ def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None
     from .elementwise import constant, sqrt, where
 
     v = var(x, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
-    zero = constant(v.data == 0)
+    zero = constant(v.array == 0)
     return where(zero, 0.0, sqrt(where(zero, 1.0, v)))
 
 

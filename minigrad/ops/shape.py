@@ -179,7 +179,7 @@ def reshape(x, *shape):
     shape = _dims(shape)
     if shape == x.shape:
         return x
-    size, known = x.data.size, int(np.prod([s for s in shape if s != -1]))
+    size, known = x.array.size, int(np.prod([s for s in shape if s != -1]))
     bad = shape.count(-1) > 1 or any(s < -1 for s in shape)
     if -1 in shape and not bad:
         bad = known == 0 or size % known != 0
@@ -260,7 +260,7 @@ def sum_to(x, *shape):
 
 
 def contiguous(x):
-    return x if x.data.flags.c_contiguous else Contiguous.apply(x)
+    return x if x.array.flags.c_contiguous else Contiguous.apply(x)
 
 
 def squeeze(x, dim=None):

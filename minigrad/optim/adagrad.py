@@ -33,9 +33,9 @@ class Adagrad(Optimizer):
         super().add_param_group(param_group)
         group = self.param_groups[-1]
         for p in group["params"]:
-            xp = get_array_module(p.data)
+            xp = get_array_module(p.array)
             self.state[p]["step"] = 0
-            self.state[p]["sum"] = Tensor._make(xp.full_like(p.data, float(group["initial_accumulator_value"])))
+            self.state[p]["sum"] = Tensor._make(xp.full_like(p.array, float(group["initial_accumulator_value"])))
 
     def _check_group(self, group):
         check_option(group["lr"] >= 0, "Adagrad", f"invalid learning rate lr={group['lr']}; it must be >= 0")
@@ -60,7 +60,7 @@ class Adagrad(Optimizer):
         if wd != 0:
             g = g + wd * p
         lr_t = lr / (1 + (t - 1) * lr_decay)
-        s = state["sum"].data
+        s = state["sum"].array
         s += g * g  # in place: s = s + g²
         std = xp.sqrt(s)
         std += eps

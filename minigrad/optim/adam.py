@@ -62,7 +62,7 @@ class Adam(Optimizer):
             state["exp_avg_sq"] = Tensor._make(xp.zeros_like(p))
         if group["amsgrad"] and "max_exp_avg_sq" not in state:
             state["max_exp_avg_sq"] = Tensor._make(xp.zeros_like(p))
-        m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+        m, v = state["exp_avg"].array, state["exp_avg_sq"].array
         state["step"] += 1
         t = state["step"]
 
@@ -75,7 +75,7 @@ class Adam(Optimizer):
         v *= beta2  # in place: v = β₂ v + (1 - β₂) g²
         v += (1 - beta2) * g * g
         if group["amsgrad"]:
-            v_max = state["max_exp_avg_sq"].data
+            v_max = state["max_exp_avg_sq"].array
             xp.maximum(v_max, v, out=v_max)
             v = v_max
 

@@ -141,14 +141,14 @@ class Optimizer:
                     if param.grad is None:
                         continue  # took no part in the loss: no update, no state change
                     grad = self._checked_grad(param)
-                    self._update(param.data, grad, self.state[param], group)
+                    self._update(param.array, grad, self.state[param], group)
                     param._vbox[0] += 1  # the version counter: a graph that saved the old value sees it changed
         return loss
 
     def _checked_grad(self, param):
         """The gradient's array, once sure it fits the parameter (a hand-set .grad may not)."""
-        grad, name = param.grad.data, type(self).__name__
-        if grad.shape != param.data.shape:
+        grad, name = param.grad.array, type(self).__name__
+        if grad.shape != param.array.shape:
             raise ShapeError(f"{name}.step: a parameter of shape {tuple(param.shape)} has a gradient of shape "
                              f"{tuple(grad.shape)}")
         if grad.dtype != param.dtype:
@@ -180,7 +180,7 @@ class Optimizer:
         state = {}
         for p, s in self.state.items():
             if s and id(p) in index:
-                state[index[id(p)]] = {k: Tensor._make(v.data.copy()) if isinstance(v, Tensor) else v
+                state[index[id(p)]] = {k: Tensor._make(v.array.copy()) if isinstance(v, Tensor) else v
                                        for k, v in s.items()}
         return {"state": dict(sorted(state.items())), "param_groups": groups}
 
@@ -238,7 +238,7 @@ def _restore(value, param, key, index, name):
         return int(_plain(value))
     if not isinstance(value, (Tensor, np.ndarray)):
         return _plain(value)
-    array = value.data if isinstance(value, Tensor) else value
+    array = value.array if isinstance(value, Tensor) else value
     if tuple(array.shape) != tuple(param.shape):
         raise ShapeError(f"{name}.load_state_dict: state '{key}' of parameter {index} has shape "
                          f"{tuple(array.shape)} but the parameter has shape {tuple(param.shape)}")

@@ -53,11 +53,11 @@ class RMSprop(Optimizer):
             g = -g
         if wd != 0:
             g = g + wd * p
-        v = state["square_avg"].data
+        v = state["square_avg"].array
         v *= alpha  # in place: v = α v + (1 - α) g²
         v += (1 - alpha) * g * g
         if group["centered"]:
-            g_avg = state["grad_avg"].data
+            g_avg = state["grad_avg"].array
             g_avg *= alpha  # in place: ḡ = α ḡ + (1 - α) g
             g_avg += (1 - alpha) * g
             s = xp.sqrt(v - g_avg * g_avg)
@@ -65,7 +65,7 @@ class RMSprop(Optimizer):
             s = xp.sqrt(v)
         s += eps
         if mu > 0:
-            b = state["momentum_buffer"].data
+            b = state["momentum_buffer"].array
             b *= mu  # in place: b = μ b + g / s
             b += g / s
             p -= lr * b

@@ -50,9 +50,9 @@ class SGD(Optimizer):
         if mu != 0:
             if "momentum_buffer" not in state:
                 state["momentum_buffer"] = Tensor._make(g.copy())  # b₁ = g
-                b = state["momentum_buffer"].data
+                b = state["momentum_buffer"].array
             else:
-                b = state["momentum_buffer"].data
+                b = state["momentum_buffer"].array
                 b *= mu  # in place: bₜ = μ bₜ₋₁ + (1 - τ) g
                 b += g if tau == 0 else (1 - tau) * g  # no temporary in the common τ = 0 case
             g = g + mu * b if group["nesterov"] else b

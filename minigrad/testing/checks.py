@@ -99,7 +99,7 @@ def _compare_runs(result, label, run, ref, rtol, atol, dtype=None):
     for k, (o, r) in enumerate(zip(outs, ref_outs)):
         if dtype is not None and o.dtype != dtype:
             result.fail(f"{label}: output {k} has dtype {o.dtype}, expected {np.dtype(dtype)}")
-        _compare(result, f"{label}: output {k}", o.data, r.data, rtol, atol)
+        _compare(result, f"{label}: output {k}", o.array, r.array, rtol, atol)
     for i, (g, r, x) in enumerate(zip(grads, ref_grads, ref_wrt)):
         if (g is None) != (r is None):
             result.fail(f"{label}: gradient {i} is {'None' if g is None else 'present'}, the reference's "
@@ -107,7 +107,7 @@ def _compare_runs(result, label, run, ref, rtol, atol, dtype=None):
         elif g is not None:
             if dtype is not None and g.dtype != dtype:
                 result.fail(f"{label}: gradient {i} has dtype {g.dtype}, expected {np.dtype(dtype)}")
-            _compare(result, f"{label}: gradient {i} (input shape {tuple(x.shape)})", g.data, r.data, rtol, atol)
+            _compare(result, f"{label}: gradient {i} (input shape {tuple(x.shape)})", g.array, r.array, rtol, atol)
     return result
 
 
@@ -180,7 +180,7 @@ def broadcast(entry, sample, device="cpu"):
                                            **variant.kwargs))
         label = f"{entry.name} on shapes {' and '.join(str(s) for s in shapes)}"
         for k, (g, w) in enumerate(zip(got, want)):
-            _compare(result, f"{label}: output {k}", g.data, w.data, 1e-12, 1e-12)
+            _compare(result, f"{label}: output {k}", g.array, w.array, 1e-12, 1e-12)
         inner = gradcheck(entry, variant, device)
         for m in inner.messages:
             result.fail(f"{label}: {m}")
@@ -238,7 +238,7 @@ def torch_parity(entry, sample, torch):
         result.fail(f"{label}: {len(ref_outs)} float outputs, torch gives {len(t_outs)}")
         return result
     for k, (o, t) in enumerate(zip(ref_outs, t_outs)):
-        _compare(result, f"{label}: output {k}", o.data, t.detach().numpy(), rtol, atol)
+        _compare(result, f"{label}: output {k}", o.array, t.detach().numpy(), rtol, atol)
     weights = _weights(ref_outs)
     live = [(t, w) for t, w in zip(t_outs, weights) if t.requires_grad]
     if live and t_wrt:
@@ -248,7 +248,7 @@ def torch_parity(entry, sample, torch):
             if t is None and g is None:
                 continue
             _compare(result, f"{label}: gradient {i} (input shape {tuple(x.shape)})",
-                     np.zeros(x.shape) if g is None else g.data,
+                     np.zeros(x.shape) if g is None else g.array,
                      np.zeros(x.shape) if t is None else t.numpy(), rtol, atol)
     return result
 

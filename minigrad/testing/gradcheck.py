@@ -209,7 +209,7 @@ def _first_derivative(fn, inputs, grad_outputs, name, seed):
         wrt = [xs[i] for i in diff]
         gs = autograd_grad(ys, wrt, grad_outputs=list(us), create_graph=True, allow_unused=True)
         # an input the outputs do not use has a zero gradient (a constant)
-        return tuple(Tensor._make(x.xp.zeros_like(x.data)) if g is None else g for x, g in zip(wrt, gs))
+        return tuple(Tensor._make(x.xp.zeros_like(x.array)) if g is None else g for x, g in zip(wrt, gs))
 
     first_derivative.__name__ = f"grad of {name}"
     labels = [f"input {i}" for i in range(n)] + [f"grad_output {k}" for k in range(len(grad_outputs))]
@@ -234,7 +234,7 @@ class _Checker:
                     "need float64 (a float32 difference quotient keeps about one correct digit). "
                     "Pass float64 tensors, e.g. x.double()")
         # the perturbed evaluations work on these copies, never on the caller's arrays
-        self.copies = {i: inputs[i].xp.array(inputs[i].data, copy=True, order="C") for i in self.diff}
+        self.copies = {i: inputs[i].xp.array(inputs[i].array, copy=True, order="C") for i in self.diff}
 
     # ---- evaluating fn -------------------------------------------------------------------
     def _outputs(self, outputs):
@@ -254,7 +254,7 @@ class _Checker:
         for i in self.diff:
             args[i] = Tensor._make(self.copies[i]).requires_grad_()
         with enable_grad():
-            return [_host(o.data) for _, o in self._outputs(self.fn(*args))]
+            return [_host(o.array) for _, o in self._outputs(self.fn(*args))]
 
     # ---- the analytical side: vector-Jacobian products through backward -------------------
     def _vjp(self, out_k, out, weight):
@@ -281,7 +281,7 @@ class _Checker:
                 self.result.fail(f"gradcheck failed for {self.name}: the gradient for {self.labels[i]} has "
                                  + "; ".join(problems))
                 return None
-            result.append(_host(g.data))
+            result.append(_host(g.array))
         return result
 
     # ---- the two modes -----------------------------------------------------------------------
@@ -298,12 +298,12 @@ class _Checker:
 
     def _analytical_jacobian(self, out_k, out):
         """J[i] of shape (out.size, inputs[i].size), row by row with one-hot weights."""
-        jac = {i: np.zeros((out.data.size, self.inputs[i].data.size)) for i in self.diff}
+        jac = {i: np.zeros((out.array.size, self.inputs[i].array.size)) for i in self.diff}
         if not out.requires_grad:  # does not depend on any input: J = 0
             return jac
         xp = out.xp
-        for j in range(out.data.size):
-            onehot = xp.zeros(out.data.size, dtype=out.dtype)
+        for j in range(out.array.size):
+            onehot = xp.zeros(out.array.size, dtype=out.dtype)
             onehot[j] = 1
             rows = self._vjp(out_k, out, onehot.reshape(out.shape))
             if rows is None:
@@ -328,7 +328,7 @@ class _Checker:
         return cols
 
     def _full(self, outs):
-        sizes = [o.data.size for _, o in outs]
+        sizes = [o.array.size for _, o in outs]
         analytical = [self._analytical_jacobian(k, o) for k, o in outs]
         if not self.result.ok:
             return
@@ -402,12 +402,12 @@ class _Checker:
             f"abs err {abs(a - n):.2e}, rel err {abs(a - n) / max(abs(n), self.atol):.2e} "
             f"(atol={self.atol:g}, rtol={self.rtol:g}, eps={self.eps:g})",
         ]
-        if out.data.size * x.data.size <= 250_000:  # small enough: show the wrong entries themselves
+        if out.array.size * x.array.size <= 250_000:  # small enough: show the wrong entries themselves
             full = _Checker(self.fn, self.inputs, self.name, self.labels, self.eps, self.atol, self.rtol,
                             self.seed)
             a_full = full._analytical_jacobian(out_k, out)
             if a_full is not None:
-                n_full = full._numerical_jacobian(i, [o.data.size for _, o in outs])[pos]
+                n_full = full._numerical_jacobian(i, [o.array.size for _, o in outs])[pos]
                 full._compare_entries(out_k, out.shape, i, a_full[i], n_full)
                 if not full.result.ok:
                     lines.append("  the full Jacobian, entry by entry:")

@@ -53,14 +53,14 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     if not grads:
         return Tensor(0.0)
     device, xp = grads[0].device, grads[0].xp
-    norms = [to_device(_vector_norm(g.data, norm_type), device) for g in grads]  # one number per gradient
+    norms = [to_device(_vector_norm(g.array, norm_type), device) for g in grads]  # one number per gradient
     total = _vector_norm(xp.stack(norms), norm_type)
     if error_if_nonfinite and not bool(xp.isfinite(total)):
         raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {float(total)}, "
                            "so they cannot be clipped; pass error_if_nonfinite=False to scale them by it anyway")
     clip_coef = xp.asarray(xp.minimum(max_norm / (total + 1e-6), 1.0))
     for g in grads:
-        g.data *= to_device(clip_coef, g.device)  # always: testing c < 1 would wait for the GPU
+        g.array *= to_device(clip_coef, g.device)  # always: testing c < 1 would wait for the GPU
         g._vbox[0] += 1
     return Tensor._make(total)
 
@@ -74,5 +74,5 @@ def clip_grad_value_(parameters, clip_value):
     if not clip_value >= 0:
         raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
     for g in _grads(parameters):
-        g.xp.clip(g.data, -clip_value, clip_value, out=g.data)
+        g.xp.clip(g.array, -clip_value, clip_value, out=g.array)
         g._vbox[0] += 1
