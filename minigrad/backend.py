@@ -8,7 +8,7 @@ arrays (device ``"cuda"`` or ``"cuda:N"``).
 
 import numpy as np
 
-from .errors import DeviceError
+from .errors import ArgumentError, DeviceError, DTypeError
 
 _GPU_HELP = (
     "CUDA needs CuPy and an NVIDIA GPU. Install the gpu extra: pip install 'minigrad[gpu]' "
@@ -123,28 +123,105 @@ def on_device(device):
     return cupy_module().cuda.Device(device.index)
 
 
-# ---- random numbers: one seeded generator per backend ----------------------------------
+# ---- random numbers: one seeded stream per device -------------------------------------
+#
+# A stream is a NumPy ``Generator`` (PCG64) on the CPU and a CuPy ``Generator`` on a GPU.
+# ``minigrad.random.Generator`` wraps one; the default streams below are the ones behind
+# ``minigrad.rand`` & co when no ``generator=`` is given. As in PyTorch, a fresh process
+# starts from a random seed, ``manual_seed`` seeds every device, and each device keeps its
+# own seed (``minigrad.cuda.manual_seed`` seeds one GPU only).
 
-_generators = {}
-_seed = None
+_UINT64 = 2**64 - 1
+
+
+def seed_value(seed):
+    """A seed as PyTorch takes it: any integer in [-2**63, 2**64), kept as its uint64 value."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise DTypeError(f"manual_seed: the seed must be an integer, got {type(seed).__name__}")
+    seed = int(seed)
+    if not -(2**63) <= seed <= _UINT64:
+        raise ArgumentError(f"manual_seed: the seed must be in [-2**63, 2**64), got {seed}")
+    return seed & _UINT64
+
+
+def fresh_seed():
+    """A non-deterministic 64-bit seed, from the operating system's entropy."""
+    return int(np.random.SeedSequence().entropy) & _UINT64
+
+
+def new_stream(device, seed):
+    """A fresh random stream for ``device`` seeded with ``seed``."""
+    device = Device(device)
+    if device.type == "cpu":
+        return np.random.Generator(np.random.PCG64(seed))
+    cp = cupy_module()
+    with on_device(device):
+        return cp.random.default_rng(seed)
+
+
+def permutation(stream, n):
+    """A random permutation of 0..n-1 drawn from ``stream`` (CuPy's Generator has no permutation)."""
+    if isinstance(stream, np.random.Generator):
+        return stream.permutation(n)
+    return stream.random(n).argsort()
+
+
+def stream_state(stream):
+    """The state of a CPU stream as a plain uint8 array (48 bytes: PCG64's state, increment
+    and buffered half-word), so that ``minigrad.save`` can store it."""
+    if not isinstance(stream, np.random.Generator):
+        raise DeviceError("get_state: the state of a CUDA generator cannot be read (CuPy keeps it on "
+                          "the GPU); seed it with manual_seed instead")
+    s = stream.bit_generator.state
+    words = [s["state"]["state"] >> 64, s["state"]["state"] & _UINT64, s["state"]["inc"] >> 64,
+             s["state"]["inc"] & _UINT64, s["has_uint32"], s["uinteger"]]
+    return np.array(words, dtype=np.uint64).view(np.uint8)
+
+
+def set_stream_state(stream, state):
+    """Restore a CPU stream from what ``stream_state`` returned."""
+    if not isinstance(stream, np.random.Generator):
+        raise DeviceError("set_state: the state of a CUDA generator cannot be set; seed it with manual_seed")
+    state = np.ascontiguousarray(state)
+    if state.dtype != np.uint8 or state.shape != (48,):
+        raise ArgumentError(f"set_state: expected the 48-byte uint8 state get_state returns, got dtype "
+                         f"{state.dtype} and shape {tuple(state.shape)}")
+    w = [int(v) for v in state.view(np.uint64)]
+    stream.bit_generator.state = {"bit_generator": "PCG64",
+                                  "state": {"state": (w[0] << 64) | w[1], "inc": (w[2] << 64) | w[3]},
+                                  "has_uint32": w[4], "uinteger": w[5]}
+
+
+_streams = {}  # device name -> the default stream, made on first use
+_seeds = {}  # device name -> its seed, when seeded on its own
+_seed = fresh_seed()  # the seed of every device not seeded on its own
 
 
 def manual_seed(seed):
-    """Seed NumPy's and (when present) CuPy's generators used by minigrad."""
+    """Seed the default streams of every device (CPU and GPUs)."""
     global _seed
-    _seed = int(seed)
-    _generators.clear()
+    _seed = seed_value(seed)
+    _seeds.clear()
+    _streams.clear()
     return _seed
 
 
-def generator(device="cpu"):
-    """The seeded random generator for a device (NumPy Generator or CuPy's)."""
+def seed_device(device, seed):
+    """Seed the default stream of one device."""
     key = str(Device(device))
-    if key not in _generators:
-        if key == "cpu":
-            _generators[key] = np.random.default_rng(_seed)
-        else:
-            cp = cupy_module()
-            with on_device(key):
-                _generators[key] = cp.random.default_rng(_seed)
-    return _generators[key]
+    _seeds[key] = seed_value(seed)
+    _streams.pop(key, None)
+    return _seeds[key]
+
+
+def initial_seed(device="cpu"):
+    """The seed the default stream of ``device`` started from."""
+    return _seeds.get(str(Device(device)), _seed)
+
+
+def generator(device="cpu"):
+    """The default random stream of a device (a NumPy Generator, or CuPy's on a GPU)."""
+    key = str(Device(device))
+    if key not in _streams:
+        _streams[key] = new_stream(key, initial_seed(key))
+    return _streams[key]

@@ -1,12 +1,15 @@
 """Ways to make tensors: from data, filled with constants, ranges, and random numbers.
 
 Every factory takes ``dtype``, ``device`` and ``requires_grad`` like PyTorch's. Floats default
-to float32. Random numbers come from ``backend.generator(device)``, seeded by ``manual_seed``.
+to float32. Random factories take ``generator=`` (a ``minigrad.Generator``); without it they draw
+from the device's default generator, seeded by ``manual_seed`` (see ``minigrad.random``).
 """
 
 import numpy as np
 
 from . import backend, dtypes
+from . import random as _random
+from .errors import ArgumentRuntimeError, UnsupportedDType
 from .tensor import Tensor
 
 
@@ -104,6 +107,10 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    if dtypes.as_dtype(dtype) == dtypes.bool_:
+        from .errors import UnsupportedDType
+
+        raise UnsupportedDType("linspace: dtype bool is not supported (as in PyTorch)")
     return _finish(np.linspace(start, end, steps), dtype or dtypes.default_float, device, requires_grad)
 
 
@@ -111,37 +118,146 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     return _finish(np.eye(n, m), dtype or dtypes.default_float, device, requires_grad)
 
 
+# ---- random numbers ------------------------------------------------------------------------
+# Each factory draws from ``generator`` (a minigrad.Generator) or, without one, from the
+# default generator of its device; ``minigrad.random`` explains seeding and states.
+
+
 def manual_seed(seed):
-    """Seed every random generator minigrad uses (CPU and GPU), for reproducible runs."""
-    return backend.manual_seed(seed)
+    """Seed every random generator minigrad uses (CPU and GPU); returns the CPU's default Generator."""
+    return _random.manual_seed(seed)
 
 
-def rand(*size, dtype=None, device=None, requires_grad=False):
+def _random_dtype(op, dtype, default=None):
+    """The dtype of a float sampler's result; integer and bool dtypes have no such kernel in PyTorch."""
+    dtype = dtypes.as_dtype(dtype) or default or dtypes.default_float
+    if dtype.kind != "f":
+        raise UnsupportedDType(f"{op}: samples floating point numbers, got dtype {dtype}")
+    return dtype
+
+
+def _draw(draw, dtype):
+    """``draw(native)`` in float32 or float64 (what NumPy's and CuPy's generators make), cast to ``dtype``."""
+    native = dtype if dtype in (dtypes.float32, dtypes.float64) else dtypes.float32
+    array = draw(native)
+    return array if array.dtype == dtype else array.astype(dtype)
+
+
+def _stream(generator, device):
+    return _random.stream_for(generator, device or "cpu")
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples in [0, 1)."""
-    dtype = dtypes.as_dtype(dtype) or dtypes.default_float
-    gen = backend.generator(device or "cpu")
-    return Tensor(gen.random(_size(size), dtype=dtype), requires_grad=requires_grad)
+    dtype = _random_dtype("rand", dtype)
+    stream = _stream(generator, device)
+    with backend.on_device(device or "cpu"):
+        array = _draw(lambda dt: stream.random(_size(size), dtype=dt), dtype)
+    return Tensor(array, requires_grad=requires_grad)
 
 
-def randn(*size, dtype=None, device=None, requires_grad=False):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples."""
-    dtype = dtypes.as_dtype(dtype) or dtypes.default_float
-    gen = backend.generator(device or "cpu")
-    return Tensor(gen.standard_normal(_size(size), dtype=dtype), requires_grad=requires_grad)
+    dtype = _random_dtype("randn", dtype)
+    stream = _stream(generator, device)
+    with backend.on_device(device or "cpu"):
+        array = _draw(lambda dt: stream.standard_normal(_size(size), dtype=dt), dtype)
+    return Tensor(array, requires_grad=requires_grad)
 
 
-def randint(low, high=None, size=(), dtype=None, device=None, requires_grad=False):
-    """Integers in [low, high); ``randint(high, size=...)`` starts at 0."""
+def randint(low, high=None, size=(), *, generator=None, dtype=None, device=None, requires_grad=False):
+    """Integers drawn uniformly from [low, high): ``randint(high, size)`` or ``randint(low, high, size)``,
+    int64 unless ``dtype`` says otherwise."""
+    if high is None or (isinstance(high, (tuple, list)) and size == ()):
+        low, high, size = 0, low, (size if high is None else high)
+    if low >= high:
+        raise ArgumentRuntimeError(f"randint: low ({low}) must be below high ({high})")
+    stream = _stream(generator, device)
+    size = (size,) if isinstance(size, int) else tuple(size)
+    with backend.on_device(device or "cpu"):
+        array = stream.integers(low, high, size=size, dtype=np.int64)
+    dtype = dtypes.as_dtype(dtype) or dtypes.int64
+    return Tensor(array if array.dtype == dtype else array.astype(dtype), requires_grad=requires_grad)
+
+
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """A random permutation of 0, 1, ..., n-1 (int64)."""
+    stream = _stream(generator, device)
+    with backend.on_device(device or "cpu"):
+        array = backend.permutation(stream, int(n)).astype(dtypes.as_dtype(dtype) or dtypes.int64)
+    return Tensor(array, requires_grad=requires_grad)
+
+
+def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """Uniform samples in [0, 1) with ``input``'s shape (and dtype and device unless given)."""
+    return rand(input.shape, generator=generator, dtype=_random_dtype("rand_like", dtype, input.dtype),
+                device=device or input.device, requires_grad=requires_grad)
+
+
+def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """Standard normal samples with ``input``'s shape (and dtype and device unless given)."""
+    return randn(input.shape, generator=generator, dtype=_random_dtype("randn_like", dtype, input.dtype),
+                 device=device or input.device, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """Integers in [low, high) with ``input``'s shape and dtype: ``randint_like(x, high)`` or
+    ``randint_like(x, low, high)``."""
     if high is None:
         low, high = 0, low
-    if low >= high:
-        raise ValueError(f"randint: low ({low}) must be below high ({high})")
-    gen = backend.generator(device or "cpu")
-    size = (size,) if isinstance(size, int) else tuple(size)
-    return Tensor(gen.integers(low, high, size=size, dtype=dtypes.as_dtype(dtype) or dtypes.int64),
-                  requires_grad=requires_grad)
+    return randint(low, high, input.shape, generator=generator, dtype=dtype or input.dtype,
+                   device=device or input.device, requires_grad=requires_grad)
 
 
-def randperm(n, dtype=None, device=None):
-    gen = backend.generator(device or "cpu")
-    return Tensor(gen.permutation(n).astype(dtypes.as_dtype(dtype) or dtypes.int64))
+def _values(x):
+    """A Tensor's array, or None for a Python number."""
+    return x.array if isinstance(x, Tensor) else None
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """Normal samples ``mean + std * z`` with z ~ N(0, 1).
+
+    As in PyTorch, ``mean`` and ``std`` are tensors (the result has their broadcast shape and
+    dtype) or numbers (then ``size`` gives the shape). The samples carry no gradient: PyTorch's
+    derivative with respect to mean and std is zero too.
+    """
+    m, s = _values(mean), _values(std)
+    if m is None and s is None:
+        if size is None:
+            raise ArgumentRuntimeError("normal: with a number for both mean and std, give size=")
+        if std < 0:
+            raise ArgumentRuntimeError(f"normal: std must be >= 0, got {std}")
+        z = randn(size, generator=generator, dtype=dtype, device=device)
+        return Tensor(z.array * std + mean, requires_grad=requires_grad)
+    like = mean if m is not None else std
+    xp = like.xp
+    m = m if m is not None else mean
+    s = s if s is not None else std
+    if bool(xp.any(xp.asarray(s) < 0)):
+        raise ArgumentRuntimeError("normal: every std must be >= 0")
+    shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+    z = randn(shape, generator=generator, dtype=_random_dtype("normal", dtype, like.dtype), device=like.device)
+    return Tensor((z.array * s + m).astype(z.dtype, copy=False), requires_grad=requires_grad)
+
+
+def bernoulli(input, p=None, *, generator=None):
+    """0/1 samples: 1 with probability ``input`` (elementwise), or ``p`` for every element when given;
+    the result has ``input``'s shape and dtype."""
+    probs = input.array if p is None else p
+    xp = input.xp
+    if bool(xp.any((xp.asarray(probs) < 0) | (xp.asarray(probs) > 1))):
+        raise ArgumentRuntimeError("bernoulli: probabilities must be in [0, 1]")
+    u = rand(input.shape, generator=generator, dtype=dtypes.float64, device=input.device)
+    return Tensor._make((u.array < probs).astype(input.dtype))
+
+
+def poisson(input, generator=None):
+    """Poisson samples with rates ``input`` (elementwise), in ``input``'s dtype."""
+    if input.dtype.kind != "f":
+        raise UnsupportedDType(f"poisson: needs floating point rates, got dtype {input.dtype}")
+    if bool(input.xp.any(input.array < 0)):
+        raise ArgumentRuntimeError("poisson: rates must be >= 0")
+    stream = _stream(generator, input.device)
+    with backend.on_device(input.device):
+        return Tensor._make(stream.poisson(input.array).astype(input.dtype))
+

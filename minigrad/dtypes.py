@@ -38,28 +38,100 @@ def is_floating(dtype):
     return np.dtype(dtype).kind == "f"
 
 
-def promote(a, b):
-    """The dtype of an op on tensors of dtypes a and b (PyTorch's rule for the common cases)."""
+def get_default_dtype():
+    """The dtype Python floats and float factories get (float32 unless changed)."""
+    return default_float
+
+
+def set_default_dtype(dtype):
+    """Change the default float dtype (float16, float32 or float64), as torch.set_default_dtype.
+
+    Code that reads ``minigrad.dtypes.default_float`` sees the change."""
+    global default_float
+    dtype = as_dtype(dtype)
+    if dtype is None or dtype.kind != "f":
+        raise DTypeError(f"set_default_dtype: only floating point dtypes can be the default, got {dtype}")
+    default_float = dtype
+
+
+# ---- PyTorch's type promotion -----------------------------------------------------------------
+# Categories, lowest first: bool < integer < floating. Two dtypes of different categories
+# promote to the higher category's dtype (int64 + float16 is float16, where NumPy says
+# float64); within a category, to the wider one (as NumPy).
+def _category(dtype):
+    return {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}[np.dtype(dtype).kind]
+
+
+def promote_types(a, b):
+    """The smallest dtype both ``a`` and ``b`` can be cast to, by PyTorch's table."""
     a, b = np.dtype(a), np.dtype(b)
     if a == b:
         return a
-    fa, fb = a.kind == "f", b.kind == "f"
-    if fa and not fb:
-        return a
-    if fb and not fa:
-        return b
-    return np.result_type(a, b)
+    ca, cb = _category(a), _category(b)
+    if ca != cb and 2 in (ca, cb):
+        return a if ca > cb else b
+    return np.promote_types(a, b)
+
+
+promote = promote_types
+
+
+def can_cast(from_, to):
+    """Whether an op may store a result of dtype ``from_`` into a tensor of dtype ``to``:
+    PyTorch refuses floating to integer or bool, and integer to bool."""
+    return _category(from_) <= _category(to)
+
+
+def _operand_dtype(x):
+    """(priority, dtype) of one operand: 2 for a tensor with dimensions, 1 for a 0-d tensor,
+    0 for a Python number (whose dtype is the default one of its category)."""
+    if hasattr(x, "array") and hasattr(x, "grad_fn"):  # a Tensor (tensor.py imports this module)
+        return (2 if x.array.ndim else 1), x.array.dtype
+    if isinstance(x, (bool, np.bool_)):
+        return 0, bool_
+    if isinstance(x, (int, np.integer)):
+        return 0, int64
+    if isinstance(x, (float, np.floating)):
+        return 0, default_float
+    if isinstance(x, complex):
+        raise DTypeError("complex numbers are not supported")
+    if hasattr(x, "dtype") and hasattr(x, "ndim"):  # a raw array counts as a tensor
+        return (2 if x.ndim else 1), np.dtype(x.dtype)
+    raise DTypeError(f"result_type: cannot take the dtype of {type(x).__name__}")
+
+
+def result_type(*operands):
+    """The dtype of an op on ``operands`` (tensors and Python numbers), PyTorch's rule.
+
+    Operands are grouped by priority: tensors with dimensions, then 0-d tensors, then Python
+    numbers. Within a group the dtypes promote as ``promote_types``. A lower group changes
+    the result only when its category is higher: float32 tensor + 0-d float64 tensor is
+    float32, int64 tensor + 2.5 is the default float, int8 tensor + 1000 stays int8.
+    """
+    groups = [None, None, None]
+    for x in operands:
+        p, dt = _operand_dtype(x)
+        groups[p] = dt if groups[p] is None else promote_types(groups[p], dt)
+    wrapped, zero_dim, dimensioned = groups
+    return _combine(_combine(dimensioned, zero_dim), wrapped)
+
+
+def _combine(higher, lower):
+    """The result of a higher-priority group's dtype with a lower one's (PyTorch's
+    combine_categories): the lower one counts only when it is of a higher category."""
+    if higher is None:
+        return lower
+    if lower is None or _category(higher) >= 2:
+        return higher
+    if higher == bool_ or _category(lower) >= 2:
+        return promote_types(higher, lower)
+    return higher
 
 
 def scalar_dtype(value, tensor_dtype):
     """The dtype a python number takes when combined with a tensor of ``tensor_dtype``."""
-    kind = np.dtype(tensor_dtype).kind
-    if isinstance(value, (bool, np.bool_)):
-        return tensor_dtype
-    if isinstance(value, (float, np.floating)) and kind != "f":
-        return default_float
-    if isinstance(value, (int, np.integer)) and kind == "b":
-        return int64
     if isinstance(value, complex):
         raise DTypeError("complex numbers are not supported")
-    return tensor_dtype
+    if not isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating)):
+        return tensor_dtype  # lists and arrays take the tensor's dtype
+    return result_type(np.empty((1,), dtype=tensor_dtype), value)

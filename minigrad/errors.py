@@ -33,3 +33,48 @@ class IndexOutOfRange(MinigradError, IndexError):
 class ArgumentError(MinigradError, ValueError):
     """An argument value an op does not take: a stride or kernel size below 1, a negative
     padding, a probability outside [0, 1], an unknown mode or reduction."""
+
+
+class ArgumentAssertionError(ArgumentError, AssertionError):
+    """An ArgumentError where PyTorch checks with ``assert`` (and so raises AssertionError),
+    e.g. ``MultiheadAttention(5, 2)``: embed_dim not divisible by num_heads."""
+
+
+class ArgumentRuntimeError(ArgumentError, RuntimeError):
+    """An ArgumentError where PyTorch raises RuntimeError, e.g. a Transformer layer's activation
+    named neither 'relu' nor 'gelu'."""
+
+
+class UnknownMode(ArgumentError, NotImplementedError):
+    """An ArgumentError where PyTorch raises NotImplementedError (a RuntimeError) for a mode it
+    does not know, e.g. ``F.pad(x, p, mode='wrap')`` or an interpolation mode."""
+
+
+class UnsupportedDType(DTypeError, NotImplementedError):
+    """A DTypeError where PyTorch has no kernel for the dtype and raises NotImplementedError
+    (a RuntimeError), e.g. ``floor`` of a bool tensor or ``bitwise_and`` of floats."""
+
+
+class IntegerDivisionByZero(MinigradError, ZeroDivisionError, RuntimeError):
+    """Integer division or remainder by zero (PyTorch raises RuntimeError "ZeroDivisionError")."""
+
+
+class IndexRuntimeError(IndexOutOfRange, RuntimeError):
+    """An index value outside its dimension where PyTorch raises RuntimeError instead of
+    IndexError: gather, scatter, scatter_add, scatter_reduce, index_add."""
+
+
+class DTypeRuntimeError(DTypeError, RuntimeError):
+    """A DTypeError where PyTorch raises RuntimeError: an in-place result that cannot be cast
+    to the tensor's dtype (``int_tensor.add_(0.5)``), a ``.grad`` of another dtype."""
+
+
+class LinAlgError(MinigradError, RuntimeError):
+    """A matrix factorization that cannot be completed: inverting or solving with a singular
+    matrix, the Cholesky factor of a matrix that is not positive definite (PyTorch raises
+    torch.linalg.LinAlgError, a RuntimeError)."""
+
+
+class DataLoaderError(MinigradError, RuntimeError):
+    """A DataLoader worker that died or did not answer in ``timeout`` seconds (PyTorch raises
+    RuntimeError); an exception raised by a dataset inside a worker keeps its own type."""

@@ -40,7 +40,7 @@ def _to_array(data, dtype=None):
 class Tensor:
     """A multi-dimensional array that remembers how it was computed (see module docstring)."""
 
-    __slots__ = ("array", "grad", "grad_fn", "_output_nr", "_requires_grad", "_vbox",
+    __slots__ = ("array", "_grad", "grad_fn", "_output_nr", "_requires_grad", "_vbox", "_view",
                  "_hooks", "_retains_grad", "__weakref__")
     __array_priority__ = 1000  # make ndarray + Tensor call Tensor.__radd__
 
@@ -49,10 +49,11 @@ class Tensor:
         if device is not None:
             array = backend.to_device(array, device)
         self.array = array
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._output_nr = 0
         self._vbox = [0]
+        self._view = None
         self._hooks = None
         self._retains_grad = False
         self._requires_grad = False
@@ -65,11 +66,12 @@ class Tensor:
         if not isinstance(array, np.ndarray) and not hasattr(array, "__cuda_array_interface__"):
             array = np.asarray(array)  # NumPy reductions return scalars, not 0-d arrays
         t.array = array
-        t.grad = None
+        t._grad = None
         t.grad_fn = grad_fn
         t._output_nr = output_nr
         t._requires_grad = grad_fn is not None
         t._vbox = [0]  # the version counter, in a box that views share with their base
+        t._view = None  # for a view: its base and how it was taken (autograd/views.py)
         t._hooks = None
         t._retains_grad = False
         return t
@@ -100,6 +102,29 @@ class Tensor:
 
     # ---- autograd state ----------------------------------------------------------------------
     @property
+    def grad(self):
+        """The gradient accumulated by ``backward()``: a Tensor of this tensor's shape, or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        """``t.grad = g`` checks what PyTorch checks: a Tensor (or None) of t's shape, dtype, device."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise DTypeError(f"grad: assigned grad must be a Tensor or None, got {type(value).__name__}")
+            if value.array.shape != self.array.shape:
+                raise ShapeError(f"grad: assigned grad has data of a different size: {tuple(value.shape)} "
+                                 f"for a tensor of shape {tuple(self.shape)}")
+            if value.array.dtype != self.array.dtype:
+                from .errors import DTypeRuntimeError
+
+                raise DTypeRuntimeError(f"grad: assigned grad has data of a different type: {value.dtype} "
+                                        f"for a tensor of dtype {self.dtype}")
+            if value.device != self.device:
+                raise DeviceError(f"grad: assigned grad is on {value.device}, the tensor on {self.device}")
+        self._grad = value
+
+    @property
     def requires_grad(self):
         return self._requires_grad
 
@@ -129,6 +154,11 @@ class Tensor:
 
     def _edge(self):
         """Where this tensor's gradient goes: its node and output index, or itself as a leaf."""
+        view = self._view
+        if view is not None and view.version != self._vbox[0]:  # its base changed in place
+            from .autograd.views import refresh
+
+            refresh(self)
         if self.grad_fn is not None:
             return (self.grad_fn, self._output_nr)
         return (self, None)
@@ -137,10 +167,10 @@ class Tensor:
         """Add a gradient into ``.grad`` (a fresh Tensor, never an alias of another gradient)."""
         if not create_graph:
             g = g.detach()
-        if self.grad is None:
-            self.grad = g if create_graph else Tensor._make(g.array.copy())
+        if self._grad is None:
+            self._grad = g if create_graph else Tensor._make(g.array.copy())
         else:
-            self.grad = self.grad + g
+            self._grad = self._grad + g
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute d(self)/d(leaf) for every leaf that requires grad and add it into ``leaf.grad``.
@@ -197,8 +227,8 @@ class Tensor:
 
         def store(g):
             t = ref()
-            if t is not None:
-                t.grad = g.detach() if t.grad is None else (t.grad + g).detach()
+            if t is not None:  # a copy: the gradient users get is theirs to change
+                t._grad = Tensor._make(g.array.copy()) if t._grad is None else (t._grad + g).detach()
 
         self._retains_grad = True
         self.register_hook(store)
@@ -360,64 +390,43 @@ class Tensor:
 
     __hash__ = object.__hash__
 
-    # ---- in-place ops -------------------------------------------------------------------------
-    def _check_inplace(self, op):
-        if self.grad_fn is None and self.requires_grad and is_grad_enabled():
-            raise GraphError(
-                f"{op}: a leaf tensor that requires grad cannot be modified in place outside no_grad() "
-                f"(shape {tuple(self.shape)})"
-            )
-
-    def _write(self, result, op):
+    # ---- in-place ops (the machinery is in ops/inplace.py; most ``name_`` methods are made there) ----
+    def _write(self, result, op, cast=False):
         """Make ``result`` (same shape) this tensor's new value, in place, and move it in the graph.
 
-        The old value's saved copies see the version counter move, so a backward that needed
-        them raises instead of using changed data.
+        The version counter moves, so a backward that saved the old value raises instead of
+        using changed data. A result of another dtype is cast to this tensor's dtype when
+        ``cast`` (copy_, fill_, x[i] = v) or when PyTorch allows it (float64 into float32, not
+        float into int). On a view, the base's history is rewritten (see ops/inplace.py).
         """
-        self._check_inplace(op)
-        if tuple(result.shape) != tuple(self.shape):
-            raise ShapeError(
-                f"{op}: the result has shape {tuple(result.shape)} but the tensor being written has "
-                f"shape {tuple(self.shape)}"
-            )
-        if result.dtype != self.dtype:
-            result = result.to(dtype=self.dtype)
-        xp = self.xp
-        xp.copyto(self.array, result.array)
-        self._vbox[0] += 1
-        if result.requires_grad and is_grad_enabled():
-            self.grad_fn, self._output_nr, self._requires_grad = result.grad_fn, result._output_nr, True
-            # keep the node's output record pointing at the array now held here
-        return self
+        from .ops.inplace import write
 
-    def add_(self, other, alpha=1):
-        return self._write(self + other * alpha if alpha != 1 else self + other, "add_")
-
-    def sub_(self, other, alpha=1):
-        return self._write(self - other * alpha if alpha != 1 else self - other, "sub_")
-
-    def mul_(self, other):
-        return self._write(self * other, "mul_")
-
-    def div_(self, other):
-        return self._write(self / other, "div_")
-
-    def clamp_(self, min=None, max=None):
-        return self._write(self.clamp(min, max), "clamp_")
+        return write(self, result, op, cast)
 
     def copy_(self, src):
         from .ops import shape as _shape
 
         src = src if isinstance(src, Tensor) else Tensor(src, dtype=self.dtype)
-        return self._write(_shape.broadcast_to(src.to(self.device), self.shape), "copy_")
+        if src.device != self.device:
+            src = src.to(self.device)
+        return self._write(_shape.broadcast_to(src, self.shape), "copy_", cast=True)
 
     def zero_(self):
-        with no_grad():
-            return self._write(Tensor._make(self.xp.zeros_like(self.array)), "zero_")
+        return self._write(Tensor._make(self.xp.zeros_like(self.array)), "zero_")
 
     def fill_(self, value):
-        with no_grad():
-            return self._write(Tensor._make(self.xp.full_like(self.array, value)), "fill_")
+        """Every element set to ``value`` (a number, or a 0-d tensor whose gradient is the sum of g)."""
+        from .ops import shape as _shape
+
+        if isinstance(value, Tensor):
+            if value.ndim != 0:
+                raise ShapeError(f"fill_: only a 0-d tensor can be the value, got shape {tuple(value.shape)}")
+            return self._write(_shape.broadcast_to(value, self.shape), "fill_", cast=True)
+        try:
+            filled = self.xp.full_like(self.array, value)
+        except (TypeError, ValueError, OverflowError):
+            raise DTypeError(f"fill_: the value {value!r} cannot be stored in a tensor of dtype {self.dtype}") from None
+        return self._write(Tensor._make(filled), "fill_")
 
     def __iadd__(self, other):
         return self.add_(other)
@@ -434,7 +443,7 @@ class Tensor:
     def __setitem__(self, index, value):
         from .ops import indexing
 
-        return self._write(indexing.index_put(self, index, value), "__setitem__")
+        return self._write(indexing.index_put(self, index, value), "__setitem__", cast=True)
 
 
 def parse_to_args(args, device=None, dtype=None):

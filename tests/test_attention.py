@@ -10,7 +10,7 @@ import pytest
 import minigrad as mg
 import minigrad.nn as nn
 import minigrad.nn.functional as F
-from minigrad.errors import DTypeError, ShapeError
+from minigrad.errors import ArgumentAssertionError, ArgumentError, DTypeError, ShapeError
 from minigrad.testing import gradcheck, gradgradcheck
 
 TOL = {np.float64: 1e-10, np.float32: 1e-5}
@@ -215,6 +215,11 @@ MHA_CASES = {
     "causal": dict(am="causal"),
     "per-head weights": dict(call=dict(average_attn_weights=False)),
     "no weights": dict(call=dict(need_weights=False), kpm="bool"),
+    "add_bias_kv": dict(module=dict(add_bias_kv=True), kpm="bool"),
+    "add_zero_attn": dict(module=dict(add_zero_attn=True), am="float2"),
+    "add_bias_kv + add_zero_attn, kdim/vdim, masks": dict(
+        cross=True, module=dict(add_bias_kv=True, add_zero_attn=True, kdim=3, vdim=6), am="bool3", kpm="bool",
+        call=dict(average_attn_weights=False)),
 }
 
 
@@ -337,10 +342,16 @@ def test_mha_gradcheck(check):
 
 
 def test_mha_bad_inputs():
-    with pytest.raises(ValueError, match=r"embed_dim \(10\) must be divisible by num_heads \(3\)"):
+    with pytest.raises(ArgumentAssertionError, match=r"embed_dim \(10\) must be divisible by num_heads \(3\)"):
         nn.MultiheadAttention(10, 3)
-    with pytest.raises(NotImplementedError, match="add_bias_kv"):
-        nn.MultiheadAttention(8, 2, add_bias_kv=True)
+    with pytest.raises(AssertionError):  # what torch raises there: both except clauses still work
+        nn.MultiheadAttention(5, 2)
+    with pytest.raises(ValueError):
+        nn.MultiheadAttention(5, 2)
+    with pytest.raises(ArgumentError, match="num_heads must be a positive integer"):
+        nn.MultiheadAttention(8, 0)
+    with pytest.raises(ArgumentError, match="dropout"):
+        nn.MultiheadAttention(8, 2, dropout=1.5)
     m = nn.MultiheadAttention(E, HEADS)
     x = mg.randn(L, N, E)
     with pytest.raises(ShapeError, match="expecting query features of size 8, but got 6"):
@@ -363,3 +374,37 @@ def test_mha_bad_inputs():
         m(x, x, x, attn_mask=np.zeros((L, L)))  # float64 mask, float32 query
     with pytest.raises(DTypeError, match="parameters have dtype float32"):
         m(x.double(), x.double(), x.double())
+
+
+def test_mha_bias_kv_parameters_like_torch(torch):
+    m = nn.MultiheadAttention(8, 2, add_bias_kv=True, add_zero_attn=True, kdim=3, vdim=5)
+    t = torch.nn.MultiheadAttention(8, 2, add_bias_kv=True, add_zero_attn=True, kdim=3, vdim=5)
+    assert [(k, tuple(p.shape)) for k, p in m.named_parameters()] == \
+           [(k, tuple(p.shape)) for k, p in t.named_parameters()]
+    assert m.bias_k.shape == (1, 1, 8) and np.all(m.bias_k.numpy() != 0)  # xavier_normal_, not zeros
+    assert nn.MultiheadAttention(8, 2).bias_k is None
+    assert "add_bias_kv=True, add_zero_attn=True" in repr(m)
+
+
+def test_mha_zero_attn_gives_weight_to_the_zero_key():
+    """add_zero_attn appends a key of zeros: its score is 0, so it takes weight exp(0) / Σ."""
+    mg.manual_seed(3)
+    m = nn.MultiheadAttention(E, HEADS, add_zero_attn=True, batch_first=True).double()
+    x = mg.tensor(np.random.default_rng(9).standard_normal((N, L, E)))
+    out, w = m(x, x, x, average_attn_weights=False)
+    assert w.shape == (N, HEADS, L, L + 1) and out.shape == (N, L, E)
+    np.testing.assert_allclose(w.numpy().sum(-1), 1.0, rtol=1e-12)
+    assert np.all(w.numpy()[..., -1] > 0)
+    pad = np.ones((N, L), dtype=bool)  # every real key masked: all weight on the zero key
+    out, w = m(x, x, x, key_padding_mask=pad)
+    np.testing.assert_allclose(w.numpy()[..., -1], 1.0)
+    np.testing.assert_allclose(out.numpy(), np.broadcast_to(m.out_proj.bias.numpy(), out.shape), atol=1e-12)
+
+
+@pytest.mark.parametrize("check", [gradcheck, gradgradcheck])
+def test_mha_bias_kv_gradcheck(check):
+    mg.manual_seed(4)
+    m = nn.MultiheadAttention(4, 2, add_bias_kv=True, add_zero_attn=True).double()
+    rng = np.random.default_rng(10)
+    q, k = (mg.tensor(rng.standard_normal(s), requires_grad=True) for s in ((3, 2, 4), (4, 2, 4)))
+    assert check(lambda q, k, bk, bv: m(q, k, k)[0], (q, k, m.bias_k, m.bias_v))

@@ -48,6 +48,19 @@ CONFIGS = [
     ("Adam", {}, "OneCycleLR", dict(max_lr=0.01, total_steps=STEPS)),
     ("SGD", {}, "OneCycleLR", dict(max_lr=0.3, total_steps=STEPS + 10, cycle_momentum=False, div_factor=10.0,
                                    final_div_factor=100.0)),
+    ("SGD", {}, "MultiplicativeLR", dict(lr_lambda=lambda epoch: 0.95)),
+    ("SGD", {}, "MultiplicativeLR", dict(lr_lambda=[lambda epoch: 0.9, lambda epoch: 1.0 + 0.01 * epoch])),
+    ("SGD", {}, "ConstantLR", dict(factor=0.5, total_iters=4)),
+    ("SGD", {}, "PolynomialLR", dict(total_iters=30, power=2.0)),
+    ("SGD", {}, "PolynomialLR", {}),
+    ("SGD", {}, "CosineAnnealingWarmRestarts", dict(T_0=7, eta_min=0.001)),
+    ("SGD", {}, "CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=2)),
+    ("SGD", dict(momentum=0.9), "CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=5)),
+    ("SGD", dict(momentum=0.9), "CyclicLR", dict(base_lr=[0.01, 0.001], max_lr=0.1, step_size_up=4,
+                                                 step_size_down=6, mode="triangular2")),
+    ("Adam", {}, "CyclicLR", dict(base_lr=0.001, max_lr=0.01, step_size_up=3, mode="exp_range", gamma=0.97)),
+    ("SGD", {}, "CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=5, cycle_momentum=False,
+                                 scale_fn=lambda x: 0.5 ** x, scale_mode="iterations")),
 ]
 
 
@@ -98,11 +111,11 @@ def config_id(config):
 def test_lr_sequence_equals_torch(torch, config):
     ours, theirs = run(minigrad, config), run(torch, config)
     assert ours == theirs
-    assert len({tuple(lrs) for lrs, _ in ours}) > 2  # the schedule really moves
+    assert len({tuple(lrs) for lrs, _ in ours}) > (1 if config[2] == "ConstantLR" else 2)  # it really moves
 
 
 CLOSED_FORM = [c for c in CONFIGS if c[2] in ("StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
-                                              "LinearLR")]
+                                              "LinearLR", "ConstantLR", "PolynomialLR")]
 
 
 @pytest.mark.torch
@@ -285,3 +298,56 @@ def test_one_cycle_refuses_to_step_past_its_end():
         sched.step()
     with pytest.raises(ValueError, match="tried to step 6 times, but total_steps is 5"):
         sched.step()
+
+
+def composite_run(lib, kind, steps=STEPS):
+    L = schedulers_of(lib)
+    opt = make_optimizer(lib, "SGD", dict(momentum=0.9))
+    if kind == "sequential":
+        sched = L.SequentialLR(opt, [L.LinearLR(opt, start_factor=0.1, total_iters=5),
+                                     L.CosineAnnealingLR(opt, T_max=20), L.ExponentialLR(opt, gamma=0.9)],
+                               milestones=[5, 25])
+    else:
+        sched = L.ChainedScheduler([L.ConstantLR(opt, factor=0.2, total_iters=6), L.ExponentialLR(opt, gamma=0.95)])
+    out = [record(opt, sched)]
+    for _ in range(steps):
+        opt.step()
+        sched.step()
+        out.append(record(opt, sched))
+    return out, sched
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("kind", ["sequential", "chained"])
+def test_composite_schedulers_equal_torch(torch, kind):
+    ours, _ = composite_run(minigrad, kind)
+    theirs, _ = composite_run(torch, kind)
+    np.testing.assert_allclose([lrs for lrs, _ in ours], [lrs for lrs, _ in theirs], rtol=1e-13)
+    assert len({tuple(lrs) for lrs, _ in ours}) > 10
+
+
+@pytest.mark.parametrize("kind", ["sequential", "chained"])
+def test_composite_state_dict_resumes(tmp_path, kind):
+    straight, _ = composite_run(minigrad, kind, steps=30)
+    half, sched = composite_run(minigrad, kind, steps=12)
+    minigrad.save({"sched": sched.state_dict(), "opt": sched.optimizer.state_dict()}, tmp_path / "s.npz")
+    saved = minigrad.load(tmp_path / "s.npz")
+    _, sched2 = composite_run(minigrad, kind, steps=0)
+    sched2.optimizer.load_state_dict(saved["opt"])
+    sched2.load_state_dict(saved["sched"])
+    for i in range(12, 30):
+        sched2.optimizer.step()
+        sched2.step()
+        np.testing.assert_allclose(sched2.get_last_lr(), straight[i + 1][0], rtol=1e-15)
+
+
+def test_composites_refuse_plateau_and_mismatched_milestones():
+    opt = make_optimizer(minigrad, "SGD", {})
+    with pytest.raises(ValueError, match="ReduceLROnPlateau"):
+        lr_scheduler.ChainedScheduler([lr_scheduler.ReduceLROnPlateau(opt)])
+    with pytest.raises(ValueError, match="milestone"):
+        lr_scheduler.SequentialLR(opt, [lr_scheduler.StepLR(opt, 2), lr_scheduler.StepLR(opt, 3)], milestones=[])
+    with pytest.raises(ValueError, match="T_0"):
+        lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=0)
+    with pytest.raises(ValueError, match="mode"):
+        lr_scheduler.CyclicLR(opt, 0.01, 0.1, mode="zigzag", cycle_momentum=False)

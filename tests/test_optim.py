@@ -271,10 +271,13 @@ def test_step_with_closure_returns_the_loss_and_computes_gradients():
 
 def test_gradient_of_the_wrong_shape_or_dtype_is_refused():
     p = Parameter(np.ones(3))
-    p.grad = minigrad.tensor(np.ones(4))
+    with pytest.raises(ShapeError):  # refused when assigned, as in PyTorch
+        p.grad = minigrad.tensor(np.ones(4))
+    p.grad = minigrad.tensor(np.ones(3))
+    p.grad.data = minigrad.tensor(np.ones(4))  # changed behind the setter's back: step still refuses it
     with pytest.raises(ShapeError, match=r"\(3,\).*\(4,\)"):
         SGD([p], lr=0.1).step()
-    p.grad = minigrad.tensor(np.ones(3, dtype=np.float32))
+    p.grad.data = minigrad.tensor(np.ones(3, dtype=np.float32))
     with pytest.raises(DTypeError, match="float64.*float32"):
         Adam([p]).step()
 

@@ -183,6 +183,23 @@ def _sole_owner(g, leaf, counts):
     return all(n <= fresh for n, fresh in zip(counts, _FRESH[0]))
 
 
+def _run_hooks(hooks, g):
+    """Call each hook on the gradient; a returned value replaces it, and must keep its shape."""
+    from ..tensor import Tensor
+
+    for hook in list(hooks):
+        new = hook(g)
+        if new is None:
+            continue
+        if not isinstance(new, Tensor):
+            new = Tensor._make(g.xp.asarray(new, dtype=g.dtype))  # an array or number returned
+        if new.shape != g.shape:
+            raise ShapeError(f"hook {getattr(hook, '__name__', hook)!r} has changed the size of value: "
+                             f"it returned shape {tuple(new.shape)} for a gradient of shape {tuple(g.shape)}")
+        g = new
+    return g
+
+
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inputs=None,
                  allow_unused=False):
     """Backpropagate ``root_grads`` from ``roots``.
@@ -219,10 +236,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
             continue
         if node._output_hooks:
             for i, hooks in node._output_hooks.items():
-                for hook in hooks:
-                    if outs[i] is not None:
-                        new = hook(outs[i])
-                        outs[i] = outs[i] if new is None else new
+                if outs[i] is not None:
+                    outs[i] = _run_hooks(hooks, outs[i])
         if targets is not None:
             for i, g in enumerate(outs):
                 if (id(node), i) in targets:
@@ -260,16 +275,15 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
             g = grads.pop(k, None)
             if g is None:
                 continue
-            for hook in leaf._hooks or ():
-                new = hook(g)
-                g = g if new is None else new
+            if leaf._hooks:
+                g = _run_hooks(leaf._hooks, g)
             if targets is not None:
                 if k in targets:
                     captured[k] = g
             else:
                 counts = _ref_counts(g)  # taken in a statement of its own, as _FRESH was measured
                 if leaf.grad is None and not create_graph and not leaf._hooks and _sole_owner(g, leaf, counts):
-                    leaf.grad = g  # nothing else holds it: no copy needed
+                    leaf._grad = g  # nothing else holds it: no copy needed
                 else:
                     leaf._accumulate_grad(g, create_graph)
 

@@ -24,7 +24,7 @@ What forward saves comes back in backward as Tensors (``ctx.saved_tensors``):
 import weakref
 
 from ..errors import DeviceError, GraphError
-from . import anomaly
+from . import anomaly, views
 from .grad_mode import is_grad_enabled
 
 _INPUT, _OUTPUT, _CONST = 0, 1, 2
@@ -49,8 +49,9 @@ class Function:
     #: derivative raises a clear error instead of returning a silently wrong one.
     supports_double_backward = True
 
-    #: True for ops whose output is a view of their first input (reshape, permute, slicing):
-    #: an in-place change through either one is then seen by both version counters.
+    #: True for ops whose outputs are views of their first input (reshape, permute, split):
+    #: each output that shares the input's memory records its base and how it was taken
+    #: (autograd/views.py), so an in-place change through it rewrites the base's history.
     is_view = False
 
     __slots__ = ("edges", "needs_input_grad", "_input_meta", "_output_meta", "_saved",
@@ -107,8 +108,11 @@ class Function:
             ctx._pack_saved(inputs, arrays)
         else:
             outs = tuple([Tensor._make(a) for a in arrays])
-        if cls.is_view:  # the output shares memory with input 0: one version counter for both
-            outs[0]._vbox = inputs[0]._vbox
+        if cls.is_view:  # outputs that share memory with input 0 are views of it
+            x = inputs[0]
+            for i, o in enumerate(outs):
+                if views.shares_memory(o.array, x.array):
+                    views.record_view(o, x, cls, attrs, i if multi else None)
         if anomaly.is_enabled():
             anomaly.check_forward(ctx, cls.__name__, outs)
         return outs if multi else outs[0]

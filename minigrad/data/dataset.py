@@ -1,16 +1,21 @@
-"""Datasets: things with a length that give one example per index.
+"""Datasets: where the examples come from.
 
-A ``Dataset`` answers two questions, ``len(ds)`` and ``ds[i]``. ``TensorDataset`` wraps
-tensors that share their first dimension: example ``i`` is ``(t[i] for t in tensors)``.
-``Subset`` picks some indices of another dataset, and ``random_split`` cuts a dataset into
-non-overlapping random subsets (for a training and a held-out test set).
+- A map-style ``Dataset`` answers ``len(ds)`` and ``ds[i]``. ``TensorDataset`` wraps tensors
+  sharing their first dimension: example ``i`` is ``(t[i] for t in tensors)``. ``Subset``
+  picks some indices of another dataset, ``random_split`` cuts a dataset into non-overlapping
+  random subsets, ``ConcatDataset`` (also ``ds1 + ds2``) puts datasets one after another.
+- An ``IterableDataset`` is a stream: ``iter(ds)`` gives the examples (a file read line by
+  line, a generator of synthetic data). ``ChainDataset`` chains several streams. Under a
+  DataLoader with workers each worker iterates its own copy, so such a dataset shards its
+  stream with ``minigrad.data.get_worker_info()`` (see worker.py).
 """
 
+import bisect
 import math
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ArgumentError, IndexOutOfRange, ShapeError
 from ..tensor import Tensor
 
 
@@ -23,6 +28,23 @@ class Dataset:
     def __len__(self):
         raise NotImplementedError(f"{type(self).__name__} must define __len__")
 
+    def __add__(self, other):
+        return ConcatDataset([self, other])
+
+
+class IterableDataset(Dataset):
+    """Base class of stream datasets: subclasses define ``__iter__`` (and ``__len__`` if known)."""
+
+    def __iter__(self):
+        raise NotImplementedError(f"{type(self).__name__} must define __iter__")
+
+    def __getitem__(self, index):
+        raise NotImplementedError(f"{type(self).__name__} is an IterableDataset: iterate over it, "
+                                  "it has no ds[i]")
+
+    def __add__(self, other):
+        return ChainDataset([self, other])
+
 
 class TensorDataset(Dataset):
     """Examples made of tensors sharing their first dimension: ``ds[i] = (a[i], b[i], ...)``.
@@ -34,7 +56,7 @@ class TensorDataset(Dataset):
 
     def __init__(self, *tensors):
         if not tensors:
-            raise ValueError("TensorDataset: needs at least one tensor")
+            raise ArgumentError("TensorDataset: needs at least one tensor")
         self.tensors = tuple(t if isinstance(t, Tensor) else Tensor(t) for t in tensors)
         n = len(self.tensors[0])
         if any(t.ndim == 0 or len(t) != n for t in self.tensors):
@@ -76,6 +98,50 @@ class Subset(Dataset):
         return self.dataset.batch(self.indices[indices])
 
 
+class ConcatDataset(Dataset):
+    """Several map-style datasets one after another: indices 0..len(a)-1 are a's, then b's, ..."""
+
+    def __init__(self, datasets):
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise ArgumentError("ConcatDataset: datasets should not be an empty iterable")
+        for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise ArgumentError("ConcatDataset does not support IterableDataset; use ChainDataset")
+        self.cumulative_sizes = np.cumsum([len(d) for d in self.datasets]).tolist()
+
+    def __len__(self):
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index):
+        n = len(self)
+        if index < 0:
+            if -index > n:
+                raise IndexOutOfRange(f"ConcatDataset: index {index} is out of range for length {n}")
+            index += n
+        if index >= n:
+            raise IndexOutOfRange(f"ConcatDataset: index {index} is out of range for length {n}")
+        which = bisect.bisect_right(self.cumulative_sizes, index)
+        start = self.cumulative_sizes[which - 1] if which else 0
+        return self.datasets[which][index - start]
+
+
+class ChainDataset(IterableDataset):
+    """Several stream datasets one after another (the streams are not read until iterated)."""
+
+    def __init__(self, datasets):
+        self.datasets = datasets
+
+    def __iter__(self):
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise ArgumentError(f"ChainDataset only supports IterableDataset, got {type(d).__name__}")
+            yield from d
+
+    def __len__(self):
+        return sum(len(d) for d in self.datasets)
+
+
 def has_batch(dataset):
     """True when ``dataset`` can gather a whole batch at once (``dataset.batch(indices)``)."""
     if isinstance(dataset, Subset):
@@ -83,23 +149,37 @@ def has_batch(dataset):
     return callable(getattr(dataset, "batch", None))
 
 
-def rng_from(generator=None, seed=None):
-    """A NumPy Generator: the one given, a fresh one from ``seed``, or minigrad's seeded one.
+def as_generator(generator):
+    """An int seed made a ``minigrad.Generator`` (so that one object advances epoch after epoch);
+    anything else returned as it is."""
+    from ..random import Generator
 
-    The last case follows ``minigrad.manual_seed``, so a script that seeds once gets the same
+    if isinstance(generator, (int, np.integer)) and not isinstance(generator, bool):
+        return Generator().manual_seed(int(generator))
+    return generator
+
+
+def rng_from(generator=None, seed=None):
+    """The NumPy Generator to draw an order from.
+
+    ``generator`` is a ``minigrad.Generator`` (its stream is used), or, as conveniences, a NumPy
+    Generator or an int seed; ``seed`` makes a fresh one. With neither, minigrad's default
+    generator is used, so a script that calls ``minigrad.manual_seed`` once gets the same
     shuffles and splits on every run.
     """
+    from ..random import Generator, stream_for
+
     if generator is not None and seed is not None:
-        raise ValueError("pass either generator or seed, not both")
+        raise ArgumentError("pass either generator or seed, not both")
+    if isinstance(generator, Generator):
+        return stream_for(generator, "cpu")
+    if isinstance(generator, (int, np.integer)):
+        return np.random.default_rng(int(generator))
     if generator is not None:
-        if isinstance(generator, (int, np.integer)):
-            return np.random.default_rng(int(generator))
         return generator
     if seed is not None:
         return np.random.default_rng(seed)
-    from ..backend import generator as default_generator
-
-    return default_generator("cpu")
+    return stream_for(None, "cpu")
 
 
 def _split_lengths(n, lengths):
@@ -115,10 +195,10 @@ def _split_lengths(n, lengths):
             counts[i % len(counts)] += 1
         return counts
     if any(not float(x).is_integer() or x < 0 for x in lengths):
-        raise ValueError(f"random_split: lengths must be counts, or fractions that sum to 1, got {lengths}")
+        raise ArgumentError(f"random_split: lengths must be counts, or fractions that sum to 1, got {lengths}")
     counts = [int(x) for x in lengths]
     if sum(counts) != n:
-        raise ValueError(f"random_split: the lengths {counts} sum to {sum(counts)}, but the dataset has {n} examples")
+        raise ArgumentError(f"random_split: the lengths {counts} sum to {sum(counts)}, but the dataset has {n} examples")
     return counts
 
 
@@ -126,8 +206,9 @@ def random_split(dataset, lengths, generator=None, seed=None):
     """Cut ``dataset`` into non-overlapping random ``Subset``s of the given lengths.
 
     ``lengths`` are counts that add up to ``len(dataset)``, or fractions that add up to 1
-    (``random_split(ds, [0.8, 0.2], seed=0)``). ``generator`` (a NumPy Generator or an int) or
-    ``seed`` makes the split reproducible; without either, ``minigrad.manual_seed`` decides.
+    (``random_split(ds, [0.8, 0.2], seed=0)``). ``generator`` (a ``minigrad.Generator``; a NumPy
+    Generator or an int also work) or ``seed`` makes the split reproducible; without either,
+    ``minigrad.manual_seed`` decides.
     """
     counts = _split_lengths(len(dataset), lengths)
     perm = rng_from(generator, seed).permutation(len(dataset))

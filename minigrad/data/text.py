@@ -11,6 +11,7 @@ and, at every position, predicts the character that follows (the window shifted 
 
 import numpy as np
 
+from ..errors import ArgumentError
 from .dataset import TensorDataset
 
 
@@ -77,9 +78,9 @@ class CharSequenceDataset(TensorDataset):
         ids = np.asarray(ids, dtype=np.int64)
         stride = seq_len if stride is None else stride
         if seq_len < 1 or stride < 1:
-            raise ValueError(f"CharSequenceDataset: seq_len and stride must be positive, got {seq_len}, {stride}")
+            raise ArgumentError(f"CharSequenceDataset: seq_len and stride must be positive, got {seq_len}, {stride}")
         if len(ids) < seq_len + 1:
-            raise ValueError(f"CharSequenceDataset: {len(ids)} ids are too few for one window of {seq_len + 1}")
+            raise ArgumentError(f"CharSequenceDataset: {len(ids)} ids are too few for one window of {seq_len + 1}")
         windows = np.lib.stride_tricks.sliding_window_view(ids, seq_len + 1)[::stride]
         super().__init__(windows[:, :-1], windows[:, 1:])
         self.seq_len, self.stride = seq_len, stride

@@ -11,6 +11,12 @@ Parameters, as in PyTorch: ``in_proj_weight`` (3E, E) = [W_q; W_k; W_v] and ``in
 (E, E), ``k_proj_weight`` (E, kdim), ``v_proj_weight`` (E, vdim); ``out_proj`` a Linear(E, E).
 Init: xavier_uniform_ on the input projections, zeros for the biases.
 
+Two options lengthen the keys, as in PyTorch. ``add_bias_kv=True`` adds learned
+``bias_k``, ``bias_v`` (1, 1, E): one more key and value, the same for every sample, after
+the projections. ``add_zero_attn=True`` adds a key and a value of zeros to every head (a
+place to put attention that should go nowhere). The masks get a column of zeros (allowed) for
+each extra key.
+
 Masks follow ``nn.MultiheadAttention``'s convention, which is the opposite of
 ``scaled_dot_product_attention``'s: a bool ``key_padding_mask`` (N, S) or ``attn_mask``
 (L, S) / (N·h, L, S) is True where attention is NOT allowed; float masks are added to the
@@ -21,9 +27,9 @@ than PyTorch's NaN when need_weights=True.
 import math
 
 from .. import creation
-from ..errors import DTypeError, ShapeError
+from ..errors import ArgumentAssertionError, ArgumentError, DTypeError, ShapeError
 from ..ops.attention import attention, causal_bias
-from ..ops.shape import split
+from ..ops.shape import cat, pad, split
 from ..tensor import Tensor
 from . import init
 from .functional import linear
@@ -40,7 +46,8 @@ class MultiheadAttention(Module):
     (L, N, E); with batch_first=True the batch comes first. Unbatched inputs (L, E) work too.
     attn_weights: (N, L, S) averaged over heads, (N, h, L, S) with average_attn_weights=False,
     None when need_weights=False. ``is_causal=True`` without an attn_mask builds the causal
-    mask (query i sees keys 0..i); with one, the given mask is used.
+    mask (query i sees keys 0..i; PyTorch raises there instead); with one, the given mask is
+    used (a hint, as in PyTorch).
     """
 
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False,
@@ -48,14 +55,13 @@ class MultiheadAttention(Module):
         super().__init__()
         for arg, value in (("embed_dim", embed_dim), ("num_heads", num_heads)):
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(f"MultiheadAttention: {arg} must be a positive integer, got {value!r}")
-        if embed_dim % num_heads:
-            raise ValueError(f"MultiheadAttention: embed_dim ({embed_dim}) must be divisible by num_heads "
-                             f"({num_heads})")
+                raise ArgumentError(f"MultiheadAttention: {arg} must be a positive integer, got {value!r}")
+        if embed_dim % num_heads:  # PyTorch asserts this: the error is an AssertionError too
+            raise ArgumentAssertionError(f"MultiheadAttention: embed_dim ({embed_dim}) must be divisible by "
+                                         f"num_heads ({num_heads})")
         if not 0.0 <= dropout <= 1.0:
-            raise ValueError(f"MultiheadAttention: dropout must be in [0, 1], got {dropout}")
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported")
+            raise ArgumentError(f"MultiheadAttention: dropout must be in [0, 1], got {dropout}")
+        self.add_zero_attn = add_zero_attn
         self.embed_dim, self.num_heads, self.dropout = embed_dim, num_heads, float(dropout)
         self.head_dim = embed_dim // num_heads
         self.kdim = embed_dim if kdim is None else kdim
@@ -76,6 +82,10 @@ class MultiheadAttention(Module):
             self.in_proj_bias = new(3 * embed_dim)
         else:
             self.register_parameter("in_proj_bias", None)
+        if add_bias_kv:
+            self.bias_k, self.bias_v = new(1, 1, embed_dim), new(1, 1, embed_dim)
+        else:
+            self.bias_k = self.bias_v = None
         self.out_proj = Linear(embed_dim, embed_dim, bias=bias, device=device, dtype=dtype)
         self._reset_parameters()
 
@@ -88,6 +98,9 @@ class MultiheadAttention(Module):
         if self.in_proj_bias is not None:
             init.zeros_(self.in_proj_bias)
             init.zeros_(self.out_proj.bias)
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k)
+            init.xavier_normal_(self.bias_v)
 
     # ---- forward ------------------------------------------------------------------------------
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
@@ -100,8 +113,19 @@ class MultiheadAttention(Module):
 
         q, k, v = self._project(q, k, v, query is key and key is value)
         heads, d = self.num_heads, self.head_dim
+        extra = 0  # keys added after the given ones: their mask columns are 0 (allowed)
+        if self.bias_k is not None:
+            k = cat([k, self.bias_k.expand(n, 1, self.embed_dim)], dim=1)
+            v = cat([v, self.bias_v.expand(n, 1, self.embed_dim)], dim=1)
+            extra += 1
         # (N, length, E) -> (N, h, length, d): each head a contiguous (length, d) matrix
         q, k, v = (t.reshape(n, t.shape[1], heads, d).permute(0, 2, 1, 3).contiguous() for t in (q, k, v))
+        if self.add_zero_attn:
+            zeros = creation.zeros(n, heads, 1, d, dtype=q.dtype, device=q.device)
+            k, v = cat([k, zeros], dim=2), cat([v, zeros], dim=2)
+            extra += 1
+        if bias is not None and extra:
+            bias = pad(bias, (0, extra))
         out, weights = attention(q, k, v, bias, self.dropout if self.training else 0.0, None,
                                  "MultiheadAttention")
         out = out.permute(0, 2, 1, 3).reshape(n, rows, self.embed_dim)
@@ -123,7 +147,7 @@ class MultiheadAttention(Module):
         op = "MultiheadAttention"
         for name, t in (("query", query), ("key", key), ("value", value)):
             if not isinstance(t, Tensor):
-                raise TypeError(f"{op}: {name} must be a Tensor, got {type(t).__name__}")
+                raise DTypeError(f"{op}: {name} must be a Tensor, got {type(t).__name__}")
         if query.ndim not in (2, 3):
             raise ShapeError(f"{op}: query must be 3-D (batched) or 2-D (unbatched), got shape {tuple(query.shape)}")
         if key.ndim != query.ndim or value.ndim != query.ndim:
@@ -199,6 +223,10 @@ class MultiheadAttention(Module):
             s += f", dropout={self.dropout}"
         if not self._qkv_same_embed_dim:
             s += f", kdim={self.kdim}, vdim={self.vdim}"
+        if self.bias_k is not None:
+            s += ", add_bias_kv=True"
+        if self.add_zero_attn:
+            s += ", add_zero_attn=True"
         if self.batch_first:
             s += ", batch_first=True"
         return s

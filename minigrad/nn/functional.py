@@ -15,8 +15,12 @@ from ..ops.linalg import matmul
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss,
                         mse_loss, nll_loss)
 from ..ops.normalization import batch_norm, layer_norm
-from ..ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d,
-                           max_pool2d)
+from ..ops.group_norm import group_norm, instance_norm
+from ..ops.local_response_norm import local_response_norm
+from ..ops.rms_norm import rms_norm
+from ..ops.adaptive_pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,
+                                    adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d)
+from ..ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from ..ops.reduction import sum as _sum
 from ..ops.shape import pad
 
@@ -69,6 +73,7 @@ def bilinear(input1, input2, weight, bias=None):
 
 __all__ = [
     "linear", "bilinear", "dropout", "dropout2d", "embedding", "layer_norm", "batch_norm",
+    "group_norm", "instance_norm", "rms_norm", "local_response_norm",
     "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "softplus", "softmax", "log_softmax", "pad",

@@ -1,7 +1,11 @@
-"""Normalization layers: LayerNorm, BatchNorm1d, BatchNorm2d."""
+"""Normalization layers: LayerNorm, RMSNorm, BatchNorm1d, BatchNorm2d, BatchNorm3d.
+
+GroupNorm, the InstanceNorms and LocalResponseNorm have files of their own.
+"""
 
 from .. import creation, dtypes
 from ..autograd.grad_mode import no_grad
+from ..errors import ShapeError
 from . import functional as F
 from . import init
 from .module import Module
@@ -48,8 +52,39 @@ class LayerNorm(Module):
                 f"bias={self.bias is not None}")
 
 
+class RMSNorm(Module):
+    """Divide each sample by the root mean square over its last axes, then scale.
+
+    y = x / sqrt(mean(x**2) + eps) * weight over the last len(normalized_shape) axes; ``eps``
+    None means the machine epsilon of x's dtype. ``weight`` starts at 1
+    (``elementwise_affine=False`` drops it). No bias, no centring: see ``F.rms_norm``.
+    """
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, int):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(creation.empty(self.normalized_shape, dtype=dtype, device=device))
+        else:
+            self.register_parameter("weight", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.weight is not None:
+            init.ones_(self.weight)
+
+    def forward(self, x):
+        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
 class _BatchNorm(Module):
-    """Shared by BatchNorm1d and BatchNorm2d; they differ only in the input shapes they accept.
+    """Shared by BatchNorm1d, 2d and 3d; they differ only in the input shapes they accept.
 
     Training: normalise each channel with the batch's mean and (biased) variance, and update
     running_mean and running_var (unbiased) with ``momentum``:
@@ -103,10 +138,10 @@ class _BatchNorm(Module):
     def _check_input_dim(self, x):
         if x.ndim not in self._expected_dims:
             dims = " or ".join(f"{d}D" for d in self._expected_dims)
-            raise ValueError(f"{type(self).__name__}: expected {dims} input, got {x.ndim}D input of shape "
+            raise ShapeError(f"{type(self).__name__}: expected {dims} input, got {x.ndim}D input of shape "
                              f"{tuple(x.shape)}")
         if x.shape[1] != self.num_features:
-            raise ValueError(f"{type(self).__name__}: expected {self.num_features} channels (input axis 1), "
+            raise ShapeError(f"{type(self).__name__}: expected {self.num_features} channels (input axis 1), "
                              f"got input of shape {tuple(x.shape)}")
 
     def forward(self, x):
@@ -138,3 +173,9 @@ class BatchNorm2d(_BatchNorm):
     """Batch normalization of (N, C, H, W) inputs, per channel C."""
 
     _expected_dims = (4,)
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization of (N, C, D, H, W) inputs, per channel C."""
+
+    _expected_dims = (5,)

@@ -4,6 +4,7 @@ They hold their settings and call the functions of ``minigrad.ops.pooling`` (see
 docstring for the formulas, the tie rule of max pooling and the backward passes).
 """
 
+from ..ops import adaptive_pooling as A
 from ..ops import pooling as P
 from .module import Module
 
@@ -97,7 +98,7 @@ class AdaptiveAvgPool2d(Module):
         self.output_size = output_size
 
     def forward(self, input):
-        return P.adaptive_avg_pool2d(input, self.output_size)
+        return A.adaptive_avg_pool2d(input, self.output_size)
 
     def extra_repr(self):
         return f"output_size={self.output_size}"
@@ -111,7 +112,7 @@ class AdaptiveAvgPool1d(Module):
         self.output_size = output_size
 
     def forward(self, input):
-        return P.adaptive_avg_pool1d(input, self.output_size)
+        return A.adaptive_avg_pool1d(input, self.output_size)
 
     def extra_repr(self):
         return f"output_size={self.output_size}"

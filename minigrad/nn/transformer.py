@@ -12,11 +12,13 @@ Pre-norm (``norm_first=True``, easier to train deep):
 
 Names, arguments and parameter keys are PyTorch's (``self_attn.in_proj_weight``,
 ``linear1.weight``, ``norm1.weight``, ...), and ``TransformerEncoder`` stacks deep copies of one
-layer as ``layers.0``, ``layers.1``, ...
+layer as ``layers.0``, ``layers.1``, ... The decoder is in ``transformer_decoder.py``, the
+encoder-decoder ``Transformer`` in ``transformer_model.py``.
 """
 
 import copy
 
+from ..errors import ArgumentError, ArgumentRuntimeError, DTypeError
 from ..ops.activation import gelu, relu
 from .attention import MultiheadAttention
 from .containers import ModuleList
@@ -26,6 +28,26 @@ from .module import Module
 from .normalization import LayerNorm
 
 _ACTIVATIONS = {"relu": relu, "gelu": gelu}
+
+
+def activation_fn(op, activation):
+    """'relu', 'gelu' or a callable, as the function to apply."""
+    if isinstance(activation, str):
+        if activation not in _ACTIVATIONS:
+            raise ArgumentRuntimeError(f"{op}: activation should be 'relu' or 'gelu', not {activation!r}")
+        return _ACTIVATIONS[activation]
+    if not callable(activation):
+        raise DTypeError(f"{op}: activation must be 'relu', 'gelu' or callable, got {type(activation).__name__}")
+    return activation
+
+
+def clone_layers(op, layer, num_layers):
+    """``num_layers`` deep copies of ``layer`` (no shared weights), as a ModuleList."""
+    if not isinstance(layer, Module):
+        raise DTypeError(f"{op}: the layer must be a Module, got {type(layer).__name__}")
+    if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 1:
+        raise ArgumentError(f"{op}: num_layers must be a positive integer, got {num_layers!r}")
+    return ModuleList([copy.deepcopy(layer) for _ in range(num_layers)])
 
 
 class TransformerEncoderLayer(Module):
@@ -38,13 +60,7 @@ class TransformerEncoderLayer(Module):
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu", layer_norm_eps=1e-5,
                  batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
         super().__init__()
-        if isinstance(activation, str):
-            if activation not in _ACTIVATIONS:
-                raise ValueError(f"TransformerEncoderLayer: activation should be 'relu' or 'gelu', not {activation!r}")
-            activation = _ACTIVATIONS[activation]
-        elif not callable(activation):
-            raise TypeError(f"TransformerEncoderLayer: activation must be 'relu', 'gelu' or callable, "
-                            f"got {type(activation).__name__}")
+        activation = activation_fn("TransformerEncoderLayer", activation)
         self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
                                             device=device, dtype=dtype)
         self.linear1 = Linear(d_model, dim_feedforward, bias=bias, device=device, dtype=dtype)
@@ -80,17 +96,18 @@ class TransformerEncoderLayer(Module):
 class TransformerEncoder(Module):
     """A stack of ``num_layers`` copies of ``encoder_layer`` (deep copies: no shared weights),
     then ``norm`` when given.   ``forward(src, mask=None, src_key_padding_mask=None, is_causal=None)``.
+
+    ``enable_nested_tensor`` and ``mask_check`` are accepted for PyTorch's signature; they only
+    select PyTorch's fast paths (nested tensors for padded batches), which give the same
+    numbers, so minigrad ignores them. ``is_causal`` is a hint: the mask given is what is used.
     """
 
     def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):
         super().__init__()
-        if not isinstance(encoder_layer, Module):
-            raise TypeError(f"TransformerEncoder: encoder_layer must be a Module, got {type(encoder_layer).__name__}")
-        if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 1:
-            raise ValueError(f"TransformerEncoder: num_layers must be a positive integer, got {num_layers!r}")
-        self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
+        self.layers = clone_layers("TransformerEncoder", encoder_layer, num_layers)
         self.num_layers = num_layers
         self.norm = norm
+        self.enable_nested_tensor, self.mask_check = enable_nested_tensor, mask_check
 
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
         x = src

@@ -10,10 +10,17 @@ from . import activation, compare, indexing
 from . import dropout, embedding, loss, normalization
 from . import attention, recurrent
 from . import conv, pooling
+from . import arithmetic, bitwise, exponential, nans, reduction_more, rounding, scan, trigonometric
+from . import inplace_random
+from . import group_norm, local_response_norm, rms_norm
+from . import activations_piecewise, activations_smooth, ctc, distance, losses_margin, losses_regression, one_hot
 
 FAMILIES = (elementwise, shape, reduction, linalg, activation, indexing, compare,
             dropout, embedding, loss, normalization, recurrent, attention,
-            conv, pooling)
+            conv, pooling, inplace_random)
+FAMILIES += (trigonometric, exponential, arithmetic, rounding, nans, bitwise, scan, reduction_more)
+FAMILIES += (group_norm, rms_norm, local_response_norm)
+FAMILIES += (activations_piecewise, activations_smooth, distance, one_hot, losses_regression, losses_margin, ctc)
 
 TENSOR_METHODS = {}
 for _family in FAMILIES:
@@ -23,3 +30,8 @@ from ..tensor import Tensor as _Tensor
 
 for _name, _method in TENSOR_METHODS.items():
     setattr(_Tensor, _name, _method)
+
+# Keep this last: it gives every method installed above its in-place form (x.exp_(), ...).
+from . import inplace  # noqa: E402
+
+inplace.install(_Tensor)

@@ -280,20 +280,42 @@ def _floating(x, op):
     return x
 
 
-def relu(x):
-    return ReLU.apply(x)
+def _out(x, y, inplace, op):
+    """y, or y written into x when ``inplace`` (PyTorch's inplace=True; see Tensor._write)."""
+    return x._write(y, op + "_") if inplace else y
 
 
-def leaky_relu(x, negative_slope=0.01):
-    return LeakyReLU.apply(_floating(x, "leaky_relu"), negative_slope=float(negative_slope))
+def relu(x, inplace=False):
+    return _out(x, ReLU.apply(x), inplace, "relu")
+
+
+def relu_(x):
+    return relu(x, inplace=True)
+
+
+def leaky_relu(x, negative_slope=0.01, inplace=False):
+    y = LeakyReLU.apply(_floating(x, "leaky_relu"), negative_slope=float(negative_slope))
+    return _out(x, y, inplace, "leaky_relu")
+
+
+def leaky_relu_(x, negative_slope=0.01):
+    return leaky_relu(x, negative_slope, inplace=True)
 
 
 def sigmoid(x):
     return Sigmoid.apply(_floating(x, "sigmoid"))
 
 
+def sigmoid_(x):
+    return x._write(sigmoid(x), "sigmoid_")
+
+
 def tanh(x):
     return Tanh.apply(_floating(x, "tanh"))
+
+
+def tanh_(x):
+    return x._write(tanh(x), "tanh_")
 
 
 def softplus(x, beta=1.0, threshold=20.0):
@@ -315,7 +337,7 @@ def gelu(x, approximate="none"):
 def _softmax_args(x, dim, dtype, op):
     if dtype is not None:
         x = cast(x, dtype)
-    if dim is None:
+    if dim is None:  # a missing argument: TypeError, as PyTorch
         raise TypeError(f"{op}: missing the dimension to normalise over, e.g. {op}(x, dim=-1)")
     return _floating(x, op), normalize_dim(dim, x.ndim, op)
 
@@ -334,5 +356,6 @@ def log_softmax(x, dim, dtype=None):
 
 TENSOR_METHODS = {
     "relu": relu, "sigmoid": sigmoid, "tanh": tanh, "erf": erf,
+    "relu_": relu_, "sigmoid_": sigmoid_, "tanh_": tanh_,
     "softmax": softmax, "log_softmax": log_softmax,
 }

@@ -32,7 +32,7 @@ from ..errors import DTypeError, ShapeError
 from ..tensor import Tensor
 from .linalg import matmul
 from .reduction import sum as _sum
-from .shape import transpose
+from .shape import broadcast_to, reshape, transpose
 
 
 class SoftmaxAttention(Function):
@@ -206,7 +206,27 @@ def attention(query, key, value, bias=None, dropout_p=0.0, scale=None, op="atten
     return out, (weights if keep is None else weights * keep)
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+def _repeat_heads(op, query, t, name):
+    """Grouped-query attention: each of the Hk key/value heads (dimension -3) serves Hq/Hk
+    consecutive query heads, so t (..., Hk, S, E) becomes (..., Hq, S, E) with head h copied
+    to h*r .. h*r + r - 1 (r = Hq/Hk, PyTorch's repeat_interleave). A broadcast and a reshape,
+    so the gradient sums each group of copies back onto its head."""
+    if query.ndim < 3 or t.ndim < 3:
+        raise ShapeError(f"{op}: enable_gqa needs query and {name} with a heads dimension (..., heads, length, "
+                         f"features), got shapes {tuple(query.shape)} and {tuple(t.shape)}")
+    hq, hk = query.shape[-3], t.shape[-3]
+    if hk == hq:
+        return t
+    if hk == 0 or hq % hk:
+        raise ShapeError(f"{op}: the number of heads in {name} ({hk}) must divide the number of heads in "
+                         f"query ({hq}) (shapes {tuple(query.shape)} and {tuple(t.shape)})")
+    lead, (s, e) = tuple(t.shape[:-3]), t.shape[-2:]
+    t = broadcast_to(reshape(t, lead + (hk, 1, s, e)), lead + (hk, hq // hk, s, e))
+    return reshape(t, lead + (hq, s, e))
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
     """softmax(Q Kᵀ · scale + mask) V, PyTorch's ``F.scaled_dot_product_attention``.
 
     query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev); leading axes
@@ -214,7 +234,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     (..., L, S). ``is_causal``: query i attends to keys 0..i (no attn_mask then).
     ``dropout_p``: dropout on the attention weights, applied whenever p > 0 (as in PyTorch,
     the function does not know about train/eval). ``scale`` defaults to 1/sqrt(E).
-    Fully masked rows give 0 (see the module docstring).
+    Fully masked rows give 0 (see the module docstring). ``enable_gqa``: grouped-query
+    attention, key and value may have fewer heads (dimension -3) than query, a divisor of
+    its count; each serves a group of consecutive query heads.
     """
     op = "scaled_dot_product_attention"
     if not isinstance(query, Tensor) or not isinstance(key, Tensor):
@@ -227,6 +249,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if scale is None and query.shape[-1] == 0:
         raise ShapeError(f"{op}: query and key have no features (last dimension 0), so the default "
                          f"scale 1/sqrt(E) is undefined (query shape {tuple(query.shape)})")
+    if enable_gqa:
+        key, value = _repeat_heads(op, query, key, "key"), _repeat_heads(op, query, value, "value")
     bias = None
     if is_causal:
         if attn_mask is not None:

@@ -1,5 +1,5 @@
 """Comparisons and logic: eq, ne, lt, le, gt, ge, logical_not/and/or/xor, isnan/isinf/isfinite,
-isclose/allclose, equal.
+isposinf/isneginf/isreal, isclose/allclose, equal. (Bitwise ops are in ``bitwise``.)
 
 Their results are bool tensors: a step function has derivative 0 wherever it is defined, so
 these ops are not part of the graph (no Function, no gradient), as in PyTorch. Operands
@@ -46,21 +46,11 @@ ge = _compare("greater_equal", "ge")
 logical_and = _compare("logical_and", "logical_and")
 logical_or = _compare("logical_or", "logical_or")
 logical_xor = _compare("logical_xor", "logical_xor")
-bitwise_and = _compare("bitwise_and", "bitwise_and")
-bitwise_or = _compare("bitwise_or", "bitwise_or")
-bitwise_xor = _compare("bitwise_xor", "bitwise_xor")
 greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
 
 
 def logical_not(x):
     return Tensor._make(x.xp.logical_not(x.array))
-
-
-def bitwise_not(x):
-    """~x: logical not for bool tensors, bitwise not for integers."""
-    if x.dtype.kind == "f":
-        raise TypeError(f"bitwise_not: needs a bool or integer tensor, got dtype {x.dtype}")
-    return Tensor._make(x.xp.invert(x.array))
 
 
 def isnan(x):
@@ -73,6 +63,19 @@ def isinf(x):
 
 def isfinite(x):
     return Tensor._make(x.xp.isfinite(x.array))
+
+
+def isposinf(x):
+    return Tensor._make(x.xp.isposinf(x.array) if x.dtype.kind == "f" else x.xp.zeros(x.shape, dtype=bool))
+
+
+def isneginf(x):
+    return Tensor._make(x.xp.isneginf(x.array) if x.dtype.kind == "f" else x.xp.zeros(x.shape, dtype=bool))
+
+
+def isreal(x):
+    """True everywhere: minigrad has no complex dtypes (PyTorch's isreal of a real tensor)."""
+    return Tensor._make(x.xp.ones(x.shape, dtype=bool))
 
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
@@ -104,23 +107,14 @@ def _operator(fn):
     return method
 
 
-def _reflected(fn):
-    def method(self, other):
-        return fn(other, self)
-
-    return method
-
-
 TENSOR_METHODS = {
     "__eq__": _operator(eq), "__ne__": _operator(ne),
     "__lt__": _operator(lt), "__le__": _operator(le),
     "__gt__": _operator(gt), "__ge__": _operator(ge),
-    "__and__": bitwise_and, "__or__": bitwise_or, "__xor__": bitwise_xor,
-    "__rand__": _reflected(bitwise_and), "__ror__": _reflected(bitwise_or), "__rxor__": _reflected(bitwise_xor),
-    "__invert__": bitwise_not,
     "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge,
     "greater": gt, "less": lt, "greater_equal": ge, "less_equal": le, "not_equal": ne,
     "logical_not": logical_not, "logical_and": logical_and, "logical_or": logical_or,
     "logical_xor": logical_xor, "isnan": isnan, "isinf": isinf, "isfinite": isfinite,
+    "isposinf": isposinf, "isneginf": isneginf, "isreal": isreal,
     "isclose": isclose, "allclose": allclose, "equal": equal,
 }

@@ -1,5 +1,9 @@
 """Convolution: conv1d, conv2d, conv_transpose1d, conv_transpose2d, as matrix products.
 
+(conv3d and conv_transpose3d, in ``conv3d.py``, run the same Functions on volumes: every
+array-level helper here takes any number of spatial axes; the formulas below are written for
+two, a third adds one more index i, p alike.)
+
 Notation (2-D, one group): x (N, C, H, W) the input, w (OC, C, KH, KW) the kernel, b (OC,)
 the bias, stride (sh, sw), dilation (dh, dw), and xp the input with its zero padding.
 
@@ -45,6 +49,7 @@ Groups split the channels into ``groups`` independent convolutions. With cols la
 matmul does all of them at once.
 """
 
+import itertools
 import threading
 
 import numpy as np  # shape arithmetic only
@@ -85,31 +90,49 @@ def _scratch(shape, dtype, like, slot="cols"):
 
 
 # ---- the array-level building blocks (raw NumPy/CuPy arrays) -------------------------------------
+# Every helper below works for any number of spatial dimensions (2 for images, 3 for volumes):
+# the formulas above with one index per spatial axis. conv1d runs as a height-1 conv2d.
 def _zero_pad(x, padding):
-    """x (N, C, H, W) with (top, bottom) zero rows and (left, right) zero columns added."""
-    (pt, pb), (pl, pr) = padding
-    if not (pt or pb or pl or pr):
+    """x (N, C, *spatial) with padding[d] = (before, after) zeros added along spatial axis d."""
+    if not any(b or a for b, a in padding):
         return x
-    n, c, h, w = x.shape
-    out = get_array_module(x).zeros((n, c, h + pt + pb, w + pl + pr), dtype=x.dtype)
-    out[:, :, pt:pt + h, pl:pl + w] = x
+    shape = x.shape[:2] + tuple(n + b + a for n, (b, a) in zip(x.shape[2:], padding))
+    out = get_array_module(x).zeros(shape, dtype=x.dtype)
+    out[_inside(padding, x.shape[2:])] = x
     return out
+
+
+def _inside(padding, sizes):
+    """The index of the unpadded middle of a padded (N, C, *spatial) array."""
+    return (slice(None), slice(None)) + tuple(slice(b, b + n) for (b, _), n in zip(padding, sizes))
+
+
+def window_slices(offset, stride, dilation, out_sizes):
+    """For the kernel offset (i, j, ...): the strided slices of the padded input that hold that
+    window element of every output position (i*dh, i*dh + sh, ... cut to OH, and so on)."""
+    return tuple(slice(i * d, i * d + s * (o - 1) + 1, s) for i, s, d, o in zip(offset, stride, dilation, out_sizes))
+
+
+def kernel_offsets(kernel):
+    """Every kernel offset (i, j, ...) in row-major order (i*KW + j for 2-D kernels)."""
+    return itertools.product(*(range(k) for k in kernel))
 
 
 def _im2col(x, kernel, stride, padding, dilation, out_hw):
     """The column matrix of x: cols[c, i, j, n, p, q] = xp[n, c, p*sh + i*dh, q*sw + j*dw].
 
-    Shape (C, KH, KW, N, OH, OW), contiguous, in scratch memory (read it before the next call).
-    The strided view reads xp in place; the one copy into ``cols`` is the only data movement.
+    Shape (C, KH, KW, N, OH, OW) (with one more kernel and output axis for 3-D), contiguous, in
+    scratch memory (read it before the next call). The strided view reads xp in place; the one
+    copy into ``cols`` is the only data movement.
     """
     xp = get_array_module(x)
     x = _zero_pad(x, padding)
-    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
     n, c = x.shape[:2]
-    s_n, s_c, s_h, s_w = x.strides
+    s_n, s_c, space = x.strides[0], x.strides[1], x.strides[2:]
     view = xp.lib.stride_tricks.as_strided(
-        x, shape=(c, kh, kw, n, oh, ow),
-        strides=(s_c, s_h * dh, s_w * dw, s_n, s_h * sh, s_w * sw))
+        x, shape=(c,) + tuple(kernel) + (n,) + tuple(out_hw),
+        strides=(s_c,) + tuple(s * d for s, d in zip(space, dilation)) + (s_n,)
+        + tuple(s * st for s, st in zip(space, stride)))
     cols = _scratch(view.shape, x.dtype, x)
     cols[...] = view
     return cols
@@ -121,25 +144,23 @@ def _col2im(cols, x_shape, stride, padding, dilation):
     One vectorised add per kernel offset (i, j) into a zero-padded buffer, then the padding is cut.
     """
     xp = get_array_module(cols)
-    c, kh, kw, n, oh, ow = cols.shape
-    (sh, sw), (dh, dw), ((pt, pb), (pl, pr)) = stride, dilation, padding
-    h, w = x_shape[2], x_shape[3]
-    out = xp.zeros((n, c, h + pt + pb, w + pl + pr), dtype=cols.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-            columns = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-            out[:, :, rows, columns] += cols[:, i, j].transpose(1, 0, 2, 3)
-    if pt or pb or pl or pr:
-        out = xp.ascontiguousarray(out[:, :, pt:pt + h, pl:pl + w])
+    spatial = len(x_shape) - 2
+    c, kernel, n, out_sizes = cols.shape[0], cols.shape[1:1 + spatial], cols.shape[1 + spatial], cols.shape[2 + spatial:]
+    padded = tuple(s + b + a for s, (b, a) in zip(x_shape[2:], padding))
+    out = xp.zeros((n, c) + padded, dtype=cols.dtype)
+    for offset in kernel_offsets(kernel):
+        out[(slice(None), slice(None)) + window_slices(offset, stride, dilation, out_sizes)] += \
+            cols[(slice(None),) + offset].swapaxes(0, 1)
+    if any(b or a for b, a in padding):
+        out = xp.ascontiguousarray(out[_inside(padding, x_shape[2:])])
     return out
 
 
 def _by_group(a, groups):
     """(N, OC, OH, OW) -> (groups, OC/groups, N*OH*OW): channels first, one matrix per group."""
     xp = get_array_module(a)
-    n, oc = a.shape[:2]
-    a = xp.ascontiguousarray(a.transpose(1, 0, 2, 3))
+    oc = a.shape[1]
+    a = xp.ascontiguousarray(a.swapaxes(0, 1))
     return a.reshape(groups, oc // groups, -1)
 
 
@@ -201,25 +222,31 @@ def _output_with_bias(y, b):
     if b is None:
         out[...] = y
     else:
-        xp.add(y, b.reshape(1, -1, 1, 1), out=out)
+        xp.add(y, _per_channel(b, y.ndim), out=out)
     return out
+
+
+def _per_channel(b, ndim):
+    """The bias (OC,) shaped to broadcast over (N, OC, *spatial)."""
+    return b.reshape((1, -1) + (1,) * (ndim - 2))
 
 
 def _conv_forward(x, w, b, stride, padding, dilation, groups, out_hw):
     """y = conv(x, w) + b: im2col, one (batched over groups) GEMM, bias added in the layout copy
-    (or, for stride 1 and one group, the shifted products above)."""
-    if stride == (1, 1) and groups == 1:
+    (or, for 2-D, stride 1 and one group, the shifted products above)."""
+    if x.ndim == 4 and stride == (1, 1) and groups == 1:
         y = _shifted_conv(x, w, b, padding, dilation, out_hw)
         if y is not None:
             return y
     xp = get_array_module(x, w)
     n = x.shape[0]
-    oc, cg, kh, kw = w.shape
-    cols = _im2col(x, (kh, kw), stride, padding, dilation, out_hw)
-    cols = cols.reshape(groups, cg * kh * kw, -1)
-    wm = w.reshape(groups, oc // groups, cg * kh * kw)
+    oc, cg, kernel = w.shape[0], w.shape[1], w.shape[2:]
+    depth = cg * int(np.prod(kernel))  # the rows of one group's columns
+    cols = _im2col(x, kernel, stride, padding, dilation, out_hw)
+    cols = cols.reshape(groups, depth, -1)
+    wm = w.reshape(groups, oc // groups, depth)
     y = xp.matmul(wm, cols)  # (groups, OC/groups, N*OH*OW)
-    y = y.reshape(oc, n, out_hw[0], out_hw[1]).transpose(1, 0, 2, 3)
+    y = y.reshape((oc, n) + tuple(out_hw)).swapaxes(0, 1)
     return _output_with_bias(y, b)  # the bias add doubles as the copy into (N, OC, OH, OW) order
 
 
@@ -228,21 +255,22 @@ def _conv_transpose(g, w, b, stride, padding, dilation, groups, out_hw):
 
     Returns (N, C, *out_hw), plus b broadcast over the channels when given.
     """
-    if stride == (1, 1):
+    if all(s == 1 for s in stride):
         full = _full_conv_padding(g.shape[2:], out_hw, w.shape[2:], padding, dilation)
         if full is not None:
             return _conv_forward(g, _flip_transpose(w, groups), b, stride, full, dilation, groups, out_hw)
     xp = get_array_module(g, w)
     n = g.shape[0]
-    oc, cg, kh, kw = w.shape
+    oc, cg, kernel = w.shape[0], w.shape[1], tuple(w.shape[2:])
+    depth = cg * int(np.prod(kernel))
     gm = _by_group(g, groups)  # (groups, OC/groups, N*OH*OW)
-    wm = w.reshape(groups, oc // groups, cg * kh * kw)
-    cols = _scratch((groups, cg * kh * kw, gm.shape[-1]), g.dtype, g)
+    wm = w.reshape(groups, oc // groups, depth)
+    cols = _scratch((groups, depth, gm.shape[-1]), g.dtype, g)
     xp.matmul(wm.transpose(0, 2, 1), gm, out=cols)
-    cols = cols.reshape(groups * cg, kh, kw, n, g.shape[2], g.shape[3])
+    cols = cols.reshape((groups * cg,) + kernel + (n,) + tuple(g.shape[2:]))
     x = _col2im(cols, (n, groups * cg) + tuple(out_hw), stride, padding, dilation)
     if b is not None:
-        x += b.reshape(1, -1, 1, 1)
+        x += _per_channel(b, x.ndim)
     return x
 
 
@@ -263,23 +291,23 @@ def _full_conv_padding(g_hw, out_hw, kernel, padding, dilation):
 
 def _flip_transpose(w, groups):
     """(OC, C/groups, KH, KW) -> (C, OC/groups, KH, KW), each group's channels swapped, kernel flipped."""
-    oc, cg, kh, kw = w.shape
-    wt = w.reshape(groups, oc // groups, cg, kh, kw).transpose(0, 2, 1, 3, 4)[:, :, :, ::-1, ::-1]
-    return wt.reshape(groups * cg, oc // groups, kh, kw)
+    oc, cg, kernel = w.shape[0], w.shape[1], tuple(w.shape[2:])
+    wt = w.reshape((groups, oc // groups, cg) + kernel).swapaxes(1, 2)
+    wt = wt[(slice(None),) * 3 + (slice(None, None, -1),) * len(kernel)]
+    return wt.reshape((groups * cg, oc // groups) + kernel)
 
 
 def _conv_grad_weight(x, g, kernel, stride, padding, dilation, groups):
     """dL/dw = G @ cols^T for x (N, C, H, W) and g = dL/dy (N, OC, OH, OW): shape (OC, C/groups, KH, KW)."""
     xp = get_array_module(x, g)
     oc, c = g.shape[1], x.shape[1]
-    kh, kw = kernel
     gm = _by_group(g, groups)  # (groups, OC/groups, N*OH*OW)
     cols = _im2col(x, kernel, stride, padding, dilation, g.shape[2:])
-    cols = cols.reshape(groups, (c // groups) * kh * kw, -1)
+    cols = cols.reshape(groups, (c // groups) * int(np.prod(kernel)), -1)
     # GW^T = cols @ G^T rather than GW = G @ cols^T: the same numbers, but OpenBLAS splits this
     # orientation (many output rows) across threads far better than a 64-row output
     gwt = xp.matmul(cols, gm.transpose(0, 2, 1))  # (groups, C/groups*KH*KW, OC/groups)
-    return xp.ascontiguousarray(gwt.transpose(0, 2, 1)).reshape(oc, c // groups, kh, kw)
+    return xp.ascontiguousarray(gwt.transpose(0, 2, 1)).reshape((oc, c // groups) + tuple(kernel))
 
 
 # ---- the Functions -------------------------------------------------------------------------------
@@ -302,7 +330,7 @@ def _conv_pair_backward(ctx, g, adjoint, transposed):
         gw = Conv2dGradWeight.apply(conv_input, conv_output_grad, kernel=w.shape[2:], stride=stride,
                                     padding=padding, dilation=dilation, groups=groups)
     if ctx.needs_input_grad[2]:
-        gb = _sum(g, (0, 2, 3))
+        gb = _sum(g, (0,) + tuple(range(2, g.ndim)))
     return gx, gw, gb
 
 
@@ -488,8 +516,8 @@ def _conv_out_size(op, sizes, kernel, stride, padding, dilation):
 
 
 def _as_2d(t, spatial):
-    """A 1-D convolution's (N, C, L) tensor as the height-1 image (N, C, 1, L); 2-D ones as they are."""
-    return t if spatial == 2 else reshape(t, t.shape[:-1] + (1, t.shape[-1]))
+    """A 1-D convolution's (N, C, L) tensor as the height-1 image (N, C, 1, L); others as they are."""
+    return t if spatial != 1 else reshape(t, t.shape[:-1] + (1, t.shape[-1]))
 
 
 def _convolution(op, input, weight, bias, stride, padding, dilation, groups, spatial):

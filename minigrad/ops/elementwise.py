@@ -8,7 +8,7 @@ Notation: z is the output, g = dL/dz the incoming gradient.
 """
 
 from ..autograd.function import Function
-from ..dtypes import default_float, promote, scalar_dtype
+from ..dtypes import default_float, promote, result_type, scalar_dtype
 from ..errors import ArgumentError, DTypeError, ShapeError
 from ..tensor import Tensor
 
@@ -27,9 +27,10 @@ def pair(a, b, op, broadcast=True):
         a = as_tensor_like(a, b)
     elif not isinstance(b, Tensor):
         b = as_tensor_like(b, a)
-    if a.dtype != b.dtype:
-        dt = promote(a.dtype, b.dtype)
-        a, b = cast(a, dt), cast(b, dt)
+    if a.dtype != b.dtype:  # PyTorch's rule: a 0-d tensor does not widen a tensor of its kind
+        dt = result_type(a, b)
+        a = a if a.dtype == dt else cast(a, dt)
+        b = b if b.dtype == dt else cast(b, dt)
     if broadcast and a.shape != b.shape:
         check_broadcast(op, a.shape, b.shape)
     return a, b
@@ -122,7 +123,14 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """z = x ** y (both tensors).   dz/dx = y * x**(y-1), dz/dy = z * log(x) (needs x > 0)."""
+    """z = x ** y (both tensors).   dz/dx = y * x**(y-1), dz/dy = x**y * log(x).
+
+    At a zero base PyTorch's conventions hold, and no 0 * inf = nan leaks out:
+    - dz/dx is 0 wherever y == 0 (z = 1 is constant in x there, even at x = 0);
+    - dz/dy is 0 where x == 0 and y >= 0 (z = 0**y is 0 for y > 0; the one-sided limit at y = 0).
+    The masked entries compute their formula on a stand-in base of 1, so a second derivative
+    through ``where`` stays finite too.
+    """
 
     @staticmethod
     def forward(ctx, x, y):
@@ -133,13 +141,21 @@ class Pow(Function):
     @staticmethod
     def backward(ctx, g):
         x, y, z = ctx.saved_tensors
-        gx = g * y * x ** (y - 1) if ctx.needs_input_grad[0] else None
-        gy = g * z * log(x) if ctx.needs_input_grad[1] else None
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            flat = constant(y.array == 0)
+            gx = where(flat, 0.0, g * y * where(flat, 1.0, x) ** (y - 1))
+        if ctx.needs_input_grad[1]:
+            zero_base = constant((x.array == 0) & (y.array >= 0))
+            gy = where(zero_base, 0.0, g * z * log(where(zero_base, 1.0, x)))
         return gx, gy
 
 
 class PowScalar(Function):
-    """z = x ** p for a constant number p.   dL/dx = g * p * x**(p-1)."""
+    """z = x ** p for a constant number p.   dL/dx = g * p * x**(p-1).
+
+    p == 0: z = 1 whatever x, so dL/dx = 0 (also at x = 0, where p * x**(p-1) would be 0 * inf).
+    """
 
     @staticmethod
     def forward(ctx, x, p):
@@ -151,6 +167,8 @@ class PowScalar(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         p = ctx.p
+        if p == 0:
+            return g * 0
         if p == 1:
             return g
         return g * (p * x ** (p - 1))
@@ -299,23 +317,38 @@ class Where(Function):
 
 
 class Clamp(Function):
-    """z = min(max(x, lo), hi).   dL/dx = g where lo <= x <= hi, else 0 (PyTorch's rule)."""
+    """z = min(max(x, lo), hi), the bounds numbers or tensors (None: no bound on that side).
+
+    When lo > hi every z is hi (PyTorch's rule: the max is taken last). PyTorch's gradients:
+        dL/dx  = g where lo <= x <= hi, else 0;
+        dL/dlo = g where x < lo, else 0;     dL/dhi = g where x > hi, else 0
+    (a tensor bound gets the gradient where it is the one that clipped x).
+    """
 
     @staticmethod
-    def forward(ctx, x, lo=None, hi=None):
-        ctx.save_for_backward(x)
+    def forward(ctx, x, lo_t=None, hi_t=None, lo=None, hi=None):
+        ctx.save_for_backward(x, lo_t, hi_t)
+        lo = lo_t if lo_t is not None else lo
+        hi = hi_t if hi_t is not None else hi
+        xp = _xp(x)
+        z = x if lo is None else xp.maximum(x, lo)
+        z = z if hi is None else xp.minimum(z, hi)
         ctx.lo, ctx.hi = lo, hi
-        return _xp(x).clip(x, lo, hi)
+        return z.astype(x.dtype, copy=z is x)
 
     @staticmethod
     def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        inside = x.xp.ones(x.shape, dtype=bool)
-        if ctx.lo is not None:
-            inside &= x.array >= ctx.lo
-        if ctx.hi is not None:
-            inside &= x.array <= ctx.hi
-        return g * constant(inside.astype(g.dtype))
+        x, lo_t, hi_t = ctx.saved_tensors
+        xp, lo, hi = x.xp, ctx.lo, ctx.hi
+        lo = lo_t.array if lo_t is not None else lo
+        hi = hi_t.array if hi_t is not None else hi
+        above = x.array >= lo if lo is not None else True
+        below = x.array <= hi if hi is not None else True
+        zero = constant(xp.zeros((), dtype=g.dtype))
+        inside = constant(xp.logical_and(above, below))
+        return (where(inside, g, zero) if ctx.needs_input_grad[0] else None,
+                where(constant(xp.logical_not(above)), g, zero) if ctx.needs_input_grad[1] else None,
+                where(constant(xp.logical_not(below)), g, zero) if ctx.needs_input_grad[2] else None)
 
 
 # ---- copies and conversions ----------------------------------------------------------------------
@@ -385,11 +418,21 @@ def mul(a, b):
     return Mul.apply(*pair(a, b, "mul"))
 
 
-def div(a, b):
+def div(a, b, *, rounding_mode=None):
+    """a / b. ``rounding_mode``: None (true division; integers give the default float),
+    "trunc" (rounded toward zero) or "floor" (rounded down); the rounded forms keep integer
+    dtypes and have zero gradient (see ``minigrad.ops.rounding``)."""
+    if rounding_mode is not None:
+        from .rounding import rounded_div
+
+        return rounded_div(a, b, rounding_mode)
     a, b = pair(a, b, "div")
     if a.dtype.kind != "f":  # true division of integers gives floats, as in PyTorch
-        a, b = cast(a, "float32"), cast(b, "float32")
+        a, b = cast(a, default_float), cast(b, default_float)
     return Div.apply(a, b)
+
+
+divide = true_divide = div
 
 
 def neg(x):
@@ -449,13 +492,26 @@ def minimum(a, b):
     return Minimum.apply(*pair(a, b, "minimum"))
 
 
-def where(cond, x, y):
-    """Elementwise ``x if cond else y``; ``cond`` is a bool tensor (or array)."""
-    if isinstance(x, Tensor) or isinstance(y, Tensor):
-        like = x if isinstance(x, Tensor) else y
-    else:
-        raise TypeError("where: x or y must be a Tensor")
+def where(cond, x=None, y=None):
+    """Elementwise ``x if cond else y``; ``cond`` is a bool tensor (or array, or is made one by
+    ``!= 0``). x and y may be numbers (at least one Tensor among the three).
+
+    ``where(cond)`` alone is ``nonzero(cond, as_tuple=True)``: one int64 index tensor per dim.
+    """
+    if x is None and y is None:
+        from ..tensor import Tensor as _T
+
+        cond = cond if isinstance(cond, _T) else _T(cond)
+        xp = cond.xp
+        return tuple(Tensor._make(i.astype("int64")) for i in xp.nonzero(xp.atleast_1d(cond.array)))
+    if x is None or y is None:
+        raise ArgumentError("where: give both x and y, or neither (where(cond) lists the nonzero indices)")
+    if not isinstance(x, Tensor) and not isinstance(y, Tensor):
+        if not isinstance(cond, Tensor):
+            raise TypeError("where: cond, x or y must be a Tensor")
+        x, y = _scalar_pair(x, y, cond)
     x, y = pair(x, y, "where")
+    like = x
     cond = cond if isinstance(cond, Tensor) else Tensor._make(like.xp.asarray(cond))
     if cond.dtype.kind != "b":
         cond = Tensor._make(cond.array != 0)
@@ -463,17 +519,53 @@ def where(cond, x, y):
     return Where.apply(cond, x, y)
 
 
+def _scalar_pair(x, y, cond):
+    """Two python numbers as 0-d tensors on cond's device, of PyTorch's result dtype for
+    ``where(cond, number, number)``: int64 for ints (bool for two bools), else the default float."""
+    from ..dtypes import bool_, int64
+
+    if isinstance(x, bool) and isinstance(y, bool):
+        dt = bool_
+    elif isinstance(x, (bool, int)) and isinstance(y, (bool, int)):
+        dt = int64
+    else:
+        dt = default_float
+    xp = cond.xp
+    return Tensor._make(xp.asarray(x, dtype=dt)), Tensor._make(xp.asarray(y, dtype=dt))
+
+
 def clamp(x, min=None, max=None):
+    """Every element of x limited to [min, max]; the bounds are numbers or tensors (broadcast).
+
+    Where min > max the result is max (PyTorch's rule). Integer x with a float bound gives a
+    float result; tensor bounds take part in type promotion and get gradients (see Clamp).
+    """
     if min is None and max is None:
         raise ArgumentError("clamp: at least one of min and max must be given")
-    if min is not None and max is not None and min > max:
-        raise ArgumentError(f"clamp: min ({min}) is larger than max ({max})")
+    lo_t = min if isinstance(min, Tensor) else None
+    hi_t = max if isinstance(max, Tensor) else None
     if x.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
         x = cast(x, default_float)  # float bounds make a float result, as in PyTorch
-    return Clamp.apply(x, lo=min, hi=max)
+    dt = x.dtype
+    for t in (lo_t, hi_t):
+        if t is not None:
+            dt = promote(dt, t.dtype)
+            check_broadcast("clamp", x.shape, t.shape)
+    x = cast(x, dt)
+    lo_t = None if lo_t is None else cast(lo_t, dt)
+    hi_t = None if hi_t is None else cast(hi_t, dt)
+    return Clamp.apply(x, lo_t, hi_t, lo=None if lo_t is not None else min, hi=None if hi_t is not None else max)
 
 
 clip = clamp
+
+
+def clamp_min(x, min):
+    return clamp(x, min=min)
+
+
+def clamp_max(x, max):
+    return clamp(x, max=max)
 
 
 def clone(x):
@@ -508,5 +600,11 @@ TENSOR_METHODS = {
     "add": add, "sub": sub, "mul": mul, "div": div, "neg": neg, "pow": pow,
     "exp": exp, "log": log, "sqrt": sqrt, "abs": abs, "sin": sin, "cos": cos,
     "maximum": maximum, "minimum": minimum, "clamp": clamp, "clip": clip,
+    "clamp_min": clamp_min, "clamp_max": clamp_max, "divide": div, "true_divide": div,
+    "where": lambda self, condition, other: where(condition, self, other),
+    "pow_": lambda self, exponent: self._write(pow(self, exponent), "pow_"),
+    "clamp_min_": lambda self, min: self._write(clamp(self, min=min), "clamp_min_"),
+    "clamp_max_": lambda self, max: self._write(clamp(self, max=max), "clamp_max_"),
+    "clip_": lambda self, min=None, max=None: self._write(clamp(self, min, max), "clip_"),
     "__abs__": abs,
 }

@@ -13,6 +13,7 @@ picking again, so GetItem and ScatterAdd are each other's backward: second deriv
 
 import numpy as np
 
+from ..autograd import views
 from ..autograd.function import Function
 from ..errors import ArgumentError, DTypeError, IndexOutOfRange, ShapeError
 from ..tensor import Tensor
@@ -185,8 +186,9 @@ def getitem(x, index):
     """
     idx = normalize_index(x, index)
     out = GetItem.apply(x, index=idx)
-    if not any(getattr(i, "ndim", 0) > 0 or isinstance(i, bool) for i in idx):
-        out._vbox = x._vbox
+    if not any(getattr(i, "ndim", 0) > 0 or isinstance(i, bool) for i in idx) and \
+            views.shares_memory(out.array, x.array):
+        views.record_view(out, x, GetItem, {"index": idx})
     return out
 
 

@@ -1,4 +1,4 @@
-"""Pooling: max_pool1d/2d, avg_pool1d/2d, adaptive_avg_pool1d/2d.
+"""Pooling: max_pool1d/2d, avg_pool1d/2d (3-D in pooling3d.py, adaptive pooling in adaptive_pooling.py).
 
 A pooling layer slides a KH x KW window over each channel (stride s, dilation d, padding p)
 and summarises it: its maximum or its mean. For the output pixel (p, q) and the kernel offset
@@ -23,13 +23,9 @@ Average pooling.   y = (sum over the window) / count.
     The window sum is linear; its transpose adds each output's gradient to every element of
     its window (a loop over the offsets again). The two are each other's gradient.
     count is KH*KW, or with count_include_pad=False the number of non-padding elements.
-
-Adaptive average pooling picks windows so that the output has a given size; window o along
-an axis of length L covers [floor(o*L/O), ceil((o+1)*L/O)). Averaging along rows and along
-columns is separable and linear: y = A_h @ x @ A_w^T with A[o, l] = 1/len(window o) inside
-window o. It is written with matmul, whose gradients give dL/dx = A_h^T G A_w.
 """
 
+import functools
 import math
 
 import numpy as np  # shape arithmetic only
@@ -39,51 +35,54 @@ from ..autograd.grad_mode import is_grad_enabled
 from ..backend import get_array_module
 from ..errors import ArgumentError, DTypeError, ShapeError
 from ..tensor import Tensor
-from .linalg import matmul
+from .conv import kernel_offsets, window_slices
 from .shape import reshape
 
 
 # ---- window geometry --------------------------------------------------------------------------------
+# Every helper takes any number of spatial axes: (N, C, H, W) images, (N, C, D, H, W) volumes
+# (3-D pooling lives in pooling3d.py), 1-D inputs as height-1 images.
 def _offsets(kernel, stride, dilation, out_hw):
-    """(k, rows, cols) for each kernel offset k = i*KW + j: the slices of the padded input that
-    hold window element (i, j) of every output pixel."""
-    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
-    for i in range(kh):
-        for j in range(kw):
-            yield (i * kw + j,
-                   slice(i * dh, i * dh + sh * (oh - 1) + 1, sh),
-                   slice(j * dw, j * dw + sw * (ow - 1) + 1, sw))
+    """(k, slices) for each kernel offset k = i*KW + j (row-major): the index of the padded input
+    that holds window element (i, j) of every output pixel."""
+    everything = (slice(None), slice(None))
+    for k, offset in enumerate(kernel_offsets(kernel)):
+        yield k, everything + window_slices(offset, stride, (1,) * len(kernel) if dilation is None else dilation,
+                                            out_hw)
+
+
+def _padded_shape(shape, padding):
+    return tuple(shape[:2]) + tuple(n + b + a for n, (b, a) in zip(shape[2:], padding))
 
 
 def _pad(x, padding, value):
-    """x (N, C, H, W) with ((top, bottom), (left, right)) entries of ``value`` around it."""
-    (pt, pb), (pl, pr) = padding
-    if not (pt or pb or pl or pr):
+    """x (N, C, *spatial) with padding[d] = (before, after) entries of ``value`` around axis d."""
+    if not any(b or a for b, a in padding):
         return x
-    n, c, h, w = x.shape
-    out = get_array_module(x).full((n, c, h + pt + pb, w + pl + pr), value, dtype=x.dtype)
-    out[:, :, pt:pt + h, pl:pl + w] = x
+    out = get_array_module(x).full(_padded_shape(x.shape, padding), value, dtype=x.dtype)
+    out[_middle(padding, x.shape[2:])] = x
     return out
 
 
+def _middle(padding, sizes):
+    return (slice(None), slice(None)) + tuple(slice(b, b + n) for (b, _), n in zip(padding, sizes))
+
+
 def _crop(xp_, padding, hw):
-    """The inverse of _pad: the (H, W) middle of a padded array."""
-    (pt, _), (pl, _) = padding
+    """The inverse of _pad: the unpadded middle of a padded array."""
     if xp_.shape[2:] == tuple(hw):
         return xp_
-    return get_array_module(xp_).ascontiguousarray(xp_[:, :, pt:pt + hw[0], pl:pl + hw[1]])
+    return get_array_module(xp_).ascontiguousarray(xp_[_middle(padding, hw)])
 
 
 def _scatter(parts, shape, padding, kernel, stride, dilation, out_hw):
     """Add each offset's (N, C, OH, OW) slab back at its window positions: the transpose of
     reading the slabs. ``parts(k)`` gives the slab for offset k. Returns the unpadded (N, C, H, W)."""
-    n, c, h, w = shape
-    (pt, pb), (pl, pr) = padding
     xp = get_array_module(parts(0))
-    out = xp.zeros((n, c, h + pt + pb, w + pl + pr), dtype=parts(0).dtype)
-    for k, rows, cols in _offsets(kernel, stride, dilation, out_hw):
-        out[:, :, rows, cols] += parts(k)
-    return _crop(out, padding, (h, w))
+    out = xp.zeros(_padded_shape(shape, padding), dtype=parts(0).dtype)
+    for k, window in _offsets(kernel, stride, dilation, out_hw):
+        out[window] += parts(k)
+    return _crop(out, padding, shape[2:])
 
 
 def _lowest(dtype):
@@ -103,12 +102,12 @@ def _max_and_argmax(x, kernel, stride, padding, dilation, out_hw, with_indices):
     xp = get_array_module(x)
     x = _pad(x, padding, _lowest(x.dtype))
     y = idx = None
-    for k, rows, cols in _offsets(kernel, stride, dilation, out_hw):
-        v = x[:, :, rows, cols]
+    for k, window in _offsets(kernel, stride, dilation, out_hw):
+        v = x[window]
         if y is None:
             y = v.copy()
             if with_indices:  # the smallest integer type that holds every offset
-                idx = xp.zeros(y.shape, dtype=xp.int8 if kernel[0] * kernel[1] <= 127 else xp.int32)
+                idx = xp.zeros(y.shape, dtype=xp.int8 if np.prod(kernel) <= 127 else xp.int32)
             continue
         if with_indices:
             # strictly larger (or NaN, which wins as in PyTorch): on a tie the earlier offset stays
@@ -152,20 +151,19 @@ class MaxPoolScatter(Function):
         shape, padding, kernel, stride, dilation, out_hw = geometry
         xp = get_array_module(g)
         spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
-        if stride[0] < spans[0] or stride[1] < spans[1]:  # overlapping windows: accumulate
+        if any(s < span for s, span in zip(stride, spans)):  # overlapping windows: accumulate
             zero = xp.zeros((), dtype=g.dtype)
             return _scatter(lambda k: xp.where(indices == k, g, zero), shape, padding, kernel, stride,
                             dilation, out_hw)
         # disjoint windows (e.g. kernel == stride): every position gets at most one value, so each
         # slab is written straight into place, g where the offset won and 0 elsewhere
-        n, c, h, w = shape
-        (pt, pb), (pl, pr) = padding
-        tiled = (kernel == stride and dilation == (1, 1) and out_hw[0] * kernel[0] == h + pt + pb
-                 and out_hw[1] * kernel[1] == w + pl + pr)
-        out = (xp.empty if tiled else xp.zeros)((n, c, h + pt + pb, w + pl + pr), dtype=g.dtype)
-        for k, rows, cols in _offsets(kernel, stride, dilation, out_hw):
-            xp.multiply(g, indices == k, out=out[:, :, rows, cols])
-        return _crop(out, padding, (h, w))
+        padded = _padded_shape(shape, padding)
+        tiled = (kernel == stride and all(d == 1 for d in dilation)
+                 and all(o * k == n for o, k, n in zip(out_hw, kernel, padded[2:])))
+        out = (xp.empty if tiled else xp.zeros)(padded, dtype=g.dtype)
+        for k, window in _offsets(kernel, stride, dilation, out_hw):
+            xp.multiply(g, indices == k, out=out[window])
+        return _crop(out, padding, shape[2:])
 
     @staticmethod
     def backward(ctx, gg):
@@ -185,8 +183,8 @@ class MaxPoolGather(Function):
         xp = get_array_module(z)
         z = _pad(z, padding, 0)
         y = xp.zeros(indices.shape, dtype=z.dtype)
-        for k, rows, cols in _offsets(kernel, stride, dilation, out_hw):
-            y = xp.where(indices == k, z[:, :, rows, cols], y)
+        for k, window in _offsets(kernel, stride, dilation, out_hw):
+            y = xp.where(indices == k, z[window], y)
         return y
 
     @staticmethod
@@ -206,11 +204,11 @@ class WindowSum(Function):
         ctx.geometry = (x.shape, kernel, stride, padding, out_hw)
         x = _pad(x, padding, 0)
         y = None
-        for _, rows, cols in _offsets(kernel, stride, (1, 1), out_hw):
+        for _, window in _offsets(kernel, stride, None, out_hw):
             if y is None:
-                y = x[:, :, rows, cols].copy()
+                y = x[window].copy()
             else:
-                y += x[:, :, rows, cols]
+                y += x[window]
         return y
 
     @staticmethod
@@ -228,7 +226,7 @@ class WindowSumTranspose(Function):
     @staticmethod
     def forward(ctx, g, shape, kernel, stride, padding):
         ctx.geometry = (kernel, stride, padding, g.shape[2:])
-        return _scatter(lambda k: g, shape, padding, kernel, stride, (1, 1), g.shape[2:])
+        return _scatter(lambda k: g, shape, padding, kernel, stride, None, g.shape[2:])
 
     @staticmethod
     def backward(ctx, gg):
@@ -294,15 +292,18 @@ def _pool_geometry(op, sizes, kernel, stride, padding, dilation, ceil_mode, inpu
 
 
 def _flat_indices(idx, kernel, stride, padding, dilation, hw):
-    """Window offsets -> PyTorch's indices: the flat position h*W + w in each input channel."""
+    """Window offsets -> PyTorch's indices: the flat position h*W + w (d*H*W + h*W + w for
+    volumes) in each input channel."""
     xp = get_array_module(idx)
-    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    oh, ow = idx.shape[2:]
-    idx = idx.astype(xp.int64)  # the offsets may be int8; positions need more room
-    i, j = idx // kw, idx % kw
-    h = xp.arange(oh).reshape(-1, 1) * sh - padding[0][0] + i * dh
-    w = xp.arange(ow).reshape(1, -1) * sw - padding[1][0] + j * dw
-    return (h * hw[1] + w).astype(xp.int64)
+    spatial = len(kernel)
+    rest = idx.astype(xp.int64)  # the offsets may be int8; positions need more room
+    flat = 0
+    for d in reversed(range(spatial)):  # peel the row-major offset k = (i*KH + j)*KW + ... apart
+        i, rest = rest % kernel[d], rest // kernel[d]
+        along = xp.arange(idx.shape[2 + d]).reshape((-1,) + (1,) * (spatial - 1 - d))
+        position = along * stride[d] - padding[d][0] + i * dilation[d]
+        flat = flat + position * int(np.prod(hw[d + 1:]))
+    return flat.astype(xp.int64)
 
 
 # ---- the functions users call ---------------------------------------------------------------------
@@ -368,7 +369,7 @@ def _avg_pool(op, input, kernel_size, stride, padding, ceil_mode, count_include_
             start, end = np.maximum(start, 0), np.minimum(end, n)
         counts.append(end - start)
     divisor = float(divisor_override) if divisor_override is not None else \
-        np.multiply.outer(counts[0], counts[1]) if spatial == 2 else counts[0]
+        functools.reduce(np.multiply.outer, counts)
     if spatial == 1:
         x = reshape(x, x.shape[:2] + (1, x.shape[2]))
         kernel, stride, out, pads = (1,) + kernel, (1,) + stride, (1,) + out, ((0, 0),) + pads
@@ -393,63 +394,6 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """1-D average pooling of (N, C, L) or (C, L), run as avg_pool2d on a height-1 view."""
     return _avg_pool("avg_pool1d", input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1)
-
-
-def _adaptive_matrix(n, o, dtype, xp):
-    """A (o, n) with row r = 1/len on window r = [floor(r*n/o), ceil((r+1)*n/o)), 0 elsewhere."""
-    r = np.arange(o)
-    start, end = (r * n) // o, -((-(r + 1) * n) // o)
-    cols = np.arange(n)
-    inside = (cols >= start[:, None]) & (cols < end[:, None])
-    return Tensor._make(xp.asarray(inside / (end - start)[:, None], dtype=dtype))
-
-
-def _adaptive_sizes(op, output_size, sizes):
-    spatial = len(sizes)
-    if output_size is None:
-        raise TypeError(f"{op}: output_size must be an int or a tuple (None only inside the tuple)")
-    if isinstance(output_size, (int, np.integer)):
-        output_size = (output_size,) * spatial
-    output_size = tuple(output_size)
-    if len(output_size) != spatial:
-        raise ArgumentError(f"{op}: output_size must be an int or a tuple of {spatial}, got {output_size!r}")
-    out = tuple(n if o is None else int(o) for o, n in zip(output_size, sizes))
-    if any(o <= 0 for o in out):
-        raise ArgumentError(f"{op}: output_size must be positive, got {output_size!r}")
-    if any(n <= 0 for n in sizes):
-        raise ShapeError(f"{op}: the input's spatial size {tuple(sizes)} must be positive")
-    return out
-
-
-def adaptive_avg_pool2d(input, output_size):
-    """Average pooling to a fixed output size (an int, a pair, None keeps that input size).
-
-    y = A_h @ x @ A_w^T with the window-averaging matrices of the module docstring.
-    """
-    op = "adaptive_avg_pool2d"
-    x, unbatched = _as_batch(op, input, 2)
-    if x.dtype.kind != "f":
-        raise DTypeError(f"{op}: expected a floating point tensor, got dtype {x.dtype}")
-    (oh, ow) = _adaptive_sizes(op, output_size, x.shape[2:])
-    h, w = x.shape[2:]
-    y = x
-    if ow != w:
-        y = matmul(y, _adaptive_matrix(w, ow, x.dtype, x.xp).mT)
-    if oh != h:
-        y = matmul(_adaptive_matrix(h, oh, x.dtype, x.xp), y)
-    return reshape(y, y.shape[1:]) if unbatched else y
-
-
-def adaptive_avg_pool1d(input, output_size):
-    """Average pooling of (N, C, L) or (C, L) to length ``output_size``: y = x @ A^T."""
-    op = "adaptive_avg_pool1d"
-    x, _ = _as_batch(op, input, 1)
-    if x.dtype.kind != "f":
-        raise DTypeError(f"{op}: expected a floating point tensor, got dtype {x.dtype}")
-    (o,) = _adaptive_sizes(op, output_size, x.shape[2:])
-    if o == x.shape[2]:
-        return input
-    return matmul(input, _adaptive_matrix(x.shape[2], o, x.dtype, x.xp).mT)
 
 
 TENSOR_METHODS = {}

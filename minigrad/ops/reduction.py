@@ -77,8 +77,11 @@ def sum(x, dim=None, keepdim=False, *, axis=None, keepdims=False, dtype=None):
     return Sum.apply(x, axes=reduce_axes(x, dim, "sum"), keepdims=keep)
 
 
-def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=False):
+def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=False, dtype=None):
+    """The mean over ``dim``; ``dtype`` casts x first (so an integer tensor can be averaged)."""
     dim, keep = _dim_args(dim, axis, keepdim, keepdims)
+    if dtype is not None:
+        x = x.to(dtype=dtype)
     if x.dtype.kind != "f":
         raise DTypeError(f"mean: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
     return Mean.apply(x, axes=reduce_axes(x, dim, "mean"), keepdims=keep)

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ..autograd.function import Function
-from ..errors import ArgumentError, DTypeError, IndexOutOfRange, ShapeError
+from ..errors import ArgumentError, DTypeError, IndexOutOfRange, ShapeError, UnknownMode
 from ..tensor import Tensor
 
 
@@ -134,6 +134,8 @@ class Split(Function):
     Several outputs: dL/dx gathers each piece's gradient back in place, i.e. cat(g_1, g_2, ...)
     along ``dim`` (a piece that got no gradient contributes zeros).
     """
+
+    is_view = True
 
     @staticmethod
     def forward(ctx, x, sizes, dim):
@@ -365,10 +367,7 @@ def split(x, split_size_or_sections, dim=0):
         if size <= 0 and not (size == 0 and n == 0):
             raise ArgumentError(f"split: split_size must be positive, got {size}")
         sizes = [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
-    pieces = Split.apply(x, sizes=tuple(sizes), dim=d)
-    for p in pieces:  # views of x: writing into one in place is writing into x
-        p._vbox = x._vbox
-    return pieces
+    return Split.apply(x, sizes=tuple(sizes), dim=d)  # views of x (Split.is_view)
 
 
 def chunk(x, chunks, dim=0):
@@ -401,7 +400,7 @@ def pad(x, pad, mode="constant", value=0):
         raise ShapeError(f"pad: the padding {pad} must have an even length of at most 2 * {x.ndim} "
                          f"(two entries per dimension of shape {tuple(x.shape)})")
     if mode not in _PAD_MODES:
-        raise ArgumentError(f"pad: mode must be one of {_PAD_MODES}, got {mode!r}")
+        raise UnknownMode(f"pad: mode must be one of {_PAD_MODES}, got {mode!r}")
     widths = [(0, 0)] * x.ndim
     for i in range(len(pad) // 2):  # pairs start from the last dimension
         widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
@@ -429,16 +428,23 @@ def _pad_constant(x, widths, value):
 
 def _pad_by_index(x, widths, mode):
     """Non-constant modes gather existing elements: one integer index array per padded dim,
-    through getitem, whose backward scatter-adds the gradient of each copy back to its source."""
+    through getitem, whose backward scatter-adds the gradient of each copy back to its source.
+
+    A negative width crops, as in PyTorch: the positions -before .. n + after - 1 are mapped
+    back into the input the same way ('reflect', 'replicate'), except that 'circular' wraps
+    around what is left after cropping."""
     from .indexing import getitem
 
     for d, (before, after) in enumerate(widths):
         if before == 0 and after == 0:
             continue
         n = x.shape[d]
-        if before < 0 or after < 0:
-            raise ShapeError(f"pad: negative padding is only supported in 'constant' mode, got {widths[d]} "
-                             f"for dimension {d}")
+        if n + min(before, 0) + min(after, 0) < 0 or n + before + after < 0:
+            raise ShapeError(f"pad: the negative padding {widths[d]} crops more than dimension {d} holds "
+                             f"(shape {tuple(x.shape)})")
+        if mode == "circular" and (before < 0 or after < 0):  # crop first, then wrap what is left
+            x = getitem(x, (slice(None),) * d + (slice(-min(before, 0), n + min(after, 0)),))
+            n, before, after = x.shape[d], max(before, 0), max(after, 0)
         if n == 0 or (mode == "reflect" and max(before, after) >= n) or (mode == "circular" and max(before, after) > n):
             limit = "smaller than" if mode == "reflect" else "at most"
             raise ShapeError(f"pad: in {mode!r} mode the padding {widths[d]} of dimension {d} must be {limit} "

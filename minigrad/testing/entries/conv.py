@@ -1,4 +1,4 @@
-"""Registry entries for minigrad/ops/conv.py.
+"""Registry entries for minigrad/ops/conv.py and conv3d.py.
 
 Convolutions are bilinear, so smooth everywhere: plain normal samples. The shapes are small
 (full-Jacobian gradient checks) but cover stride, padding (ints, 'same', 'valid'), dilation,
@@ -8,6 +8,7 @@ runs through all three Functions (Conv2d -> ConvTranspose2d + Conv2dGradWeight -
 """
 
 from ...ops import conv as C
+from ...ops.conv3d import conv3d, conv_transpose3d
 from ..registry import OpInfo, Sample
 from ..strategies import smooth_normal
 
@@ -59,6 +60,27 @@ def _conv_transpose1d_samples(rng):
                    {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2})]
 
 
+def _conv3d_samples(rng):
+    def s(x, w, bias=True, **kw):
+        args = (smooth_normal(rng, x), smooth_normal(rng, w)) + ((smooth_normal(rng, (w[0],)),) if bias else ())
+        return Sample(args, kw)
+
+    return [
+        s((2, 2, 3, 4, 3), (3, 2, 2, 2, 2)),
+        s((1, 4, 4, 3, 5), (2, 2, 2, 3, 2), bias=False, stride=(2, 1, 2), padding=(1, 1, 0), dilation=(1, 1, 2),
+          groups=2),
+        s((2, 3, 3, 4), (2, 2, 3, 2, 1), padding="same"),  # unbatched, uneven 'same'
+    ]
+
+
+def _conv_transpose3d_samples(rng):
+    return [
+        Sample((smooth_normal(rng, (2, 2, 2, 3, 2)), smooth_normal(rng, (2, 3, 2, 2, 3)), smooth_normal(rng, (3,)))),
+        Sample((smooth_normal(rng, (1, 4, 2, 2, 3)), smooth_normal(rng, (4, 1, 3, 2, 2))),
+               {"stride": (2, 1, 2), "padding": (1, 0, 1), "output_padding": (1, 0, 1), "groups": 2}),
+    ]
+
+
 def conv2d_weight(x, gy, kernel_size, stride=1, padding=0, dilation=1, groups=1):
     """Conv2dGradWeight called directly: dL/dw of conv2d(x, w) for the output gradient gy."""
     pair = C._pair
@@ -97,6 +119,10 @@ ENTRIES = [
            (C.ConvTranspose2d, C.Conv2d, C.Conv2dGradWeight), torch_fn=_torch_conv("conv_transpose2d")),
     OpInfo("conv_transpose1d", C.conv_transpose1d, _conv_transpose1d_samples,
            (C.ConvTranspose2d, C.Conv2d, C.Conv2dGradWeight), torch_fn=_torch_conv("conv_transpose1d")),
+    OpInfo("conv3d", conv3d, _conv3d_samples, (C.Conv2d, C.ConvTranspose2d, C.Conv2dGradWeight),
+           torch_fn=_torch_conv("conv3d")),
+    OpInfo("conv_transpose3d", conv_transpose3d, _conv_transpose3d_samples,
+           (C.ConvTranspose2d, C.Conv2d, C.Conv2dGradWeight), torch_fn=_torch_conv("conv_transpose3d")),
     OpInfo("conv2d_weight", conv2d_weight, _grad_weight_samples, (C.Conv2dGradWeight, C.Conv2d, C.ConvTranspose2d),
            torch_fn=_torch_weight),
 ]

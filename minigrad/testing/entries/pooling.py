@@ -1,4 +1,4 @@
-"""Registry entries for minigrad/ops/pooling.py.
+"""Registry entries for minigrad/ops/pooling.py, pooling3d.py and adaptive_pooling.py.
 
 Max pooling is only differentiable where each window has a unique maximum, so its samples
 are permutations of evenly spaced values (``no_ties``): every pair differs by far more than
@@ -7,7 +7,9 @@ max_pool's gradgradcheck runs its backward (MaxPoolScatter) and that one's gradi
 (MaxPoolGather); avg_pool's runs WindowSum and WindowSumTranspose both ways.
 """
 
+from ...ops import adaptive_pooling as A
 from ...ops import pooling as P
+from ...ops import pooling3d as P3
 from ..registry import OpInfo, Sample
 from ..strategies import no_ties, smooth_normal
 
@@ -57,6 +59,30 @@ def _adaptive1d_samples(rng):
     return [Sample((smooth_normal(rng, (2, 3, 7)), o)) for o in (1, 3, 5)]
 
 
+def _max3d_samples(rng):
+    return [Sample((no_ties(rng, (2, 2, 4, 4, 4)), 2)),
+            Sample((no_ties(rng, (1, 2, 5, 4, 6)), (3, 2, 3), (2, 1, 2), 1), {"ceil_mode": True}),
+            Sample((no_ties(rng, (2, 4, 5, 5)), 2), {"dilation": (1, 2, 1)})]  # unbatched
+
+
+def _avg3d_samples(rng):
+    return [Sample((smooth_normal(rng, (2, 2, 4, 4, 4)), 2)),
+            Sample((smooth_normal(rng, (1, 2, 5, 4, 6)), (3, 2, 3), (2, 1, 2), 1),
+                   {"ceil_mode": True, "count_include_pad": False}),
+            Sample((smooth_normal(rng, (2, 3, 4, 5)), 2), {"divisor_override": 3})]
+
+
+def _adaptive3d_samples(rng):
+    return [Sample((smooth_normal(rng, (2, 2, 5, 4, 7)), o)) for o in (1, (2, 3, 4), (None, 3, 2))]
+
+
+def _adaptive_max_samples(rng, spatial):
+    shapes = {1: [((2, 3, 7), 3), ((3, 8), 5)],
+              2: [((2, 2, 5, 7), (2, 3)), ((2, 6, 5), (4, None)), ((1, 2, 4, 4), 1)],
+              3: [((1, 2, 5, 4, 6), (2, 3, 4)), ((2, 3, 4, 5), (None, 2, 3))]}[spatial]
+    return [Sample((no_ties(rng, shape), o)) for shape, o in shapes]
+
+
 def _torch(name):
     def fn(torch, *args, **kw):
         return getattr(torch.nn.functional, name)(*args, **kw)
@@ -73,7 +99,18 @@ ENTRIES = [
            torch_fn=_torch("avg_pool2d")),
     OpInfo("avg_pool1d", P.avg_pool1d, _avg1d_samples, (P.WindowSum, P.WindowSumTranspose),
            torch_fn=_torch("avg_pool1d")),
-    OpInfo("adaptive_avg_pool2d", P.adaptive_avg_pool2d, _adaptive_samples, (), torch_fn=_torch("adaptive_avg_pool2d")),
-    OpInfo("adaptive_avg_pool1d", P.adaptive_avg_pool1d, _adaptive1d_samples, (),
+    OpInfo("max_pool3d", P3.max_pool3d, _max3d_samples, (P.MaxPool2d, P.MaxPoolScatter, P.MaxPoolGather),
+           torch_fn=_torch("max_pool3d")),
+    OpInfo("avg_pool3d", P3.avg_pool3d, _avg3d_samples, (P.WindowSum, P.WindowSumTranspose),
+           torch_fn=_torch("avg_pool3d")),
+    OpInfo("adaptive_avg_pool3d", A.adaptive_avg_pool3d, _adaptive3d_samples, (),
+           torch_fn=_torch("adaptive_avg_pool3d")),
+] + [
+    OpInfo(f"adaptive_max_pool{n}d", getattr(A, f"adaptive_max_pool{n}d"),
+           lambda rng, n=n: _adaptive_max_samples(rng, n), (), torch_fn=_torch(f"adaptive_max_pool{n}d"))
+    for n in (1, 2, 3)
+] + [
+    OpInfo("adaptive_avg_pool2d", A.adaptive_avg_pool2d, _adaptive_samples, (), torch_fn=_torch("adaptive_avg_pool2d")),
+    OpInfo("adaptive_avg_pool1d", A.adaptive_avg_pool1d, _adaptive1d_samples, (),
            torch_fn=_torch("adaptive_avg_pool1d")),
 ]

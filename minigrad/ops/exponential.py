@@ -1,0 +1,263 @@
+"""Exponentials and logarithms beyond exp/log: exp2, expm1, log2, log10, log1p, rsqrt,
+logaddexp, logaddexp2, xlogy, erfc.
+
+Fused Functions, each for accuracy: expm1(x) and log1p(x) keep every digit near x = 0 where
+``exp(x) - 1`` and ``log(1 + x)`` lose them all; logaddexp never overflows where
+``log(exp(x) + exp(y))`` does; xlogy is 0 at x = 0 even where log(y) is -inf; erfc keeps its
+relative precision in the tail where ``1 - erf(x)`` rounds to 0. Backwards are minigrad ops,
+so second derivatives come for free. Integer and bool inputs are computed in the default
+float, as in PyTorch.
+
+Notation: z is the output, g = dL/dz the incoming gradient.
+"""
+
+import math
+
+import numpy as np
+
+from ..autograd.function import Function
+from .activation import _ERFC_P, _ERFC_Q, _ERFC_R, _ERFC_S, _poly, erf_array, sigmoid
+from .elementwise import _float_input, _xp, constant, exp, log, pair, where
+from .inplace import with_inplace
+
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+
+
+class Exp2(Function):
+    """z = 2**x = exp(x ln 2).   dL/dx = g * z * ln 2."""
+
+    @staticmethod
+    def forward(ctx, x):
+        z = _xp(x).exp2(x)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g * z * _LN2
+
+
+class Expm1(Function):
+    """z = exp(x) - 1, exact near 0.   dz/dx = exp(x) = z + 1, so dL/dx = g * (z + 1)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        z = _xp(x).expm1(x)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g * (z + 1)
+
+
+class Log2(Function):
+    """z = log2(x) = log(x) / ln 2.   dL/dx = g / (x ln 2)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _xp(x).log2(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / (x * _LN2)
+
+
+class Log10(Function):
+    """z = log10(x) = log(x) / ln 10.   dL/dx = g / (x ln 10)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _xp(x).log10(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / (x * _LN10)
+
+
+class Log1p(Function):
+    """z = log(1 + x), exact near 0.   dL/dx = g / (1 + x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _xp(x).log1p(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / (1 + x)
+
+
+class Rsqrt(Function):
+    """z = 1 / sqrt(x) = x**(-1/2).   dz/dx = -x**(-3/2) / 2 = -z**3 / 2, so dL/dx = -g * z**3 / 2."""
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = _xp(x)
+        with np.errstate(divide="ignore", invalid="ignore"):  # rsqrt(0) = inf, rsqrt(-1) = nan, as in PyTorch
+            z = 1 / xp.sqrt(x)
+        ctx.save_for_backward(z)
+        return z.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        return g * (z * z * z) * -0.5
+
+
+class LogAddExp(Function):
+    """z = log(exp(x) + exp(y)), stably: max(x, y) + log1p(exp(-|x - y|)) (NumPy's logaddexp).
+
+    dz/dx = exp(x) / (exp(x) + exp(y)) = sigmoid(x - y), dz/dy = sigmoid(y - x): a softmax of two.
+    """
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return _xp(x).logaddexp(x, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        return (g * sigmoid(x - y) if ctx.needs_input_grad[0] else None,
+                g * sigmoid(y - x) if ctx.needs_input_grad[1] else None)
+
+
+class LogAddExp2(Function):
+    """z = log2(2**x + 2**y), stably (NumPy's logaddexp2).
+
+    dz/dx = 2**x / (2**x + 2**y) = sigmoid((x - y) ln 2), and the mirror image for y.
+    """
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return _xp(x).logaddexp2(x, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        return (g * sigmoid((x - y) * _LN2) if ctx.needs_input_grad[0] else None,
+                g * sigmoid((y - x) * _LN2) if ctx.needs_input_grad[1] else None)
+
+
+class Xlogy(Function):
+    """z = x * log(y), and z = 0 where x == 0 (unless y is nan): the convention of entropy terms.
+
+    dz/dx = log(y) (PyTorch takes 0 where x == 0 and y <= 0, so no -inf or nan comes back),
+    dz/dy = x / y.
+    """
+
+    @staticmethod
+    def forward(ctx, x, y):
+        xp = _xp(x)
+        ctx.save_for_backward(x, y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = x * xp.log(y)
+        return xp.where((x == 0) & ~xp.isnan(y), xp.zeros((), dtype=z.dtype), z)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            bad = constant((x.array == 0) & (y.array <= 0))
+            gx = where(bad, 0.0, g * log(where(bad, 1.0, y)))
+        if ctx.needs_input_grad[1]:
+            gy = g * x / y
+        return gx, gy
+
+
+class Erfc(Function):
+    """z = erfc(x) = 1 - erf(x), computed directly in the tails where 1 - erf(x) would round to 0.
+
+    dz/dx = -d erf/dx = -(2/sqrt(pi)) exp(-x**2).
+    """
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return erfc_array(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * (-2 / math.sqrt(math.pi)) * exp(-(x * x))
+
+
+def erfc_array(x):
+    """erfc on a raw array: 1 - erf(x) for |x| <= 1; for |x| > 1, exp(-x**2) times the rational
+    approximations erf_array uses (so the tail keeps its relative precision), mirrored for x < -1
+    by erfc(-a) = 2 - erfc(a)."""
+    xp = _xp(x)
+    if x.dtype == "float16":
+        return erfc_array(x.astype("float32")).astype(x.dtype)
+    a = xp.abs(x)
+    a_mid, a_large = xp.clip(a, 1, 8), xp.clip(a, 8, 1e5)
+    tail = xp.exp(-a * a) * xp.where(a < 8, _poly(_ERFC_P, a_mid) / _poly(_ERFC_Q, a_mid),
+                                     _poly(_ERFC_R, a_large) / _poly(_ERFC_S, a_large))
+    far = xp.where(x > 0, tail, 2 - tail)
+    return xp.where(a <= 1, 1 - erf_array(xp.clip(x, -1, 1)), far)
+
+
+# ---- the functions users call -----------------------------------------------------------------
+def exp2(x):
+    return Exp2.apply(_float_input(x))
+
+
+def expm1(x):
+    return Expm1.apply(_float_input(x))
+
+
+def log2(x):
+    return Log2.apply(_float_input(x))
+
+
+def log10(x):
+    return Log10.apply(_float_input(x))
+
+
+def log1p(x):
+    return Log1p.apply(_float_input(x))
+
+
+def rsqrt(x):
+    return Rsqrt.apply(_float_input(x))
+
+
+def erfc(x):
+    return Erfc.apply(_float_input(x))
+
+
+def _float_pair(a, b, op):
+    a, b = pair(a, b, op)
+    return _float_input(a), _float_input(b)
+
+
+def logaddexp(input, other):
+    """log(exp(input) + exp(other)) elementwise, without overflow."""
+    return LogAddExp.apply(*_float_pair(input, other, "logaddexp"))
+
+
+def logaddexp2(input, other):
+    """log2(2**input + 2**other) elementwise, without overflow."""
+    return LogAddExp2.apply(*_float_pair(input, other, "logaddexp2"))
+
+
+def xlogy(input, other):
+    """input * log(other), with 0 where input == 0 (see Xlogy)."""
+    return Xlogy.apply(*_float_pair(input, other, "xlogy"))
+
+
+_OPS = {"exp2": exp2, "expm1": expm1, "log2": log2, "log10": log10, "log1p": log1p, "rsqrt": rsqrt,
+        "erfc": erfc, "logaddexp": logaddexp, "logaddexp2": logaddexp2, "xlogy": xlogy}
+
+TENSOR_METHODS = with_inplace({k: v for k, v in _OPS.items() if k not in ("logaddexp", "logaddexp2")})
+TENSOR_METHODS.update(logaddexp=logaddexp, logaddexp2=logaddexp2)  # PyTorch has no in-place form of these
