@@ -14,20 +14,58 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
                        manual_seed, ones, ones_like, rand, randint, randn, randperm, tensor, zeros,
                        zeros_like)
 from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
+from .dtypes import can_cast, get_default_dtype, promote_types, result_type, set_default_dtype
 from .ops.elementwise import abs, add, clamp, clip, cos, div, exp, log, maximum, minimum, mul, neg, pow, sin, sqrt, sub, where
 from .ops.linalg import matmul
 from .ops.reduction import mean, sum
 from .ops.shape import (broadcast_to, expand, flatten, permute, reshape, squeeze, transpose, unsqueeze)
 from .ops.activation import erf, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
+from .ops.activation import relu_, sigmoid_, tanh_
+from .ops.activations_piecewise import hardshrink, prelu, rrelu, rrelu_, threshold, threshold_
+from .ops.activations_smooth import celu, celu_, selu, selu_
+from .ops.ctc import ctc_loss
+from .ops.distance import cosine_similarity, pairwise_distance
+from .ops.losses_margin import cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss, triplet_margin_loss
+from .ops.losses_regression import poisson_nll_loss
 from .ops.compare import (allclose, eq, equal, ge, gt, isclose, isfinite, isinf, isnan, le, logical_and,
                           logical_not, logical_or, logical_xor, lt, ne)
 from .ops.indexing import gather, index_put, masked_fill
 from .ops.reduction import amax, amin, argmax, argmin, logsumexp, max, min, std, var
 from .ops.shape import cat, chunk, concat, pad, split, stack
+from .ops.shape import unflatten
+from .creation import tril_indices, triu_indices
+from .ops.sorting import argsort, kthvalue, median, mode, msort, nanmedian, sort, topk
+from .ops.searching import bucketize, searchsorted, unique, unique_consecutive
+from .ops.selection import argwhere, index_select, masked_select, nonzero, take, take_along_dim
+from .ops.scatter import index_add, index_copy, index_fill, masked_scatter, scatter, scatter_add, scatter_reduce
+from .ops.sampling import multinomial
+from .ops.rearrange import (flip, fliplr, flipud, moveaxis, movedim, narrow, repeat_interleave, roll, rot90,
+                            swapaxes, swapdims, tile)
+from .ops.joining import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes, broadcast_tensors,
+                          cartesian_prod, column_stack, combinations, dsplit, dstack, hsplit, hstack, meshgrid,
+                          row_stack, tensor_split, unbind, vsplit, vstack)
+from .ops.strided import as_strided, diagonal
+from .ops.triangular import diag, diag_embed, diagflat, tril, triu
+from .ops.einsum import einsum
+from .ops.norms import cdist, dist, trace
+from .ops.products import (addbmm, addmm, addmv, addr, baddbmm, bmm, chain_matmul, dot, ger, inner, kron, mm, mv,
+                           outer, tensordot, vdot)
+from .linalg import cholesky, det, logdet, matrix_power, pinverse, slogdet
+from .linalg import inv as inverse
+from .linalg import legacy_cross as cross
+from .linalg import svd_legacy as svd
+from .linalg import tensor_norm as norm
+from .linalg import legacy_qr as qr
 from .serialization import load, save
 from .tensor import Tensor
+from .creation import bernoulli, normal, poisson, rand_like, randint_like, randn_like
+from .random import Generator, default_generator, get_rng_state, initial_seed, seed, set_rng_state
+from .tensor_info import is_floating_point, is_tensor, numel
+from .backends import get_float32_matmul_precision, set_float32_matmul_precision
 
-from . import data, nn, optim  # noqa: E402  (minigrad.nn etc. work after `import minigrad`, as in PyTorch)
+from . import data, distributions, nn, optim  # noqa: E402  (minigrad.nn etc. work after `import minigrad`, as in PyTorch)
+from . import accelerator, backends, cuda, random, utils  # noqa: E402  (PyTorch's module paths)
+from . import linalg  # noqa: E402  (minigrad.linalg.inv, as torch.linalg.inv)
 
 float = float32  # noqa: A001  PyTorch's aliases: minigrad.float, minigrad.long, ...
 double = float64
@@ -37,3 +75,26 @@ int = int32  # noqa: A001
 bool = bool_  # noqa: A001
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    """A name minigrad does not have: say so plainly.
+
+    Without this, Python's "Did you mean" hint picks the closest name in the package, which is
+    often one of minigrad's own internal modules (``minigrad.dtype`` -> "Did you mean:
+    'dtypes'?", ``minigrad.backend`` for ``torch.backends``' spelling), pointing a PyTorch
+    program at the wrong thing.
+    """
+    error = AttributeError(f"module 'minigrad' has no attribute {name!r}")
+    # Python fills in name and obj when they are missing and then computes its hint from
+    # dir(obj); an obj with nothing in it turns the hint off.
+    error.name, error.obj = name, _NO_HINT
+    raise error
+
+
+class _NoHint:
+    def __dir__(self):
+        return []
+
+
+_NO_HINT = _NoHint()

@@ -118,6 +118,20 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     return _finish(np.eye(n, m), dtype or dtypes.default_float, device, requires_grad)
 
 
+def tril_indices(row, col, offset=0, *, dtype=None, device=None):
+    """The (2, N) int64 coordinates of the lower triangle of a row x col matrix (entries with
+    j - i <= offset), row by row: first the row indices, then the column indices."""
+    i, j = np.tril_indices(int(row), int(offset), int(col))
+    return _finish(np.stack([i, j]).reshape(2, -1), dtype or dtypes.int64, device, False)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None):
+    """The (2, N) int64 coordinates of the upper triangle of a row x col matrix (entries with
+    j - i >= offset), row by row."""
+    i, j = np.triu_indices(int(row), int(offset), int(col))
+    return _finish(np.stack([i, j]).reshape(2, -1), dtype or dtypes.int64, device, False)
+
+
 # ---- random numbers ------------------------------------------------------------------------
 # Each factory draws from ``generator`` (a minigrad.Generator) or, without one, from the
 # default generator of its device; ``minigrad.random`` explains seeding and states.

@@ -43,8 +43,23 @@ class CheckpointError(MinigradError, ValueError):
 
 
 # ---- encoding: python objects <-> (JSON structure, arrays) --------------------------------------
-def _encode(obj, arrays, where):
-    """The JSON form of ``obj``; tensors and arrays are appended to ``arrays``."""
+def _encode(obj, arrays, where, path=None):
+    """The JSON form of ``obj``; tensors and arrays are appended to ``arrays``.
+
+    ``path`` holds the ids of the containers being encoded around ``obj``: a container met
+    again inside itself is a cycle, which JSON cannot hold.
+    """
+    if path is None:
+        path = set()
+    if isinstance(obj, (dict, list, tuple)):
+        if id(obj) in path:
+            raise CheckpointError(f"save: {where} contains itself (a reference cycle); only trees of "
+                                  "dicts, lists and tuples can be saved")
+        path.add(id(obj))
+        try:
+            return _encode_container(obj, arrays, where, path)
+        finally:
+            path.discard(id(obj))
     if isinstance(obj, Tensor) or isinstance(obj, np.ndarray) or hasattr(obj, "__cuda_array_interface__"):
         kind = "tensor" if isinstance(obj, Tensor) else "ndarray"
         data = obj.array if isinstance(obj, Tensor) else obj
@@ -64,6 +79,12 @@ def _encode(obj, arrays, where):
         return obj
     if isinstance(obj, (int, float, np.integer, np.floating, np.bool_)):
         return obj.item() if isinstance(obj, np.generic) else obj
+    raise CheckpointError(f"save: {where} is a {type(obj).__name__}; only tensors, arrays, numbers, strings, "
+                          "None and dicts/lists/tuples of them can be saved")
+
+
+def _encode_container(obj, arrays, where, path):
+    """The JSON form of a dict, list or tuple (see ``_encode``)."""
     if isinstance(obj, dict):
         items = []
         for k, v in obj.items():
@@ -72,14 +93,11 @@ def _encode(obj, arrays, where):
             if not isinstance(k, (str, int)) or isinstance(k, bool):
                 raise CheckpointError(f"save: {where} has a key {k!r} of type {type(k).__name__}; "
                                       "only string and integer keys can be saved")
-            items.append([k, _encode(v, arrays, f"{where}[{k!r}]")])
+            items.append([k, _encode(v, arrays, f"{where}[{k!r}]", path)])
         return {"__dict__": items, "ordered": isinstance(obj, OrderedDict)}
     if isinstance(obj, list):
-        return [_encode(v, arrays, f"{where}[{i}]") for i, v in enumerate(obj)]
-    if isinstance(obj, tuple):
-        return {"__tuple__": [_encode(v, arrays, f"{where}[{i}]") for i, v in enumerate(obj)]}
-    raise CheckpointError(f"save: {where} is a {type(obj).__name__}; only tensors, arrays, numbers, strings, "
-                          "None and dicts/lists/tuples of them can be saved")
+        return [_encode(v, arrays, f"{where}[{i}]", path) for i, v in enumerate(obj)]
+    return {"__tuple__": [_encode(v, arrays, f"{where}[{i}]", path) for i, v in enumerate(obj)]}
 
 
 def _decode(node, arrays, device):
@@ -132,8 +150,11 @@ def save(obj, f):
     untouched (see the module docstring).
     """
     arrays = OrderedDict()
-    structure = {"format": FORMAT, "version": VERSION, "root": _encode(obj, arrays, "obj")}
-    text = json.dumps(structure).encode("utf-8")
+    try:
+        structure = {"format": FORMAT, "version": VERSION, "root": _encode(obj, arrays, "obj")}
+        text = json.dumps(structure).encode("utf-8")
+    except RecursionError:
+        raise CheckpointError("save: the object is nested too deeply to be saved") from None
     members = OrderedDict([(_STRUCTURE, np.frombuffer(text, dtype=np.uint8))])
     members.update(arrays)
     if not isinstance(f, (str, os.PathLike)):  # a file object: write straight into it
@@ -197,6 +218,59 @@ def _check_magic(f, name):
     raise CheckpointError(f"load: {name} is not a checkpoint (it is not a .npz archive; truncated or corrupted?)")
 
 
+#: Deflate cannot compress by more than about 1032:1, so a member that claims more is lying
+#: (or a zip bomb); refusing it bounds what loading allocates by ~1000 x the file's size.
+_MAX_RATIO = 1032
+
+
+def _check_sizes(f, name):
+    """Check every member's declared sizes against its real size before anything is allocated:
+    the zip's file_size against the compressed size, and the .npy header's shape x itemsize
+    against the file_size. NumPy would allocate what the header says first, then find out."""
+    import zipfile
+
+    start = None if isinstance(f, (str, os.PathLike)) else f.tell()
+    try:
+        with zipfile.ZipFile(f) as zf:
+            for info in zf.infolist():
+                _check_member(zf, info, name)
+    except CheckpointError:
+        raise
+    except Exception:  # noqa: BLE001 - not a zip, or damaged: np.load names the problem
+        pass
+    finally:
+        if start is not None:
+            f.seek(start)
+
+
+def _check_member(zf, info, name):
+    """Refuse a member whose sizes do not add up (see ``_check_sizes``)."""
+    member = f"member {info.filename!r} of {name}"
+    if info.file_size > _MAX_RATIO * max(info.compress_size, 1) + 1024:
+        raise CheckpointError(f"load: {member} claims {info.file_size} bytes from {info.compress_size} "
+                              "compressed ones, more than any real compression gives (a zip bomb?)")
+    if not info.filename.endswith(".npy"):
+        return
+    with zf.open(info) as fh:
+        try:
+            version = np.lib.format.read_magic(fh)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(fh)
+            else:
+                shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
+        except Exception:  # noqa: BLE001 - a damaged header: np.load names the problem
+            return
+        header = fh.tell()
+    count = 1
+    for n in shape:
+        count *= int(n)
+    declared = count * dtype.itemsize
+    if declared + header != info.file_size:
+        raise CheckpointError(f"load: {member} declares an array of shape {tuple(shape)} and dtype {dtype} "
+                              f"({declared} bytes), but holds {info.file_size - header} bytes of data: "
+                              "the file is corrupted")
+
+
 def load(f, map_location=None):
     """Load what ``save`` wrote. Tensors go to ``map_location`` ('cpu', 'cuda', ...) when given,
     else to the device they were saved from.
@@ -208,6 +282,7 @@ def load(f, map_location=None):
     name = _describe(f)
     device = None if map_location is None else backend.Device(map_location)
     _check_magic(f, name)
+    _check_sizes(f, name)
     try:
         loaded = np.load(f, allow_pickle=False)
     except FileNotFoundError:
@@ -244,16 +319,23 @@ def load(f, map_location=None):
         structure = json.loads(arrays.pop(_STRUCTURE).tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise CheckpointError(f"load: {name} has an unreadable structure entry (corrupted): {e}") from None
+    except RecursionError:
+        raise CheckpointError(f"load: {name} has a structure entry nested too deeply to read") from None
     if not isinstance(structure, dict) or structure.get("format") != FORMAT:
         raise CheckpointError(f"load: {name} is not a minigrad checkpoint (its structure entry has no "
                               f"format {FORMAT!r})")
-    if structure.get("version", 0) > VERSION:
+    version = structure.get("version", 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise CheckpointError(f"load: {name} has a malformed format version {version!r} (an integer was expected)")
+    if version > VERSION:
         raise CheckpointError(f"load: {name} was written by a newer minigrad (format version "
                               f"{structure['version']}, this one reads up to {VERSION})")
     try:
         return _decode(structure["root"], arrays, device)
-    except (KeyError, TypeError, AttributeError) as e:  # a structure that is valid JSON but not ours
+    except (KeyError, TypeError, AttributeError, ValueError) as e:  # valid JSON, but not ours
         raise CheckpointError(f"load: {name} has a malformed structure entry ({type(e).__name__}: {e})") from None
+    except RecursionError:
+        raise CheckpointError(f"load: {name} has a structure entry nested too deeply to read") from None
 
 
 __all__ = ["save", "load", "CheckpointError"]

@@ -286,3 +286,95 @@ def test_a_checkpoint_of_another_model_is_refused_whole(tmp_path):
         assert key in str(info.value)
     assert "2.bias" not in str(info.value)  # (2,) fits: only the keys that differ are named
     assert all(before[k].tobytes() == v.tobytes() for k, v in _snapshot(narrow).items())
+
+
+# ---- hostile files: lying sizes, zip bombs, deep nesting, odd fields, cycles -----------------------
+def _npz_with_member(path, member_name, raw):
+    """A zip holding one stored member with the given raw bytes (as a hand-made file would)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr(member_name, raw)
+
+
+def _npy_bytes(shape, dtype="<f4", data=b""):
+    import io
+
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": dtype, "fortran_order": False, "shape": shape})
+    return buf.getvalue() + data
+
+
+def test_a_header_declaring_2gib_is_refused_before_allocating(tmp_path, monkeypatch):
+    path = tmp_path / "liar.npz"
+    _npz_with_member(path, "a0.npy", _npy_bytes((2 ** 29,), data=b"\0" * 64))  # 2 GiB claimed
+    assert path.stat().st_size < 400
+    allocated = []
+    real_empty = np.empty
+
+    def spy(shape, *args, **kwargs):
+        allocated.append(shape)
+        return real_empty(shape, *args, **kwargs)
+
+    monkeypatch.setattr(np, "empty", spy)
+    with pytest.raises(CheckpointError, match="declares an array of shape"):
+        minigrad.load(path)
+    assert not allocated
+
+
+def test_a_zip_bomb_member_is_refused_by_its_ratio(tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.npz"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a0.npy", _npy_bytes((2 ** 22,), data=b"\0" * 2 ** 24))
+    info = zipfile.ZipFile(path).infolist()[0]
+    info_ratio = info.file_size / info.compress_size
+    assert info_ratio < 1100  # real deflate stays under the bound: this one loads...
+    out = minigrad.load(path)
+    assert out["a0"].shape == (2 ** 22,)
+    raw = bytearray(path.read_bytes())  # ...but a member whose sizes were edited to lie does not
+    import struct
+
+    cd = raw.rfind(b"PK\x01\x02")
+    struct.pack_into("<I", raw, cd + 24, 2 ** 31)  # uncompressed size in the central directory
+    path.write_bytes(bytes(raw))
+    with pytest.raises(CheckpointError):
+        minigrad.load(path)
+
+
+def test_deeply_nested_structure_is_a_checkpoint_error(tmp_path):
+    import json
+
+    text = json.dumps({"format": "minigrad.checkpoint", "version": 1, "root": None})
+    deep = "[" * 100_000 + "]" * 100_000
+    text = text.replace("null", deep)
+    path = tmp_path / "deep.npz"
+    np.savez(path, __structure__=np.frombuffer(text.encode(), dtype=np.uint8))
+    with pytest.raises(CheckpointError, match="nested too deeply"):
+        minigrad.load(path)
+
+
+def test_a_string_version_field_is_a_checkpoint_error(tmp_path):
+    import json
+
+    text = json.dumps({"format": "minigrad.checkpoint", "version": "1", "root": None})
+    path = tmp_path / "version.npz"
+    np.savez(path, __structure__=np.frombuffer(text.encode(), dtype=np.uint8))
+    with pytest.raises(CheckpointError, match="version"):
+        minigrad.load(path)
+
+
+def test_saving_a_dict_that_contains_itself_is_a_checkpoint_error(tmp_path):
+    d = {"a": 1}
+    d["self"] = d
+    with pytest.raises(CheckpointError, match="contains itself"):
+        minigrad.save(d, tmp_path / "cycle.npz")
+    shared = [1, 2]
+    minigrad.save({"x": shared, "y": shared}, tmp_path / "shared.npz")  # sharing is not a cycle
+    assert minigrad.load(tmp_path / "shared.npz") == {"x": [1, 2], "y": [1, 2]}
+    deep = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(CheckpointError, match="nested too deeply"):
+        minigrad.save(deep, tmp_path / "deep.npz")

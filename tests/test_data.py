@@ -183,7 +183,8 @@ def test_loader_custom_collate_fn():
 
 def test_default_collate_structures():
     out = default_collate([{"a": 1.5, "b": "x"}, {"a": 2.5, "b": "y"}])
-    assert out["a"].dtype == np.float32 and out["a"].tolist() == [1.5, 2.5] and out["b"] == ["x", "y"]
+    # Python floats are doubles: PyTorch's default_collate makes them float64, and so does minigrad
+    assert out["a"].dtype == np.float64 and out["a"].tolist() == [1.5, 2.5] and out["b"] == ["x", "y"]
     a, b = default_collate([(mg.tensor([1.0]), 0), (mg.tensor([2.0]), 1)])
     assert a.shape == (2, 1) and b.tolist() == [0, 1]
     with pytest.raises(TypeError, match="collate_fn"):

@@ -123,9 +123,12 @@ class DataLoader:
         return iter(self._index_sampler)
 
     def __iter__(self):
+        # Each epoch draws the workers' base seed first, with or without workers (as PyTorch
+        # does), so the shuffled order does not depend on num_workers.
+        base_seed = int(rng_from(self.generator).integers(0, 2**63 - 1))
         if self.num_workers == 0:
             return self._single_process()
-        return self._multi_process()
+        return self._multi_process(base_seed)
 
     def _single_process(self):
         fetcher = self._fetcher_maker()(self.dataset)
@@ -136,17 +139,16 @@ class DataLoader:
                 return
             yield batch
 
-    def _start_pool(self):
-        base_seed = int(rng_from(self.generator).integers(0, 2**63 - 1))
+    def _start_pool(self, base_seed):
         pool = WorkerPool(self.dataset, self.num_workers, self._fetcher_maker(), base_seed, self.worker_init_fn,
                           self.prefetch_factor, self.timeout, self.in_order, self.multiprocessing_context)
         if self.persistent_workers:  # stop the workers when the loader goes away
             weakref.finalize(self, pool.shutdown)
         return pool
 
-    def _multi_process(self):
+    def _multi_process(self, base_seed):
         if self._pool is None or self._pool.closed:
-            pool = self._start_pool()
+            pool = self._start_pool(base_seed)
             if self.persistent_workers:
                 self._pool = pool
         else:

@@ -1,21 +1,37 @@
-"""Activation functions as modules, for use inside Sequential. The math is in minigrad.ops.activation."""
+"""Activation functions as modules, for use inside Sequential. The math is in minigrad.ops.activation*.
 
+A module with ``inplace=True`` writes its result into its input, as PyTorch's does.
+"""
+
+from .. import creation
+from ..errors import ArgumentAssertionError
 from . import functional as F
 from .module import Module
+from .parameter import Parameter
 
 
-class ReLU(Module):
-    """y = max(x, 0). (``inplace`` is accepted for PyTorch compatibility; the output is always new.)"""
+def _inplace_repr(inplace):
+    return "inplace=True" if inplace else ""
+
+
+class _Inplace(Module):
+    """An activation without settings besides ``inplace``; subclasses name their function."""
 
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
 
     def forward(self, x):
-        return F.relu(x)
+        return self.function(x, inplace=self.inplace)
 
     def extra_repr(self):
-        return "inplace=True" if self.inplace else ""
+        return _inplace_repr(self.inplace)
+
+
+class ReLU(_Inplace):
+    """y = max(x, 0)."""
+
+    function = staticmethod(F.relu)
 
 
 class LeakyReLU(Module):
@@ -26,7 +42,7 @@ class LeakyReLU(Module):
         self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, x):
-        return F.leaky_relu(x, self.negative_slope)
+        return F.leaky_relu(x, self.negative_slope, self.inplace)
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
@@ -100,3 +116,203 @@ class LogSoftmax(Module):
 
     def extra_repr(self):
         return f"dim={self.dim}"
+
+
+class LogSigmoid(Module):
+    """y = log sigmoid(x), computed stably."""
+
+    def forward(self, x):
+        return F.logsigmoid(x)
+
+
+class ELU(Module):
+    """y = x for x > 0, alpha (exp(x) - 1) otherwise."""
+
+    def __init__(self, alpha=1.0, inplace=False):
+        super().__init__()
+        self.alpha, self.inplace = alpha, inplace
+
+    def forward(self, x):
+        return F.elu(x, self.alpha, self.inplace)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class CELU(ELU):
+    """y = max(0, x) + min(0, alpha (exp(x / alpha) - 1))."""
+
+    def forward(self, x):
+        return F.celu(x, self.alpha, self.inplace)
+
+
+class SELU(_Inplace):
+    """y = scale (max(0, x) + min(0, alpha (exp(x) - 1))) with the self-normalizing constants."""
+
+    function = staticmethod(F.selu)
+
+
+class SiLU(_Inplace):
+    """y = x sigmoid(x)."""
+
+    function = staticmethod(F.silu)
+
+
+class Mish(_Inplace):
+    """y = x tanh(softplus(x))."""
+
+    function = staticmethod(F.mish)
+
+
+class Hardsigmoid(_Inplace):
+    """y = clamp(x / 6 + 1/2, 0, 1)."""
+
+    function = staticmethod(F.hardsigmoid)
+
+
+class Hardswish(_Inplace):
+    """y = x hardsigmoid(x)."""
+
+    function = staticmethod(F.hardswish)
+
+
+class Hardtanh(Module):
+    """y = clamp(x, min_val, max_val)."""
+
+    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
+        super().__init__()
+        if min_val > max_val:
+            raise ArgumentAssertionError(f"Hardtanh: max_val ({max_val}) must be greater than min_val ({min_val})")
+        self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
+
+    def forward(self, x):
+        return F.hardtanh(x, self.min_val, self.max_val, self.inplace)
+
+    def extra_repr(self):
+        return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
+
+
+class ReLU6(_Inplace):
+    """y = min(max(x, 0), 6)."""
+
+    function = staticmethod(F.relu6)
+
+
+class Softsign(Module):
+    """y = x / (1 + |x|)."""
+
+    def forward(self, x):
+        return F.softsign(x)
+
+
+class Tanhshrink(Module):
+    """y = x - tanh(x)."""
+
+    def forward(self, x):
+        return F.tanhshrink(x)
+
+
+class Softshrink(Module):
+    """y = x - lambd for x > lambd, x + lambd for x < -lambd, else 0."""
+
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, x):
+        return F.softshrink(x, self.lambd)
+
+    def extra_repr(self):
+        return str(self.lambd)
+
+
+class Hardshrink(Softshrink):
+    """y = x where |x| > lambd, else 0."""
+
+    def forward(self, x):
+        return F.hardshrink(x, self.lambd)
+
+
+class Threshold(Module):
+    """y = x where x > threshold, else value."""
+
+    def __init__(self, threshold, value, inplace=False):
+        super().__init__()
+        self.threshold, self.value, self.inplace = threshold, value, inplace
+
+    def forward(self, x):
+        return F.threshold(x, self.threshold, self.value, self.inplace)
+
+    def extra_repr(self):
+        return f"threshold={self.threshold}, value={self.value}" + (", inplace=True" if self.inplace else "")
+
+
+class GLU(Module):
+    """y = a sigmoid(b), with a, b the two halves of x along ``dim``."""
+
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return F.glu(x, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class RReLU(Module):
+    """Randomized leaky relu: a random negative slope in [lower, upper] while training, their mean in eval."""
+
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
+        super().__init__()
+        self.lower, self.upper, self.inplace = lower, upper, inplace
+
+    def forward(self, x):
+        return F.rrelu(x, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"lower={self.lower}, upper={self.upper}" + (", inplace=True" if self.inplace else "")
+
+
+class PReLU(Module):
+    """y = x for x > 0, a x otherwise, with a learned slope a: one shared (num_parameters=1) or one
+    per channel (num_parameters = C, the input's dimension 1). The slopes start at ``init``."""
+
+    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
+        super().__init__()
+        self.num_parameters, self.init = num_parameters, init
+        self.weight = Parameter(creation.full((num_parameters,), init, dtype=dtype, device=device))
+
+    def reset_parameters(self):
+        from ..autograd import no_grad
+
+        with no_grad():
+            self.weight.fill_(self.init)
+
+    def forward(self, x):
+        return F.prelu(x, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"
+
+
+class Softmin(Module):
+    """y = softmax(-x) along ``dim``."""
+
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return F.softmin(x, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class Softmax2d(Module):
+    """softmax over the channels (dimension -3) of (C, H, W) or (N, C, H, W) inputs."""
+
+    def forward(self, x):
+        return F.softmax2d(x)

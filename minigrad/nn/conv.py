@@ -1,4 +1,4 @@
-"""Convolution layers: Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d.
+"""Convolution layers: Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d.
 
 Each holds ``weight`` and ``bias`` with PyTorch's names and shapes:
 - ConvNd:          weight (out_channels, in_channels / groups, *kernel_size)
@@ -14,6 +14,7 @@ The computation lives in ``minigrad.ops.conv`` (im2col + GEMM, see its docstring
 from .. import creation
 from ..errors import ArgumentError
 from ..ops import conv as C
+from ..ops import conv3d as C3
 from ..ops.shape import pad as _pad
 from . import init
 from .module import Module
@@ -109,7 +110,7 @@ class _Conv(_ConvNd):
                          padding_mode, device, dtype)
 
     def forward(self, input):
-        fn = C.conv2d if self._spatial == 2 else C.conv1d
+        fn = {1: C.conv1d, 2: C.conv2d, 3: C3.conv3d}[self._spatial]
         if self.padding_mode != "zeros":  # pad explicitly, then convolve without padding
             input = _pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
             return fn(input, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
@@ -134,6 +135,13 @@ class Conv1d(_Conv):
     _spatial = 1
 
 
+class Conv3d(_Conv):
+    """3-D convolution over (N, in_channels, D, H, W) or (in_channels, D, H, W) inputs; arguments
+    as Conv2d's, with triples; weight (out_channels, in_channels / groups, KD, KH, KW)."""
+
+    _spatial = 3
+
+
 class _ConvTranspose(_ConvNd):
     _transposed = True
 
@@ -145,7 +153,7 @@ class _ConvTranspose(_ConvNd):
                          groups, bias, padding_mode, device, dtype)
 
     def forward(self, input, output_size=None):
-        fn = C.conv_transpose2d if self._spatial == 2 else C.conv_transpose1d
+        fn = {1: C.conv_transpose1d, 2: C.conv_transpose2d, 3: C3.conv_transpose3d}[self._spatial]
         return fn(input, self.weight, self.bias, self.stride, self.padding, self.output_padding, self.groups,
                   self.dilation, output_size=output_size)
 
@@ -166,3 +174,10 @@ class ConvTranspose1d(_ConvTranspose):
     """Transposed 1-D convolution over (N, in_channels, L) inputs; arguments as ConvTranspose2d's."""
 
     _spatial = 1
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """Transposed 3-D convolution over (N, in_channels, D, H, W) inputs; arguments as ConvTranspose2d's;
+    weight (in_channels, out_channels / groups, KD, KH, KW)."""
+
+    _spatial = 3

@@ -6,11 +6,24 @@ adds ``linear`` and ``bilinear``, which are short compositions of matmul and add
 """
 
 from ..errors import DTypeError, ShapeError
-from ..ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
+from ..ops.activation import (gelu, leaky_relu, leaky_relu_, log_softmax, relu, relu_, sigmoid, softmax, softplus,
+                              tanh)
+from ..ops.activations_piecewise import (hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_, prelu, relu6, rrelu,
+                                         rrelu_, softshrink, threshold, threshold_)
+from ..ops.activations_smooth import (celu, celu_, elu, elu_, glu, logsigmoid, mish, selu, selu_, silu, softmin,
+                                      softmax2d, softsign, tanhshrink)
+from ..ops.ctc import ctc_loss
+from ..ops.distance import cosine_similarity, normalize, pairwise_distance
+from ..ops.losses_margin import (cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss, multi_margin_loss,
+                                 multilabel_margin_loss, multilabel_soft_margin_loss, soft_margin_loss,
+                                 triplet_margin_loss)
+from ..ops.losses_regression import gaussian_nll_loss, huber_loss, kl_div, poisson_nll_loss, smooth_l1_loss
+from ..ops.one_hot import one_hot
 from ..ops.attention import scaled_dot_product_attention
 from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from ..ops.dropout import dropout, dropout2d
 from ..ops.embedding import embedding
+from ..ops.embedding_bag import embedding_bag
 from ..ops.linalg import matmul
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss,
                         mse_loss, nll_loss)
@@ -21,6 +34,14 @@ from ..ops.rms_norm import rms_norm
 from ..ops.adaptive_pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,
                                     adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d)
 from ..ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from ..ops.pooling3d import avg_pool3d, max_pool3d
+from ..ops.lp_pool import lp_pool1d, lp_pool2d, lp_pool3d
+from ..ops.unpool import max_unpool1d, max_unpool2d, max_unpool3d
+from ..ops.conv3d import conv3d, conv_transpose3d
+from ..ops.fold import fold, unfold
+from ..ops.pixel_shuffle import pixel_shuffle, pixel_unshuffle
+from ..ops.interpolate import interpolate, upsample
+from ..ops.grid_sample import affine_grid, grid_sample
 from ..ops.reduction import sum as _sum
 from ..ops.shape import pad
 
@@ -73,10 +94,25 @@ def bilinear(input1, input2, weight, bias=None):
 
 __all__ = [
     "linear", "bilinear", "dropout", "dropout2d", "embedding", "layer_norm", "batch_norm",
-    "group_norm", "instance_norm", "rms_norm", "local_response_norm",
+    "group_norm", "instance_norm", "rms_norm", "local_response_norm", "embedding_bag",
     "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "softplus", "softmax", "log_softmax", "pad",
     "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d",
     "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "scaled_dot_product_attention",
+]
+__all__ += [
+    "conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
+    "adaptive_max_pool2d", "adaptive_max_pool3d", "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_unpool1d",
+    "max_unpool2d", "max_unpool3d", "fold", "unfold", "pixel_shuffle", "pixel_unshuffle", "interpolate",
+    "upsample", "grid_sample", "affine_grid",
+]
+__all__ += [
+    "relu_", "leaky_relu_", "elu", "elu_", "celu", "celu_", "selu", "selu_", "silu", "mish", "logsigmoid",
+    "softsign", "tanhshrink", "softmin", "softmax2d", "glu", "hardtanh", "hardtanh_", "relu6", "hardsigmoid",
+    "hardswish", "hardshrink", "softshrink", "threshold", "threshold_", "prelu", "rrelu", "rrelu_",
+    "one_hot", "normalize", "cosine_similarity", "pairwise_distance",
+    "huber_loss", "smooth_l1_loss", "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "ctc_loss",
+    "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss", "cosine_embedding_loss",
+    "triplet_margin_loss", "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
 ]

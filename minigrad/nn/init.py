@@ -149,3 +149,108 @@ def _default_layer_init_(weight, bias):
         fan_in, _ = _calculate_fan_in_and_fan_out(weight)
         bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
         uniform_(bias, -bound, bound)
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0):
+    """Fill with N(mean, std**2) conditioned on [a, b] (the bounds are values, not multiples of std).
+
+    By inverse transform sampling: with Φ the normal CDF, draw u ~ U(Φ(α), Φ(β)) for the
+    standardised bounds α = (a - mean)/std, β = (b - mean)/std, and return mean + std·Φ⁻¹(u),
+    where Φ⁻¹(u) = √2 erf⁻¹(2u - 1). Every draw lands inside [a, b]: no rejection loop.
+    """
+    def cdf(x):
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    lo, hi = cdf((a - mean) / std), cdf((b - mean) / std)
+    gen = backend.generator(tensor.device)
+    u = gen.random(tensor.shape, dtype="float64") * (hi - lo) + lo
+    z = math.sqrt(2.0) * _erfinv(tensor.xp, 2.0 * u - 1.0)
+    return _fill(tensor, tensor.xp.clip(mean + std * z, a, b))
+
+
+def _erfinv(xp, y):
+    """erf⁻¹(y) by Newton's method on erf(x) = y, from x = y √π / 2 (erf's slope at 0).
+
+    Each step is x ← x - (erf(x) - y) / erf'(x), with erf'(x) = (2/√π) exp(-x²); the
+    iterates are clipped to |x| <= 6, past which erf is 1 in float64.
+    """
+    from ..ops.activation import erf_array
+
+    x = xp.clip(y * (math.sqrt(math.pi) / 2), -6, 6)
+    for _ in range(50):
+        x = xp.clip(x - (erf_array(x) - y) / (2.0 / math.sqrt(math.pi) * xp.exp(-x * x)), -6, 6)
+    return x
+
+
+def orthogonal_(tensor, gain=1.0):
+    """Fill with a (semi-)orthogonal matrix (Saxe et al., 2013), the trailing dims flattened.
+
+    Take A ~ N(0, 1) of shape (rows, cols) (transposed when rows < cols), factor A = QR and
+    multiply Q's columns by sign(diag R), so Q is uniformly distributed over orthogonal
+    matrices (Haar); then W = gain · Q. The rows (or columns) of W are orthonormal, so W
+    keeps the norm of every vector it maps: no explosion or decay through depth.
+    """
+    if tensor.ndim < 2:
+        raise ValueError(f"orthogonal_: only tensors with 2 or more dimensions are supported, got shape "
+                         f"{tuple(tensor.shape)}")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    xp = tensor.xp
+    gen = backend.generator(tensor.device)
+    flat = gen.standard_normal((rows, cols), dtype="float64")
+    if rows < cols:
+        flat = flat.T
+    q, r = xp.linalg.qr(flat)
+    q = q * xp.sign(xp.diagonal(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, (gain * q).reshape(tensor.shape))
+
+
+def eye_(tensor):
+    """Fill a 2-D tensor with the identity (keeps a Linear layer's inputs as they are)."""
+    if tensor.ndim != 2:
+        raise ValueError(f"eye_: only 2-D tensors are supported, got shape {tuple(tensor.shape)}")
+    return _fill(tensor, tensor.xp.eye(*tensor.shape))
+
+
+def dirac_(tensor, groups=1):
+    """Fill a conv weight (out, in, *kernel) with the Dirac delta: the conv passes channels through.
+
+    Output channel i of each group takes input channel i at the kernel's centre, weight 1.
+    """
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError(f"dirac_: only 3-, 4- and 5-D tensors are supported, got shape {tuple(tensor.shape)}")
+    out_per_group = tensor.shape[0] // groups
+    if tensor.shape[0] % groups:
+        raise ValueError(f"dirac_: dim 0 ({tensor.shape[0]}) must be divisible by groups={groups}")
+    xp = tensor.xp
+    w = xp.zeros(tensor.shape)
+    n = min(out_per_group, tensor.shape[1])
+    centre = tuple(k // 2 for k in tensor.shape[2:])
+    for g in range(groups):  # a loop over groups, not over elements
+        i = xp.arange(n)
+        w[(g * out_per_group + i, i) + centre] = 1
+    return _fill(tensor, w)
+
+
+def sparse_(tensor, sparsity, std=0.01):
+    """Fill a 2-D tensor with N(0, std**2) and zero a fraction ``sparsity`` of each column (Martens, 2010)."""
+    if tensor.ndim != 2:
+        raise ValueError(f"sparse_: only 2-D tensors are supported, got shape {tuple(tensor.shape)}")
+    rows, cols = tensor.shape
+    num_zeros = int(math.ceil(sparsity * rows))
+    gen = backend.generator(tensor.device)
+    w = gen.standard_normal((rows, cols), dtype="float64") * std
+    order = tensor.xp.argsort(gen.random((rows, cols)), axis=0)  # a random permutation per column
+    tensor.xp.put_along_axis(w, order[:num_zeros], 0.0, axis=0)
+    return _fill(tensor, w)
+
+
+# The names before the trailing underscore became the convention; old programs still call them.
+uniform, normal, constant = uniform_, normal_, constant_
+xavier_uniform, xavier_normal = xavier_uniform_, xavier_normal_
+kaiming_uniform, kaiming_normal = kaiming_uniform_, kaiming_normal_
+orthogonal, eye, dirac, sparse = orthogonal_, eye_, dirac_, sparse_

@@ -2,7 +2,8 @@
 
 Unlike BatchNorm the statistics never mix samples, so the output of a sample does not depend
 on the rest of the batch. PyTorch's defaults: ``affine=False`` (no weight, no bias) and
-``track_running_stats=False`` (the instance's own statistics in training and eval alike).
+``track_running_stats=False`` (the instance's own statistics in training and eval alike);
+``bias=False`` keeps the weight only.
 With track_running_stats=True, training updates running_mean / running_var (the instance
 statistics averaged over the batch) and eval normalises with them. An input without the
 batch axis ((C, L) for InstanceNorm1d, ...) is treated as a batch of one.
@@ -24,13 +25,16 @@ class _InstanceNorm(Module):
     _spatial = 0
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False,
-                 device=None, dtype=None):
+                 device=None, dtype=None, *, bias=True):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:
             self.weight = Parameter(creation.empty(num_features, dtype=dtype, device=device))
-            self.bias = Parameter(creation.empty(num_features, dtype=dtype, device=device))
+            if bias:
+                self.bias = Parameter(creation.empty(num_features, dtype=dtype, device=device))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -49,8 +53,9 @@ class _InstanceNorm(Module):
             init.zeros_(self.running_mean)
             init.ones_(self.running_var)
             init.zeros_(self.num_batches_tracked)
-        if self.affine:
+        if self.weight is not None:
             init.ones_(self.weight)
+        if self.bias is not None:
             init.zeros_(self.bias)
 
     def forward(self, x):
@@ -74,7 +79,7 @@ class _InstanceNorm(Module):
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"track_running_stats={self.track_running_stats}")
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
 class InstanceNorm1d(_InstanceNorm):

@@ -1,16 +1,25 @@
-"""Pooling layers: MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d (no parameters).
+"""Pooling layers (no parameters): MaxPool1d/2d/3d, AvgPool1d/2d/3d, AdaptiveAvgPool1d/2d/3d,
+AdaptiveMaxPool1d/2d/3d, MaxUnpool1d/2d/3d, LPPool1d/2d/3d.
 
 They hold their settings and call the functions of ``minigrad.ops.pooling`` (see its
-docstring for the formulas, the tie rule of max pooling and the backward passes).
+docstring for the formulas, the tie rule of max pooling and the backward passes) and of
+``pooling3d``, ``adaptive_pooling``, ``unpool`` and ``lp_pool`` beside it.
 """
 
 from ..ops import adaptive_pooling as A
+from ..ops import lp_pool as L
 from ..ops import pooling as P
+from ..ops import pooling3d as P3
+from ..ops import unpool as U
 from .module import Module
 
 
 def _single(value):
     return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+def _ntuple(value, n):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
 
 
 class _MaxPoolNd(Module):
@@ -45,6 +54,14 @@ class MaxPool1d(_MaxPoolNd):
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
+class MaxPool3d(_MaxPoolNd):
+    """The maximum of each window of (N, C, D, H, W) inputs; arguments as MaxPool2d's."""
+
+    def forward(self, input):
+        return P3.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
 class AvgPool2d(Module):
     """The mean of each kernel_size window of (N, C, H, W) inputs.
 
@@ -66,6 +83,14 @@ class AvgPool2d(Module):
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool3d(AvgPool2d):
+    """The mean of each kernel_size window of (N, C, D, H, W) inputs; arguments as AvgPool2d's."""
+
+    def forward(self, input):
+        return P3.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                             self.count_include_pad, self.divisor_override)
 
 
 class AvgPool1d(Module):
@@ -116,3 +141,118 @@ class AdaptiveAvgPool1d(Module):
 
     def extra_repr(self):
         return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool3d(AdaptiveAvgPool2d):
+    """Average pooling of (N, C, D, H, W) inputs to a fixed output size (int or triple; None keeps)."""
+
+    def forward(self, input):
+        return A.adaptive_avg_pool3d(input, self.output_size)
+
+
+class _AdaptiveMaxPoolNd(Module):
+    _function = None
+
+    def __init__(self, output_size, return_indices=False):
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def forward(self, input):
+        return type(self)._function(input, self.output_size, self.return_indices)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
+    """Max pooling of (N, C, L) inputs to length ``output_size``; AdaptiveMaxPool1d(output_size, return_indices=False)."""
+
+    _function = staticmethod(A.adaptive_max_pool1d)
+
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
+    """Max pooling of (N, C, H, W) inputs to a fixed output size (int or pair; None keeps that size)."""
+
+    _function = staticmethod(A.adaptive_max_pool2d)
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    """Max pooling of (N, C, D, H, W) inputs to a fixed output size (int or triple; None keeps)."""
+
+    _function = staticmethod(A.adaptive_max_pool3d)
+
+
+class _MaxUnpoolNd(Module):
+    _spatial = 2
+    _function = None
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        n = self._spatial
+        self.kernel_size = _ntuple(kernel_size, n)
+        self.stride = _ntuple(stride if stride is not None else kernel_size, n)
+        self.padding = _ntuple(padding, n)
+
+    def forward(self, input, indices, output_size=None):
+        return type(self)._function(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    """The partial inverse of MaxPool1d: values back at their arg-max indices, zeros elsewhere.
+
+    MaxUnpool1d(kernel_size, stride=None, padding=0); forward(input, indices, output_size=None).
+    """
+
+    _spatial = 1
+    _function = staticmethod(U.max_unpool1d)
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    """The partial inverse of MaxPool2d; arguments as MaxUnpool1d's."""
+
+    _spatial = 2
+    _function = staticmethod(U.max_unpool2d)
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    """The partial inverse of MaxPool3d; arguments as MaxUnpool1d's."""
+
+    _spatial = 3
+    _function = staticmethod(U.max_unpool3d)
+
+
+class _LPPoolNd(Module):
+    _function = None
+
+    def __init__(self, norm_type, kernel_size, stride=None, ceil_mode=False):
+        super().__init__()
+        self.norm_type, self.kernel_size, self.stride, self.ceil_mode = norm_type, kernel_size, stride, ceil_mode
+
+    def forward(self, input):
+        return type(self)._function(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
+
+    def extra_repr(self):
+        return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"ceil_mode={self.ceil_mode}")
+
+
+class LPPool1d(_LPPoolNd):
+    """The norm_type-norm of each window of (N, C, L) inputs: LPPool1d(norm_type, kernel_size, stride=None,
+    ceil_mode=False)."""
+
+    _function = staticmethod(L.lp_pool1d)
+
+
+class LPPool2d(_LPPoolNd):
+    """The norm_type-norm of each window of (N, C, H, W) inputs; arguments as LPPool1d's."""
+
+    _function = staticmethod(L.lp_pool2d)
+
+
+class LPPool3d(_LPPoolNd):
+    """The norm_type-norm of each window of (N, C, D, H, W) inputs; arguments as LPPool1d's."""
+
+    _function = staticmethod(L.lp_pool3d)

@@ -13,14 +13,19 @@ from . import conv, pooling
 from . import arithmetic, bitwise, exponential, nans, reduction_more, rounding, scan, trigonometric
 from . import inplace_random
 from . import group_norm, local_response_norm, rms_norm
+from . import embedding_bag
 from . import activations_piecewise, activations_smooth, ctc, distance, losses_margin, losses_regression, one_hot
+from . import joining, new_tensors, rearrange, sampling, scatter, searching, selection, sorting, strided, triangular
+from . import einsum, norms, products
 
 FAMILIES = (elementwise, shape, reduction, linalg, activation, indexing, compare,
             dropout, embedding, loss, normalization, recurrent, attention,
             conv, pooling, inplace_random)
 FAMILIES += (trigonometric, exponential, arithmetic, rounding, nans, bitwise, scan, reduction_more)
-FAMILIES += (group_norm, rms_norm, local_response_norm)
+FAMILIES += (group_norm, rms_norm, local_response_norm, embedding_bag)
 FAMILIES += (activations_piecewise, activations_smooth, distance, one_hot, losses_regression, losses_margin, ctc)
+FAMILIES += (sorting, searching, selection, scatter, rearrange, joining, strided, triangular, new_tensors, sampling)
+FAMILIES += (einsum, products, norms)
 
 TENSOR_METHODS = {}
 for _family in FAMILIES:

@@ -12,7 +12,7 @@ through ``Tensor._write``, as PyTorch's ``inplace=True`` does.
 """
 
 from .. import backend
-from ..errors import ArgumentError, DTypeError, ShapeError
+from ..errors import ArgumentError, ArgumentRuntimeError, DTypeError, ShapeError
 from .activation import leaky_relu
 from .elementwise import constant, where
 
@@ -95,7 +95,7 @@ def softshrink(input, lambd=0.5):
     """
     x = _floating(input, "softshrink")
     if lambd < 0:
-        raise ArgumentError(f"softshrink: lambd must be greater or equal to 0, got {lambd}")
+        raise ArgumentRuntimeError(f"softshrink: lambd must be greater or equal to 0, got {lambd}")
     a = x.array
     shift = constant(x.xp.where(a > 0, -lambd, lambd).astype(x.dtype))
     return where(constant(abs_array(x) > lambd), x + shift, _fill(x, 0.0))
@@ -124,23 +124,20 @@ def prelu(input, weight):
     """y = x for x > 0, a x otherwise, with a learned slope a per channel (dimension 1).
 
     weight has 1 element (one slope shared by every channel) or C = input.shape[1] elements
-    (input.shape[0] for a 1-D input). dy/dx = 1 or a (a at x = 0, as PyTorch);
-    dy/da = x where x <= 0, else 0, summed over every position the slope is used at.
+    (an input of fewer than 2 dimensions has one channel, as in PyTorch). dy/dx = 1 or a (a at
+    x = 0, as PyTorch); dy/da = x where x <= 0, else 0, summed over every position a is used at.
     """
     x = _floating(input, "prelu")
     if weight.dtype.kind != "f":
         raise DTypeError(f"prelu: weight must be a floating point tensor, got dtype {weight.dtype}")
-    if x.ndim == 0 and weight.numel() != 1:
-        raise ShapeError(f"prelu: a 0-d input takes a weight of 1 element, got shape {tuple(weight.shape)}")
-    channels = x.shape[1] if x.ndim >= 2 else (x.shape[0] if x.ndim == 1 else 1)
+    channels = x.shape[1] if x.ndim >= 2 else 1
     if weight.ndim > 1 or weight.numel() not in (1, channels):
         raise ShapeError(f"prelu: weight of shape {tuple(weight.shape)} does not fit an input of shape "
-                         f"{tuple(x.shape)}: it needs 1 or {channels} elements (one per channel)")
+                         f"{tuple(x.shape)}: it needs 1 or {channels} elements (one per channel, dimension 1)")
     if weight.numel() == 1:
         a = weight.reshape(())
     else:  # (C,) -> (C, 1, ..., 1): broadcasts along the channel axis
-        axis = 1 if x.ndim >= 2 else 0
-        a = weight.reshape((channels,) + (1,) * (x.ndim - axis - 1))
+        a = weight.reshape((channels,) + (1,) * (x.ndim - 2))
     return where(constant(x.array > 0), x, x * a)
 
 
@@ -153,7 +150,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     """
     x = _floating(input, "rrelu")
     if not 0 <= lower <= upper:
-        raise ArgumentError(f"rrelu: needs 0 <= lower <= upper, got lower={lower}, upper={upper}")
+        raise ArgumentRuntimeError(f"rrelu: needs 0 <= lower <= upper, got lower={lower}, upper={upper}")
     if not training:
         return _out(x, leaky_relu(x, (lower + upper) / 2), inplace, "rrelu")
     gen = backend.generator(x.device)

@@ -6,7 +6,7 @@ Notation: y is the output, g = dL/dy the incoming gradient.
 """
 
 from ..autograd.function import Function
-from ..errors import ArgumentError, DTypeError, ShapeError
+from ..errors import ArgumentRuntimeError, DTypeError, ShapeError
 from .activation import sigmoid, softmax, softplus, tanh
 from .elementwise import _xp, abs, constant, exp
 from .shape import normalize_dim
@@ -67,7 +67,7 @@ def celu(input, alpha=1.0, inplace=False):
     """y = max(0, x) + min(0, alpha (exp(x / alpha) - 1)), continuously differentiable at 0."""
     x = _floating(input, "celu")
     if alpha == 0:
-        raise ArgumentError("celu: alpha must not be 0 (it divides x)")
+        raise ArgumentRuntimeError("celu: alpha must not be 0 (it divides x)")
     y = ELU.apply(x, alpha=float(alpha), scale=1.0, input_scale=1.0 / alpha)
     return _out(x, y, inplace, "celu")
 

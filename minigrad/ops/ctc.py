@@ -79,7 +79,7 @@ class CTCLoss(Function):
         # emissions e[t, n, s] = lp[t, n, l'_s] (-inf outside l'_n)
         emit = xp.take_along_axis(lp, xp.broadcast_to(ext[None], (t_max, n, big_l)), axis=2)
         emit = xp.where(valid[None], emit, _NEG_INF)
-        with np.errstate(invalid="ignore", over="ignore"):
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             log_alpha = xp.full((t_max, n, big_l), _NEG_INF, dtype=dt)
             log_alpha[0][:, :2] = emit[0][:, :2]
             for t in range(1, t_max):

@@ -1,60 +1,13 @@
-"""Vector norms and what is built on them: normalize, cosine_similarity, pairwise_distance.
-
-The p-norm along a dimension is one fused Function (``PNorm``), because its gradient needs a
-choice at the zero vector, where x / ||x|| is 0 / 0: PyTorch takes 0 there (a subgradient),
-and so does minigrad. The three functions are compositions of it with clamp, sum and division.
+"""normalize, cosine_similarity, pairwise_distance: compositions of the vector norm
+(``minigrad.ops.norms.vector_norm``, whose gradient at the zero vector is PyTorch's
+subgradient 0) with clamp, sum and division. Their gradients come from those ops.
 """
 
-from ..autograd.function import Function
 from ..errors import ArgumentError, DTypeError
-from .elementwise import _xp
-from .elementwise import abs as _abs
-from .elementwise import check_broadcast, clamp, constant
-from .reduction import amax
+from .elementwise import check_broadcast, clamp
+from .norms import vector_norm
 from .reduction import sum as _sum
-from .shape import normalize_dim, unsqueeze
-
-
-class PNorm(Function):
-    """y = (sum_i |x_i|^p)^(1/p) along ``dim``, for a finite p > 0.
-
-    dy/dx_i = (1/p) (sum |x|^p)^(1/p - 1) p |x_i|^(p-1) sign(x_i) = sign(x_i) |x_i|^(p-1) / y^(p-1),
-    which for p = 2 is x_i / y and for p = 1 is sign(x_i). Where y = 0 (a zero vector) the
-    gradient is taken as 0, as PyTorch does. The backward is written with minigrad ops on x and
-    the output y, so it can be differentiated again (away from zero entries when p < 2).
-    """
-
-    @staticmethod
-    def forward(ctx, x, p, dim, keepdim):
-        xp = _xp(x)
-        a = xp.abs(x)
-        if p == 1:
-            y = a.sum(axis=dim, keepdims=True)
-        elif p == 2:
-            y = xp.sqrt((x * x).sum(axis=dim, keepdims=True))
-        else:
-            y = (a ** p).sum(axis=dim, keepdims=True) ** (1.0 / p)
-        y = y.astype(x.dtype, copy=False)
-        ctx.p, ctx.dim, ctx.keepdim = p, dim, keepdim
-        out = y if keepdim else y.squeeze(dim)
-        ctx.save_for_backward(x, out)
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        x, y = ctx.saved_tensors
-        if not ctx.keepdim:
-            g, y = unsqueeze(g, ctx.dim), unsqueeze(y, ctx.dim)
-        nonzero = constant((y.array != 0).astype(x.dtype))
-        safe_y = y + (1 - nonzero)  # 1 where y = 0: no division by zero, masked out below
-        sign = constant(x.xp.sign(x.array))
-        if ctx.p == 1:
-            direction = sign
-        elif ctx.p == 2:
-            direction = x / safe_y
-        else:
-            direction = sign * _abs(x) ** (ctx.p - 1) / safe_y ** (ctx.p - 1)
-        return g * direction * nonzero
+from .shape import normalize_dim
 
 
 def _floating(x, op, name="input"):
@@ -64,19 +17,11 @@ def _floating(x, op, name="input"):
 
 
 def _norm(x, p, dim, keepdim, op):
-    """The p-norm along ``dim``: PNorm for finite p > 0, max |x| for p = inf, the count of
-    non-zero entries for p = 0 (piecewise constant: its gradient is 0)."""
+    """The p-norm along ``dim`` (p = inf: max |x|, p = 0: the count of non-zero entries)."""
     p = float(p)
     if p < 0:
         raise ArgumentError(f"{op}: p must be >= 0, got {p}")
-    if x.ndim == 0:
-        x = x.reshape((1,))
-    if p == float("inf"):
-        return amax(_abs(x), dim, keepdim=keepdim)
-    if p == 0:
-        count = (x.array != 0).sum(axis=dim, keepdims=keepdim).astype(x.dtype)
-        return constant(count)
-    return PNorm.apply(x, p=p, dim=dim, keepdim=keepdim)
+    return vector_norm(x if x.ndim else x.reshape((1,)), p, dim, keepdim)
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):

@@ -319,10 +319,13 @@ class Where(Function):
 class Clamp(Function):
     """z = min(max(x, lo), hi), the bounds numbers or tensors (None: no bound on that side).
 
-    When lo > hi every z is hi (PyTorch's rule: the max is taken last). PyTorch's gradients:
-        dL/dx  = g where lo <= x <= hi, else 0;
-        dL/dlo = g where x < lo, else 0;     dL/dhi = g where x > hi, else 0
-    (a tensor bound gets the gradient where it is the one that clipped x).
+    When lo > hi every z is hi (PyTorch's rule: the max is taken first, the min last). So
+        dL/dx  = g where lo <= x <= hi, else 0 (a tie with a bound counts as inside, as PyTorch);
+        dL/dlo = g where x < lo <= hi (lo is what max picked, and min kept it), else 0;
+        dL/dhi = g where max(x, lo) > hi (hi is what min picked), else 0.
+    For lo <= hi these are PyTorch's rules. Where tensor bounds cross (lo > hi) PyTorch hands
+    the gradient to lo where x < lo, although z = hi does not depend on lo there; minigrad
+    gives it to hi, the true derivative.
     """
 
     @staticmethod
@@ -342,13 +345,19 @@ class Clamp(Function):
         xp, lo, hi = x.xp, ctx.lo, ctx.hi
         lo = lo_t.array if lo_t is not None else lo
         hi = hi_t.array if hi_t is not None else hi
-        above = x.array >= lo if lo is not None else True
-        below = x.array <= hi if hi is not None else True
+        x = x.array
+        above = x >= lo if lo is not None else True
+        below = x <= hi if hi is not None else True
         zero = constant(xp.zeros((), dtype=g.dtype))
-        inside = constant(xp.logical_and(above, below))
-        return (where(inside, g, zero) if ctx.needs_input_grad[0] else None,
-                where(constant(xp.logical_not(above)), g, zero) if ctx.needs_input_grad[1] else None,
-                where(constant(xp.logical_not(below)), g, zero) if ctx.needs_input_grad[2] else None)
+        gx = glo = ghi = None
+        if ctx.needs_input_grad[0]:
+            gx = where(constant(xp.logical_and(above, below)), g, zero)
+        if ctx.needs_input_grad[1]:
+            picked_lo = xp.logical_not(above) if hi is None else (x < lo) & (lo <= hi)
+            glo = where(constant(picked_lo), g, zero)
+        if ctx.needs_input_grad[2]:
+            ghi = where(constant((x if lo is None else xp.maximum(x, lo)) > hi), g, zero)
+        return gx, glo, ghi
 
 
 # ---- copies and conversions ----------------------------------------------------------------------

@@ -102,9 +102,9 @@ class Rsqrt(Function):
     def forward(ctx, x):
         xp = _xp(x)
         with np.errstate(divide="ignore", invalid="ignore"):  # rsqrt(0) = inf, rsqrt(-1) = nan, as in PyTorch
-            z = 1 / xp.sqrt(x)
-        ctx.save_for_backward(z)
-        return z.astype(x.dtype, copy=False)
+            z = (1 / xp.sqrt(x)).astype(x.dtype, copy=False)
+        ctx.save_for_backward(z)  # the very array returned, so backward sees it as the output
+        return z
 
     @staticmethod
     def backward(ctx, g):

@@ -6,9 +6,9 @@ Every in-place method computes the out-of-place result first and hands it to
 1. No gradient involved (grad mode off, or nothing requires grad): copy the values in,
    move the version counter. That is all an optimizer step does.
 2. A tensor that is not a view: its new history is the result's (``y.mul_(2)`` makes
-   y's grad_fn the Mul node, whose input is the old y). A result that does not depend
-   on anything needing grad (``y.fill_(0)``) still cuts the old history: the new y is a
-   CopySlices node over the whole tensor, which sends the old y a zero gradient.
+   y's grad_fn the Mul node, whose input is the old y). A copy (``y.fill_(0)``,
+   ``y.copy_(src)``) replaces the old value instead: the new y is a CopySlices node over
+   the whole tensor, which sends the old y a zero gradient and src all of it.
 3. A view v of a base b (``b[0:2].mul_(2)``, ``b.t().zero_()``): the values land in b's
    memory, so b's history must change too. b's new grad_fn is ``CopySlices(old b, new v)``
    and v's is "the same view, taken of the new b". Every other view of b notices (its
@@ -145,7 +145,7 @@ def write(t, result, op, cast=False):
     if not track:
         return t
     if info is None:
-        if result._requires_grad:
+        if result._requires_grad and not cast:  # result = op(old t): its history includes t's
             t.grad_fn, t._output_nr = result.grad_fn, result._output_nr
         else:
             t.grad_fn, t._output_nr = CopySlices.apply(t, result, steps=()).grad_fn, 0
@@ -176,7 +176,7 @@ INPLACE_FORMS = (
     "masked_fill", "masked_scatter", "index_fill", "index_add", "index_copy", "scatter", "scatter_add",
     "scatter_reduce", "index_put", "tril", "triu", "renorm", "logical_not", "logical_and",
     "logical_or", "logical_xor", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "maximum", "minimum", "fmax", "fmin", "heaviside",
+    "heaviside", "cumsum", "cumprod",
 )
 
 

@@ -226,8 +226,7 @@ def combinations(input, r=2, with_replacement=False):
     index = _combination_index(input.shape[0], r, with_replacement)
     if index.shape[0] == 0:
         return Tensor._make(input.xp.zeros((0,), dtype=input.dtype))
-    out = getitem(input, (to_device(index, input.device),))
-    return reshape(out, (-1,)) if r == 1 else out
+    return getitem(input, (to_device(index, input.device),))
 
 
 def block_diag(*tensors):

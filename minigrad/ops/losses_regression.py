@@ -102,7 +102,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduct
         l = exp(x) - t x                (log_input=True: x = log lambda)
         l = x - t log(x + eps)          (log_input=False: x = lambda; eps avoids log 0)
     full=True adds Stirling's approximation of log t!, t log t - t + 0.5 log(2 pi t), for the
-    targets t > 1 (PyTorch's rule; it is a constant in x, so it only shifts the loss).
+    targets t > 1 (PyTorch's rule; it does not depend on x, so it only shifts the loss).
     """
     op = "poisson_nll_loss"
     input, target = _pair(input, target, op, reduction)
@@ -111,11 +111,11 @@ def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduct
     else:
         loss = input - target * log(input + eps)
     if full:
-        t = target.array
-        xp = target.xp
-        safe = xp.where(t > 1, t, 1)  # the term is 0 for t <= 1: no log of 0 or of negatives
-        stirling = xp.where(t > 1, safe * xp.log(safe) - safe + 0.5 * xp.log(2 * math.pi * safe), 0)
-        loss = loss + constant(stirling.astype(input.dtype))
+        # 0 for t <= 1; log reads 1 there, so no log of 0 or of negatives (and no nan gradient)
+        big = constant(target.array > 1)
+        safe = where(big, target, constant(target.xp.ones((), dtype=target.dtype)))
+        stirling = safe * log(safe) - safe + 0.5 * log(safe * (2 * math.pi))
+        loss = loss + where(big, stirling, constant(target.xp.zeros((), dtype=target.dtype)))
     return _reduce_elementwise(loss, reduction)
 
 

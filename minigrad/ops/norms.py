@@ -19,7 +19,7 @@ from .shape import reshape, unsqueeze
 
 
 class VectorNorm(Function):
-    """z = (sum_i |x_i|^p)^(1/p) over ``axes``, for a finite p != 0.
+    """z = (sum_i |x_i|^p)^(1/p) over ``axes``, for a finite p; p = 0 counts the nonzero x_i.
 
     Let s = sum_i |x_i|^p, so z = s^(1/p). By the chain rule
         dz/dx_i = (1/p) s^(1/p - 1) * p |x_i|^(p-1) sign(x_i) = sign(x_i) |x_i|^(p-1) / z^(p-1)
@@ -28,7 +28,8 @@ class VectorNorm(Function):
     Fused, not composed from abs, pow and sum, for one point: the zero vector. There
     z = 0 and the composition computes 0 * inf = nan; PyTorch (and this op) give the
     subgradient 0 instead. sign(0) = 0 too, as PyTorch's. For p < 1 the derivative is
-    infinite where some x_i = 0 and z != 0, as the formula says.
+    infinite where some x_i = 0 and z != 0, as the formula says. The count (p = 0) is
+    piecewise constant: its gradient is 0.
     """
 
     @staticmethod
@@ -36,7 +37,9 @@ class VectorNorm(Function):
         xp = _xp(x)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
         a = xp.abs(x)
-        if p == 2:
+        if p == 0:
+            z = xp.sum(x != 0, axis=axes, keepdims=keepdim)
+        elif p == 2:
             z = xp.sqrt(xp.sum(a * a, axis=axes, keepdims=keepdim))
         elif p == 1:
             z = xp.sum(a, axis=axes, keepdims=keepdim)
@@ -54,6 +57,8 @@ class VectorNorm(Function):
             shape = kept_shape(x.shape, axes)
             z, g = reshape(z, shape), reshape(g, shape)
         xp = x.xp
+        if p == 0:
+            return g * constant(xp.zeros(x.shape, dtype=x.dtype))
         zero = constant(z.array == 0)
         safe_z = where(zero, 1.0, z)  # no division by 0; the mask below zeroes those slices
         if p == 1:  # sign(x) is 0 wherever z = 0 already
@@ -95,8 +100,6 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
         return amax(abs(x), dim=axes, keepdim=keepdim) if x.ndim else abs(x)
     if ord == -math.inf:
         return amin(abs(x), dim=axes, keepdim=keepdim) if x.ndim else abs(x)
-    if ord == 0:  # the number of nonzero entries: piecewise constant, its gradient is 0
-        return cast(sum(constant(x.array != 0), dim=axes, keepdim=keepdim), x.dtype)
     return VectorNorm.apply(x, p=float(ord), axes=axes, keepdim=keepdim)
 
 

@@ -32,9 +32,9 @@ class Prod(Function):
     @staticmethod
     def forward(ctx, x, axis, keepdims):
         ctx.axis = axis
-        z = x.prod(axis=axis, keepdims=True)
+        z = x.prod(axis=axis, keepdims=keepdims)
         ctx.save_for_backward(x, z)
-        return z if keepdims else z.reshape(tuple(s for i, s in enumerate(x.shape) if i != axis))
+        return z
 
     @staticmethod
     def backward(ctx, g):
@@ -42,7 +42,7 @@ class Prod(Function):
         axis = ctx.axis
         g = expand_back(g, x.shape, (axis,))
         if not bool((x.array == 0).any()):
-            return g * z / x
+            return g * expand_back(z, x.shape, (axis,)) / x
         return g * _product_of_others(x, axis)
 
 

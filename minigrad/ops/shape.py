@@ -192,7 +192,45 @@ def reshape(x, *shape):
     return Reshape.apply(x, shape=shape)
 
 
-view = reshape
+def view(x, *shape):
+    """``view(*shape)``: x with a new shape, like reshape (-1 infers one size).
+
+    ``view(dtype)``: the same memory read as another dtype. With a different element size the
+    last dim is rescaled (4 float32 -> 8 float16) and must have stride 1. As in PyTorch this
+    is not differentiable: the result shares x's memory and version counter, not its graph.
+    """
+    from ..dtypes import as_dtype
+
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer)):
+        dtype = as_dtype(shape[0])
+        a = x.array
+        if dtype.itemsize != a.dtype.itemsize:
+            if a.ndim == 0 or (a.shape[-1] != 1 and a.strides[-1] != a.itemsize) or \
+                    (a.shape[-1] * a.itemsize) % dtype.itemsize:
+                raise ShapeError(f"view: cannot view a tensor of shape {tuple(x.shape)} and dtype {a.dtype} "
+                                 f"as {dtype}: the last dim must have stride 1 and a size in bytes divisible "
+                                 f"by {dtype.itemsize}")
+        out = Tensor._make(a.view(dtype))
+        out._vbox = x._vbox
+        return out
+    return reshape(x, *shape)
+
+
+def unflatten(x, dim, sizes):
+    """Split dimension ``dim`` into several of the given ``sizes`` (one may be -1):
+    (2, 12).unflatten(1, (3, 4)) -> (2, 3, 4). A reshape, so a view."""
+    d = normalize_dim(dim, x.ndim, "unflatten")
+    sizes = tuple(int(s) for s in sizes)
+    if not sizes:
+        raise ShapeError("unflatten: sizes must not be empty")
+    n = x.shape[d]
+    known = int(np.prod([s for s in sizes if s != -1]))
+    if sizes.count(-1) == 1 and known and n % known == 0:
+        sizes = tuple(n // known if s == -1 else s for s in sizes)
+    if sizes.count(-1) or int(np.prod(sizes)) != n:
+        raise ShapeError(f"unflatten: sizes {sizes} don't multiply up to the size ({n}) of dimension {d} "
+                         f"of shape {tuple(x.shape)}")
+    return reshape(x, x.shape[:d] + sizes + x.shape[d + 1:])
 
 
 def permute(x, *dims):
@@ -494,4 +532,5 @@ TENSOR_METHODS = {
     "expand_as": lambda self, other: broadcast_to(self, other.shape),
     "reshape_as": lambda self, other: reshape(self, other.shape),
     "split": split, "chunk": chunk, "repeat": repeat,
+    "unflatten": unflatten,
 }

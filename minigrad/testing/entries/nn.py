@@ -81,12 +81,12 @@ def _batch_norm_eval_samples(rng):
 
 
 # ---- embedding ---------------------------------------------------------------------------------------
-def _embedding(weight, indices, padding_idx=None):
-    return F.embedding(indices, weight, padding_idx)
+def _embedding(weight, indices, padding_idx=None, **kw):
+    return F.embedding(indices, weight, padding_idx, **kw)
 
 
-def _torch_embedding(torch, weight, indices, padding_idx=None):
-    return torch.nn.functional.embedding(indices, weight, padding_idx)
+def _torch_embedding(torch, weight, indices, padding_idx=None, **kw):
+    return torch.nn.functional.embedding(indices, weight, padding_idx, **kw)
 
 
 def _embedding_samples(rng):
@@ -98,20 +98,24 @@ def _embedding_samples(rng):
     ]
 
 
-def _embedding_backward(g, indices, num_embeddings=5, padding_idx=None):
+def _embedding_backward(g, indices, num_embeddings=5, padding_idx=None, scale_grad_by_freq=False):
     from ...tensor import Tensor
 
-    return E.EmbeddingBackward.apply(g, Tensor(indices), num_embeddings=num_embeddings, padding_idx=padding_idx)
+    return E.EmbeddingBackward.apply(g, Tensor(indices), num_embeddings=num_embeddings, padding_idx=padding_idx,
+                                     scale_grad_by_freq=scale_grad_by_freq)
 
 
 def _embedding_backward_samples(rng):
     """The weight gradient as a function of g. (With padding_idx, embedding's own output still
     depends on the padding row while its gradient is zero by definition, so finite differences
-    cannot check that case through embedding; they can through this linear map.)"""
+    cannot check that case through embedding; they can through this linear map. The same for
+    scale_grad_by_freq, whose rescaled "gradient" is by definition not the derivative.)"""
     repeated = np.array([[0, 2, 2, 4], [1, 0, 2, 4]])
     return [Sample((smooth_normal(rng, (2, 4, 3)), repeated)),
             Sample((smooth_normal(rng, (2, 4, 3)), repeated), {"padding_idx": 2}),
-            Sample((smooth_normal(rng, (2, 4, 3)), repeated), {"padding_idx": 0, "num_embeddings": 6})]
+            Sample((smooth_normal(rng, (2, 4, 3)), repeated), {"padding_idx": 0, "num_embeddings": 6}),
+            Sample((smooth_normal(rng, (2, 4, 3)), repeated), {"scale_grad_by_freq": True}),
+            Sample((smooth_normal(rng, (2, 4, 3)), repeated), {"scale_grad_by_freq": True, "padding_idx": 2})]
 
 
 # ---- class losses ------------------------------------------------------------------------------------

@@ -1,0 +1,127 @@
+"""``torch.cuda``'s functions that programs call, answered through CuPy.
+
+    device = "cuda" if minigrad.cuda.is_available() else "cpu"
+    minigrad.cuda.manual_seed_all(0)
+
+Everything here works without CuPy and without a GPU: the questions answer "no GPU"
+(``is_available()`` is False, ``device_count()`` is 0), seeding and ``empty_cache`` do
+nothing harmful, and what needs a GPU (``current_device``, ``synchronize``,
+``get_device_name``) raises a ``DeviceError`` saying how to get one.
+"""
+
+from . import backend
+from .errors import DeviceError
+
+
+def is_available():
+    """True when CuPy imports and sees at least one GPU."""
+    return backend.is_cuda_available()
+
+
+def device_count():
+    """The number of GPUs CuPy sees (0 without CuPy)."""
+    if not is_available():
+        return 0
+    return int(backend.cupy_module().cuda.runtime.getDeviceCount())
+
+
+def _need_gpu(op):
+    if not is_available():
+        raise DeviceError(f"minigrad.cuda.{op}: no GPU is available. {backend._GPU_HELP}")
+    return backend.cupy_module()
+
+
+def _index(device):
+    """A GPU index from None (the current one), an int, 'cuda:N' or a minigrad.device."""
+    if device is None:
+        return current_device()
+    if isinstance(device, int):
+        return device
+    d = backend.Device(device)
+    if d.type != "cuda":
+        raise DeviceError(f"expected a cuda device, got {device!r}")
+    return d.index
+
+
+def current_device():
+    """The index of the current GPU."""
+    return int(_need_gpu("current_device").cuda.runtime.getDevice())
+
+
+def set_device(device):
+    """Make ``device`` (an index or 'cuda:N') the current GPU."""
+    _need_gpu("set_device").cuda.runtime.setDevice(_index(device))
+
+
+def device(device):
+    """A context manager making ``device`` the current GPU: ``with minigrad.cuda.device(1): ...``."""
+    return backend.on_device(f"cuda:{_index(device)}")
+
+
+def get_device_name(device=None):
+    """The GPU's name, e.g. 'NVIDIA H100 80GB HBM3'."""
+    name = _need_gpu("get_device_name").cuda.runtime.getDeviceProperties(_index(device))["name"]
+    return name.decode() if isinstance(name, bytes) else str(name)
+
+
+def get_device_capability(device=None):
+    """The GPU's compute capability as (major, minor)."""
+    props = _need_gpu("get_device_capability").cuda.runtime.getDeviceProperties(_index(device))
+    return int(props["major"]), int(props["minor"])
+
+
+def synchronize(device=None):
+    """Wait until every kernel queued on the GPU has finished (for honest timings)."""
+    cp = _need_gpu("synchronize")
+    with cp.cuda.Device(_index(device)):
+        cp.cuda.Device().synchronize()
+
+
+def empty_cache():
+    """Give the GPU memory CuPy keeps for reuse back to the driver (nothing to do without a GPU)."""
+    if is_available():
+        backend.cupy_module().get_default_memory_pool().free_all_blocks()
+
+
+def memory_allocated(device=None):
+    """Bytes of GPU memory in use by arrays (0 without a GPU). CuPy's pool is shared by all GPUs."""
+    return int(backend.cupy_module().get_default_memory_pool().used_bytes()) if is_available() else 0
+
+
+def memory_reserved(device=None):
+    """Bytes of GPU memory held by CuPy's pool, in use or cached (0 without a GPU)."""
+    return int(backend.cupy_module().get_default_memory_pool().total_bytes()) if is_available() else 0
+
+
+def is_bf16_supported():
+    """False: minigrad has no bfloat16 dtype (NumPy has none)."""
+    return False
+
+
+# ---- random numbers on the GPUs -------------------------------------------------------------------
+
+
+def manual_seed(seed):
+    """Seed the current GPU's default generator (GPU 0 when none is available yet)."""
+    backend.seed_device(f"cuda:{current_device() if is_available() else 0}", seed)
+
+
+def manual_seed_all(seed):
+    """Seed the default generator of every GPU."""
+    for i in range(max(device_count(), 1)):
+        backend.seed_device(f"cuda:{i}", seed)
+
+
+def seed():
+    """Seed the current GPU's default generator from the system's entropy."""
+    manual_seed(backend.fresh_seed())
+
+
+def seed_all():
+    """Seed every GPU's default generator from the system's entropy (one seed for all)."""
+    manual_seed_all(backend.fresh_seed())
+
+
+def initial_seed():
+    """The seed of the current GPU's default generator."""
+    return backend.initial_seed(f"cuda:{current_device() if is_available() else 0}")

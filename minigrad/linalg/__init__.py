@@ -1,0 +1,69 @@
+"""minigrad.linalg: torch.linalg's functions, each Function with its adjoint derived in its docstring.
+
+Every function takes batches: the last two axes of a tensor are the matrix, the axes before
+them a batch, processed at once. float32 stays float32.
+
+    inverse.py      inv, inv_ex, matrix_power           dA = -A^-T G A^-T
+    determinant.py  det, slogdet                        dA = g det(A) A^-T
+    solve.py        solve                               gB = A^-T G, gA = -gB X^T
+    cholesky.py     cholesky                            sym(L^-T Phi(L^T G) L^-1)
+    qr.py           qr                                  (gQ + Q N) R^-T
+    svd.py          svd, svdvals                        U [...] V^T (+ two projections)
+    eigh.py         eigh, eigvalsh                      V (diag(gw) + F o skew(V^T gV)/2) V^T
+    pinv.py         pinv                                Golub-Pereyra
+    norms.py        norm, vector_norm, matrix_norm
+    vectors.py      cross, vecdot, diagonal
+    multi_dot (the cheapest product order) lives with the other products in ops/products.py.
+
+A singular matrix (inv, solve) or a matrix that is not positive definite (cholesky) raises
+``LinAlgError``, a RuntimeError, as torch.linalg.LinAlgError is.
+
+This package sits above minigrad.ops, so it installs its own Tensor methods (``A.det()``,
+``A.inverse()``, ``A.norm()``, ...) here, the way ops does for its families.
+"""
+
+from ..errors import LinAlgError
+from ..ops.norms import vector_norm
+from ..ops.products import multi_dot
+from .cholesky import cholesky
+from .determinant import det, logdet, slogdet
+from .eigh import eigh, eigvalsh
+from .inverse import inv, inv_ex, matrix_power
+from .norms import matrix_norm, norm, tensor_norm
+from .pinv import pinv, pinverse
+from .qr import qr
+from .rank import matrix_rank
+from .solve import solve
+from .svd import svd, svd_legacy, svdvals
+from .vectors import cross, diagonal, legacy_cross, vecdot
+
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
+           "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
+           "svd", "svdvals", "vecdot", "vector_norm"]
+
+
+def legacy_qr(input, some=True):
+    """torch.qr / Tensor.qr: the reduced factors when ``some``, the complete ones otherwise."""
+    return qr(input, mode="reduced" if some else "complete")
+
+
+def legacy_cholesky(input, upper=False):
+    """torch.cholesky / Tensor.cholesky (PyTorch's older name for linalg.cholesky)."""
+    return cholesky(input, upper=upper)
+
+
+TENSOR_METHODS = {
+    "det": det, "logdet": logdet, "slogdet": slogdet, "inverse": inv, "cholesky": legacy_cholesky,
+    "qr": legacy_qr, "svd": svd_legacy, "pinverse": pinverse, "matrix_power": matrix_power,
+    "norm": tensor_norm, "cross": legacy_cross,
+}
+
+
+def _install():
+    from ..tensor import Tensor
+
+    for name, method in TENSOR_METHODS.items():
+        setattr(Tensor, name, method)
+
+
+_install()

@@ -1,0 +1,15 @@
+"""``torch.utils.data``'s import path: the very objects of ``minigrad.data``, not copies.
+
+So ``from minigrad.utils.data import DataLoader`` and ``minigrad.data.DataLoader`` are one
+class, and ``isinstance`` checks agree whichever path a program imports from.
+"""
+
+from ...data import (BatchSampler, ChainDataset, ConcatDataset, DataLoader, Dataset, IterableDataset,
+                     RandomSampler, Sampler, SequentialSampler, Subset, SubsetRandomSampler, TensorDataset,
+                     WeightedRandomSampler, WorkerInfo, default_collate, default_convert, get_worker_info,
+                     random_split)
+
+__all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "ChainDataset",
+           "random_split", "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
+           "WeightedRandomSampler", "BatchSampler", "default_collate", "default_convert", "DataLoader",
+           "get_worker_info", "WorkerInfo"]

@@ -1,0 +1,153 @@
+"""PyTorch's module paths and small facades: utils.data, cuda, accelerator, backends, and the
+top-level helpers programs call (is_tensor, numel, set_float32_matmul_precision, ...)."""
+
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+import minigrad as mg
+import minigrad.data
+import minigrad.utils.data
+from minigrad.errors import DeviceError
+
+DATA_NAMES = ["Dataset", "TensorDataset", "IterableDataset", "DataLoader", "random_split", "Subset", "ConcatDataset",
+              "ChainDataset", "Sampler", "SequentialSampler", "RandomSampler", "BatchSampler", "SubsetRandomSampler",
+              "WeightedRandomSampler", "default_collate", "default_convert", "get_worker_info"]
+
+
+@pytest.mark.parametrize("name", DATA_NAMES)
+def test_utils_data_holds_the_very_objects_of_minigrad_data(name):
+    assert getattr(minigrad.utils.data, name) is getattr(minigrad.data, name)
+
+
+def test_utils_data_names_exist_in_torch(torch):
+    import torch.utils.data as tud
+
+    for name in DATA_NAMES:
+        assert hasattr(tud, name), name
+
+
+def test_pytorch_device_idioms_work():
+    device = mg.device("cuda" if mg.cuda.is_available() else "cpu")
+    assert mg.zeros(2, device=device).device == device
+    name = mg.accelerator.current_accelerator().type if mg.accelerator.is_available() else "cpu"
+    assert name in ("cpu", "cuda")
+    assert mg.zeros(1).to(name).device.type == name
+
+
+needs_no_gpu = pytest.mark.skipif(mg.cuda.is_available(), reason="checks the answers without a GPU")
+
+
+@needs_no_gpu
+def test_cuda_without_a_gpu_answers_no_and_raises_where_a_gpu_is_needed():
+    assert mg.cuda.is_available() is False and mg.cuda.device_count() == 0
+    assert mg.accelerator.is_available() is False and mg.accelerator.current_accelerator() is None
+    assert mg.accelerator.device_count() == 0
+    assert mg.cuda.is_bf16_supported() is False
+    assert mg.cuda.memory_allocated() == 0
+    mg.cuda.empty_cache()
+    mg.cuda.manual_seed(1)
+    mg.cuda.manual_seed_all(2)
+    assert mg.cuda.initial_seed() == 2
+    for fn in (mg.cuda.current_device, mg.cuda.synchronize, mg.cuda.get_device_name):
+        with pytest.raises(DeviceError, match="no GPU"):
+            fn()
+
+
+def test_cuda_seeds_are_per_device_and_manual_seed_covers_all():
+    mg.manual_seed(7)
+    assert mg.cuda.initial_seed() == 7 and mg.initial_seed() == 7
+    mg.cuda.manual_seed_all(9)
+    assert mg.cuda.initial_seed() == 9 and mg.initial_seed() == 7  # the CPU keeps its own
+    mg.manual_seed(3)
+    assert mg.cuda.initial_seed() == 3
+
+
+@pytest.mark.gpu
+def test_cuda_on_a_gpu():
+    assert mg.cuda.device_count() >= 1 and mg.cuda.current_device() == 0
+    assert isinstance(mg.cuda.get_device_name(), str) and len(mg.cuda.get_device_capability()) == 2
+    mg.cuda.manual_seed(0)
+    a = mg.rand(4, device="cuda").numpy()
+    mg.cuda.manual_seed(0)
+    b = mg.rand(4, device="cuda").numpy()
+    assert (a == b).all()
+    g = mg.Generator("cuda").manual_seed(1)
+    c = mg.randn(3, device="cuda", generator=g)
+    assert c.device == "cuda:0"
+    mg.cuda.synchronize()
+    assert mg.accelerator.current_accelerator().type == "cuda"
+
+
+def test_backends_flags_are_settable():
+    for module, flag, default in [(mg.backends.cudnn, "benchmark", False), (mg.backends.cudnn, "deterministic", False),
+                                  (mg.backends.cudnn, "enabled", True)]:
+        assert getattr(module, flag) is default
+        setattr(module, flag, not default)
+        assert getattr(module, flag) is (not default)
+        setattr(module, flag, default)
+    assert mg.backends.mps.is_available() is False and mg.backends.cudnn.is_available() is False
+    assert mg.backends.cuda.is_built() in (True, False)
+
+
+def test_matmul_precision_and_allow_tf32_move_together():
+    assert mg.get_float32_matmul_precision() == "highest" and mg.backends.cuda.matmul.allow_tf32 is False
+    mg.set_float32_matmul_precision("high")
+    assert mg.backends.cuda.matmul.allow_tf32 is True
+    mg.backends.cuda.matmul.allow_tf32 = False
+    assert mg.get_float32_matmul_precision() == "highest"
+    with pytest.warns(UserWarning, match="no effect"):
+        mg.set_float32_matmul_precision("fastest")
+    assert mg.get_float32_matmul_precision() == "highest"
+
+
+def test_matmul_precision_matches_torch(torch):
+    before = torch.get_float32_matmul_precision()
+    try:
+        for p in ("high", "medium", "highest"):
+            torch.set_float32_matmul_precision(p)
+            mg.set_float32_matmul_precision(p)
+            assert mg.get_float32_matmul_precision() == torch.get_float32_matmul_precision()
+            assert mg.backends.cuda.matmul.allow_tf32 == torch.backends.cuda.matmul.allow_tf32
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.set_float32_matmul_precision("bad")
+            mg.set_float32_matmul_precision("bad")
+        assert mg.get_float32_matmul_precision() == torch.get_float32_matmul_precision()
+    finally:
+        torch.set_float32_matmul_precision(before)
+        mg.set_float32_matmul_precision("highest")
+
+
+def test_tensor_questions():
+    t = mg.zeros(2, 3)
+    assert mg.is_tensor(t) and not mg.is_tensor([1.0]) and not mg.is_tensor(t.numpy())
+    assert mg.is_tensor(mg.nn.Parameter(mg.zeros(1)))
+    assert mg.numel(t) == 6 and mg.is_floating_point(t) and not mg.is_floating_point(mg.zeros(1, dtype=mg.int64))
+    with pytest.raises(TypeError, match="Tensor"):
+        mg.numel([1, 2])
+
+
+def test_default_dtype_roundtrip():
+    assert mg.get_default_dtype() == mg.float32
+
+
+def test_a_missing_name_says_so_plainly_without_a_misleading_hint():
+    with pytest.raises(AttributeError, match="module 'minigrad' has no attribute 'no_such_thing'"):
+        mg.no_such_thing  # noqa: B018
+    assert not hasattr(mg, "dtype2")
+    # Python's "Did you mean" hint would point at an internal module (dtype -> 'dtypes')
+    code = "import minigrad\nminigrad.dtype\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert "has no attribute 'dtype'" in out.stderr and "Did you mean" not in out.stderr
+
+
+def test_top_level_random_names_exist():
+    for name in ("Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
+                 "set_rng_state", "normal", "bernoulli", "poisson", "rand_like", "randn_like", "randint_like"):
+        assert hasattr(mg, name), name
+    assert mg.random.manual_seed is not None and mg.random.Generator is mg.Generator

@@ -1,0 +1,49 @@
+"""Programs written the way public PyTorch programs are, run on minigrad with only the imports aliased.
+
+Each program in tests/programs/ trains for a few steps on synthetic data; the test checks that
+it runs unchanged and that training lowers the loss.
+"""
+
+import importlib
+
+import pytest
+
+
+def program(name):
+    return importlib.import_module(f"programs.{name}")
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_char_gpt(batched):
+    first, last = program("char_gpt").main(max_iters=30, batched=batched)
+    assert last < first
+
+
+@pytest.mark.parametrize("model_type,tied", [("LSTM", True), ("GRU", False), ("RNN_TANH", False)])
+def test_word_language_model(tmp_path, model_type, tied):
+    first, last = program("word_language_model").main(epochs=3, model_type=model_type, tied=tied,
+                                                      save=str(tmp_path / "model.pt"))
+    assert last < first
+
+
+def test_vae():
+    first, last = program("vae").main(epochs=3)
+    assert last < first
+
+
+def test_mnist_cnn_with_workers(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (first_loss, _), (last_loss, accuracy) = program("mnist_cnn").main(["--epochs", "2", "--save-model"])
+    assert last_loss < first_loss and accuracy > 0.5
+    assert (tmp_path / "mnist_cnn.pt").exists()
+
+
+def test_lstmcell_sequence_with_lbfgs():
+    first, last = program("sequence_lstmcell").main(steps=3)
+    assert last < first
+
+
+@pytest.mark.parametrize("name", ["resnet", "vgg", "mobilenet_v2", "squeezenet"])
+def test_model_zoo(name):
+    first, last = program("model_zoo").main(name, steps=6)
+    assert last < first
