@@ -271,3 +271,188 @@ def test_char_sequence_dataset_targets_are_inputs_shifted_by_one():
     np.testing.assert_array_equal(xb.numpy()[:, 0], np.arange(0, 18, 2))
     with pytest.raises(ValueError, match="too few"):
         CharSequenceDataset(np.arange(3), seq_len=5)
+
+
+# ---- PyTorch's DataLoader arguments, samplers and collation ----------------------------------------
+from collections import namedtuple  # noqa: E402
+
+from minigrad.data import (BatchSampler, ChainDataset, ConcatDataset, IterableDataset, RandomSampler,  # noqa: E402
+                           SequentialSampler, SubsetRandomSampler, WeightedRandomSampler, default_convert)
+
+Point = namedtuple("Point", "x y")
+
+
+class Lists(Dataset):
+    """What real programs return: Python lists, ints, floats, numpy arrays, dicts, strings."""
+
+    def __len__(self):
+        return 5
+
+    def __getitem__(self, i):
+        return {"ids": [i, i + 1, i + 2], "label": i % 2, "score": i / 2, "arr": np.full(2, i, np.int32),
+                "name": f"n{i}", "p": Point(i, float(i))}
+
+
+def test_collate_of_python_data_matches_torch(torch):
+    ours = next(iter(DataLoader(Lists(), batch_size=3)))
+    theirs = next(iter(torch.utils.data.DataLoader(Lists(), batch_size=3)))
+    assert isinstance(ours["ids"], list) and len(ours["ids"]) == 3
+    for a, b in zip(ours["ids"], theirs["ids"]):
+        assert a.tolist() == b.tolist() and str(a.dtype) == str(b.dtype).replace("torch.", "")
+    for key in ("label", "score", "arr"):
+        assert ours[key].tolist() == theirs[key].tolist(), key
+        assert str(ours[key].dtype) == str(theirs[key].dtype).replace("torch.", ""), key
+    assert ours["name"] == theirs["name"] == ["n0", "n1", "n2"]
+    assert isinstance(ours["p"], Point) and ours["p"].x.tolist() == theirs["p"].x.tolist()
+    assert ours["p"].y.dtype == np.float64
+
+
+def test_default_collate_rules():
+    assert default_collate([1.5, 2.0]).dtype == np.float64  # Python floats are doubles, as in PyTorch
+    assert default_collate([1, 2]).dtype == np.int64
+    assert default_collate([True, False]).dtype == np.bool_
+    assert default_collate([np.float32(1), np.float32(2)]).dtype == np.float32
+    assert default_collate([np.zeros((2, 2), np.float32)] * 3).shape == (3, 2, 2)
+    assert default_collate([(1, 2.0), (3, 4.0)])[1].tolist() == [2.0, 4.0]  # a tuple gives a list
+    assert isinstance(default_collate([Point(1, 2), Point(3, 4)]), Point)
+    assert default_collate([[1, 2], [3, 4]])[0].tolist() == [1, 3]
+
+
+def test_default_collate_errors_are_pytorchs_types():
+    with pytest.raises(RuntimeError, match="equal size"):
+        default_collate([[1, 2], [3]])
+    with pytest.raises(RuntimeError, match="equal size"):
+        default_collate([mg.zeros(2), mg.zeros(3)])
+    with pytest.raises(TypeError, match="numpy array of dtype <U1"):
+        default_collate([np.array(["a"]), np.array(["b"])])
+
+
+def test_default_convert():
+    out = default_convert({"a": np.zeros(2), "b": 1, "c": "s", "d": (np.ones(1), 2)})
+    assert isinstance(out["a"], mg.Tensor) and out["b"] == 1 and out["c"] == "s"
+    assert isinstance(out["d"], list) and isinstance(out["d"][0], mg.Tensor)
+    assert next(iter(DataLoader(Squares(3), batch_size=None)))[1] == 0  # no batching: examples converted
+
+
+def test_batch_size_none_gives_examples():
+    items = list(DataLoader(Squares(3), batch_size=None))
+    assert len(items) == 3 and isinstance(items[1][0], mg.Tensor) and items[1][0].shape == (2,)
+    assert len(DataLoader(Squares(3), batch_size=None)) == 3
+
+
+def test_sampler_and_batch_sampler_arguments():
+    ds = _xy(10)
+    loader = DataLoader(ds, batch_size=3, sampler=[9, 8, 7, 6])
+    assert [b[1].tolist() for b in loader] == [[9, 8, 7], [6]]
+    loader = DataLoader(ds, batch_sampler=[[0, 5], [2], [9, 1, 3]])
+    assert [b[1].tolist() for b in loader] == [[0, 5], [2], [9, 1, 3]] and len(loader) == 3
+    bs = BatchSampler(SequentialSampler(range(7)), 3, drop_last=True)
+    assert list(bs) == [[0, 1, 2], [3, 4, 5]] and len(bs) == 2
+
+
+def test_dataloader_argument_errors_are_pytorchs():
+    ds = _xy(4)
+    with pytest.raises(ValueError, match="mutually exclusive with shuffle"):
+        DataLoader(ds, sampler=[0, 1], shuffle=True)
+    with pytest.raises(ValueError, match="batch_sampler option is mutually exclusive"):
+        DataLoader(ds, batch_sampler=[[0]], batch_size=2)
+    with pytest.raises(ValueError, match="drop_last"):
+        DataLoader(ds, batch_size=None, drop_last=True)
+    with pytest.raises(ValueError, match="drop_last should be a boolean"):
+        BatchSampler(range(3), 2, 1)
+    with pytest.raises(ValueError, match="expected unspecified shuffle"):
+        DataLoader(Counting(3), shuffle=True)
+    with pytest.raises(TypeError, match="replacement"):
+        RandomSampler(range(3), replacement=1)
+    with pytest.raises(ValueError, match="num_samples"):
+        RandomSampler(range(3), num_samples=0)
+
+
+def test_pin_memory_is_accepted():
+    xb, _ = next(iter(DataLoader(_xy(4), batch_size=2, pin_memory=True)))
+    assert xb.shape == (2, 3)
+
+
+def test_generator_argument_fixes_the_order():
+    def order(g):
+        return [i for _, y in DataLoader(_xy(12), batch_size=5, shuffle=True, generator=g) for i in y.tolist()]
+
+    assert order(mg.Generator().manual_seed(1)) == order(mg.Generator().manual_seed(1))
+    assert order(mg.Generator().manual_seed(1)) != order(mg.Generator().manual_seed(2))
+    g = mg.Generator().manual_seed(1)
+    loader = DataLoader(_xy(12), batch_size=5, shuffle=True, generator=g)
+    e1 = [i for _, y in loader for i in y.tolist()]
+    e2 = [i for _, y in loader for i in y.tolist()]
+    assert e1 != e2 and sorted(e1) == sorted(e2) == list(range(12))
+
+
+def test_random_samplers():
+    g = mg.Generator().manual_seed(0)
+    assert sorted(RandomSampler(range(6), generator=g)) == list(range(6))
+    drawn = list(RandomSampler(range(3), num_samples=7, generator=g))
+    assert len(drawn) == 7 and sorted(drawn[:3]) == [0, 1, 2] and sorted(drawn[3:6]) == [0, 1, 2]
+    with_rep = list(RandomSampler(range(4), replacement=True, num_samples=50, generator=g))
+    assert len(with_rep) == 50 and set(with_rep) <= {0, 1, 2, 3}
+    assert sorted(SubsetRandomSampler([10, 20, 30], generator=g)) == [10, 20, 30]
+    w = list(WeightedRandomSampler([0.0, 1.0, 0.0, 3.0], 2000, generator=g))
+    assert set(w) == {1, 3} and abs(w.count(3) / 2000 - 0.75) < 0.04
+    assert sorted(WeightedRandomSampler([1, 1, 0, 1], 3, replacement=False, generator=g)) == [0, 1, 3]
+    with pytest.raises(ValueError, match="without replacement"):
+        WeightedRandomSampler([1, 0], 2, replacement=False)
+    with pytest.raises(ValueError, match="non-negative"):
+        WeightedRandomSampler([1, -1], 2)
+
+
+def test_weighted_sampler_in_a_loader_is_reproducible():
+    def draws():
+        sampler = WeightedRandomSampler(np.arange(1, 11, dtype=np.float64), 20, generator=mg.Generator().manual_seed(3))
+        return [i for _, y in DataLoader(_xy(10), batch_size=4, sampler=sampler) for i in y.tolist()]
+
+    assert draws() == draws() and len(draws()) == 20
+
+
+class Counting(IterableDataset):
+    def __init__(self, n):
+        self.n = n
+
+    def __iter__(self):
+        return iter(range(self.n))
+
+
+def test_iterable_dataset_in_the_main_process():
+    assert [b.tolist() for b in DataLoader(Counting(7), batch_size=3)] == [[0, 1, 2], [3, 4, 5], [6]]
+    assert [b.tolist() for b in DataLoader(Counting(7), batch_size=3, drop_last=True)] == [[0, 1, 2], [3, 4, 5]]
+    with pytest.raises(TypeError):
+        len(DataLoader(Counting(7), batch_size=3))  # a stream without __len__ has no length
+    chained = ChainDataset([Counting(2), Counting(3)])
+    assert list(chained) == [0, 1, 0, 1, 2]
+    with pytest.raises(TypeError):
+        len(chained)
+
+
+def test_concat_dataset():
+    cat = ConcatDataset([_xy(3), _xy(4)])
+    assert len(cat) == 7 and cat[3][1].item() == 0 and cat[6][1].item() == 3 and cat[-1][1].item() == 3
+    assert len(_xy(2) + _xy(5)) == 7
+    with pytest.raises(IndexError):
+        cat[7]
+    assert [b[1].tolist() for b in DataLoader(cat, batch_size=4)] == [[0, 1, 2, 0], [1, 2, 3]]
+
+
+def test_random_split_with_a_minigrad_generator():
+    a = random_split(_xy(20), [10, 10], generator=mg.Generator().manual_seed(3))[0].indices
+    b = random_split(_xy(20), [10, 10], seed=3)[0].indices
+    np.testing.assert_array_equal(a, b)
+
+
+def test_tensor_dataset_batches_with_one_fancy_index_per_tensor():
+    calls = []
+
+    class Counted(TensorDataset):
+        def batch(self, indices):
+            calls.append(len(indices))
+            return super().batch(indices)
+
+    ds = Counted(np.zeros((100, 2), np.float32), np.arange(100))
+    assert len(list(DataLoader(ds, batch_size=32, shuffle=True))) == 4
+    assert calls == [32, 32, 32, 4]

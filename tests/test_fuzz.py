@@ -856,3 +856,26 @@ def test_fuzz(entry):
 
     fuzz()
     record(f"fuzz_{entry.name}", dict(stats))
+
+
+# ---- in-place forms and views ----------------------------------------------------------------------------
+from minigrad.testing.inplace_checks import KINDS, check_inplace, inplace_names  # noqa: E402
+
+INPLACE_ENTRIES = inplace_names(ENTRIES)
+
+
+@pytest.mark.parametrize("entry", INPLACE_ENTRIES, ids=[e.name for e in INPLACE_ENTRIES])
+def test_fuzz_inplace_forms_and_views(entry):
+    """``y.op_()`` on a fresh tensor, through a view and through a view of a view, gives the
+    values and gradients of the out-of-place op, for samples drawn from any seed (or is
+    refused with a MinigradError when its result cannot be written back)."""
+
+    @settings(max_examples=max(EXAMPLES // 10, 5), suppress_health_check=list(HealthCheck), deadline=None)
+    @given(seed=st.integers(0, 2 ** 32 - 1), kind=st.sampled_from(KINDS), pick=st.integers(0, 100))
+    def fuzz(seed, kind, pick):
+        samples = entry.samples(np.random.default_rng(seed))
+        sample = samples[pick % len(samples)]
+        message = check_inplace(entry, sample, kind, seed=seed)
+        assert message is None, message
+
+    fuzz()

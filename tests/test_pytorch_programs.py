@@ -47,3 +47,18 @@ def test_lstmcell_sequence_with_lbfgs():
 def test_model_zoo(name):
     first, last = program("model_zoo").main(name, steps=6)
     assert last < first
+
+
+def test_dcgan():
+    d_losses, g_losses = program("dcgan").main(epochs=2)
+    assert all(map(lambda v: v == v, d_losses + g_losses))  # no NaN through either network
+    assert len(d_losses) == 8
+
+
+def test_transformer_language_model():
+    first, last = program("transformer_lm").main(steps=25)
+    assert last < first
+
+
+def test_reinforce_learns_to_go_right():
+    assert program("reinforce").main(episodes=60) > 0.6

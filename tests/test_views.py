@@ -91,7 +91,7 @@ def _fill_a_view(lib, x):
 def _two_writes(lib, x):
     y = x * 1
     y[0].add_(x[1])
-    y[:, 2].mul_(y[:, 3])
+    y[:, 2].mul_(y[:, 3].clone())  # y[:, 3] itself would be saved, then changed: an error (below)
     return y.sum(0)
 
 
@@ -142,6 +142,15 @@ def test_the_issue_examples():
     y.t().mul_(2)
     y.sum().backward()
     assert x.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_a_saved_view_changed_through_its_base_is_caught_as_in_torch():
+    for lib in (mg, torch):
+        x = lib.tensor(X, requires_grad=True)
+        y = x * 1
+        y[:, 2].mul_(y[:, 3])  # Mul saved the view y[:, 3]; the write moves y's version
+        with pytest.raises(RuntimeError, match="modified"):
+            y.sum().backward()
 
 
 def test_version_counter_is_shared_by_base_and_views():

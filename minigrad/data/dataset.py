@@ -20,13 +20,14 @@ from ..tensor import Tensor
 
 
 class Dataset:
-    """Base class: subclasses define ``__getitem__(index)`` and ``__len__()``."""
+    """Base class: subclasses define ``__getitem__(index)`` and ``__len__()``.
+
+    As in PyTorch, the base class defines no ``__len__``: ``len()`` of a dataset without one
+    is Python's own TypeError, which ``list(loader)`` and friends know to ignore.
+    """
 
     def __getitem__(self, index):
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
-
-    def __len__(self):
-        raise NotImplementedError(f"{type(self).__name__} must define __len__")
 
     def __add__(self, other):
         return ConcatDataset([self, other])

@@ -113,15 +113,15 @@ class WorkerPool:
     def _receive(self, epoch, pending):
         """The next answer of this epoch, as (task number, batch); answers left over from an
         earlier epoch (a loop left early, with persistent workers) are dropped."""
-        waited = 0.0
+        start = time.monotonic()
         while True:
+            left = self.timeout - (time.monotonic() - start) if self.timeout else _POLL
             try:
-                raw = self.result_queue.get(timeout=_POLL)
+                raw = self.result_queue.get(timeout=max(min(left, _POLL), 0.001))
             except queue.Empty:
-                waited += _POLL
                 self._check_alive()
-                if self.timeout and waited >= self.timeout:
-                    self.shutdown()
+                if self.timeout and time.monotonic() - start >= self.timeout:
+                    self.shutdown(grace=0.5)  # a worker that did not answer is likely stuck
                     raise DataLoaderError(f"DataLoader timed out after {self.timeout} seconds waiting for a batch "
                                           "from its workers") from None
                 continue
@@ -134,12 +134,12 @@ class WorkerPool:
         for k, w in enumerate(self.workers):
             if not w.is_alive():
                 code = w.exitcode
-                self.shutdown()
+                self.shutdown(grace=0.5)
                 raise DataLoaderError(f"DataLoader worker {k} (pid {w.pid}) exited unexpectedly with exit code "
                                       f"{code}")
 
     # ---- the end ------------------------------------------------------------------------------
-    def shutdown(self, grace=5.0):
+    def shutdown(self, grace=2.0):
         """Stop every worker: ask, wait up to ``grace`` seconds while draining results, then terminate."""
         if self.closed:
             return

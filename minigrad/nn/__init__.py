@@ -10,7 +10,7 @@ from .activation import (CELU, ELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswis
                          PReLU, ReLU6, RReLU, SiLU, Softmax2d, Softmin, Softshrink, Softsign, Tanhshrink, Threshold)
 from .distance import CosineSimilarity, PairwiseDistance
 from .attention import MultiheadAttention
-from .containers import ModuleDict, ModuleList, Sequential
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .conv import Conv3d, ConvTranspose3d
 from .fold import Fold, Unfold
@@ -44,6 +44,7 @@ from .transformer_model import Transformer
 
 __all__ = [
     "Module", "Parameter", "Sequential", "ModuleList", "ModuleDict",
+    "ParameterList", "ParameterDict",
     "Linear", "Bilinear", "Identity", "Flatten", "Unflatten", "Dropout", "Dropout2d", "Embedding",
     "EmbeddingBag",
     "LayerNorm", "BatchNorm1d", "BatchNorm2d",

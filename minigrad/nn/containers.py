@@ -3,22 +3,27 @@
 - ``Sequential``: a pipeline; its forward feeds each module's output to the next.
 - ``ModuleList``: a list of modules (no forward); indexing and iteration like a list.
 - ``ModuleDict``: a dict of modules (no forward), in insertion order.
+- ``ParameterList``, ``ParameterDict``: the same for parameters (a Tensor put in one becomes
+  a Parameter, as in PyTorch).
 
 They register their members under the names ``"0"``, ``"1"``, ... (or the dict keys), so
-``state_dict`` keys look like PyTorch's: ``"0.weight"``, ``"layers.2.bias"``.
+``state_dict`` keys look like PyTorch's: ``"0.weight"``, ``"layers.2.bias"``, ``"scales.1"``.
 """
 
 import operator
 from collections import OrderedDict
 
+from ..errors import DTypeError
+from ..tensor import Tensor
 from .module import Module
+from .parameter import Parameter
 
 
-def _index(idx, n, kind):
+def _index(idx, n, kind, what="modules"):
     """A list index in range(n), negative ones counted from the end."""
     idx = operator.index(idx)
     if not -n <= idx < n:
-        raise IndexError(f"{kind}: index {idx} is out of range for {n} modules")
+        raise IndexError(f"{kind}: index {idx} is out of range for {n} {what}")
     return idx % n
 
 
@@ -182,3 +187,139 @@ class ModuleDict(Module):
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError("ModuleDict has no forward(); look up its modules by key and call them")
+
+
+def _as_parameter(kind, value):
+    """A Parameter as is; another Tensor wrapped as one (``Parameter(t)``: sharing its memory,
+    requiring grad), as PyTorch's ParameterList and ParameterDict do."""
+    if isinstance(value, Parameter):
+        return value
+    if isinstance(value, Tensor):
+        return Parameter(value)
+    raise DTypeError(f"{kind}: can only hold Parameters or Tensors, got {type(value).__name__}")
+
+
+def _parameter_line(name, p):
+    device = "" if p.device == "cpu" else f" ({p.device})"
+    size = "x".join(str(n) for n in p.shape)
+    return f"({name}): Parameter containing: [{p.dtype} of size {size}{device}]"
+
+
+class ParameterList(Module):
+    """A list of parameters whose parent module sees them (as ``"0"``, ``"1"``, ...); no forward.
+
+    ``ParameterList([nn.Parameter(mg.randn(3)), mg.zeros(3)])``: indexing gives a Parameter,
+    slicing a new ParameterList of the same Parameters.
+    """
+
+    def __init__(self, values=None):
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def __len__(self):
+        return len(self._parameters)
+
+    def __iter__(self):
+        return iter(self._parameters.values())
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return ParameterList(list(self._parameters.values())[idx])
+        return self._parameters[str(_index(idx, len(self), "ParameterList", "parameters"))]
+
+    def __setitem__(self, idx, value):
+        self.register_parameter(str(_index(idx, len(self), "ParameterList", "parameters")),
+                                _as_parameter("ParameterList", value))
+
+    def __iadd__(self, values):
+        return self.extend(values)
+
+    def append(self, value):
+        self.register_parameter(str(len(self)), _as_parameter("ParameterList", value))
+        return self
+
+    def extend(self, values):
+        for v in values:
+            self.append(v)
+        return self
+
+    def extra_repr(self):
+        return "\n".join(_parameter_line(name, p) for name, p in self._parameters.items())
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError("ParameterList has no forward(); use its parameters in your own module")
+
+
+class ParameterDict(Module):
+    """A dict of parameters (insertion order) whose parent module sees them; no forward."""
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key):
+        return self._parameters[key]
+
+    def __setitem__(self, key, value):
+        self.register_parameter(key, _as_parameter("ParameterDict", value))
+
+    def __delitem__(self, key):
+        del self._parameters[key]
+
+    def __len__(self):
+        return len(self._parameters)
+
+    def __iter__(self):
+        return iter(self._parameters)
+
+    def __contains__(self, key):
+        return key in self._parameters
+
+    def keys(self):
+        return self._parameters.keys()
+
+    def values(self):
+        return self._parameters.values()
+
+    def items(self):
+        return self._parameters.items()
+
+    def get(self, key, default=None):
+        return self._parameters.get(key, default)
+
+    def pop(self, key):
+        value = self._parameters[key]
+        del self._parameters[key]
+        return value
+
+    def setdefault(self, key, default=None):
+        if key not in self._parameters:
+            self[key] = default
+        return self._parameters[key]
+
+    def clear(self):
+        self._parameters.clear()
+
+    def copy(self):
+        """A new ParameterDict holding the same Parameters."""
+        return ParameterDict(self.items())
+
+    def update(self, parameters):
+        """Add (key, parameter) pairs. As in PyTorch, a plain dict's keys go in sorted order; an
+        OrderedDict, a ParameterDict or a list of pairs keeps its own order."""
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            items = parameters.items()
+        elif hasattr(parameters, "items"):
+            items = sorted(parameters.items())
+        else:
+            items = parameters
+        for key, value in items:
+            self[key] = value
+
+    def extra_repr(self):
+        return "\n".join(_parameter_line(name, p) for name, p in self._parameters.items())
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError("ParameterDict has no forward(); look up its parameters by key")

@@ -4,11 +4,9 @@ Samples keep norms away from 0 (smooth normals in 3+ dimensions) and, for p = 1 
 every difference away from 0 and from ties, where those norms have kinks.
 """
 
-import numpy as np
-
 from ...ops import distance as D
-from ...ops import norms as N
 from ...ops import elementwise as E
+from ...ops import norms as N
 from ..registry import OpInfo, Sample
 from ..strategies import away_from, no_ties, smooth_normal
 

@@ -75,5 +75,6 @@ ENTRIES = [
     OpInfo("div_trunc", lambda x, y: R.rounded_div(x, y, "trunc"), _division_samples, (R.RoundedDiv,),
            torch_fn=lambda torch, x, y: torch.div(x, y, rounding_mode="trunc")),
     OpInfo("floor_divide", R.floor_divide, _division_samples, (R.RoundedDiv,),
-           torch_fn=lambda torch, x, y: torch.floor_divide(x, y)),
+           torch_fn=lambda torch, x, y: torch.div(x, y, rounding_mode="floor"),
+           notes="torch.floor_divide has no backward; torch.div(rounding_mode=\"floor\") is its differentiable twin"),
 ]
