@@ -2,8 +2,8 @@
 
 - ``make_parser``: --epochs, --device, --seed, --plot (and --save/--resume when asked for);
 - ``setup``: seeds minigrad and checks the device before any work starts;
-- ``progress``: a tqdm bar showing loss and accuracy, or one plain line per epoch when tqdm
-  is not installed;
+- ``progress``: a tqdm bar showing loss and accuracy on a terminal; in a log (output not a
+  terminal) or without tqdm, one plain line per epoch (and every 25% of a long one);
 - ``History`` and ``plot_curves``: per-epoch numbers and their matplotlib figure.
 
 tqdm and matplotlib are optional (``pip install 'minigrad[examples]'``). Import this module
@@ -58,18 +58,36 @@ def setup(args):
 
 
 class _PlainBar:
-    """tqdm's interface, printing one line when the loop ends (when tqdm is missing)."""
+    """tqdm's interface for logs and for machines without tqdm: plain lines, never one per step.
 
-    def __init__(self, iterable, desc, total, disable):
+    One line when the loop ends; on a long loop (one running past ``quiet_s`` seconds) also one
+    line at each ``every`` fraction of the way (25%, 50%, 75%), so a log file shows progress
+    without being flooded.
+    """
+
+    def __init__(self, iterable, desc, total, disable, every=0.25, quiet_s=10.0):
         self.iterable, self.desc, self.total, self.disable = iterable, desc, total, disable
+        self.every, self.quiet_s = every, quiet_s
         self.postfix = {}
+
+    def _line(self, start, done=None):
+        items = ", ".join(f"{k}={v}" for k, v in self.postfix.items())
+        where = f" [{done}/{self.total}]" if done is not None else ""
+        print(f"{self.desc}{where}: {items} ({time.perf_counter() - start:.1f}s)", flush=True)
 
     def __iter__(self):
         start = time.perf_counter()
-        yield from self.iterable
+        marks = []
+        if self.total:
+            marks = sorted({int(self.total * k * self.every) for k in range(1, int(1 / self.every))} - {0})
+        for step, item in enumerate(self.iterable, 1):
+            yield item
+            if marks and step == marks[0]:
+                marks.pop(0)
+                if not self.disable and time.perf_counter() - start > self.quiet_s:
+                    self._line(start, step)
         if not self.disable:
-            items = ", ".join(f"{k}={v}" for k, v in self.postfix.items())
-            print(f"{self.desc}: {items} ({time.perf_counter() - start:.1f}s)", flush=True)
+            self._line(start)
 
     def set_postfix(self, **values):
         self.postfix = {k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in values.items()}
@@ -78,10 +96,13 @@ class _PlainBar:
 def progress(iterable, desc, total=None, quiet=False, leave=False):
     """A progress bar over ``iterable``; call ``bar.set_postfix(loss=..., acc=...)`` to show numbers.
 
-    With tqdm the bar is redrawn in place (and erased at the end unless ``leave``); without
-    it one plain line with the last numbers is printed when the loop ends.
+    On a terminal with tqdm the bar is redrawn in place (and erased at the end unless
+    ``leave``). When the output is not a terminal (a log file, CI) or tqdm is missing, plain
+    lines instead: one per loop, plus one every 25% on long loops (``_PlainBar``).
     """
     total = len(iterable) if total is None and hasattr(iterable, "__len__") else total
+    if not (sys.stdout.isatty() and sys.stderr.isatty()):
+        return _PlainBar(iterable, desc, total, quiet)
     try:
         from tqdm import tqdm
     except ImportError:

@@ -31,6 +31,19 @@ from .ops.compare import (allclose, eq, equal, ge, gt, isclose, isfinite, isinf,
                           logical_not, logical_or, logical_xor, lt, ne)
 from .ops.indexing import gather, index_put, masked_fill
 from .ops.reduction import amax, amin, argmax, argmin, logsumexp, max, min, std, var
+from .ops.elementwise import clamp_max, clamp_min, divide, true_divide
+from .ops.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
+                                asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh, tan)
+from .ops.exponential import erfc, exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, rsqrt, xlogy
+from .ops.arithmetic import absolute, float_power, lerp, multiply, negative, positive, reciprocal, square, subtract
+from .ops.rounding import ceil, copysign, fix, floor, floor_divide, fmod, frac, remainder, round, sgn, sign, trunc
+from .ops.nans import fmax, fmin, nan_to_num
+from .ops.bitwise import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift,
+                          bitwise_xor)
+from .ops.compare import isneginf, isposinf, isreal
+from .ops.scan import cummax, cummin, cumprod, cumsum, logcumsumexp
+from .ops.reduction_more import (aminmax, count_nonzero, nanmean, nansum, prod, std_mean, var_mean)
+from .ops.reduction_more import all, any  # noqa: A004  (torch.all / torch.any shadow the builtins here too)
 from .ops.shape import cat, chunk, concat, pad, split, stack
 from .ops.shape import unflatten
 from .creation import tril_indices, triu_indices
@@ -56,6 +69,9 @@ from .linalg import legacy_cross as cross
 from .linalg import svd_legacy as svd
 from .linalg import tensor_norm as norm
 from .linalg import legacy_qr as qr
+from .ops.special import digamma, erfinv, lgamma, logit, mvlgamma, polygamma, sinc, xlog1py
+from .ops.statistics import (bincount, corrcoef, cov, diff, frexp, gcd, heaviside, histc, lcm, ldexp, nanquantile,
+                             quantile, renorm, signbit)
 from .serialization import load, save
 from .tensor import Tensor
 from .creation import bernoulli, normal, poisson, rand_like, randint_like, randn_like
@@ -63,7 +79,7 @@ from .random import Generator, default_generator, get_rng_state, initial_seed, s
 from .tensor_info import is_floating_point, is_tensor, numel
 from .backends import get_float32_matmul_precision, set_float32_matmul_precision
 
-from . import data, distributions, nn, optim  # noqa: E402  (minigrad.nn etc. work after `import minigrad`, as in PyTorch)
+from . import data, distributions, nn, optim, special  # noqa: E402  (minigrad.nn etc. work after `import minigrad`, as in PyTorch)
 from . import accelerator, backends, cuda, random, utils  # noqa: E402  (PyTorch's module paths)
 from . import linalg  # noqa: E402  (minigrad.linalg.inv, as torch.linalg.inv)
 

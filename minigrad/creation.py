@@ -9,14 +9,30 @@ import numpy as np
 
 from . import backend, dtypes
 from . import random as _random
-from .errors import ArgumentRuntimeError, UnsupportedDType
+from .errors import ArgumentRuntimeError, ArgumentTypeError, ShapeError, UnsupportedDType
 from .tensor import Tensor
 
 
-def _size(size):
+def _size(size, op="size"):
+    """f(2, 3) and f((2, 3)) alike, checked as PyTorch does: whole numbers, none negative."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        return tuple(size[0])
-    return tuple(int(s) for s in size)
+        size = tuple(size[0])
+    return check_size(size, op)
+
+
+def check_size(size, op):
+    """``size`` as a tuple of ints: a float or other non-integer is a TypeError, a negative
+    size a RuntimeError (PyTorch's types), both MinigradErrors naming ``op``."""
+    out = []
+    for s in size:
+        if isinstance(s, Tensor) and s.ndim == 0 and s.dtype.kind in "iu":
+            s = s.item()
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
+            raise ArgumentTypeError(f"{op}: sizes must be integers, got {s!r} ({type(s).__name__}) in {tuple(size)}")
+        if s < 0:
+            raise ShapeError(f"{op}: trying to create a tensor with negative dimension {s}: {list(size)}")
+        out.append(int(s))
+    return tuple(out)
 
 
 def _finish(array, dtype, device, requires_grad):
@@ -70,7 +86,7 @@ def empty(*size, dtype=None, device=None, requires_grad=False):
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     if dtype is None and isinstance(fill_value, (bool, int)):
         dtype = dtypes.bool_ if isinstance(fill_value, bool) else dtypes.int64
-    return _filled(fill_value, _size((size,)) if not isinstance(size, int) else (size,), dtype, device, requires_grad)
+    return _filled(fill_value, _size((size,), "full"), dtype, device, requires_grad)
 
 
 def _like(t, dtype, device):
@@ -102,7 +118,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         floats = any(isinstance(v, float) for v in (start, end, step))
         dtype = dtypes.default_float if floats else dtypes.int64
     if step == 0:
-        raise ValueError("arange: step must not be zero")
+        raise ArgumentRuntimeError("arange: step must be nonzero")
     return _finish(np.arange(start, end, step), dtype, device, requires_grad)
 
 
@@ -111,10 +127,12 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
         from .errors import UnsupportedDType
 
         raise UnsupportedDType("linspace: dtype bool is not supported (as in PyTorch)")
+    check_size((steps,), "linspace: steps")
     return _finish(np.linspace(start, end, steps), dtype or dtypes.default_float, device, requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    check_size((n,) if m is None else (n, m), "eye")
     return _finish(np.eye(n, m), dtype or dtypes.default_float, device, requires_grad)
 
 
@@ -187,7 +205,7 @@ def randint(low, high=None, size=(), *, generator=None, dtype=None, device=None,
     if low >= high:
         raise ArgumentRuntimeError(f"randint: low ({low}) must be below high ({high})")
     stream = _stream(generator, device)
-    size = (size,) if isinstance(size, int) else tuple(size)
+    size = _size((size,), "randint")
     with backend.on_device(device or "cpu"):
         array = stream.integers(low, high, size=size, dtype=np.int64)
     dtype = dtypes.as_dtype(dtype) or dtypes.int64

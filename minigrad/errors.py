@@ -78,3 +78,18 @@ class LinAlgError(MinigradError, RuntimeError):
 class DataLoaderError(MinigradError, RuntimeError):
     """A DataLoader worker that died or did not answer in ``timeout`` seconds (PyTorch raises
     RuntimeError); an exception raised by a dataset inside a worker keeps its own type."""
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """An argument of the wrong type where PyTorch raises TypeError, e.g. a size of 2.5 in
+    ``nn.Linear(2.5, 2)`` or ``zeros(2.5)``."""
+
+
+class ArgumentKeyError(MinigradError, KeyError):
+    """A bad name where PyTorch raises KeyError: registering a parameter, buffer or module
+    under an empty name, a dotted one, or one already taken."""
+
+
+class ModuleAttributeError(MinigradError, AttributeError):
+    """A module attribute, parameter, buffer or sub-module that does not exist (AttributeError,
+    so ``hasattr`` and ``getattr(m, name, default)`` keep working)."""

@@ -29,12 +29,21 @@ def _to_array(data, dtype=None):
         return data if dtype is None or data.dtype == dtype else data.astype(dtype)
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
         data = [x.array if isinstance(x, Tensor) else x for x in data]
-    arr = np.asarray(data)
+    try:
+        arr = np.asarray(data)
+    except ValueError:  # nested lists of unequal lengths
+        raise ShapeError(f"tensor: the nested sequences have unequal lengths (a ragged list): "
+                         f"{_preview(data)}") from None
     if dtype is None and arr.dtype == np.float64 and not isinstance(data, np.generic):
         dtype = dtypes.default_float
     if arr.dtype.kind in "OUS":
         raise DTypeError(f"tensor: cannot make a tensor from data of type {arr.dtype}")
     return arr if dtype is None or arr.dtype == dtype else arr.astype(dtype)
+
+
+def _preview(data, limit=80):
+    text = repr(data)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 class Tensor:
@@ -284,7 +293,7 @@ class Tensor:
 
     def __len__(self):
         if self.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
+            raise DTypeError("len() of a 0-d tensor")
         return self.shape[0]
 
     # ---- conversions ------------------------------------------------------------------------
@@ -317,7 +326,7 @@ class Tensor:
 
     def __index__(self):
         if self.dtype.kind not in "iu":
-            raise TypeError("only integer tensors of a single element can be used as an index")
+            raise DTypeError("only integer tensors of a single element can be used as an index")
         return int(self.item())
 
     def to(self, *args, dtype=None, device=None, copy=False):

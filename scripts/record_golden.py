@@ -12,7 +12,7 @@ sample generator is noticed), or why it was not recorded (random outputs, or tor
 
 ``tests/test_golden.py`` then checks minigrad against these files on any machine, torch or
 not. Re-run this script after adding or changing entries; it is deterministic, so an
-unchanged entry gives the same bytes.
+unchanged entry gets the same numbers again.
 """
 
 import hashlib
@@ -107,7 +107,6 @@ def main(names):
 
     from minigrad.testing.registry import entry_modules
 
-    torch.set_default_dtype(torch.float64)
     GOLDEN.mkdir(parents=True, exist_ok=True)
     index_path = GOLDEN / "index.json"
     index = json.loads(index_path.read_text()) if index_path.exists() else {}

@@ -45,3 +45,30 @@ def pytest_collection_modifyitems(config, items):
 def torch():
     """The torch module, for parity tests; skips the test when torch is not installed."""
     return pytest.importorskip("torch")
+
+
+def pytest_unconfigure(config):
+    """The run's last line: how many live PyTorch parity tests were skipped, and why.
+
+    Without torch those tests skip quietly; tests/test_golden.py still checks parity against
+    the outputs recorded from PyTorch in tests/golden/. (This hook runs after pytest's own
+    closing line, so the sentence really ends the output.)
+    """
+    terminalreporter = config.pluginmanager.get_plugin("terminalreporter")
+    if terminalreporter is None:
+        return
+    reasons = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+        if "torch" in reason.lower():
+            reason = reason.removeprefix("Skipped: ")
+            reasons[reason] = reasons.get(reason, 0) + 1
+    if not reasons:
+        if importlib.util.find_spec("torch") is not None:
+            terminalreporter.write_line("live PyTorch parity: torch is installed, no parity test skipped")
+        return
+    count = sum(reasons.values())
+    why = "; ".join(f"{n} x {r}" for r, n in sorted(reasons.items(), key=lambda kv: -kv[1]))
+    terminalreporter.write_line(f"live PyTorch parity: {count} test(s) skipped ({why}); "
+                                "tests/test_golden.py checks against outputs recorded from PyTorch instead")

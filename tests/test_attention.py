@@ -407,4 +407,5 @@ def test_mha_bias_kv_gradcheck(check):
     m = nn.MultiheadAttention(4, 2, add_bias_kv=True, add_zero_attn=True).double()
     rng = np.random.default_rng(10)
     q, k = (mg.tensor(rng.standard_normal(s), requires_grad=True) for s in ((3, 2, 4), (4, 2, 4)))
-    assert check(lambda q, k, bk, bv: m(q, k, k)[0], (q, k, m.bias_k, m.bias_v))
+    pad = np.array([[False, True, False, False], [False, False, False, True]])
+    assert check(lambda q, k: m(q, k, k, key_padding_mask=pad)[0], (q, k))

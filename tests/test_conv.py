@@ -519,3 +519,76 @@ def test_wrong_input_rank_and_other_bad_arguments():
         C.conv2d(mg.randn(1, 1, 5, 5), mg.randn(2, 1, 3, 3), mg.randn(3))
     with pytest.raises(ValueError, match="output_padding"):
         C.conv_transpose2d(mg.randn(1, 1, 5, 5), mg.randn(1, 1, 3, 3), stride=2, output_padding=2)
+
+
+# ---- 3-D convolution: the same Functions with one more spatial axis --------------------------------
+CONV3D = [((2, 4, 5, 6, 7), (6, 2, 3, 2, 3), dict(stride=(2, 1, 1), padding=(1, 0, 1), dilation=(1, 2, 1), groups=2)),
+          ((1, 3, 4, 4, 4), (2, 3, 2, 2, 2), dict(padding="same", dilation=2)),
+          ((3, 4, 5, 3), (2, 3, 1, 2, 3), dict(stride=2, padding="valid"))]  # unbatched
+
+
+@pytest.mark.parametrize("x_shape,w_shape,kw", CONV3D)
+def test_conv3d_matches_torch(torch, x_shape, w_shape, kw):
+    rng = np.random.default_rng(0)
+    x, w, b = rng.normal(size=x_shape), rng.normal(size=w_shape), rng.normal(size=w_shape[0])
+    ms = [mg.tensor(a, requires_grad=True) for a in (x, w, b)]
+    ts = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    y, yt = mg.nn.functional.conv3d(*ms, **kw), torch.nn.functional.conv3d(*ts, **kw)
+    np.testing.assert_allclose(y.numpy(), yt.detach().numpy(), atol=1e-10)
+    g = rng.normal(size=y.shape)
+    y.backward(mg.tensor(g))
+    yt.backward(torch.tensor(g))
+    for m, t in zip(ms, ts):
+        np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), atol=1e-10)
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(stride=2, padding=1, output_padding=1, groups=2),
+                                dict(stride=(1, 2, 3), dilation=(2, 1, 1), output_size=(6, 7, 10))])
+def test_conv_transpose3d_matches_torch(torch, kw):
+    rng = np.random.default_rng(1)
+    x, w, b = rng.normal(size=(2, 4, 3, 3, 3)), rng.normal(size=(4, 3, 2, 3, 2)), rng.normal(size=3 * kw.get("groups", 1))
+    ms = [mg.tensor(a, requires_grad=True) for a in (x, w, b)]
+    ts = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    y, yt = mg.nn.functional.conv_transpose3d(*ms, **kw), torch.nn.functional.conv_transpose3d(*ts, **kw)
+    np.testing.assert_allclose(y.numpy(), yt.detach().numpy(), atol=1e-10)
+    g = rng.normal(size=y.shape)
+    y.backward(mg.tensor(g))
+    yt.backward(torch.tensor(g))
+    for m, t in zip(ms, ts):
+        np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), atol=1e-10)
+
+
+def test_conv3d_second_derivatives():
+    rng = np.random.default_rng(2)
+    x, w = mg.tensor(rng.normal(size=(1, 2, 3, 3, 4)), requires_grad=True), \
+        mg.tensor(rng.normal(size=(2, 2, 2, 2, 2)), requires_grad=True)
+    assert gradgradcheck(lambda a, b: mg.nn.functional.conv3d(a, b, padding=1, stride=(1, 2, 1)), [x, w])
+
+
+@pytest.mark.parametrize("cls,args,kw", [("Conv3d", (4, 6, 3), dict(stride=2, padding=1, groups=2)),
+                                         ("Conv3d", (2, 3, (1, 2, 3)), dict(padding="same", padding_mode="reflect",
+                                                                            bias=False)),
+                                         ("Conv3d", (2, 2, 3), dict(padding=1, padding_mode="circular")),
+                                         ("ConvTranspose3d", (4, 6, 3), dict(stride=2, padding=1, output_padding=1,
+                                                                             groups=2))])
+def test_conv3d_layers_match_torch(torch, cls, args, kw):
+    m, t = getattr(nn, cls)(*args, **kw), getattr(torch.nn, cls)(*args, **kw)
+    assert repr(m) == repr(t)
+    assert [(k, tuple(v.shape)) for k, v in m.state_dict().items()] == \
+        [(k, tuple(v.shape)) for k, v in t.state_dict().items()]
+    fan_in = m.weight.shape[1] * int(np.prod(m.weight.shape[2:]))
+    assert np.abs(m.weight.numpy()).max() <= 1 / math.sqrt(fan_in)  # kaiming_uniform(a=sqrt(5)), as torch
+    m.load_state_dict({k: mg.tensor(v.detach().numpy()) for k, v in t.state_dict().items()})
+    x = np.random.default_rng(3).normal(size=(2, args[0], 4, 5, 6)).astype(np.float32)
+    y = m(mg.tensor(x))
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.numpy(), t(torch.tensor(x)).detach().numpy(), atol=1e-5)
+
+
+def test_conv3d_bad_input():
+    with pytest.raises(ShapeError, match=r"4-D \(unbatched\) or 5-D \(batched\) input"):
+        nn.Conv3d(1, 1, 3)(mg.randn(1, 5, 5))
+    with pytest.raises(ShapeError, match="weight must be 5-D"):
+        mg.nn.functional.conv3d(mg.randn(1, 1, 5, 5, 5), mg.randn(1, 1, 3, 3))
+    with pytest.raises(ShapeError, match="smaller than the kernel"):
+        mg.nn.functional.conv3d(mg.randn(1, 1, 2, 5, 5), mg.randn(1, 1, 3, 3, 3))

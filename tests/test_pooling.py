@@ -414,3 +414,110 @@ def test_indices_of_large_dilated_kernels_match_torch(torch):
     ty, tidx = torch.nn.functional.max_pool2d(torch.tensor(x), **kw, return_indices=True)
     np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
     np.testing.assert_array_equal(y.numpy(), ty.numpy())
+
+
+# ---- 3-D, adaptive max and power-average pooling ---------------------------------------------------
+from minigrad.nn import functional as F  # noqa: E402
+
+
+@pytest.mark.parametrize("shape,args,kw", [((2, 3, 5, 6, 7), (3,), dict(stride=2, padding=1)),
+                                           ((3, 5, 6, 7), ((2, 3, 2),), dict(stride=(1, 2, 2), ceil_mode=True)),
+                                           ((2, 2, 4, 4, 4), (2,), {}),
+                                           ((1, 2, 5, 5, 6), (2,), dict(dilation=(2, 1, 2), padding=1))])
+def test_3d_pooling_matches_torch(torch, shape, args, kw):
+    rng = np.random.default_rng(0)
+    x = no_ties(rng, shape)
+    xm, xt = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    (y, i), (yt, it) = F.max_pool3d(xm, *args, return_indices=True, **kw), \
+        torch.nn.functional.max_pool3d(xt, *args, return_indices=True, **kw)
+    np.testing.assert_array_equal(y.numpy(), yt.detach().numpy())
+    np.testing.assert_array_equal(i.numpy(), it.numpy())
+    g = rng.normal(size=y.shape)
+    y.backward(mg.tensor(g))
+    yt.backward(torch.tensor(g))
+    np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), atol=TOL)
+    kw.pop("dilation", None)
+    for extra in (dict(), dict(count_include_pad=False), dict(divisor_override=5)):
+        a = F.avg_pool3d(mg.tensor(x), *args, **kw, **extra)
+        np.testing.assert_allclose(a.numpy(), torch.nn.functional.avg_pool3d(torch.tensor(x), *args, **kw, **extra),
+                                   atol=TOL)
+
+
+ADAPTIVE = [(1, (2, 3, 7), 3), (1, (3, 8), 5), (2, (2, 3, 7, 5), (3, 4)), (2, (3, 7, 5), (None, 2)),
+            (2, (2, 2, 5, 6), 7), (3, (2, 2, 5, 6, 7), (2, 3, 4)), (3, (2, 5, 6, 7), (4, None, 3))]
+
+
+@pytest.mark.parametrize("spatial,shape,size", ADAPTIVE)
+def test_adaptive_pooling_matches_torch(torch, spatial, shape, size):
+    rng = np.random.default_rng(1)
+    x = no_ties(rng, shape)
+    xm, xt = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    y, i = getattr(F, f"adaptive_max_pool{spatial}d")(xm, size, return_indices=True)
+    yt, it = getattr(torch.nn.functional, f"adaptive_max_pool{spatial}d")(xt, size, return_indices=True)
+    np.testing.assert_array_equal(y.numpy(), yt.detach().numpy())
+    np.testing.assert_array_equal(i.numpy(), it.numpy())
+    assert i.dtype == np.int64
+    g = rng.normal(size=y.shape)
+    y.backward(mg.tensor(g))
+    yt.backward(torch.tensor(g))
+    np.testing.assert_array_equal(xm.grad.numpy(), xt.grad.numpy())
+    a = getattr(F, f"adaptive_avg_pool{spatial}d")(mg.tensor(x), size)
+    np.testing.assert_allclose(a.numpy(), getattr(torch.nn.functional, f"adaptive_avg_pool{spatial}d")(xt, size)
+                               .detach().numpy(), atol=TOL)
+
+
+def test_adaptive_max_ties_and_nan_follow_torch(torch):
+    x = np.array([[[1.0, 3.0, 3.0, 2.0, np.nan, 0.0]]])
+    y, i = F.adaptive_max_pool1d(mg.tensor(x), 3, return_indices=True)
+    yt, it = torch.nn.functional.adaptive_max_pool1d(torch.tensor(x), 3, return_indices=True)
+    np.testing.assert_array_equal(y.numpy(), yt.numpy())  # NaN wins its window
+    np.testing.assert_array_equal(i.numpy(), it.numpy())  # the first of two equal maxima wins
+    assert F.adaptive_max_pool2d(mg.tensor(np.arange(12).reshape(1, 3, 4)), 2).dtype == np.int64  # integers work
+
+
+@pytest.mark.parametrize("spatial,shape,p,k,kw", [(1, (2, 3, 9), 2, 3, dict(stride=2)),
+                                                  (2, (2, 3, 6, 7), 3, (2, 3), dict(ceil_mode=True)),
+                                                  (2, (3, 6, 6), 1.5, 2, {}), (3, (1, 2, 4, 5, 6), 2, 2, {})])
+def test_lp_pool_matches_torch(torch, spatial, shape, p, k, kw):
+    rng = np.random.default_rng(2)
+    x = rng.uniform(0.5, 2, size=shape)
+    xm, xt = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    y, yt = getattr(F, f"lp_pool{spatial}d")(xm, p, k, **kw), getattr(torch.nn.functional, f"lp_pool{spatial}d")(
+        xt, p, k, **kw)
+    np.testing.assert_allclose(y.numpy(), yt.detach().numpy(), atol=TOL)
+    g = rng.normal(size=y.shape)
+    y.backward(mg.tensor(g))
+    yt.backward(torch.tensor(g))
+    np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), atol=TOL)
+
+
+LAYERS_3D = [("MaxPool3d", (2,), (2, 2, 4, 4, 4)), ("MaxPool3d", (3, 2, 1, 1, True, True), (2, 2, 5, 5, 5)),
+             ("AvgPool3d", ((2, 3, 3), 1, 1), (2, 2, 4, 5, 6)), ("AdaptiveAvgPool3d", (2,), (2, 2, 4, 5, 6)),
+             ("AdaptiveMaxPool1d", (3,), (2, 3, 7)), ("AdaptiveMaxPool2d", ((2, None), True), (2, 3, 5, 6)),
+             ("AdaptiveMaxPool3d", (2,), (2, 2, 4, 5, 6)), ("LPPool1d", (2, 3), (2, 3, 7)),
+             ("LPPool2d", (2, 3, 2), (2, 3, 7, 8)), ("LPPool3d", (1.5, 2, 1), (2, 2, 4, 5, 6))]
+
+
+@pytest.mark.parametrize("name,args,shape", LAYERS_3D)
+def test_new_layers_match_torch(torch, name, args, shape):
+    m, t = getattr(nn, name)(*args), getattr(torch.nn, name)(*args)
+    assert repr(m) == repr(t)
+    x = np.random.default_rng(3).uniform(0.5, 2, size=shape)
+    y, yt = m(mg.tensor(x)), t(torch.tensor(x))
+    if isinstance(yt, tuple):
+        np.testing.assert_array_equal(y[1].numpy(), yt[1].numpy())
+        y, yt = y[0], yt[0]
+    np.testing.assert_allclose(y.numpy(), yt.numpy(), atol=TOL)
+
+
+def test_adaptive_and_3d_bad_input():
+    with pytest.raises(ShapeError):
+        F.max_pool3d(mg.randn(2, 4, 4), 2)
+    with pytest.raises(ShapeError):
+        F.adaptive_max_pool2d(mg.randn(4), 2)
+    with pytest.raises(ValueError):
+        F.adaptive_max_pool3d(mg.randn(1, 1, 4, 4, 4), (2, 2))
+    with pytest.raises(ValueError):
+        F.adaptive_max_pool1d(mg.randn(1, 1, 4), 0)
+    with pytest.raises(DTypeError):
+        F.adaptive_avg_pool3d(mg.tensor(np.zeros((1, 1, 2, 2, 2), dtype=np.int64)), 1)

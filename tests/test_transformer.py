@@ -169,3 +169,31 @@ def test_transformer_learns_to_reverse_a_sequence():
     with mg.no_grad():
         accuracy = (model(x).numpy().argmax(axis=-1) == y.numpy()).mean()
     assert accuracy >= 0.95, f"accuracy {accuracy:.3f} after {time.perf_counter() - start:.1f} s"
+
+
+def test_encoder_options_like_torch(torch):
+    """A callable activation, bias=False, and TransformerEncoder's enable_nested_tensor /
+    mask_check (accepted; they only pick PyTorch's fast paths, which give the same numbers)."""
+    torch.manual_seed(4)
+    t_layer = torch.nn.TransformerEncoderLayer(D, HEADS, FF, dropout=0.0, activation=torch.nn.functional.silu,
+                                               bias=False)
+    t = torch.nn.TransformerEncoder(t_layer, 2, enable_nested_tensor=False, mask_check=False).double()
+    m_layer = nn.TransformerEncoderLayer(D, HEADS, FF, dropout=0.0, activation=lambda x: x * x.sigmoid(), bias=False)
+    m = nn.TransformerEncoder(m_layer, 2, enable_nested_tensor=False, mask_check=False).double()
+    copy_weights(t, m)
+    assert not any(k.endswith("bias") for k in m.state_dict())
+    check_against_torch(torch, t, m, np.float64, False)
+
+
+def test_activation_errors_like_torch(torch):
+    from minigrad.errors import ArgumentError, DTypeError
+
+    with pytest.raises(RuntimeError):  # torch raises RuntimeError for an unknown name
+        torch.nn.TransformerEncoderLayer(D, HEADS, activation="tanh")
+    with pytest.raises(RuntimeError, match="relu' or 'gelu'") as err:
+        nn.TransformerEncoderLayer(D, HEADS, activation="tanh")
+    assert isinstance(err.value, ArgumentError)
+    with pytest.raises(DTypeError, match="callable"):
+        nn.TransformerEncoderLayer(D, HEADS, activation=3)
+    with pytest.raises(TypeError, match="Module"):
+        nn.TransformerEncoder("layer", 2)

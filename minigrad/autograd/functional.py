@@ -1,6 +1,6 @@
 """``minigrad.grad``: gradients of outputs with respect to chosen inputs, returned, not accumulated."""
 
-from ..errors import GraphError
+from ..errors import GraphError, ShapeError
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
@@ -20,7 +20,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         grad_outputs = [grad_outputs] * len(outputs)
     grad_outputs = list(grad_outputs)
     if len(grad_outputs) != len(outputs):
-        raise ValueError(f"grad: {len(outputs)} outputs but {len(grad_outputs)} grad_outputs")
+        raise ShapeError(f"grad: {len(outputs)} outputs but {len(grad_outputs)} grad_outputs")
     for o in outputs:
         if not o.requires_grad:
             raise GraphError(f"grad: an output (shape {tuple(o.shape)}) does not require grad")

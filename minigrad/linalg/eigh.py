@@ -9,6 +9,7 @@ from ..ops.linalg import matmul
 from ..ops.shape import unsqueeze
 from .checks import lapack, matrix_input
 from .matrices import diag_embed, mT
+from .svd import is_zero
 
 
 class Eigh(Function):
@@ -32,7 +33,7 @@ class Eigh(Function):
         dL/dA = V (diag(gw) + F o (V^T gV - gV^T V) / 2) V^T
 
     Conditions: F is infinite at repeated eigenvalues, so the gradient through V is then
-    undefined (through w alone it is fine). Each eigenvector is defined up to its sign: only
+    undefined (through w alone it is fine: with gV = 0 only V diag(gw) V^T is computed). Each eigenvector is defined up to its sign: only
     losses that do not change when v_i flips have a gradient (functions of w, of V diag(f(w))
     V^T, of V*V, ...). Written with matmul, einsum and elementwise ops: double backward works.
     """
@@ -49,6 +50,8 @@ class Eigh(Function):
     @staticmethod
     def backward(ctx, gw, gV):
         w, V = ctx.saved_tensors
+        if is_zero(gV):  # a loss of w alone: V diag(gw) V^T, defined even at repeated eigenvalues
+            return matmul(V * unsqueeze(gw, -2), mT(V))
         n = w.shape[-1]
         eye = constant(w.xp.eye(n, dtype=w.dtype))
         F = (1 - eye) / (unsqueeze(w, -2) - unsqueeze(w, -1) + eye)  # F_ij = 1/(w_j - w_i), F_ii = 0

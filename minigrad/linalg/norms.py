@@ -94,6 +94,9 @@ def tensor_norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     None, every listed axis otherwise); 'fro' is the 2-norm over ``dim``; 'nuc' is the nuclear
     norm over the last two axes (or the two in ``dim``)."""
     if p == "nuc":
+        if dim is None and input.ndim != 2:
+            raise ShapeError(f"norm: p='nuc' with dim=None needs a 2-D input, got shape {tuple(input.shape)}; "
+                             "pass the two matrix dimensions as dim")
         return matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
     if p == "fro" or p is None:
         p = 2

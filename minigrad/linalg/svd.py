@@ -36,8 +36,8 @@ class SVD(Function):
     The last two terms vanish for square A. Conditions:
     - F is infinite at repeated singular values: the gradient through U or V is then
       undefined (the singular vectors of a repeated value are any basis of its space).
-      Through S alone it stays defined (only diag(gS) is used), but its double backward
-      goes through F again.
+      Through S alone it stays defined: gU = gV = 0 leaves U diag(gS) V^T, computed alone
+      (but its double backward goes through F again).
     - U and V are defined up to the sign of each pair (u_i, v_i): only a loss that does not
       change when both flip has a gradient (e.g. a function of S, of U S V^T, or of |U|).
     - With full_matrices=True the extra columns of U (or rows of Vh) are any basis of the
@@ -67,6 +67,8 @@ class SVD(Function):
 
 def svd_backward(U, S, Vh, gU, gS, gVh):
     """dL/dA for A = U diag(S) Vh, the reduced factors (see SVD's docstring)."""
+    if is_zero(gU) and is_zero(gVh):  # a loss of S alone: dL/dA = U diag(gS) V^T, no F needed
+        return matmul(U * unsqueeze(gS, -2), Vh)
     V, gV = mT(Vh), mT(gVh)
     m, n, k = U.shape[-2], V.shape[-2], S.shape[-1]
     s_row, s_col = unsqueeze(S, -2), unsqueeze(S, -1)  # s_j along a row, s_i down a column
@@ -80,6 +82,16 @@ def svd_backward(U, S, Vh, gU, gS, gVh):
     if n > k:  # U S^-1 gV^T (I - V V^T)
         gA = gA + matmul(U, (mT(gV) - matmul(mT(VtgV), Vh)) / s_col)
     return gA
+
+
+def is_zero(g):
+    """True for an incoming gradient that is a constant zero (an output the loss does not use).
+
+    Skipping its terms is not only faster: F is infinite at repeated values, and inf * 0 would
+    turn a well-defined gradient into nan. A zero that is part of a graph (double backward)
+    is kept, since its derivative is not zero.
+    """
+    return not g.requires_grad and not bool(g.xp.any(g.array))
 
 
 def _xp(array):

@@ -13,7 +13,7 @@ They register their members under the names ``"0"``, ``"1"``, ... (or the dict k
 import operator
 from collections import OrderedDict
 
-from ..errors import DTypeError
+from ..errors import DTypeError, IndexOutOfRange
 from ..tensor import Tensor
 from .module import Module
 from .parameter import Parameter
@@ -23,7 +23,7 @@ def _index(idx, n, kind, what="modules"):
     """A list index in range(n), negative ones counted from the end."""
     idx = operator.index(idx)
     if not -n <= idx < n:
-        raise IndexError(f"{kind}: index {idx} is out of range for {n} {what}")
+        raise IndexOutOfRange(f"{kind}: index {idx} is out of range for {n} {what}")
     return idx % n
 
 
@@ -93,7 +93,7 @@ class Sequential(_ModuleSequence):
     def insert(self, index, module):
         n = len(self)
         if not -n <= index <= n:
-            raise IndexError(f"Sequential.insert: index {index} is out of range for {n} modules")
+            raise IndexOutOfRange(f"Sequential.insert: index {index} is out of range for {n} modules")
         index = index % (n + 1) if index < 0 else index
         items = list(self._modules.values())
         items.insert(index, module)

@@ -1,5 +1,6 @@
 """Dropout layers: random zeroing in training mode, the identity in eval mode."""
 
+from ..errors import ArgumentError
 from . import functional as F
 from .module import Module
 
@@ -13,7 +14,7 @@ class Dropout(Module):
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
         if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: probability has to be between 0 and 1, but got {p}")
+            raise ArgumentError(f"Dropout: probability has to be between 0 and 1, but got {p}")
         self.p, self.inplace = p, inplace
 
     def forward(self, x):

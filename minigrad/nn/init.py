@@ -13,10 +13,20 @@ initialisation reproducible. Each function fills ``tensor`` in place and returns
 """
 
 import math
+import warnings
 
 from .. import backend
 from ..autograd.grad_mode import no_grad
+from ..errors import ArgumentError
 from ..tensor import Tensor
+
+
+def _empty(tensor):
+    """Zero-element tensors (nn.Linear(0, 2)) have no fan to scale by: PyTorch skips them."""
+    if tensor.numel() == 0:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return True
+    return False
 
 
 def _fill(tensor, array):
@@ -47,11 +57,11 @@ def calculate_gain(nonlinearity, param=None):
     if nonlinearity == "leaky_relu":
         slope = 0.01 if param is None else param
         if isinstance(slope, bool) or not isinstance(slope, (int, float)):
-            raise ValueError(f"calculate_gain: negative_slope {slope!r} is not a valid number")
+            raise ArgumentError(f"calculate_gain: negative_slope {slope!r} is not a valid number")
         return math.sqrt(2.0 / (1 + slope ** 2))
     if nonlinearity == "selu":
         return 3.0 / 4
-    raise ValueError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}")
+    raise ArgumentError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}")
 
 
 def _calculate_fan_in_and_fan_out(tensor):
@@ -61,7 +71,7 @@ def _calculate_fan_in_and_fan_out(tensor):
     fan_out = out * prod(kernel).
     """
     if tensor.ndim < 2:
-        raise ValueError(f"fan in and fan out cannot be computed for a tensor with fewer than 2 "
+        raise ArgumentError(f"fan in and fan out cannot be computed for a tensor with fewer than 2 "
                          f"dimensions (got shape {tuple(tensor.shape)})")
     receptive = 1
     for s in tensor.shape[2:]:
@@ -72,7 +82,7 @@ def _calculate_fan_in_and_fan_out(tensor):
 def _calculate_correct_fan(tensor, mode):
     mode = mode.lower()
     if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"mode {mode!r} is not supported, use 'fan_in' or 'fan_out'")
+        raise ArgumentError(f"mode {mode!r} is not supported, use 'fan_in' or 'fan_out'")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
 
@@ -106,6 +116,8 @@ def ones_(tensor):
 
 def xavier_uniform_(tensor, gain=1.0):
     """U(-b, b) with b = gain * sqrt(6 / (fan_in + fan_out))  (Glorot & Bengio, 2010)."""
+    if _empty(tensor):
+        return tensor
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     bound = math.sqrt(3.0) * std
@@ -114,6 +126,8 @@ def xavier_uniform_(tensor, gain=1.0):
 
 def xavier_normal_(tensor, gain=1.0):
     """N(0, std**2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    if _empty(tensor):
+        return tensor
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std)
@@ -125,6 +139,8 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
     ``a`` is the negative slope of the leaky ReLU that follows. PyTorch's Linear and Conv
     use a = sqrt(5), which gives b = 1 / sqrt(fan_in).
     """
+    if _empty(tensor):
+        return tensor
     fan = _calculate_correct_fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
     bound = math.sqrt(3.0) * std
@@ -133,6 +149,8 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
     """N(0, std**2) with std = gain / sqrt(fan)."""
+    if _empty(tensor):
+        return tensor
     fan = _calculate_correct_fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
     return normal_(tensor, 0.0, std)
@@ -191,7 +209,7 @@ def orthogonal_(tensor, gain=1.0):
     keeps the norm of every vector it maps: no explosion or decay through depth.
     """
     if tensor.ndim < 2:
-        raise ValueError(f"orthogonal_: only tensors with 2 or more dimensions are supported, got shape "
+        raise ArgumentError(f"orthogonal_: only tensors with 2 or more dimensions are supported, got shape "
                          f"{tuple(tensor.shape)}")
     if tensor.numel() == 0:
         return tensor
@@ -212,7 +230,7 @@ def orthogonal_(tensor, gain=1.0):
 def eye_(tensor):
     """Fill a 2-D tensor with the identity (keeps a Linear layer's inputs as they are)."""
     if tensor.ndim != 2:
-        raise ValueError(f"eye_: only 2-D tensors are supported, got shape {tuple(tensor.shape)}")
+        raise ArgumentError(f"eye_: only 2-D tensors are supported, got shape {tuple(tensor.shape)}")
     return _fill(tensor, tensor.xp.eye(*tensor.shape))
 
 
@@ -222,10 +240,10 @@ def dirac_(tensor, groups=1):
     Output channel i of each group takes input channel i at the kernel's centre, weight 1.
     """
     if tensor.ndim not in (3, 4, 5):
-        raise ValueError(f"dirac_: only 3-, 4- and 5-D tensors are supported, got shape {tuple(tensor.shape)}")
+        raise ArgumentError(f"dirac_: only 3-, 4- and 5-D tensors are supported, got shape {tuple(tensor.shape)}")
     out_per_group = tensor.shape[0] // groups
     if tensor.shape[0] % groups:
-        raise ValueError(f"dirac_: dim 0 ({tensor.shape[0]}) must be divisible by groups={groups}")
+        raise ArgumentError(f"dirac_: dim 0 ({tensor.shape[0]}) must be divisible by groups={groups}")
     xp = tensor.xp
     w = xp.zeros(tensor.shape)
     n = min(out_per_group, tensor.shape[1])
@@ -239,7 +257,7 @@ def dirac_(tensor, groups=1):
 def sparse_(tensor, sparsity, std=0.01):
     """Fill a 2-D tensor with N(0, std**2) and zero a fraction ``sparsity`` of each column (Martens, 2010)."""
     if tensor.ndim != 2:
-        raise ValueError(f"sparse_: only 2-D tensors are supported, got shape {tuple(tensor.shape)}")
+        raise ArgumentError(f"sparse_: only 2-D tensors are supported, got shape {tuple(tensor.shape)}")
     rows, cols = tensor.shape
     num_zeros = int(math.ceil(sparsity * rows))
     gen = backend.generator(tensor.device)

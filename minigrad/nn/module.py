@@ -21,6 +21,8 @@ import numpy as np  # to read arrays handed to load_state_dict (no computation o
 
 from .. import backend, dtypes
 from ..autograd.grad_mode import no_grad
+from ..errors import (ArgumentError, ArgumentKeyError, ArgumentRuntimeError, ArgumentTypeError, DTypeError,
+                      ModuleAttributeError)
 from ..tensor import Tensor, parse_to_args
 from .parameter import Parameter
 
@@ -61,53 +63,95 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
         object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_hooks_with_kwargs", set())
 
     # ---- running ---------------------------------------------------------------------------
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} has no forward() method; define one in the subclass")
 
     def __call__(self, *args, **kwargs):
-        """Run ``forward``, with any forward hooks before and after it."""
-        for hook in list(self._forward_pre_hooks.values()):
-            result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
+        """Run ``forward``, with any forward hooks before and after it (and backward hooks' edges)."""
+        for key, hook in list(self._forward_pre_hooks.items()):
+            if key in self._hooks_with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        record = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            from .backward_hooks import wrap_inputs
+
+            args, record = wrap_inputs(self, args)
         out = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            result = hook(self, args, out)
+        for key, hook in list(self._forward_hooks.items()):
+            result = hook(self, args, kwargs, out) if key in self._hooks_with_kwargs else hook(self, args, out)
             if result is not None:
                 out = result
+        if record is not None:
+            from .backward_hooks import wrap_outputs
+
+            out = wrap_outputs(record, out)
         return out
 
-    def register_forward_pre_hook(self, hook):
-        """``hook(module, args)`` runs before forward; returning a value replaces the args."""
-        handle = _HookHandle(self._forward_pre_hooks)
-        self._forward_pre_hooks[handle.id] = hook
+    def _add_hook(self, hooks, hook, prepend=False, with_kwargs=False):
+        handle = _HookHandle(hooks)
+        hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        if with_kwargs:
+            self._hooks_with_kwargs.add(handle.id)
         return handle
 
-    def register_forward_hook(self, hook):
-        """``hook(module, args, output)`` runs after forward; returning a value replaces the output."""
-        handle = _HookHandle(self._forward_hooks)
-        self._forward_hooks[handle.id] = hook
-        return handle
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """``hook(module, args)`` runs before forward; returning a value replaces the args.
+
+        With ``with_kwargs=True`` it is ``hook(module, args, kwargs)`` and may return (args, kwargs).
+        """
+        return self._add_hook(self._forward_pre_hooks, hook, prepend, with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+        """``hook(module, args, output)`` runs after forward; returning a value replaces the output.
+
+        With ``with_kwargs=True`` it is ``hook(module, args, kwargs, output)``.
+        """
+        return self._add_hook(self._forward_hooks, hook, prepend, with_kwargs)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """``hook(module, grad_input, grad_output)`` once the gradients of the module's inputs are known.
+
+        grad_input and grad_output are tuples with one entry per tensor input (output) that
+        requires grad; a returned tuple replaces grad_input. See ``nn/backward_hooks.py``.
+        """
+        return self._add_hook(self._backward_hooks, hook, prepend)
+
+    register_backward_hook = register_full_backward_hook
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """``hook(module, grad_output)`` before the module's gradients are computed; may replace grad_output."""
+        return self._add_hook(self._backward_pre_hooks, hook, prepend)
 
     # ---- registration ----------------------------------------------------------------------
     def _check_name(self, name, kind):
         if "_parameters" not in self.__dict__:
-            raise AttributeError(f"cannot assign {kind} before Module.__init__() call "
+            raise ModuleAttributeError(f"cannot assign {kind} before Module.__init__() call "
                                  f"(call super().__init__() first in {type(self).__name__}.__init__)")
         if not isinstance(name, str):
-            raise TypeError(f"{kind} name should be a string, got {type(name).__name__}")
+            raise ArgumentTypeError(f"{kind} name should be a string, got {type(name).__name__}")
         if name == "" or "." in name:
-            raise KeyError(f"{kind} name can't be empty or contain '.', got {name!r}")
+            raise ArgumentKeyError(f"{kind} name can't be empty or contain '.', got {name!r}")
 
     def register_parameter(self, name, param):
         """Add a Parameter (or None, a declared-but-absent slot such as a missing bias)."""
         self._check_name(name, "parameter")
         if hasattr(self, name) and name not in self._parameters:
-            raise KeyError(f"attribute {name!r} already exists")
+            raise ArgumentKeyError(f"attribute {name!r} already exists")
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign {type(param).__name__} as parameter {name!r} "
+            raise ArgumentTypeError(f"cannot assign {type(param).__name__} as parameter {name!r} "
                             "(minigrad.nn.Parameter or None expected)")
         self._parameters[name] = param
 
@@ -116,9 +160,9 @@ class Module:
         ``to()``, but not returned by ``parameters()`` and not trained."""
         self._check_name(name, "buffer")
         if hasattr(self, name) and name not in self._buffers:
-            raise KeyError(f"attribute {name!r} already exists")
+            raise ArgumentKeyError(f"attribute {name!r} already exists")
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign {type(tensor).__name__} as buffer {name!r} (Tensor or None expected)")
+            raise ArgumentTypeError(f"cannot assign {type(tensor).__name__} as buffer {name!r} (Tensor or None expected)")
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers.discard(name)
@@ -129,9 +173,9 @@ class Module:
         """Add a sub-module (or None) under ``name``."""
         self._check_name(name, "module")
         if hasattr(self, name) and name not in self._modules:
-            raise KeyError(f"attribute {name!r} already exists")
+            raise ArgumentKeyError(f"attribute {name!r} already exists")
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+            raise ArgumentTypeError(f"{type(module).__name__} is not a Module subclass")
         self._modules[name] = module
 
     register_module = add_module
@@ -144,7 +188,7 @@ class Module:
             params[name] = value
         elif params is not None and name in params:
             if value is not None:
-                raise TypeError(f"cannot assign {type(value).__name__} as parameter {name!r} "
+                raise ArgumentTypeError(f"cannot assign {type(value).__name__} as parameter {name!r} "
                                 "(minigrad.nn.Parameter or None expected)")
             params[name] = None
         elif isinstance(value, Module):
@@ -153,12 +197,12 @@ class Module:
             self._modules[name] = value
         elif self.__dict__.get("_modules") is not None and name in self._modules:
             if value is not None:
-                raise TypeError(f"cannot assign {type(value).__name__} as child module {name!r} "
+                raise ArgumentTypeError(f"cannot assign {type(value).__name__} as child module {name!r} "
                                 "(Module or None expected)")
             self._modules[name] = None
         elif self.__dict__.get("_buffers") is not None and name in self._buffers:
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign {type(value).__name__} as buffer {name!r} (Tensor or None expected)")
+                raise ArgumentTypeError(f"cannot assign {type(value).__name__} as buffer {name!r} (Tensor or None expected)")
             self._buffers[name] = value
         else:
             object.__setattr__(self, name, value)
@@ -176,7 +220,7 @@ class Module:
         for kind in ("_parameters", "_buffers", "_modules"):
             if kind in d and name in d[kind]:
                 return d[kind][name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        raise ModuleAttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __delattr__(self, name):
         for kind in ("_parameters", "_buffers", "_modules"):
@@ -252,15 +296,39 @@ class Module:
         module = self
         for part in target.split(".") if target else []:
             if part not in module._modules or module._modules[part] is None:
-                raise AttributeError(f"{type(module).__name__} has no sub-module {part!r} (looking up {target!r})")
+                raise ModuleAttributeError(f"{type(module).__name__} has no sub-module {part!r} (looking up {target!r})")
             module = module._modules[part]
         return module
+
+    def get_parameter(self, target):
+        """The parameter at a dotted path like ``"encoder.layers.0.weight"``."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if name not in module._parameters:
+            raise ModuleAttributeError(f"{type(module).__name__} has no parameter {name!r} (looking up {target!r})")
+        return module._parameters[name]
+
+    def get_buffer(self, target):
+        """The buffer at a dotted path like ``"bn.running_mean"``."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if name not in module._buffers:
+            raise ModuleAttributeError(f"{type(module).__name__} has no buffer {name!r} (looking up {target!r})")
+        return module._buffers[name]
+
+    def share_memory(self):
+        """Accepted for PyTorch programs; minigrad's worker processes get copies, so this does nothing."""
+        return self
+
+    def compile(self, *args, **kwargs):
+        """Accepted for PyTorch programs: minigrad runs eagerly, there is nothing to compile."""
+        return None
 
     # ---- modes -----------------------------------------------------------------------------
     def train(self, mode=True):
         """Switch this module and all descendants to training mode (or eval mode with False)."""
         if not isinstance(mode, bool):
-            raise ValueError(f"train: mode should be a bool, got {mode!r}")
+            raise ArgumentError(f"train: mode should be a bool, got {mode!r}")
         for m in self.modules():
             object.__setattr__(m, "training", mode)
         return self
@@ -318,7 +386,7 @@ class Module:
         device, dtype = parse_to_args(args, device, dtype)
         dtype = dtypes.as_dtype(dtype)
         if dtype is not None and dtype.kind != "f":
-            raise TypeError(f"Module.to only accepts floating point dtypes, got {dtype}")
+            raise DTypeError(f"Module.to only accepts floating point dtypes, got {dtype}")
         device = None if device is None else backend.Device(device)
 
         def convert(array):
@@ -382,7 +450,7 @@ class Module:
         ``IncompatibleKeys(missing_keys, unexpected_keys)``.
         """
         if not hasattr(state_dict, "keys"):
-            raise TypeError(f"load_state_dict: expected a dict of tensors, got {type(state_dict).__name__}")
+            raise ArgumentTypeError(f"load_state_dict: expected a dict of tensors, got {type(state_dict).__name__}")
         targets = OrderedDict((key, t) for key, _, _, t in self._state_items())
         missing = [k for k in targets if k not in state_dict]
         unexpected = [k for k in state_dict if k not in targets]
@@ -413,7 +481,7 @@ class Module:
             if missing:
                 errors.insert(0, "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing))
         if errors:
-            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__} (nothing was changed):\n\t"
+            raise ArgumentRuntimeError(f"Error(s) in loading state_dict for {type(self).__name__} (nothing was changed):\n\t"
                                + "\n\t".join(errors))
         # convert everything before writing anything, so a failed transfer changes nothing either
         arrays = [backend.to_device(v.array, target.device).astype(target.dtype, copy=False) for target, v in staged]

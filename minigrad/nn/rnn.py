@@ -10,6 +10,9 @@ are PyTorch's, so a PyTorch ``state_dict`` loads as is:
 
 all drawn from U(-1/sqrt(H), 1/sqrt(H)). The math of one step is in
 ``minigrad.ops.recurrent``; a layer runs it over the sequence with ``run_layer``.
+An LSTM with ``proj_size`` P > 0 also has ``weight_hr_l{k}{_reverse}`` (P, H): its hidden
+state is projected to P features, so weight_hh is (4H, P), I_k = P·D for k > 0, and the
+outputs and h_n have P features (c_n keeps H); see ``minigrad.ops.recurrent_projected``.
 
 Shapes (batch_first=False): input (T, B, I), output (T, B, D·H), h_n and c_n
 (num_layers·D, B, H). With batch_first=True, input and output are (B, T, ·); the states are
@@ -22,9 +25,10 @@ import math
 import warnings
 
 from .. import creation
-from ..errors import DTypeError, ShapeError
+from ..errors import ArgumentError, DTypeError, ShapeError
 from ..ops.dropout import dropout
 from ..ops.recurrent import FusedGRUCell, FusedLSTMCell, FusedRNNCell, run_layer
+from ..ops.recurrent_projected import run_projected_lstm
 from ..ops.shape import cat, stack, unsqueeze, squeeze
 from ..tensor import Tensor
 from . import init
@@ -52,28 +56,39 @@ class RNNBase(Module):
     """What RNN, LSTM and GRU share: the parameters, the checks and the loop over layers."""
 
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, device=None, dtype=None):
+                 dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None):
         super().__init__()
         name = type(self).__name__
         for arg, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(f"{name}: {arg} must be a positive integer, got {value!r}")
+                raise ArgumentError(f"{name}: {arg} must be a positive integer, got {value!r}")
         if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
-            raise ValueError(f"{name}: dropout must be a number in [0, 1], got {dropout!r}")
+            raise ArgumentError(f"{name}: dropout must be a number in [0, 1], got {dropout!r}")
+        if isinstance(proj_size, bool) or not isinstance(proj_size, int) or proj_size < 0:
+            raise ArgumentError(f"{name}: proj_size should be a positive integer or zero to disable projections, "
+                                f"got {proj_size!r}")
+        if proj_size and mode != "LSTM":
+            raise ArgumentError(f"{name}: proj_size argument is only supported for LSTM, not RNN or GRU")
+        if proj_size >= hidden_size:
+            raise ArgumentError(f"{name}: proj_size has to be smaller than hidden_size, got proj_size={proj_size} "
+                                f"and hidden_size={hidden_size}")
         if dropout > 0 and num_layers == 1:
             warnings.warn(f"{name}: dropout={dropout} acts between layers, so with num_layers=1 it does "
                           "nothing", stacklevel=3)
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
-        self.dropout, self.bidirectional = float(dropout), bidirectional
+        self.dropout, self.bidirectional, self.proj_size = float(dropout), bidirectional, proj_size
         gate_size = _GATES[mode] * hidden_size
         directions = 2 if bidirectional else 1
+        real_hidden = proj_size or hidden_size  # the size of h: what is fed back and returned
         for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * directions
+            layer_input = input_size if layer == 0 else real_hidden * directions
             for suffix in ("", "_reverse")[:directions]:
-                shapes = [("weight_ih", (gate_size, layer_input)), ("weight_hh", (gate_size, hidden_size))]
+                shapes = [("weight_ih", (gate_size, layer_input)), ("weight_hh", (gate_size, real_hidden))]
                 if bias:
                     shapes += [("bias_ih", (gate_size,)), ("bias_hh", (gate_size,))]
+                if proj_size:
+                    shapes.append(("weight_hr", (proj_size, hidden_size)))
                 for kind, shape in shapes:
                     setattr(self, f"{kind}_l{layer}{suffix}",
                             Parameter(creation.empty(*shape, dtype=dtype, device=device)))
@@ -105,7 +120,7 @@ class RNNBase(Module):
             batched = True
         else:
             if not isinstance(input, Tensor):
-                raise TypeError(f"{name}: input must be a Tensor or a PackedSequence, got {type(input).__name__}")
+                raise DTypeError(f"{name}: input must be a Tensor or a PackedSequence, got {type(input).__name__}")
             if input.ndim not in (2, 3):
                 raise ShapeError(f"{name}: expected input to be 2-D (unbatched) or 3-D (batched), got "
                                  f"{input.ndim}-D input of shape {tuple(input.shape)}")
@@ -128,8 +143,13 @@ class RNNBase(Module):
             outs = []
             for d, suffix in enumerate(("", "_reverse")[:directions]):
                 k = layer * directions + d
-                result = run_layer(self.mode, x, *self._weights(layer, suffix), h0[k],
-                                   None if c0 is None else c0[k], reverse=d == 1, valid=valid)
+                if self.proj_size:
+                    result = run_projected_lstm(x, *self._weights(layer, suffix),
+                                                getattr(self, f"weight_hr_l{layer}{suffix}"), h0[k], c0[k],
+                                                reverse=d == 1, valid=valid)
+                else:
+                    result = run_layer(self.mode, x, *self._weights(layer, suffix), h0[k],
+                                       None if c0 is None else c0[k], reverse=d == 1, valid=valid)
                 outs.append(result[0])
                 h_n.append(result[1])
                 if self.mode == "LSTM":
@@ -148,24 +168,27 @@ class RNNBase(Module):
         return (output, (h_n, c_n)) if self.mode == "LSTM" else (output, h_n)
 
     def _initial_states(self, x, hx, batched):
-        """The initial (h, c) per layer and direction: given, or zeros."""
+        """The initial (h, c) per layer and direction: given, or zeros. h has proj_size features
+        when the LSTM projects, c always hidden_size."""
         name = type(self).__name__
         batch = x.shape[1]
         n = self.num_layers * (2 if self.bidirectional else 1)
-        expected = (n, batch, self.hidden_size) if batched else (n, self.hidden_size)
+        sizes = (self.proj_size or self.hidden_size, self.hidden_size)
         if hx is None:
-            zeros = creation.zeros(n, batch, self.hidden_size, dtype=x.dtype, device=x.device)
-            return zeros, (zeros if self.mode == "LSTM" else None)
+            h0 = creation.zeros(n, batch, sizes[0], dtype=x.dtype, device=x.device)
+            c0 = creation.zeros(n, batch, sizes[1], dtype=x.dtype, device=x.device) if self.mode == "LSTM" else None
+            return h0, c0
         if self.mode == "LSTM":
             if not isinstance(hx, (tuple, list)) or len(hx) != 2:
-                raise TypeError(f"{name}: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
+                raise DTypeError(f"{name}: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
             states = list(hx)
         else:
             if not isinstance(hx, Tensor):
-                raise TypeError(f"{name}: hx must be a Tensor, got {type(hx).__name__}")
+                raise DTypeError(f"{name}: hx must be a Tensor, got {type(hx).__name__}")
             states = [hx]
         for i, s in enumerate(states):
             label = ("h_0", "c_0")[i]
+            expected = (n, batch, sizes[i]) if batched else (n, sizes[i])
             if tuple(s.shape) != expected:
                 raise ShapeError(f"{name}: expected {label} of shape {expected}, got {tuple(s.shape)}")
             _check_dtype(name, s, self.weight_ih_l0)
@@ -174,6 +197,8 @@ class RNNBase(Module):
 
     def extra_repr(self):
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if self.mode == "RNN_RELU":
@@ -198,24 +223,23 @@ class RNN(RNNBase):
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
                  batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None):
         if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"RNN: unknown nonlinearity {nonlinearity!r}; choose 'tanh' or 'relu'")
+            raise ArgumentError(f"RNN: unknown nonlinearity {nonlinearity!r}; choose 'tanh' or 'relu'")
         self.nonlinearity = nonlinearity
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size, hidden_size,
-                         num_layers, bias, batch_first, dropout, bidirectional, device, dtype)
+                         num_layers, bias, batch_first, dropout, bidirectional, 0, device, dtype)
 
 
 class LSTM(RNNBase):
     """Long short-term memory (gates i, f, g, o; see ``FusedLSTMCell`` for the equations).
 
-    ``forward(input, (h_0, c_0)=None) -> output, (h_n, c_n)``. ``proj_size`` is not supported.
+    ``forward(input, (h_0, c_0)=None) -> output, (h_n, c_n)``. With ``proj_size`` P > 0 the
+    hidden state is projected, h_t = W_hr (o ⊙ tanh(c_t)): output and h_n have P features.
     """
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False, proj_size=0, device=None, dtype=None):
-        if proj_size:
-            raise NotImplementedError("LSTM: proj_size is not supported by minigrad")
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, device, dtype)
+                         bidirectional, proj_size, device, dtype)
 
 
 class GRU(RNNBase):
@@ -227,7 +251,7 @@ class GRU(RNNBase):
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False, device=None, dtype=None):
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, device, dtype)
+                         bidirectional, 0, device, dtype)
 
 
 # ---- cells: one step, the loop is yours ---------------------------------------------------------
@@ -239,7 +263,7 @@ class RNNCellBase(Module):
         name = type(self).__name__
         for arg, value in (("input_size", input_size), ("hidden_size", hidden_size)):
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(f"{name}: {arg} must be a positive integer, got {value!r}")
+                raise ArgumentError(f"{name}: {arg} must be a positive integer, got {value!r}")
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         self.weight_ih = Parameter(creation.empty(gates * hidden_size, input_size, dtype=dtype, device=device))
         self.weight_hh = Parameter(creation.empty(gates * hidden_size, hidden_size, dtype=dtype, device=device))
@@ -295,7 +319,7 @@ class RNNCell(RNNCellBase):
 
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
         if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"RNNCell: unknown nonlinearity {nonlinearity!r}; choose 'tanh' or 'relu'")
+            raise ArgumentError(f"RNNCell: unknown nonlinearity {nonlinearity!r}; choose 'tanh' or 'relu'")
         self.nonlinearity = nonlinearity
         super().__init__(input_size, hidden_size, bias, 1, device, dtype)
 
@@ -313,7 +337,7 @@ class LSTMCell(RNNCellBase):
 
     def forward(self, input, hx=None):
         if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
-            raise TypeError(f"LSTMCell: hx must be a tuple (h, c), got {type(hx).__name__}")
+            raise DTypeError(f"LSTMCell: hx must be a tuple (h, c), got {type(hx).__name__}")
         h, c = (None, None) if hx is None else hx
         batched, xg, (h, c) = self._inputs(input, [("h", h), ("c", c)])
         h, c = FusedLSTMCell.apply(xg, linear(h, self.weight_hh, self.bias_hh), c)

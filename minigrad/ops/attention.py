@@ -28,7 +28,7 @@ from .. import backend
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ..backend import get_array_module
-from ..errors import DTypeError, ShapeError
+from ..errors import ArgumentRuntimeError, DTypeError, ShapeError
 from ..tensor import Tensor
 from .linalg import matmul
 from .reduction import sum as _sum
@@ -199,7 +199,7 @@ def attention(query, key, value, bias=None, dropout_p=0.0, scale=None, op="atten
     if bias is not None:
         weights_shape = _broadcast(op, "mask and weights", bias.shape, weights_shape)
     if not 0.0 <= dropout_p <= 1.0:
-        raise ValueError(f"{op}: dropout_p must be in [0, 1], got {dropout_p}")
+        raise ArgumentRuntimeError(f"{op}: dropout_p must be in [0, 1], got {dropout_p}")
     keep = dropout_keep(query, weights_shape, dropout_p) if dropout_p > 0 else None
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
     out, weights = SoftmaxAttention.apply(query, key, value, bias, keep, scale=scale)
@@ -240,7 +240,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     """
     op = "scaled_dot_product_attention"
     if not isinstance(query, Tensor) or not isinstance(key, Tensor):
-        raise TypeError(f"{op}: query, key and value must be Tensors")
+        raise DTypeError(f"{op}: query, key and value must be Tensors")
     if query.ndim < 2 or key.ndim < 2:  # the masks below read their lengths (dimension -2)
         raise ShapeError(f"{op}: query and key must have at least 2 dimensions (..., length, features), "
                          f"got shapes {tuple(query.shape)} and {tuple(key.shape)}")
@@ -254,7 +254,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     bias = None
     if is_causal:
         if attn_mask is not None:
-            raise ValueError(f"{op}: pass either attn_mask or is_causal=True, not both")
+            raise ArgumentRuntimeError(f"{op}: pass either attn_mask or is_causal=True, not both")
         bias = causal_bias(query, query.shape[-2], key.shape[-2])
     elif attn_mask is not None:
         bias = attention_bias(op, attn_mask, query, query.shape[-2], key.shape[-2])

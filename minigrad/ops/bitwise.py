@@ -21,6 +21,8 @@ def _integer_pair(a, b, op):
 def _bitwise(ufunc, op):
     def fn(input, other):
         a, b = _integer_pair(input, other, op)
+        if "shift" in op and a.dtype.kind == "b":
+            raise UnsupportedDType(f"{op}: needs integer tensors, got dtype bool (as PyTorch)")
         return Tensor._make(getattr(a.xp, ufunc)(a.array, b.array))
 
     fn.__name__ = op

@@ -74,7 +74,7 @@ class CTCLoss(Function):
         ext = xp.full((n, big_l), blank, dtype=xp.int64)
         ext[:, 1::2] = targets
         valid = pos[None, :] < (2 * target_lengths + 1)[:, None]  # positions inside each l'_n
-        two_back = xp.concatenate([xp.full((n, 2), blank, dtype=xp.int64), ext[:, :-2]], axis=1)
+        two_back = xp.concatenate([xp.full((n, 2), blank, dtype=xp.int64), ext[:, :-2]], axis=1)[:, :big_l]
         skip = (ext != blank) & (ext != two_back) & (pos >= 2)[None, :]
         # emissions e[t, n, s] = lp[t, n, l'_s] (-inf outside l'_n)
         emit = xp.take_along_axis(lp, xp.broadcast_to(ext[None], (t_max, n, big_l)), axis=2)

@@ -1,10 +1,10 @@
 """normalize, cosine_similarity, pairwise_distance: compositions of the vector norm
 (``minigrad.ops.norms.vector_norm``, whose gradient at the zero vector is PyTorch's
-subgradient 0) with clamp, sum and division. Their gradients come from those ops.
+subgradient 0) with clamps, sums and divisions. Their gradients come from those ops.
 """
 
 from ..errors import ArgumentError, DTypeError
-from .elementwise import check_broadcast, clamp
+from .elementwise import check_broadcast, clamp, constant
 from .norms import vector_norm
 from .reduction import sum as _sum
 from .shape import normalize_dim
@@ -40,9 +40,11 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """cos(x1, x2) = sum(x1 x2) / (max(||x1||, eps) max(||x2||, eps)) along ``dim``.
+    """cos(x1, x2) = sum((x1 / n1) (x2 / n2)) along ``dim``, n = max(||x||, eps).
 
     x1 and x2 broadcast against each other; ``dim`` is a dimension of the broadcast shape.
+    As in PyTorch, the clamp at eps applies to the norms' values only: their gradient flows
+    as if unclamped (n = ||x|| + a constant), so tiny vectors still get a direction.
     """
     op = "cosine_similarity"
     _floating(x1, op, "x1")
@@ -55,9 +57,13 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     d = normalize_dim(dim, max(len(shape), 1), op)
     if not shape:
         x1, x2 = x1.reshape((1,)), x2.reshape((1,))
-    n1 = clamp(_norm(x1, 2, d, False, op), min=eps)
-    n2 = clamp(_norm(x2, 2, d, False, op), min=eps)
-    return _sum(x1 * x2, d) / (n1 * n2)
+    n1, n2 = _clamped_value(_norm(x1, 2, d, True, op), eps), _clamped_value(_norm(x2, 2, d, True, op), eps)
+    return _sum((x1 / n1) * (x2 / n2), d)
+
+
+def _clamped_value(n, eps):
+    """max(n, eps) in value, with n's gradient: n plus the constant max(n, eps) - n."""
+    return n + constant(n.xp.maximum(n.array, eps) - n.array)
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):

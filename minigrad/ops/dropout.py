@@ -12,12 +12,13 @@ Random numbers come from ``backend.generator(device)``, seeded by ``manual_seed`
 """
 
 from .. import backend
+from ..errors import ArgumentError, ShapeError
 from .elementwise import constant, mul
 
 
 def _check_p(p, op):
     if not 0.0 <= p <= 1.0:
-        raise ValueError(f"{op}: dropout probability has to be between 0 and 1, but got {p}")
+        raise ArgumentError(f"{op}: dropout probability has to be between 0 and 1, but got {p}")
 
 
 def _scaled_mask(x, shape, p):
@@ -48,7 +49,7 @@ def dropout2d(x, p=0.5, training=True, inplace=False):
     """Zero whole channels: x of shape (N, C, H, W) (or (N, C, L)) keeps or drops each x[n, c] as one."""
     _check_p(p, "dropout2d")
     if x.ndim not in (3, 4):
-        raise ValueError(f"dropout2d: expected a 3-D or 4-D input (N, C, ...), got shape {tuple(x.shape)}")
+        raise ShapeError(f"dropout2d: expected a 3-D or 4-D input (N, C, ...), got shape {tuple(x.shape)}")
     if not training or p == 0.0:
         return x
     shape = tuple(x.shape[:2]) + (1,) * (x.ndim - 2)

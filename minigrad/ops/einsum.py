@@ -86,6 +86,7 @@ def _operand_grad(g, output, operands, inputs, k):
     for c in letters:
         if c in seen:  # a repeated letter: a fresh one, tied to the first by the identity
             fresh = next(free)
+            sizes[fresh] = sizes[c]
             subs.append(c + fresh)
             args.append(Tensor._make(xp.eye(sizes[c], dtype=x.dtype)))
             target.append(fresh)

@@ -134,7 +134,11 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx, x, y):
-        z = x ** y
+        if x.dtype.kind in "iu":  # integers to negative powers: 1 and -1 keep their powers, the rest are 0
+            xp = _xp(x)
+            z = xp.where((y < 0) & (xp.abs(x) != 1), 0, x ** xp.abs(y)).astype(x.dtype, copy=False)
+        else:
+            z = x ** y
         ctx.save_for_backward(x, y, z)
         return z
 
@@ -451,16 +455,25 @@ def neg(x):
 
 
 def pow(x, exponent):
-    """x ** exponent; a number exponent uses PowScalar (no gradient needed for it)."""
+    """x ** exponent; a number exponent uses PowScalar (no gradient needed for it).
+
+    Integer tensors stay integers (bool ones become int64); an integer tensor to a negative
+    number power raises, as in PyTorch, while a negative tensor exponent gives 0 except for
+    the bases 1 and -1 (PyTorch's integer rule).
+    """
+    from ..errors import UnsupportedDType
+
     if isinstance(x, Tensor) and not isinstance(exponent, Tensor):
         if x.dtype.kind != "f" and isinstance(exponent, float):
             x = cast(x, default_float)  # an integer tensor to a float power is a float, as in PyTorch
         elif x.dtype.kind != "f" and exponent < 0:
-            raise DTypeError(f"pow: integers to negative integer powers are not allowed (exponent {exponent})")
+            raise UnsupportedDType(f"pow: integers to negative integer powers are not allowed (exponent {exponent})")
+        elif x.dtype.kind == "b":
+            x = cast(x, "int64")
         return PowScalar.apply(x, p=exponent)
     x, exponent = pair(x, exponent, "pow")
-    if x.dtype.kind != "f" and bool((exponent.array < 0).any()):
-        raise DTypeError("pow: integers to negative integer powers are not allowed")
+    if x.dtype.kind == "b":
+        raise UnsupportedDType("pow: not supported for two bool tensors")
     return Pow.apply(x, exponent)
 
 

@@ -18,6 +18,7 @@ import numpy as np
 from ..autograd.function import Function
 from .activation import _ERFC_P, _ERFC_Q, _ERFC_R, _ERFC_S, _poly, erf_array, sigmoid
 from .elementwise import _float_input, _xp, constant, exp, log, pair, where
+from ..errors import UnsupportedDType
 from .inplace import with_inplace
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
@@ -241,14 +242,21 @@ def _float_pair(a, b, op):
     return _float_input(a), _float_input(b)
 
 
+def _floating_pair(a, b, op):
+    a, b = pair(a, b, op)
+    if a.dtype.kind != "f":
+        raise UnsupportedDType(f"{op}: needs floating point tensors, got dtype {a.dtype} (as PyTorch)")
+    return a, b
+
+
 def logaddexp(input, other):
-    """log(exp(input) + exp(other)) elementwise, without overflow."""
-    return LogAddExp.apply(*_float_pair(input, other, "logaddexp"))
+    """log(exp(input) + exp(other)) elementwise, without overflow; floating point tensors only."""
+    return LogAddExp.apply(*_floating_pair(input, other, "logaddexp"))
 
 
 def logaddexp2(input, other):
-    """log2(2**input + 2**other) elementwise, without overflow."""
-    return LogAddExp2.apply(*_float_pair(input, other, "logaddexp2"))
+    """log2(2**input + 2**other) elementwise, without overflow; floating point tensors only."""
+    return LogAddExp2.apply(*_floating_pair(input, other, "logaddexp2"))
 
 
 def xlogy(input, other):

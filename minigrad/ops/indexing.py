@@ -149,7 +149,7 @@ def _check_ranges(shape, items, op):
     ndim = len(shape)
     used = sum(_dims_used(i) for i in items)
     if sum(i is Ellipsis for i in items) > 1:
-        raise IndexError(f"{op}: an index can only have a single Ellipsis (...)")
+        raise IndexOutOfRange(f"{op}: an index can only have a single Ellipsis (...)")
     if used > ndim:
         raise IndexOutOfRange(f"{op}: too many indices for a tensor of dimension {ndim} (shape {tuple(shape)}): "
                               f"{used} were given")

@@ -3,12 +3,13 @@ cosine_embedding_loss, triplet_margin_loss, multi_margin_loss, multilabel_margin
 multilabel_soft_margin_loss.
 
 All are compositions of existing ops (autograd differentiates them). The hinge
-max(0, z) is ``clamp(z, min=0)``, whose gradient is 1 at z = 0 (PyTorch's clamp_min rule).
-Targets y in {1, -1} (or class indices) are constants.
+max(0, z) follows PyTorch at z = 0: gradient 1 (``clamp(z, min=0)``, PyTorch's clamp_min)
+for the ranking, embedding and triplet losses, gradient 0 (``relu``, PyTorch's z > 0 test)
+for the multi-class ones. Targets y in {1, -1} (or class indices) are constants.
 """
 
-from ..errors import ArgumentError, DTypeError, IndexOutOfRange, ShapeError
-from .activation import softplus
+from ..errors import ArgumentError, DTypeError, IndexRuntimeError, ShapeError
+from .activation import relu, softplus
 from .activations_smooth import logsigmoid
 from .distance import pairwise_distance
 from .elementwise import check_broadcast, clamp, constant, minimum, sqrt, where
@@ -140,13 +141,13 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
         raise ShapeError(f"{op}: input of shape {tuple(input.shape)} needs a target of shape "
                          f"{tuple(input.shape[:-1])}, got {tuple(target.shape)}")
     if t.size and (int(t.min()) < 0 or int(t.max()) >= c):
-        raise IndexOutOfRange(f"{op}: target out of range: class indices must be in [0, {c - 1}]")
+        raise IndexRuntimeError(f"{op}: target out of range: class indices must be in [0, {c - 1}]")
     if weight is not None and tuple(weight.shape) != (c,):
         raise ShapeError(f"{op}: weight must have shape ({c},), one per class, got {tuple(weight.shape)}")
     xp = x.xp
     others = constant((xp.arange(c)[None, :] != t[:, None]).astype(x.dtype))
     x_y = _sum(x * constant((xp.arange(c)[None, :] == t[:, None]).astype(x.dtype)), 1, keepdim=True)
-    h = _hinge(x - x_y + margin)
+    h = relu(x - x_y + margin)
     terms = (h if p == 1 else h * h) * others
     if weight is not None:
         terms = terms * constant(_like_input(weight, x).array[t][:, None])  # w_{y_n}, a constant
@@ -175,13 +176,13 @@ def multilabel_margin_loss(input, target, reduction="mean"):
     xp = x.xp
     listed = xp.cumprod(t >= 0, axis=1).astype(bool)  # entries before the first -1
     if bool((listed & (t >= c)).any()):
-        raise IndexOutOfRange(f"{op}: target out of range: class indices must be in [-1, {c - 1}]")
+        raise IndexRuntimeError(f"{op}: target out of range: class indices must be in [-1, {c - 1}]")
     safe = xp.where(listed, t, 0)
     # count[n, j]: how many times class j is listed in row n (a one-hot sum over the list)
     count = ((safe[:, :, None] == xp.arange(c)) & listed[:, :, None]).sum(axis=1).astype(x.dtype)
     is_target = count > 0
     pair_mask = count[:, :, None] * (~is_target)[:, None, :]  # (n, j, i): j listed, i not
-    h = _hinge(1 - x.reshape((n, c, 1)) + x.reshape((n, 1, c)))
+    h = relu(1 - x.reshape((n, c, 1)) + x.reshape((n, 1, c)))
     loss = _sum(h * constant(pair_mask.astype(x.dtype)), (1, 2)) * (1.0 / c)
     return _reduce_elementwise(loss.reshape(()) if unbatched else loss, reduction)
 

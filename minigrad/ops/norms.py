@@ -28,7 +28,8 @@ class VectorNorm(Function):
     Fused, not composed from abs, pow and sum, for one point: the zero vector. There
     z = 0 and the composition computes 0 * inf = nan; PyTorch (and this op) give the
     subgradient 0 instead. sign(0) = 0 too, as PyTorch's. For p < 1 the derivative is
-    infinite where some x_i = 0 and z != 0, as the formula says. The count (p = 0) is
+    infinite at an x_i = 0 (in a nonzero vector); this op returns 0 there (sign(0) = 0),
+    where PyTorch's formula gives nan. The count (p = 0) is
     piecewise constant: its gradient is 0.
     """
 
@@ -66,7 +67,8 @@ class VectorNorm(Function):
         if p == 2:
             d = x / safe_z
         else:
-            d = constant(xp.sign(x.array)) * abs(x) ** (p - 1) / safe_z ** (p - 1)
+            safe_abs = where(constant(x.array == 0), 1.0, abs(x))  # sign(x) = 0 there anyway
+            d = constant(xp.sign(x.array)) * safe_abs ** (p - 1) / safe_z ** (p - 1)
         return g * where(zero, 0.0, d)
 
 

@@ -27,9 +27,17 @@ def _need(x, ndim, op, what="input"):
         raise ShapeError(f"{op}: {what} must be a {ndim}-D tensor, got shape {tuple(x.shape)}")
 
 
+def _inner_sizes(a, b, op):
+    k_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if a.shape[-1] != k_b:
+        raise ShapeError(f"{op}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be multiplied "
+                         f"({a.shape[-1]} != {k_b})")
+
+
 def mm(input, mat2):
     """The matrix product of two 2-D tensors (no broadcasting; use matmul for that)."""
     _need(input, 2, "mm", "input"), _need(mat2, 2, "mm", "mat2")
+    _inner_sizes(input, mat2, "mm")
     return matmul(input, mat2)
 
 
@@ -38,12 +46,14 @@ def bmm(input, mat2):
     _need(input, 3, "bmm", "input"), _need(mat2, 3, "bmm", "mat2")
     if input.shape[0] != mat2.shape[0]:
         raise ShapeError(f"bmm: batch sizes differ, shapes {tuple(input.shape)} and {tuple(mat2.shape)}")
+    _inner_sizes(input, mat2, "bmm")
     return matmul(input, mat2)
 
 
 def mv(input, vec):
     """Matrix times vector: (n, k) @ (k,) -> (n,)."""
     _need(input, 2, "mv", "input"), _need(vec, 1, "mv", "vec")
+    _inner_sizes(input, vec, "mv")
     return matmul(input, vec)
 
 

@@ -62,8 +62,13 @@ def _dim_list(dims, ndim, op):
     return out
 
 
-def flip(input, dims):
-    """Reverse the order of entries along each dim in ``dims``."""
+def flip(input, *args, dims=None):
+    """Reverse the order of entries along each dim in ``dims``: flip(x, (0, 1)), x.flip(0, 1)
+    or flip(x, dims=(0, 1))."""
+    if dims is None:
+        if not args:
+            raise TypeError("flip: missing the dims to flip")
+        dims = _dims(args)
     if input.ndim == 0:
         _dim_list(dims, 0, "flip")
         return input.clone()
@@ -174,10 +179,10 @@ def narrow(input, dim, start, length):
     return getitem(input, (slice(None),) * d + (slice(start, start + length),))
 
 
-def tile(input, dims):
-    """Repeat input dims[k] times along dim k; with fewer dims than input has, the leading
-    ones are 1 (unlike ``repeat``, which needs them all)."""
-    dims = _dims((dims,)) if isinstance(dims, (tuple, list)) else (int(dims),)
+def tile(input, *args, dims=None):
+    """Repeat input dims[k] times along dim k: tile(x, (2, 3)) or x.tile(2, 3). With fewer
+    dims than input has, the leading ones are 1 (unlike ``repeat``, which needs them all)."""
+    dims = _dims(args) if dims is None else tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
     dims = (1,) * (input.ndim - len(dims)) + tuple(int(r) for r in dims)
     return repeat(input, dims)
 
@@ -210,7 +215,10 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         raise ArgumentRuntimeError("repeat_interleave: repeats cannot be negative")
     from ..backend import to_device
 
-    index = xp.repeat(xp.arange(n), to_device(r if r.size != 1 else r.reshape(()), x.device))
+    counts = to_device(r, x.device).astype(np.int64)
+    counts = xp.broadcast_to(counts.reshape(-1), (n,)) if counts.size == 1 else counts
+    # entry i fills places [end_{i-1}, end_i): place p belongs to the first i with end_i > p
+    index = xp.searchsorted(xp.cumsum(counts), xp.arange(int(counts.sum())), side="right")
     if output_size is not None and int(output_size) != index.size:
         raise ShapeError(f"repeat_interleave: output_size {output_size} differs from the {index.size} "
                          "entries the repeats give")

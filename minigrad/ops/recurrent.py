@@ -32,6 +32,7 @@ The formulas only use ``+ - *``, so the same function serves both (``_lstm_grads
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ..backend import get_array_module
+from ..errors import ArgumentError
 from ..tensor import Tensor
 from .activation import sigmoid, tanh
 from .elementwise import constant, where
@@ -443,7 +444,7 @@ def run_layer(mode, x, w_ih, w_hh, b_ih, b_hh, h0, c0=None, reverse=False, valid
     FusedRecurrentLayer does the T steps.
     """
     if mode not in GATES:
-        raise ValueError(f"run_layer: mode must be one of {tuple(GATES)}, got {mode!r}")
+        raise ArgumentError(f"run_layer: mode must be one of {tuple(GATES)}, got {mode!r}")
     steps, batch = x.shape[0], x.shape[1]
     xg = matmul(reshape(x, (steps * batch, x.shape[2])), transpose(w_ih))
     xg = reshape(xg, (steps, batch, xg.shape[-1]))

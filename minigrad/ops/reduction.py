@@ -9,7 +9,7 @@ import builtins
 from collections import namedtuple
 
 from ..autograd.function import Function
-from ..errors import ArgumentError, DTypeError, ShapeError
+from ..errors import ArgumentError, ShapeError, UnsupportedDType
 from .shape import broadcast_to, normalize_dim, reshape
 
 
@@ -83,7 +83,7 @@ def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=False, dtype=None):
     if dtype is not None:
         x = x.to(dtype=dtype)
     if x.dtype.kind != "f":
-        raise DTypeError(f"mean: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
+        raise UnsupportedDType(f"mean: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
     return Mean.apply(x, axes=reduce_axes(x, dim, "mean"), keepdims=keep)
 
 
@@ -314,7 +314,7 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None
     if correction is None:
         correction = 0 if unbiased is False else 1
     if x.dtype.kind != "f":
-        raise DTypeError(f"var: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
+        raise UnsupportedDType(f"var: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
     return Var.apply(x, axes=reduce_axes(x, dim, "var"), correction=correction, keepdims=keep)
 
 
@@ -336,7 +336,7 @@ def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=False):
     """log(sum(exp(x))) over ``dim`` (None: all), computed stably."""
     dim, keep = _dim_args(dim, axis, keepdim, keepdims)
     if x.dtype.kind != "f":
-        raise DTypeError(f"logsumexp: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
+        raise UnsupportedDType(f"logsumexp: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
     return LogSumExp.apply(x, axes=reduce_axes(x, dim, "logsumexp"), keepdims=keep)
 
 

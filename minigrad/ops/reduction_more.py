@@ -11,7 +11,7 @@ Notation: z is the output, g = dL/dz the incoming gradient.
 from collections import namedtuple
 
 from ..autograd.function import Function
-from ..errors import DTypeError
+from ..errors import UnsupportedDType
 from ..tensor import Tensor
 from .elementwise import cast, constant, where
 from .reduction import amax, amin, expand_back, mean, reduce_axes, std, sum, var
@@ -73,8 +73,10 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         flat = reshape(x, (-1,)) if x.ndim else reshape(x, (1,))
         z = Prod.apply(flat, axis=0, keepdims=False)
         return reshape(z, (1,) * x.ndim) if keepdim else z
-    return Prod.apply(x, axis=normalize_dim(dim, x.ndim, "prod") if x.ndim else 0,
-                      keepdims=keepdim) if x.ndim else x.clone()
+    if x.ndim == 0:
+        normalize_dim(dim, 1, "prod")  # a 0-d tensor takes dim 0 or -1, as in PyTorch
+        return x.clone()
+    return Prod.apply(x, axis=normalize_dim(dim, x.ndim, "prod"), keepdims=keepdim)
 
 
 # ---- logic and counts (not differentiable) --------------------------------------------------------------
@@ -144,7 +146,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """The mean over ``dim`` of the elements that are not NaN: nansum / their count."""
     x = input if dtype is None else cast(input, dtype)
     if x.dtype.kind != "f":
-        raise DTypeError(f"nanmean: needs a floating point tensor, got dtype {x.dtype}")
+        raise UnsupportedDType(f"nanmean: needs a floating point tensor, got dtype {x.dtype}")
     count = Tensor._make(x.xp.asarray((~x.xp.isnan(x.array)).sum(axis=reduce_axes(x, dim, "nanmean"),
                                                                   keepdims=keepdim), dtype=x.dtype))
     return nansum(x, dim, keepdim) / count

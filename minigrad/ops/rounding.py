@@ -25,7 +25,8 @@ def zero_grad(g):
 
 
 class Rounding(Function):
-    """z = floor(x), ceil(x), trunc(x), round(x, decimals) or sign(x) (``fn`` says which).
+    """z = floor(x), ceil(x), trunc(x), round(x, decimals) or sign(x) (``fn`` says which;
+    sign(NaN) is 0, as in PyTorch).
 
     Piecewise constant, so dz/dx = 0: dL/dx = 0 (PyTorch's rule, also at the jumps).
     round goes half to even (2.5 -> 2, as PyTorch and NumPy); with ``decimals`` it rounds
@@ -37,6 +38,8 @@ class Rounding(Function):
         xp = _xp(x)
         if fn == "round":
             return xp.round(x, decimals) if decimals else xp.round(x)
+        if fn == "sign":  # PyTorch's sign of NaN is 0
+            return xp.where(xp.isnan(x), xp.zeros((), x.dtype), xp.sign(x))
         return getattr(xp, fn)(x)
 
     @staticmethod

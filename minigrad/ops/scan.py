@@ -162,7 +162,7 @@ cummin_result = namedtuple("cummin", ["values", "indices"])
 
 
 def _scan_dim(x, dim, op):
-    return normalize_dim(dim, x.ndim, op) if x.ndim else 0
+    return normalize_dim(dim, x.ndim if x.ndim else 1, op)  # a 0-d tensor takes dim 0 or -1
 
 
 def _scan_dtype(x, dtype):
@@ -186,9 +186,9 @@ def cumprod(input, dim, *, dtype=None):
 def _cum_extreme(x, dim, largest, op):
     from .indexing import gather
 
+    axis = _scan_dim(x, dim, op)
     if x.ndim == 0:
         return (cummax_result if largest else cummin_result)(x.clone(), Tensor._make(x.xp.zeros((), "int64")))
-    axis = _scan_dim(x, dim, op)
     indices = Tensor._make(_running_extreme(x.array, axis, largest)[1])
     values = gather(x, axis, indices)  # the gradient of each running value goes to its source
     return (cummax_result if largest else cummin_result)(values, indices)

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ..autograd.function import Function
-from ..errors import ArgumentError, DTypeError, IndexOutOfRange, ShapeError, UnknownMode
+from ..errors import ArgumentError, ArgumentRuntimeError, ArgumentTypeError, DTypeError, IndexOutOfRange, ShapeError, UnknownMode
 from ..tensor import Tensor
 
 
@@ -192,7 +192,7 @@ def reshape(x, *shape):
     return Reshape.apply(x, shape=shape)
 
 
-def view(x, *shape):
+def view(x, *shape, dtype=None):
     """``view(*shape)``: x with a new shape, like reshape (-1 infers one size).
 
     ``view(dtype)``: the same memory read as another dtype. With a different element size the
@@ -201,8 +201,10 @@ def view(x, *shape):
     """
     from ..dtypes import as_dtype
 
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer)):
-        dtype = as_dtype(shape[0])
+    if dtype is None and len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer)):
+        dtype = shape[0]
+    if dtype is not None:
+        dtype = as_dtype(dtype)
         a = x.array
         if dtype.itemsize != a.dtype.itemsize:
             if a.ndim == 0 or (a.shape[-1] != 1 and a.strides[-1] != a.itemsize) or \
@@ -326,7 +328,7 @@ def flatten(x, start_dim=0, end_dim=-1):
         return reshape(x, (1,))
     s, e = normalize_dim(start_dim, x.ndim, "flatten"), normalize_dim(end_dim, x.ndim, "flatten")
     if s > e:
-        raise ArgumentError(f"flatten: start_dim ({start_dim}) comes after end_dim ({end_dim})")
+        raise ArgumentRuntimeError(f"flatten: start_dim ({start_dim}) comes after end_dim ({end_dim})")
     return reshape(x, x.shape[:s] + (int(np.prod(x.shape[s:e + 1])),) + x.shape[e + 1:])
 
 
@@ -343,12 +345,12 @@ def _same_dtype(tensors, op):
 
 def _tensor_list(tensors, op):
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
-        raise TypeError(f"{op}: expects a list or tuple of tensors, got {type(tensors).__name__}")
+        raise ArgumentTypeError(f"{op}: expects a list or tuple of tensors, got {type(tensors).__name__}")
     if not tensors:
-        raise ValueError(f"{op}: expects a non-empty list of tensors")
+        raise ArgumentError(f"{op}: expects a non-empty list of tensors")
     for t in tensors:
         if not isinstance(t, Tensor):
-            raise TypeError(f"{op}: expects tensors, got an element of type {type(t).__name__}")
+            raise ArgumentTypeError(f"{op}: expects tensors, got an element of type {type(t).__name__}")
     return list(tensors)
 
 
@@ -483,6 +485,11 @@ def _pad_by_index(x, widths, mode):
         if mode == "circular" and (before < 0 or after < 0):  # crop first, then wrap what is left
             x = getitem(x, (slice(None),) * d + (slice(-min(before, 0), n + min(after, 0)),))
             n, before, after = x.shape[d], max(before, 0), max(after, 0)
+            if before == 0 and after == 0:
+                continue
+        elif n + before + after <= 0:
+            raise ShapeError(f"pad: in {mode!r} mode the padding {widths[d]} leaves nothing of dimension {d} "
+                             f"(shape {tuple(x.shape)})")
         if n == 0 or (mode == "reflect" and max(before, after) >= n) or (mode == "circular" and max(before, after) > n):
             limit = "smaller than" if mode == "reflect" else "at most"
             raise ShapeError(f"pad: in {mode!r} mode the padding {widths[d]} of dimension {d} must be {limit} "

@@ -155,6 +155,17 @@ class Unfold(Function):
 
 
 # ---- the functions users call ---------------------------------------------------------------------
+def _as_view(out, x, cls, attrs):
+    """Mark ``out`` as a view of x (shared version counter, recorded steps). Function.apply does
+    it for outputs whose array's ``.base`` is x's; a strided array's base is NumPy's helper
+    object around x, so it is done here."""
+    from ..autograd import views
+
+    if out._vbox is not x._vbox and x.xp.may_share_memory(out.array, x.array):
+        views.record_view(out, x, cls, attrs)
+    return out
+
+
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """The diagonal input[..., i, i + offset] over (dim1, dim2), as a view; those two dims are
     removed and the diagonal becomes the last one (offset > 0: above the main diagonal)."""
@@ -163,7 +174,8 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
         raise ShapeError(f"diagonal: needs at least 2 dimensions, got shape {tuple(input.shape)}")
     if d1 == d2:
         raise ShapeError(f"diagonal: dim1 and dim2 cannot be the same dimension ({dim1}, {dim2})")
-    return Diagonal.apply(input, offset=int(offset), dim1=d1, dim2=d2)
+    attrs = {"offset": int(offset), "dim1": d1, "dim2": d2}
+    return _as_view(Diagonal.apply(input, **attrs), input, Diagonal, attrs)
 
 
 def as_strided(input, size, stride, storage_offset=0):
@@ -184,7 +196,8 @@ def as_strided(input, size, stride, storage_offset=0):
         if last >= input.numel():
             raise ShapeError(f"as_strided: size {size}, stride {stride} and offset {offset} reach element {last}, "
                              f"past the {input.numel()} elements of the input (shape {tuple(input.shape)})")
-    return AsStrided.apply(input, size=size, stride=stride, storage_offset=offset)
+    attrs = {"size": size, "stride": stride, "storage_offset": offset}
+    return _as_view(AsStrided.apply(input, **attrs), input, AsStrided, attrs)
 
 
 def unfold(input, dimension, size, step):
@@ -199,7 +212,8 @@ def unfold(input, dimension, size, step):
     if not 0 <= size <= input.shape[d]:
         raise ShapeError(f"unfold: the window size {size} must be in [0, {input.shape[d]}], the size of "
                          f"dimension {d} of shape {tuple(input.shape)}")
-    return Unfold.apply(input, dim=d, size=size, step=step)
+    attrs = {"dim": d, "size": size, "step": step}
+    return _as_view(Unfold.apply(input, **attrs), input, Unfold, attrs)
 
 
 TENSOR_METHODS = {"diagonal": diagonal, "as_strided": as_strided, "unfold": unfold}

@@ -7,6 +7,7 @@ Call between ``loss.backward()`` and ``optimizer.step()``. Both functions change
 import math
 
 from ...backend import get_array_module, to_device
+from ...errors import ArgumentError, ArgumentRuntimeError
 from ...tensor import Tensor
 
 
@@ -49,14 +50,14 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     grads = _grads(parameters)
     max_norm, norm_type = float(max_norm), float(norm_type)
     if not norm_type > 0:
-        raise ValueError(f"clip_grad_norm_: norm_type must be positive or inf, got {norm_type}")
+        raise ArgumentError(f"clip_grad_norm_: norm_type must be positive or inf, got {norm_type}")
     if not grads:
         return Tensor(0.0)
     device, xp = grads[0].device, grads[0].xp
     norms = [to_device(_vector_norm(g.array, norm_type), device) for g in grads]  # one number per gradient
     total = _vector_norm(xp.stack(norms), norm_type)
     if error_if_nonfinite and not bool(xp.isfinite(total)):
-        raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {float(total)}, "
+        raise ArgumentRuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {float(total)}, "
                            "so they cannot be clipped; pass error_if_nonfinite=False to scale them by it anyway")
     clip_coef = xp.asarray(xp.minimum(max_norm / (total + 1e-6), 1.0))
     for g in grads:
@@ -72,7 +73,7 @@ def clip_grad_value_(parameters, clip_value):
     """
     clip_value = float(clip_value)
     if not clip_value >= 0:
-        raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
+        raise ArgumentError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
     for g in _grads(parameters):
         g.xp.clip(g.array, -clip_value, clip_value, out=g.array)
         g._vbox[0] += 1

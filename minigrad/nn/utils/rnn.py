@@ -27,7 +27,7 @@ from collections import namedtuple
 import numpy as np
 
 from ... import backend, creation
-from ...errors import DTypeError, ShapeError
+from ...errors import ArgumentError, ArgumentTypeError, DTypeError, ShapeError
 from ...ops.shape import cat, pad, reshape, stack
 from ...tensor import Tensor
 
@@ -89,14 +89,14 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
         raise ShapeError(f"pack_padded_sequence: expected one length per sequence, {batch} in all, "
                          f"got lengths of shape {lengths.shape}")
     if batch and lengths.min() <= 0:
-        raise ValueError(f"pack_padded_sequence: every length must be at least 1, got {lengths.tolist()}")
+        raise ArgumentError(f"pack_padded_sequence: every length must be at least 1, got {lengths.tolist()}")
     if batch and lengths.max() > steps:
         raise ShapeError(f"pack_padded_sequence: a length of {int(lengths.max())} is longer than the "
                          f"padded sequence ({steps} steps; input shape {tuple(input.shape)}, "
                          f"batch_first={batch_first})")
     if enforce_sorted:
         if np.any(np.diff(lengths) > 0):
-            raise ValueError("pack_padded_sequence: lengths must be sorted in decreasing order when "
+            raise ArgumentError("pack_padded_sequence: lengths must be sorted in decreasing order when "
                              f"enforce_sorted=True, got {lengths.tolist()}; pass enforce_sorted=False "
                              "to have them sorted here")
         order, sorted_indices = np.arange(batch), None
@@ -116,14 +116,14 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     T is the longest length, or ``total_length`` when given (it must be at least that).
     """
     if not isinstance(sequence, PackedSequence):
-        raise TypeError(f"pad_packed_sequence: expected a PackedSequence, got {type(sequence).__name__}")
+        raise ArgumentTypeError(f"pad_packed_sequence: expected a PackedSequence, got {type(sequence).__name__}")
     data = sequence.data
     batch_sizes = _numpy(sequence.batch_sizes).astype(np.int64)
     batch = int(batch_sizes[0])
     steps = len(batch_sizes)
     if total_length is not None:
         if total_length < steps:
-            raise ValueError(f"pad_packed_sequence: total_length={total_length} is shorter than the longest "
+            raise ArgumentError(f"pad_packed_sequence: total_length={total_length} is shorter than the longest "
                              f"sequence ({steps} steps)")
         steps = int(total_length)
     order = np.arange(batch) if sequence.sorted_indices is None else _numpy(sequence.sorted_indices)
@@ -142,7 +142,7 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
 def pad_sequence(sequences, batch_first=False, padding_value=0.0):
     """Stack tensors of shapes (L_i, *) into one (T, B, *) (or (B, T, *)) padded with ``padding_value``."""
     if not sequences:
-        raise ValueError("pad_sequence: expected a non-empty list of tensors")
+        raise ArgumentError("pad_sequence: expected a non-empty list of tensors")
     longest = max(s.shape[0] for s in sequences)
     padded = [pad(s, (0, 0) * (s.ndim - 1) + (0, longest - s.shape[0]), value=padding_value)
               for s in sequences]

@@ -46,7 +46,7 @@ def _pairwise(rng):
 
 ENTRIES = [
     OpInfo("normalize", D.normalize, _normalize, (N.VectorNorm, E.Clamp), torch_fn=_torch("normalize")),
-    OpInfo("cosine_similarity", D.cosine_similarity, _cosine, (N.VectorNorm, E.Clamp),
+    OpInfo("cosine_similarity", D.cosine_similarity, _cosine, (N.VectorNorm,),
            torch_fn=_torch("cosine_similarity")),
     OpInfo("pairwise_distance", D.pairwise_distance, _pairwise, (N.VectorNorm,), torch_fn=_torch("pairwise_distance")),
 ]

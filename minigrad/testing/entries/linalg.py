@@ -45,6 +45,7 @@ EINSUM_CASES = [
     ("ij,ij->ij", (1, 4), (3, 4)),  # size-1 broadcasting of a named letter
     ("ij,jk,kl->il", (2, 3), (3, 4), (4, 2)),  # three operands (optimized contraction order)
     ("iji->j", (3, 2, 3)),  # a letter repeated apart
+    ("iij->i", (3, 3, 2)),  # a repeated letter and one summed within the operand alone
 ]
 
 

@@ -52,7 +52,8 @@ def _tensor_norm(x, **kw):
 def _tensor_norm_samples(rng):
     x = away_from(smooth_normal(rng, (2, 3, 4)), (0.0,), 0.2)
     return [Sample((x,)), Sample((x,), {"p": 1, "dim": 2}), Sample((x,), {"p": "fro", "dim": (0, 1)}),
-            Sample((with_singular_values(rng, (2, 3, 4)),), {"p": "nuc"}), Sample((x,), {"p": 3, "keepdim": True})]
+            Sample((with_singular_values(rng, (3, 4)),), {"p": "nuc"}),
+            Sample((with_singular_values(rng, (2, 3, 4)),), {"p": "nuc", "dim": (1, 2)}), Sample((x,), {"p": 3, "keepdim": True})]
 
 
 def _cdist_samples(rng):

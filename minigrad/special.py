@@ -1,0 +1,41 @@
+"""``minigrad.special``: PyTorch's ``torch.special`` names for the special functions.
+
+Every function here is defined elsewhere (mostly ``ops/special.py``, ``ops/exponential.py``
+and ``ops/activation.py``); this module only gathers them under the names torch.special uses.
+"""
+
+from .ops.activation import erf, log_softmax, sigmoid, softmax
+from .ops.exponential import erfc, exp2, expm1, log1p, xlogy
+from .ops.reduction import logsumexp
+from .ops.rounding import round
+from .ops.special import digamma, erfinv, lgamma as gammaln, logit, mvlgamma as multigammaln, polygamma, sinc, xlog1py
+
+expit = sigmoid
+psi = digamma
+
+
+def entr(input):
+    """-x log x for x > 0, 0 at x = 0, -inf for x < 0 (the entropy term)."""
+    from .ops.elementwise import where
+
+    return where(input < 0, float("-inf"), -xlogy(input, input))
+
+
+def ndtr(input):
+    """The standard normal CDF Φ(x) = (1 + erf(x / √2)) / 2."""
+    return (1 + erf(input * 0.7071067811865476)) / 2
+
+
+def ndtri(input):
+    """Φ⁻¹(p) = √2 erf⁻¹(2p - 1)."""
+    return erfinv(2 * input - 1) * 1.4142135623730951
+
+
+def log_ndtr(input):
+    """log Φ(x), through erfc in the lower tail where Φ(x) underflows: log(erfc(-x/√2) / 2)."""
+    return (erfc(-input * 0.7071067811865476) / 2).log()
+
+
+__all__ = ["erf", "erfc", "erfinv", "expit", "logit", "exp2", "expm1", "log1p", "xlogy", "xlog1py", "gammaln",
+           "digamma", "psi", "polygamma", "multigammaln", "sinc", "round", "logsumexp", "softmax", "log_softmax",
+           "entr", "ndtr", "ndtri", "log_ndtr"]
