@@ -72,16 +72,34 @@ from .linalg import legacy_qr as qr
 from .ops.special import digamma, erfinv, lgamma, logit, mvlgamma, polygamma, sinc, xlog1py
 from .ops.statistics import (bincount, corrcoef, cov, diff, frexp, gcd, heaviside, histc, lcm, ldexp, nanquantile,
                              quantile, renorm, signbit)
+from .ops.scatter_into import (diagonal_scatter, index_reduce, put, select, select_scatter, slice_scatter,
+                               split_with_sizes)
+from .settings import (autocast, compile, finfo, get_num_interop_threads, get_num_threads, iinfo,
+                       set_num_interop_threads, set_num_threads, set_printoptions, typename)
 from .serialization import load, save
 from .tensor import Tensor
 from .creation import bernoulli, normal, poisson, rand_like, randint_like, randn_like
 from .random import Generator, default_generator, get_rng_state, initial_seed, seed, set_rng_state
 from .tensor_info import is_floating_point, is_tensor, numel
-from .backends import get_float32_matmul_precision, set_float32_matmul_precision
+from .backends import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,
+                       set_float32_matmul_precision, use_deterministic_algorithms)
 
 from . import data, distributions, nn, optim, special  # noqa: E402  (minigrad.nn etc. work after `import minigrad`, as in PyTorch)
 from . import accelerator, backends, cuda, random, utils  # noqa: E402  (PyTorch's module paths)
 from . import linalg  # noqa: E402  (minigrad.linalg.inv, as torch.linalg.inv)
+# PyTorch also keeps these nn.functional functions at the top level (torch.conv2d, torch.dropout, ...)
+from .nn.functional import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, batch_norm, bilinear,  # noqa: E402
+                            binary_cross_entropy_with_logits, conv1d, conv2d, conv3d, conv_transpose1d,
+                            conv_transpose2d, conv_transpose3d, dropout, embedding, embedding_bag, group_norm,
+                            instance_norm, kl_div, layer_norm, max_pool1d, max_pool2d, max_pool3d, pixel_shuffle,
+                            pixel_unshuffle, rms_norm)
+from .ops.compare import ge as greater_equal, gt as greater, le as less_equal, lt as less, ne as not_equal  # noqa: E402
+from .ops.inplace import addcdiv, addcmul  # noqa: E402
+
+from .aliases import (clone, concatenate, detach, is_complex, is_nonzero, is_same_size, is_signed, ravel,  # noqa: E402
+                      scalar_tensor, t)
+
+dtype = type(float32)  # isinstance(x.dtype, minigrad.dtype), as with torch.dtype
 
 float = float32  # noqa: A001  PyTorch's aliases: minigrad.float, minigrad.long, ...
 double = float64

@@ -13,6 +13,8 @@ A Tensor holds
 Every operator and method here is a thin call into ``minigrad.ops``; the math lives there.
 """
 
+import sys
+
 import numpy as np
 
 from . import backend, dtypes
@@ -385,7 +387,11 @@ class Tensor:
         return bool(self.array.flags.c_contiguous)
 
     def __repr__(self):
-        body = np.array2string(self.numpy(), separator=", ", prefix="tensor(", precision=4)
+        from .settings import print_options as opts
+
+        threshold = opts["threshold"] if opts["threshold"] != float("inf") else sys.maxsize
+        body = np.array2string(self.numpy(), separator=", ", prefix="tensor(", precision=opts["precision"],
+                               threshold=threshold, edgeitems=opts["edgeitems"], max_line_width=opts["linewidth"])
         extra = []
         if self.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool_):
             extra.append(f"dtype={self.dtype}")

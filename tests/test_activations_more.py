@@ -264,3 +264,35 @@ def test_top_level_functions_exist_where_pytorch_has_them(torch):
     x = mg.tensor([-1.0, 0.2, 0.7])
     np.testing.assert_allclose(x.hardshrink(0.5).numpy(), [-1.0, 0.0, 0.7])
     np.testing.assert_allclose(x.prelu(mg.tensor([0.5])).numpy(), [-0.5, 0.2, 0.7])
+
+
+# ---- gumbel_softmax -----------------------------------------------------------------------------------------
+def test_gumbel_softmax_samples_the_softmax_distribution():
+    mg.manual_seed(0)
+    logits = np.log(np.array([0.6, 0.3, 0.1]))
+    x = mg.tensor(np.tile(logits, (20000, 1)))
+    hard = F.gumbel_softmax(x, tau=0.5, hard=True)
+    counts = hard.numpy().mean(axis=0)
+    np.testing.assert_allclose(counts, [0.6, 0.3, 0.1], atol=0.015)  # argmax(logits + g) ~ softmax(logits)
+    assert set(np.unique(hard.numpy())) == {0.0, 1.0} and np.all(hard.numpy().sum(1) == 1)
+    soft = F.gumbel_softmax(x, tau=2.0, dim=1)
+    np.testing.assert_allclose(soft.numpy().sum(1), 1.0, rtol=1e-12)
+    assert soft.dtype == x.dtype
+
+
+def test_gumbel_softmax_hard_has_the_soft_gradient_and_is_seeded():
+    x = t64(np.random.default_rng(0).standard_normal((2, 4, 3)))
+    w = mg.tensor(np.random.default_rng(1).standard_normal((2, 4, 3)))
+    mg.manual_seed(5)
+    (F.gumbel_softmax(x, tau=0.7, hard=True, dim=1) * w).sum().backward()
+    g_hard = x.grad.numpy().copy()
+    x.grad = None
+    mg.manual_seed(5)
+    (F.gumbel_softmax(x, tau=0.7, dim=1) * w).sum().backward()
+    np.testing.assert_allclose(g_hard, x.grad.numpy(), rtol=1e-12)
+    mg.manual_seed(5)
+    a = F.gumbel_softmax(x, dim=1).numpy()
+    mg.manual_seed(5)
+    np.testing.assert_array_equal(a, F.gumbel_softmax(x, dim=1).numpy())
+    with pytest.raises(ArgumentError, match="tau"):
+        F.gumbel_softmax(x, tau=0.0)

@@ -240,3 +240,27 @@ def test_spawn_context_works_with_a_picklable_dataset():
     ds = TensorDataset(np.arange(12, dtype=np.float32).reshape(6, 2), np.arange(6))
     loader = DataLoader(ds, batch_size=4, num_workers=1, multiprocessing_context="spawn")
     assert [y.tolist() for _, y in loader] == [[0, 1, 2, 3], [4, 5]]
+
+
+class TwoArgumentError(Exception):
+    def __init__(self, code, detail):
+        super().__init__(code, detail)
+
+
+def test_exceptions_that_cannot_be_rebuilt_arrive_as_dataloader_errors():
+    class Raises(Squares):
+        def __getitem__(self, i):
+            raise TwoArgumentError(7, "detail")
+
+    with pytest.raises(DataLoaderError, match=r"(?s)Caught TwoArgumentError in DataLoader worker process 0.*detail"):
+        list(DataLoader(Raises(2), batch_size=1, num_workers=1))
+
+    class LocalError(Exception):  # defined in a function: the main process cannot unpickle its class
+        pass
+
+    class RaisesLocal(Squares):
+        def __getitem__(self, i):
+            raise LocalError("local")
+
+    with pytest.raises(DataLoaderError, match="Caught LocalError"):
+        list(DataLoader(RaisesLocal(2), batch_size=1, num_workers=1))

@@ -151,3 +151,14 @@ def test_top_level_random_names_exist():
                  "set_rng_state", "normal", "bernoulli", "poisson", "rand_like", "randn_like", "randint_like"):
         assert hasattr(mg, name), name
     assert mg.random.manual_seed is not None and mg.random.Generator is mg.Generator
+
+
+def test_use_deterministic_algorithms_is_remembered():
+    assert mg.are_deterministic_algorithms_enabled() is False
+    mg.use_deterministic_algorithms(True)
+    try:
+        assert mg.are_deterministic_algorithms_enabled() is True
+    finally:
+        mg.use_deterministic_algorithms(False)
+    with pytest.raises(TypeError):
+        mg.use_deterministic_algorithms("yes")

@@ -166,3 +166,15 @@ def test_bad_inputs(torch):
         F.local_response_norm(mg.randn(2, 3, 3), 0)
     with pytest.raises(ValueError, match="expected 5D input"):  # torch: ValueError
         nn.BatchNorm3d(3)(mg.randn(2, 3, 4))
+
+
+def test_signatures_match_torch(torch):
+    import inspect
+
+    for name in ("group_norm", "instance_norm", "rms_norm", "local_response_norm"):
+        assert list(inspect.signature(getattr(F, name)).parameters) == \
+               list(inspect.signature(getattr(torch.nn.functional, name)).parameters), name
+    for name in ("GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RMSNorm", "LocalResponseNorm",
+                 "BatchNorm3d"):
+        assert list(inspect.signature(getattr(nn, name)).parameters) == \
+               list(inspect.signature(getattr(torch.nn, name)).parameters), name

@@ -171,3 +171,17 @@ def test_new_tensors_and_type_as():
 def test_bad_input(call, error):
     with pytest.raises(error):
         call(mg.zeros(3, 5))
+
+
+@pytest.mark.parametrize("make, want", [
+    (lambda y: y.diagonal(), [[2.0, 1.0, 1.0], [1.0, 2.0, 1.0], [1.0, 1.0, 2.0]]),
+    (lambda y: y.unfold(1, 2, 2), [[2.0, 2.0, 1.0]] * 3),
+    (lambda y: y.as_strided((2,), (4,), 1), [[1.0, 2.0, 1.0], [1.0, 1.0, 2.0], [1.0, 1.0, 1.0]]),
+    (lambda y: y.movedim(0, 1).narrow(0, 1, 1), [[1.0, 2.0, 1.0]] * 3),
+])
+def test_in_place_change_through_a_view_reaches_the_base_gradient(make, want):
+    x = mg.ones(3, 3, requires_grad=True)
+    y = x * 1
+    make(y).mul_(2)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), want)

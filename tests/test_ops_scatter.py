@@ -68,7 +68,8 @@ def test_in_place_forms_write_into_the_tensor():
         ("scatter_", (1, i, mg.full((2, 2), 5.0)), (1, torch.tensor(i.numpy()), torch.full((2, 2), 5.0))),
         ("scatter_add_", (1, i, mg.full((2, 2), 5.0)), (1, torch.tensor(i.numpy()), torch.full((2, 2), 5.0))),
         ("index_add_", (0, mg.tensor([1]), mg.ones(1, 3)), (0, torch.tensor([1]), torch.ones(1, 3))),
-        ("index_copy_", (1, mg.tensor([2, 0]), mg.full((2, 2), 7.0)), (1, torch.tensor([2, 0]), torch.full((2, 2), 7.0))),
+        ("index_copy_", (1, mg.tensor([2, 0]), mg.full((2, 2), 7.0)),
+         (1, torch.tensor([2, 0]), torch.full((2, 2), 7.0))),
         ("index_fill_", (1, mg.tensor([1]), -2.0), (1, torch.tensor([1]), -2.0)),
         ("masked_scatter_", (mg.tensor([True, False, True]), mg.arange(6.0)),
          (torch.tensor([True, False, True]), torch.arange(6.0))),
@@ -96,7 +97,8 @@ def test_selection_values():
     close(x.index_select(1, mg.tensor([3, 0, 3])), t.index_select(1, torch.tensor([3, 0, 3])))
     close(x.index_select(0, mg.tensor(2)), t.index_select(0, torch.tensor(2)))
     close(x.take(mg.tensor([[0, -1], [5, 5]])), t.take(torch.tensor([[0, -1], [5, 5]])))
-    close(mg.take_along_dim(x, mg.tensor([[1], [0], [3]]), 1), torch.take_along_dim(t, torch.tensor([[1], [0], [3]]), 1))
+    close(mg.take_along_dim(x, mg.tensor([[1], [0], [3]]), 1),
+          torch.take_along_dim(t, torch.tensor([[1], [0], [3]]), 1))
     close(mg.take_along_dim(x, mg.tensor([2, 11])), torch.take_along_dim(t, torch.tensor([2, 11])))
     m = RNG.random(4) > 0.5
     close(x.masked_select(mg.tensor(m)), t.masked_select(torch.tensor(m)))

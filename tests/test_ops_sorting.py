@@ -79,7 +79,8 @@ def test_mode_with_repeats_matches_torch():
 def test_unique_and_unique_consecutive():
     a = RNG.integers(0, 3, size=(6, 2))
     x, t = both(a)
-    same(mg.unique(x, return_inverse=True, return_counts=True), torch.unique(t, return_inverse=True, return_counts=True))
+    same(mg.unique(x, return_inverse=True, return_counts=True),
+         torch.unique(t, return_inverse=True, return_counts=True))
     same(mg.unique(x, dim=0, return_inverse=True, return_counts=True),
          torch.unique(t, dim=0, return_inverse=True, return_counts=True))
     same(mg.unique(x, dim=1), torch.unique(t, dim=1))
@@ -99,7 +100,8 @@ def test_searchsorted_and_bucketize():
         same(mg.bucketize(v, s[1], right=right), torch.bucketize(tv, ts[1], right=right))
     same(mg.searchsorted(s, v, side="right", out_int32=True), torch.searchsorted(ts, tv, side="right", out_int32=True))
     order = np.argsort(vals[0])
-    same(mg.searchsorted(v[0], s[0], sorter=mg.tensor(order)), torch.searchsorted(tv[0], ts[0], sorter=torch.tensor(order)))
+    same(mg.searchsorted(v[0], s[0], sorter=mg.tensor(order)),
+         torch.searchsorted(tv[0], ts[0], sorter=torch.tensor(order)))
     with pytest.raises(ShapeError):
         mg.searchsorted(s, mg.tensor(vals[:2]))
     with pytest.raises(RuntimeError):

@@ -1,4 +1,4 @@
-"""Pooling: max_pool1d/2d, avg_pool1d/2d, adaptive_avg_pool1d/2d and their layers.
+"""Pooling: max_pool1d/2d/3d, avg_pool1d/2d/3d, adaptive avg/max pooling 1d-3d, lp_pool and their layers.
 
 - a hypothesis-drawn grid of kernel, stride, padding, dilation, ceil_mode and input sizes
   against a NumPy reference that walks every window (no torch needed) and against torch,
@@ -228,7 +228,8 @@ def test_1d_pooling_matches_torch(name, kw, torch):
     rng = np.random.default_rng(0)
     x = no_ties(rng, (2, 3, 11))
     xt, tx = _t(x), torch.tensor(x, requires_grad=True)
-    y, ty = getattr(P, name)(xt, **kw), getattr(torch.nn.functional, name)(tx, **kw)
+    module = A if name.startswith("adaptive") else P
+    y, ty = getattr(module, name)(xt, **kw), getattr(torch.nn.functional, name)(tx, **kw)
     _close(y.numpy(), ty.detach().numpy(), "values")
     g = rng.standard_normal(y.shape)
     y.backward(mg.tensor(g))

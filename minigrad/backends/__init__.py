@@ -11,6 +11,7 @@ has no Apple GPU backend.
 
 import warnings
 
+from ..errors import DTypeError
 from . import cpu, cuda, cudnn, mps
 
 _PRECISIONS = ("highest", "high", "medium")
@@ -32,6 +33,23 @@ def get_float32_matmul_precision():
     return _precision[0]
 
 
+_deterministic = [False]
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Remember PyTorch's "deterministic algorithms only" switch. minigrad's ops are all
+    deterministic already (no atomics, no autotuning), so there is nothing to turn off."""
+    if not isinstance(mode, bool):
+        raise DTypeError(f"use_deterministic_algorithms: mode must be a bool, got {type(mode).__name__}")
+    _deterministic[0] = mode
+
+
+def are_deterministic_algorithms_enabled():
+    """What ``use_deterministic_algorithms`` last set (default False)."""
+    return _deterministic[0]
+
+
 cuda.matmul._precision = _precision
 
-__all__ = ["cpu", "cuda", "cudnn", "mps", "set_float32_matmul_precision", "get_float32_matmul_precision"]
+__all__ = ["cpu", "cuda", "cudnn", "mps", "set_float32_matmul_precision", "get_float32_matmul_precision",
+           "use_deterministic_algorithms", "are_deterministic_algorithms_enabled"]

@@ -124,8 +124,10 @@ class DataLoader:
 
     def __iter__(self):
         # Each epoch draws the workers' base seed first, with or without workers (as PyTorch
-        # does), so the shuffled order does not depend on num_workers.
-        base_seed = int(rng_from(self.generator).integers(0, 2**63 - 1))
+        # does), so the shuffled order does not depend on num_workers. Persistent workers
+        # keep the seed they started with (PyTorch reuses its iterator then, drawing none).
+        reuse = self.persistent_workers and self._pool is not None and not self._pool.closed
+        base_seed = None if reuse else int(rng_from(self.generator).integers(0, 2**63 - 1))
         if self.num_workers == 0:
             return self._single_process()
         return self._multi_process(base_seed)

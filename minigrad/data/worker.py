@@ -23,6 +23,8 @@ import traceback
 
 import numpy as np
 
+from ..errors import DataLoaderError
+
 _worker_info = None
 
 
@@ -125,8 +127,8 @@ class ExceptionWrapper:
         self.exc_type = exc_type
         try:
             pickle.dumps(exc_type)
-        except Exception:  # a class the main process cannot import: fall back to RuntimeError
-            self.exc_type = RuntimeError
+        except Exception:  # a class the main process cannot import: raise a DataLoaderError there
+            self.exc_type = DataLoaderError
         self.message = f"Caught {exc_type.__name__} {where}.\nOriginal {traceback.format_exc()}"
 
     def reraise(self):
@@ -134,7 +136,7 @@ class ExceptionWrapper:
         try:
             exc = self.exc_type(message)
         except Exception:  # an exception class whose constructor wants other arguments
-            raise RuntimeError(message) from None
+            raise DataLoaderError(message) from None
         raise exc
 
 

@@ -33,9 +33,10 @@ class Eigh(Function):
         dL/dA = V (diag(gw) + F o (V^T gV - gV^T V) / 2) V^T
 
     Conditions: F is infinite at repeated eigenvalues, so the gradient through V is then
-    undefined (through w alone it is fine: with gV = 0 only V diag(gw) V^T is computed). Each eigenvector is defined up to its sign: only
-    losses that do not change when v_i flips have a gradient (functions of w, of V diag(f(w))
-    V^T, of V*V, ...). Written with matmul, einsum and elementwise ops: double backward works.
+    undefined (through w alone it is fine: with gV = 0 only V diag(gw) V^T is computed).
+    Each eigenvector is defined up to its sign: only losses that do not change when v_i
+    flips have a gradient (functions of w, of V diag(f(w)) V^T, of V*V, ...).
+    Written with matmul, einsum and elementwise ops: double backward works.
     """
 
     @staticmethod

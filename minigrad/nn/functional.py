@@ -10,8 +10,8 @@ from ..ops.activation import (gelu, leaky_relu, leaky_relu_, log_softmax, relu, 
                               tanh)
 from ..ops.activations_piecewise import (hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_, prelu, relu6, rrelu,
                                          rrelu_, softshrink, threshold, threshold_)
-from ..ops.activations_smooth import (celu, celu_, elu, elu_, glu, logsigmoid, mish, selu, selu_, silu, softmin,
-                                      softmax2d, softsign, tanhshrink)
+from ..ops.activations_smooth import (celu, celu_, elu, elu_, glu, gumbel_softmax, logsigmoid, mish, selu, selu_,
+                                      silu, softmin, softmax2d, softsign, tanhshrink)
 from ..ops.ctc import ctc_loss
 from ..ops.distance import cosine_similarity, normalize, pairwise_distance
 from ..ops.losses_margin import (cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss, multi_margin_loss,
@@ -109,7 +109,7 @@ __all__ += [
 ]
 __all__ += [
     "relu_", "leaky_relu_", "elu", "elu_", "celu", "celu_", "selu", "selu_", "silu", "mish", "logsigmoid",
-    "softsign", "tanhshrink", "softmin", "softmax2d", "glu", "hardtanh", "hardtanh_", "relu6", "hardsigmoid",
+    "softsign", "tanhshrink", "softmin", "gumbel_softmax", "softmax2d", "glu", "hardtanh", "hardtanh_", "relu6", "hardsigmoid",
     "hardswish", "hardshrink", "softshrink", "threshold", "threshold_", "prelu", "rrelu", "rrelu_",
     "one_hot", "normalize", "cosine_similarity", "pairwise_distance",
     "huber_loss", "smooth_l1_loss", "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "ctc_loss",

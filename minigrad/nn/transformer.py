@@ -97,9 +97,11 @@ class TransformerEncoder(Module):
     """A stack of ``num_layers`` copies of ``encoder_layer`` (deep copies: no shared weights),
     then ``norm`` when given.   ``forward(src, mask=None, src_key_padding_mask=None, is_causal=None)``.
 
-    ``enable_nested_tensor`` and ``mask_check`` are accepted for PyTorch's signature; they only
-    select PyTorch's fast paths (nested tensors for padded batches), which give the same
-    numbers, so minigrad ignores them. ``is_causal`` is a hint: the mask given is what is used.
+    ``enable_nested_tensor`` and ``mask_check`` are accepted for PyTorch's signature and
+    ignored: they select PyTorch's inference fast path (nested tensors for padded batches),
+    which gives the same numbers at every position that is not padding. (At padded positions
+    that path returns 0; minigrad, like PyTorch's plain path, returns what the layers compute.)
+    ``is_causal`` is a hint: the mask given is what is used.
     """
 
     def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):

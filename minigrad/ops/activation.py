@@ -285,17 +285,17 @@ def _out(x, y, inplace, op):
     return x._write(y, op + "_") if inplace else y
 
 
-def relu(x, inplace=False):
-    return _out(x, ReLU.apply(x), inplace, "relu")
+def relu(input, inplace=False):
+    return _out(input, ReLU.apply(input), inplace, "relu")
 
 
 def relu_(x):
     return relu(x, inplace=True)
 
 
-def leaky_relu(x, negative_slope=0.01, inplace=False):
-    y = LeakyReLU.apply(_floating(x, "leaky_relu"), negative_slope=float(negative_slope))
-    return _out(x, y, inplace, "leaky_relu")
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    y = LeakyReLU.apply(_floating(input, "leaky_relu"), negative_slope=float(negative_slope))
+    return _out(input, y, inplace, "leaky_relu")
 
 
 def leaky_relu_(x, negative_slope=0.01):

@@ -1,12 +1,13 @@
 """Smooth activations: elu, celu, selu, logsigmoid (fused Functions, for stability); silu, mish,
-softsign, tanhshrink, softmin, softmax2d, glu (compositions of existing ops, differentiated
-by autograd).
+softsign, tanhshrink, softmin, gumbel_softmax, softmax2d, glu (compositions of existing ops,
+differentiated by autograd).
 
 Notation: y is the output, g = dL/dy the incoming gradient.
 """
 
+from .. import backend
 from ..autograd.function import Function
-from ..errors import ArgumentRuntimeError, DTypeError, ShapeError
+from ..errors import ArgumentError, ArgumentRuntimeError, DTypeError, ShapeError
 from .activation import sigmoid, softmax, softplus, tanh
 from .elementwise import _xp, abs, constant, exp
 from .shape import normalize_dim
@@ -145,6 +146,34 @@ def tanhshrink(input):
 def softmin(input, dim=None, dtype=None):
     """y = softmax(-x) along ``dim``: the smallest entries get the largest weights."""
     return softmax(-input, dim, dtype=dtype)
+
+
+def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
+    """A differentiable sample from the categorical distribution softmax(logits) (Jang et al., 2017).
+
+    y = softmax((logits + g) / tau) along ``dim``, with Gumbel noise g = -log(e), e ~ Exp(1),
+    drawn afresh at every call (a constant: the gradient is softmax's). A lower tau gives
+    samples closer to one-hot. hard=True returns the one-hot vector of argmax(y), with y's
+    gradient (straight-through: one_hot - y + y, the first two terms constants).
+    ``eps`` is accepted for PyTorch compatibility and unused, as in PyTorch.
+    """
+    x = _floating(logits, "gumbel_softmax")
+    if tau <= 0:
+        raise ArgumentError(f"gumbel_softmax: tau must be positive, got {tau}")
+    gen = backend.generator(x.device)
+    draw_dtype = x.dtype if x.dtype.name in ("float32", "float64") else "float32"
+    gumbels = -x.xp.log(gen.standard_exponential(x.shape, dtype=draw_dtype)).astype(x.dtype)
+    y = softmax((x + constant(gumbels)) * (1.0 / tau), dim)
+    if not hard:
+        return y
+    if x.ndim == 0:  # a single category: the one-hot vector is 1
+        return y + constant(1 - y.array)
+    d = normalize_dim(dim, x.ndim, "gumbel_softmax")
+    xp = x.xp
+    top = xp.expand_dims(y.array.argmax(axis=d), d)
+    classes = xp.arange(x.shape[d]).reshape((-1,) + (1,) * (x.ndim - 1 - d))  # along dimension d
+    one_hot = (classes == top).astype(y.dtype)
+    return y + constant(one_hot - y.array)
 
 
 def softmax2d(input):

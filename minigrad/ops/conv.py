@@ -1,8 +1,8 @@
 """Convolution: conv1d, conv2d, conv_transpose1d, conv_transpose2d, as matrix products.
 
-(conv3d and conv_transpose3d, in ``conv3d.py``, run the same Functions on volumes: every
-array-level helper here takes any number of spatial axes; the formulas below are written for
-two, a third adds one more index i, p alike.)
+(conv3d and conv_transpose3d, in ``conv3d.py``, run the same Functions on volumes: im2col,
+col2im (``im2col.py``) and every array-level helper here take any number of spatial axes; the
+formulas below are written for two, a third adds one more index i, p alike.)
 
 Notation (2-D, one group): x (N, C, H, W) the input, w (OC, C, KH, KW) the kernel, b (OC,)
 the bias, stride (sh, sw), dilation (dh, dw), and xp the input with its zero padding.
@@ -49,119 +49,15 @@ Groups split the channels into ``groups`` independent convolutions. With cols la
 matmul does all of them at once.
 """
 
-import itertools
-import threading
-
 import numpy as np  # shape arithmetic only
 
 from ..autograd.function import Function
-from ..backend import device_of, get_array_module
+from ..backend import get_array_module
 from ..errors import ArgumentError, DTypeError, ShapeError
 from ..tensor import Tensor
+from .im2col import by_group, col2im, im2col, scratch
 from .reduction import sum as _sum
 from .shape import reshape
-
-
-# ---- scratch memory for the column matrix ----------------------------------------------------
-# The column matrix is large (KH*KW times the input: 75 MB for a 3x3 conv of a (32, 64, 32, 32)
-# batch) and lives only for the duration of one GEMM. A fresh allocation of that size is served
-# by the operating system with fresh pages, which it zeroes first: that costs about as much as
-# filling the columns. So each thread keeps one buffer per device and reuses it. The columns
-# never leave the function that fills them (they are not saved for backward; backward rebuilds
-# them), so reusing the buffer is safe. The shifted convolution below keeps its other
-# temporaries in further named slots for the same reason.
-_scratch_local = threading.local()
-
-
-def _scratch(shape, dtype, like, slot="cols"):
-    """An uninitialised array of ``shape`` and ``dtype`` on ``like``'s device, reusing the
-    memory of the last array asked for under the same ``slot`` name."""
-    xp = get_array_module(like)
-    dtype = np.dtype(dtype)
-    nbytes = int(np.prod(shape)) * dtype.itemsize
-    buffers = getattr(_scratch_local, "buffers", None)
-    if buffers is None:
-        buffers = _scratch_local.buffers = {}
-    key = (str(device_of(like)), slot)
-    buf = buffers.get(key)
-    if buf is None or buf.size < nbytes:
-        buf = buffers[key] = xp.empty(max(nbytes, 1), dtype=xp.uint8)
-    return buf[:nbytes].view(dtype).reshape(shape)
-
-
-# ---- the array-level building blocks (raw NumPy/CuPy arrays) -------------------------------------
-# Every helper below works for any number of spatial dimensions (2 for images, 3 for volumes):
-# the formulas above with one index per spatial axis. conv1d runs as a height-1 conv2d.
-def _zero_pad(x, padding):
-    """x (N, C, *spatial) with padding[d] = (before, after) zeros added along spatial axis d."""
-    if not any(b or a for b, a in padding):
-        return x
-    shape = x.shape[:2] + tuple(n + b + a for n, (b, a) in zip(x.shape[2:], padding))
-    out = get_array_module(x).zeros(shape, dtype=x.dtype)
-    out[_inside(padding, x.shape[2:])] = x
-    return out
-
-
-def _inside(padding, sizes):
-    """The index of the unpadded middle of a padded (N, C, *spatial) array."""
-    return (slice(None), slice(None)) + tuple(slice(b, b + n) for (b, _), n in zip(padding, sizes))
-
-
-def window_slices(offset, stride, dilation, out_sizes):
-    """For the kernel offset (i, j, ...): the strided slices of the padded input that hold that
-    window element of every output position (i*dh, i*dh + sh, ... cut to OH, and so on)."""
-    return tuple(slice(i * d, i * d + s * (o - 1) + 1, s) for i, s, d, o in zip(offset, stride, dilation, out_sizes))
-
-
-def kernel_offsets(kernel):
-    """Every kernel offset (i, j, ...) in row-major order (i*KW + j for 2-D kernels)."""
-    return itertools.product(*(range(k) for k in kernel))
-
-
-def _im2col(x, kernel, stride, padding, dilation, out_hw):
-    """The column matrix of x: cols[c, i, j, n, p, q] = xp[n, c, p*sh + i*dh, q*sw + j*dw].
-
-    Shape (C, KH, KW, N, OH, OW) (with one more kernel and output axis for 3-D), contiguous, in
-    scratch memory (read it before the next call). The strided view reads xp in place; the one
-    copy into ``cols`` is the only data movement.
-    """
-    xp = get_array_module(x)
-    x = _zero_pad(x, padding)
-    n, c = x.shape[:2]
-    s_n, s_c, space = x.strides[0], x.strides[1], x.strides[2:]
-    view = xp.lib.stride_tricks.as_strided(
-        x, shape=(c,) + tuple(kernel) + (n,) + tuple(out_hw),
-        strides=(s_c,) + tuple(s * d for s, d in zip(space, dilation)) + (s_n,)
-        + tuple(s * st for s, st in zip(space, stride)))
-    cols = _scratch(view.shape, x.dtype, x)
-    cols[...] = view
-    return cols
-
-
-def _col2im(cols, x_shape, stride, padding, dilation):
-    """The adjoint of _im2col: x[n, c, p*sh + i*dh - pt, q*sw + j*dw - pl] += cols[c, i, j, n, p, q].
-
-    One vectorised add per kernel offset (i, j) into a zero-padded buffer, then the padding is cut.
-    """
-    xp = get_array_module(cols)
-    spatial = len(x_shape) - 2
-    c, kernel, n, out_sizes = cols.shape[0], cols.shape[1:1 + spatial], cols.shape[1 + spatial], cols.shape[2 + spatial:]
-    padded = tuple(s + b + a for s, (b, a) in zip(x_shape[2:], padding))
-    out = xp.zeros((n, c) + padded, dtype=cols.dtype)
-    for offset in kernel_offsets(kernel):
-        out[(slice(None), slice(None)) + window_slices(offset, stride, dilation, out_sizes)] += \
-            cols[(slice(None),) + offset].swapaxes(0, 1)
-    if any(b or a for b, a in padding):
-        out = xp.ascontiguousarray(out[_inside(padding, x_shape[2:])])
-    return out
-
-
-def _by_group(a, groups):
-    """(N, OC, OH, OW) -> (groups, OC/groups, N*OH*OW): channels first, one matrix per group."""
-    xp = get_array_module(a)
-    oc = a.shape[1]
-    a = xp.ascontiguousarray(a.swapaxes(0, 1))
-    return a.reshape(groups, oc // groups, -1)
 
 
 # ---- stride 1: shifted matrix products instead of im2col ------------------------------------------
@@ -196,15 +92,15 @@ def _shifted_conv(x, w, b, padding, dilation, out_hw):
         return None
     lead = pt * r + pl  # zeros before the first image: the top-left padding of output P = 0
     span = outputs + (kh - 1) * dh * r  # the columns that the KH kernel rows read
-    flat = _scratch((c, max(lead + outputs, span + (kw - 1) * dw)), x.dtype, x, slot="flat")
+    flat = scratch((c, max(lead + outputs, span + (kw - 1) * dw)), x.dtype, x, slot="flat")
     flat.fill(0)
     flat[:, lead:lead + outputs].reshape(c, n, h + zr, r)[:, :, :h, :wd] = x.transpose(1, 0, 2, 3)
-    e = _scratch((kw, c, span), x.dtype, x)
+    e = scratch((kw, c, span), x.dtype, x)
     for j in range(kw):  # E[j] = flat shifted left by j*dw
         e[j] = flat[:, j * dw:j * dw + span]
     wk = w.transpose(2, 0, 3, 1).reshape(kh, oc, kw * c)  # kernel row i as (OC, (j, c))
-    y = _scratch((oc, outputs), x.dtype, x, "y")
-    part = _scratch((oc, outputs), x.dtype, x, "part")
+    y = scratch((oc, outputs), x.dtype, x, "y")
+    part = scratch((oc, outputs), x.dtype, x, "part")
     for i in range(kh):  # E_i, rows (j, c) and columns P + i*dh*r, is a view of E
         e_i = e[:, :, i * dh * r:i * dh * r + outputs].reshape(kw * c, outputs)
         if i == 0:
@@ -242,7 +138,7 @@ def _conv_forward(x, w, b, stride, padding, dilation, groups, out_hw):
     n = x.shape[0]
     oc, cg, kernel = w.shape[0], w.shape[1], w.shape[2:]
     depth = cg * int(np.prod(kernel))  # the rows of one group's columns
-    cols = _im2col(x, kernel, stride, padding, dilation, out_hw)
+    cols = im2col(x, kernel, stride, padding, dilation, out_hw)
     cols = cols.reshape(groups, depth, -1)
     wm = w.reshape(groups, oc // groups, depth)
     y = xp.matmul(wm, cols)  # (groups, OC/groups, N*OH*OW)
@@ -263,12 +159,12 @@ def _conv_transpose(g, w, b, stride, padding, dilation, groups, out_hw):
     n = g.shape[0]
     oc, cg, kernel = w.shape[0], w.shape[1], tuple(w.shape[2:])
     depth = cg * int(np.prod(kernel))
-    gm = _by_group(g, groups)  # (groups, OC/groups, N*OH*OW)
+    gm = by_group(g, groups)  # (groups, OC/groups, N*OH*OW)
     wm = w.reshape(groups, oc // groups, depth)
-    cols = _scratch((groups, depth, gm.shape[-1]), g.dtype, g)
+    cols = scratch((groups, depth, gm.shape[-1]), g.dtype, g)
     xp.matmul(wm.transpose(0, 2, 1), gm, out=cols)
     cols = cols.reshape((groups * cg,) + kernel + (n,) + tuple(g.shape[2:]))
-    x = _col2im(cols, (n, groups * cg) + tuple(out_hw), stride, padding, dilation)
+    x = col2im(cols, (n, groups * cg) + tuple(out_hw), stride, padding, dilation)
     if b is not None:
         x += _per_channel(b, x.ndim)
     return x
@@ -301,8 +197,8 @@ def _conv_grad_weight(x, g, kernel, stride, padding, dilation, groups):
     """dL/dw = G @ cols^T for x (N, C, H, W) and g = dL/dy (N, OC, OH, OW): shape (OC, C/groups, KH, KW)."""
     xp = get_array_module(x, g)
     oc, c = g.shape[1], x.shape[1]
-    gm = _by_group(g, groups)  # (groups, OC/groups, N*OH*OW)
-    cols = _im2col(x, kernel, stride, padding, dilation, g.shape[2:])
+    gm = by_group(g, groups)  # (groups, OC/groups, N*OH*OW)
+    cols = im2col(x, kernel, stride, padding, dilation, g.shape[2:])
     cols = cols.reshape(groups, (c // groups) * int(np.prod(kernel)), -1)
     # GW^T = cols @ G^T rather than GW = G @ cols^T: the same numbers, but OpenBLAS splits this
     # orientation (many output rows) across threads far better than a 64-row output
@@ -336,6 +232,9 @@ def _conv_pair_backward(ctx, g, adjoint, transposed):
 
 class Conv2d(Function):
     """y = conv2d(x, w) + b (see the module docstring for the formula and both gradients).
+
+    Named for images, it takes any number of spatial axes: conv3d runs it on (N, C, D, H, W)
+    volumes, conv1d on height-1 images; so do ConvTranspose2d and Conv2dGradWeight.
 
     backward: dL/dx = conv_transpose2d(G, w)  (ConvTranspose2d),
               dL/dw = Conv2dGradWeight(x, G),

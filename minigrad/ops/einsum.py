@@ -16,6 +16,7 @@ everywhere. Broadcasting is the differentiable ``broadcast_to``, whose backward 
 gradient back, so the Function itself never has to think about it.
 """
 
+import math
 import string
 
 from ..autograd.function import Function
@@ -29,6 +30,9 @@ LETTERS = string.ascii_uppercase + string.ascii_lowercase  # the order of an imp
 
 class Einsum(Function):
     """out = einsum(inputs -> output) for a plain equation (no ``...``, one size per letter).
+
+    Forward: two operands are one batched matmul (``_pair_product``); one, or three and more,
+    go to NumPy's (CuPy's) einsum, with an optimized contraction order for three and more.
 
     Backward. out is linear in each operand, so dL/dX_k is the sum over every letter of
     G[output letters] times the product of the other operands, kept at X_k's letters:
@@ -53,7 +57,11 @@ class Einsum(Function):
         ctx.inputs, ctx.output = inputs, output
         ctx.save_for_backward(*arrays)
         xp = _xp(*arrays)
-        z = xp.einsum(",".join(inputs) + "->" + output, *arrays, optimize=len(arrays) > 1)
+        z = None
+        if len(arrays) == 2:
+            z = _pair_product(xp, arrays[0], inputs[0], arrays[1], inputs[1], output)
+        if z is None:
+            z = xp.einsum(",".join(inputs) + "->" + output, *arrays, optimize=len(arrays) > 2)
         if len(arrays) == 1 and xp.may_share_memory(z, arrays[0]):
             z = z.copy()  # a single-operand einsum can be a view ("ij->ji"); outputs own their memory
         return xp.asarray(z)
@@ -100,6 +108,45 @@ def _operand_grad(g, output, operands, inputs, k):
         result = reshape(result, tuple(sizes[c] if c in present else 1 for c in target))
         result = broadcast_to(result, x.shape)
     return result
+
+
+def _pair_product(xp, a, sa, b, sb, out):
+    """einsum of two operands as one batched matmul, or None when a letter repeats in an operand.
+
+    Every letter is of one of four kinds: in both operands and the output (a batch axis), in
+    both but not the output (summed: the inner axis of the product), in a only (rows) or b
+    only (columns). Letters of one operand alone that the output drops are summed first.
+    Then A is laid out as (batch, rows, inner), B as (batch, inner, columns), and
+    z = A @ B runs on BLAS, where NumPy's own einsum loop would not.
+    """
+    if len(set(sa)) != len(sa) or len(set(sb)) != len(sb):
+        return None
+    a, sa = _sum_lonely(a, sa, sb, out)
+    b, sb = _sum_lonely(b, sb, sa, out)
+    size = dict(zip(sa, a.shape))
+    size.update(zip(sb, b.shape))
+    batch = [c for c in sa if c in sb and c in out]
+    inner = [c for c in sa if c in sb and c not in out]
+    rows = [c for c in sa if c not in sb]
+    cols = [c for c in sb if c not in sa]
+
+    def n(letters):
+        return int(math.prod(size[c] for c in letters))
+
+    A = a.transpose(tuple(sa.index(c) for c in batch + rows + inner)).reshape(n(batch), n(rows), n(inner))
+    B = b.transpose(tuple(sb.index(c) for c in batch + inner + cols)).reshape(n(batch), n(inner), n(cols))
+    order = batch + rows + cols
+    z = xp.matmul(A, B).reshape(tuple(size[c] for c in order))
+    z = z.transpose(tuple(order.index(c) for c in out))
+    return z if z.flags.c_contiguous else z.copy()
+
+
+def _sum_lonely(x, s, other, out):
+    """x summed over the letters of s in neither ``other`` nor ``out``, and the letters left."""
+    drop = tuple(i for i, c in enumerate(s) if c not in other and c not in out)
+    if not drop:
+        return x, s
+    return x.sum(axis=drop), "".join(c for i, c in enumerate(s) if i not in drop)
 
 
 def _xp(*arrays):

@@ -12,14 +12,15 @@ block positions they came from, so overlapping blocks sum,
 
 Both are linear and each is the other's transpose, hence each other's gradient:
 dL/dx of unfold is fold(G), dL/dcols of fold is unfold(G); second derivatives follow.
-The array work is conv.py's _im2col (a strided view, one copy) and _col2im (one add per
+The array work is im2col.py's im2col (a strided view, one copy) and col2im (one add per
 kernel offset, never a loop over pixels).
 """
 
 from ..autograd.function import Function
 from ..errors import ArgumentError, DTypeError, ShapeError
 from ..tensor import Tensor
-from .conv import _col2im, _im2col, _pair
+from .conv import _pair
+from .im2col import col2im, im2col
 from .shape import reshape
 
 
@@ -44,7 +45,7 @@ class Unfold(Function):
     @staticmethod
     def forward(ctx, x, kernel, dilation, padding, stride, out_hw):
         ctx.geometry = (tuple(x.shape[2:]), kernel, dilation, padding, stride, out_hw)
-        cols = _im2col(x, kernel, stride, padding, dilation, out_hw)  # scratch memory: copied next
+        cols = im2col(x, kernel, stride, padding, dilation, out_hw)  # scratch memory: copied next
         return _to_blocks(cols, x.shape[1], kernel, out_hw).copy()
 
     @staticmethod
@@ -65,7 +66,7 @@ class Fold(Function):
         ctx.geometry = (kernel, dilation, padding, stride, out_hw)
         channels = cols.shape[1] // (kernel[0] * kernel[1])
         n = cols.shape[0]
-        return _col2im(_from_blocks(cols, channels, kernel, out_hw), (n, channels) + tuple(size), stride,
+        return col2im(_from_blocks(cols, channels, kernel, out_hw), (n, channels) + tuple(size), stride,
                        padding, dilation)
 
     @staticmethod

@@ -35,7 +35,7 @@ from ..autograd.grad_mode import is_grad_enabled
 from ..backend import get_array_module
 from ..errors import ArgumentError, DTypeError, ShapeError
 from ..tensor import Tensor
-from .conv import kernel_offsets, window_slices
+from .im2col import kernel_offsets, window_slices
 from .shape import reshape
 
 

@@ -143,7 +143,11 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
-    """The mean over ``dim`` of the elements that are not NaN: nansum / their count."""
+    """The mean over ``dim`` of the elements that are not NaN: nansum / their count.
+
+    A slice of NaNs only has mean NaN (0 / 0); its elements get gradient 0 (nothing in it moves
+    the result), where PyTorch's is NaN.
+    """
     x = input if dtype is None else cast(input, dtype)
     if x.dtype.kind != "f":
         raise UnsupportedDType(f"nanmean: needs a floating point tensor, got dtype {x.dtype}")

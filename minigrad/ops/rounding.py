@@ -98,8 +98,10 @@ class Remainder(Function):
     @staticmethod
     def forward(ctx, x, y):
         ctx.save_for_backward(x, y)
+        xp = _xp(x)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return _xp(x).remainder(x, y)
+            r = xp.fmod(x, y)  # then moved onto y's side, as PyTorch does (so -5 % 2.5 is -0.0, as there)
+            return xp.where((r != 0) & ((r < 0) != (y < 0)), r + y, r)
 
     @staticmethod
     def backward(ctx, g):

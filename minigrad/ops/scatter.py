@@ -290,7 +290,6 @@ def masked_scatter(input, mask, source):
     (row-major), so source needs at least as many elements as mask has True entries.
     dL/dsource[k] = g at the k-th True place (0 for the source elements left unused)."""
     from .elementwise import check_broadcast
-    from .shape import broadcast_to
 
     m = mask.array if isinstance(mask, Tensor) else input.xp.asarray(mask)
     if m.dtype.kind != "b":

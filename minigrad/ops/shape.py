@@ -431,9 +431,10 @@ def pad(x, pad, mode="constant", value=0):
 
     ``pad`` = (left, right) for the last dimension, then (left, right) for the one before, and so
     on: (1, 1, 2, 0) pads the last dim by 1 on each side and the second-to-last by 2 before.
-    Modes: 'constant' (fill with ``value``; negative widths crop), 'reflect' (mirror without
-    repeating the edge), 'replicate' (repeat the edge), 'circular' (wrap around). Unlike PyTorch,
-    the non-constant modes work on any dimensions, not only the last one to three.
+    Modes: 'constant' (fill with ``value``), 'reflect' (mirror without repeating the edge),
+    'replicate' (repeat the edge), 'circular' (wrap around); in every mode a negative width
+    crops, as in PyTorch. An unknown mode raises NotImplementedError (UnknownMode). Unlike
+    PyTorch, the non-constant modes work on any dimensions, not only the last one to three.
     """
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:

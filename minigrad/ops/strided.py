@@ -110,6 +110,8 @@ class AsStrided(Function):
     @staticmethod
     def forward(ctx, x, size, stride, storage_offset):
         ctx.shape, ctx.args = x.shape, (size, stride, storage_offset)
+        if not x.flags.c_contiguous:  # e.g. a broadcast gradient: read it as if laid out in order
+            x = _xp(x).ascontiguousarray(x)
         flat = x.reshape(-1)[storage_offset:] if x.size else x.reshape(-1)
         return _strided(flat, size, [s * x.itemsize for s in stride])
 

@@ -195,7 +195,8 @@ ENTRIES = [
     OpInfo("linalg.matrix_power", LA.matrix_power, _matrix_power_samples, (Inv,),
            torch_fn=_torch_linalg("matrix_power"), extra=F32),
     OpInfo("linalg.cross", LA.cross, _cross_samples, (Einsum,), torch_fn=_torch_linalg("cross")),
-    OpInfo("linalg.vecdot", LA.vecdot, lambda rng: [Sample((smooth_normal(rng, (2, 3)), smooth_normal(rng, (4, 1, 3))))],
+    OpInfo("linalg.vecdot", LA.vecdot,
+           lambda rng: [Sample((smooth_normal(rng, (2, 3)), smooth_normal(rng, (4, 1, 3))))],
            (), torch_fn=_torch_linalg("vecdot")),
     OpInfo("linalg.diagonal", LA.diagonal, _diagonal_samples, (Einsum,), torch_fn=_torch_linalg("diagonal")),
 ]

@@ -53,7 +53,8 @@ def _tensor_norm_samples(rng):
     x = away_from(smooth_normal(rng, (2, 3, 4)), (0.0,), 0.2)
     return [Sample((x,)), Sample((x,), {"p": 1, "dim": 2}), Sample((x,), {"p": "fro", "dim": (0, 1)}),
             Sample((with_singular_values(rng, (3, 4)),), {"p": "nuc"}),
-            Sample((with_singular_values(rng, (2, 3, 4)),), {"p": "nuc", "dim": (1, 2)}), Sample((x,), {"p": 3, "keepdim": True})]
+            Sample((with_singular_values(rng, (2, 3, 4)),), {"p": "nuc", "dim": (1, 2)}),
+            Sample((x,), {"p": 3, "keepdim": True})]
 
 
 def _cdist_samples(rng):
@@ -92,7 +93,8 @@ ENTRIES = [
            extra={"float32_rtol": 1e-3, "float32_atol": 1e-4}),
     OpInfo("Tensor.norm", _tensor_norm, _tensor_norm_samples, (N.VectorNorm, SVD),
            torch_fn=lambda torch, x, **kw: x.norm(**kw), extra={"float32_rtol": 1e-3, "float32_atol": 1e-4}),
-    OpInfo("cdist", N.cdist, _cdist_samples, (N.VectorNorm, Where), torch_fn=lambda torch, *a, **kw: torch.cdist(*a, **kw),
+    OpInfo("cdist", N.cdist, _cdist_samples, (N.VectorNorm, Where),
+           torch_fn=lambda torch, *a, **kw: torch.cdist(*a, **kw),
            extra={"float32_rtol": 1e-3, "float32_atol": 1e-4}),
     OpInfo("dist", N.dist, _dist_samples, (N.VectorNorm,), torch_fn=lambda torch, *a, **kw: torch.dist(*a, **kw)),
     OpInfo("trace", N.trace, _trace_samples, (EIN.Einsum,), torch_fn=lambda torch, x: torch.trace(x)),

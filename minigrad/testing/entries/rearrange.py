@@ -69,7 +69,8 @@ def _meshgrid(rng):
 
 
 def _cartesian(rng):
-    return [_two(rng, (3,), (2,)), Sample((smooth_normal(rng, (2,)), smooth_normal(rng, (2,)), smooth_normal(rng, (3,))))]
+    three = Sample((smooth_normal(rng, (2,)), smooth_normal(rng, (2,)), smooth_normal(rng, (3,))))
+    return [_two(rng, (3,), (2,)), three]
 
 
 def _combinations(rng):

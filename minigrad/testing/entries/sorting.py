@@ -62,7 +62,7 @@ ENTRIES = [
     OpInfo("median_dim", S.median, _median, (I.GetItem,), torch_fn=lambda torch, x, **kw: torch.median(x, **kw)),
     OpInfo("median", S.median, _median_all, (I.GetItem,), torch_fn=lambda torch, x: torch.median(x),
            notes="the lower median of all elements"),
-    OpInfo("nanmedian", S.nanmedian, _nanmedian, (I.GetItem,), float32=True,
+    OpInfo("nanmedian", S.nanmedian, _nanmedian, (I.GetItem,),
            torch_fn=lambda torch, x, **kw: torch.nanmedian(x, **kw)),
     OpInfo("mode", S.mode, _mode, (I.GetItem,), torch_fn=lambda torch, x, **kw: torch.mode(x, **kw)),
     OpInfo("msort", S.msort, _msort, (I.GetItem,), torch_fn=lambda torch, x: torch.msort(x)),
