@@ -96,7 +96,7 @@ class finfo:
         info = np.finfo(dtype)
         self.bits, self.eps, self.max, self.min = info.bits, float(info.eps), float(info.max), float(info.min)
         self.tiny = self.smallest_normal = float(info.tiny)
-        self.resolution = float(info.resolution)
+        self.resolution = 10.0 ** -info.precision  # PyTorch reports the exact power of ten
         self.dtype = dtype.name
 
     def __repr__(self):
