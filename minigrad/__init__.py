@@ -34,7 +34,7 @@ from .ops.reduction import amax, amin, argmax, argmin, logsumexp, max, min, std,
 from .ops.elementwise import clamp_max, clamp_min, divide, true_divide
 from .ops.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
                                 asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh, tan)
-from .ops.exponential import erfc, exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, rsqrt, xlogy
+from .ops.exponential import erfc, erfinv, exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, rsqrt, xlogy
 from .ops.arithmetic import absolute, float_power, lerp, multiply, negative, positive, reciprocal, square, subtract
 from .ops.rounding import ceil, copysign, fix, floor, floor_divide, fmod, frac, remainder, round, sgn, sign, trunc
 from .ops.nans import fmax, fmin, nan_to_num
@@ -63,7 +63,7 @@ from .ops.einsum import einsum
 from .ops.norms import cdist, dist, trace
 from .ops.products import (addbmm, addmm, addmv, addr, baddbmm, bmm, chain_matmul, dot, ger, inner, kron, mm, mv,
                            outer, tensordot, vdot)
-from .linalg import cholesky, det, logdet, matrix_power, pinverse, slogdet
+from .linalg import cholesky, det, logdet, matrix_exp, matrix_power, pinverse, slogdet
 from .linalg import inv as inverse
 from .linalg import legacy_cross as cross
 from .linalg import svd_legacy as svd
@@ -115,8 +115,8 @@ def __getattr__(name):
     """A name minigrad does not have: say so plainly.
 
     Without this, Python's "Did you mean" hint picks the closest name in the package, which is
-    often one of minigrad's own internal modules (``minigrad.dtype`` -> "Did you mean:
-    'dtypes'?", ``minigrad.backend`` for ``torch.backends``' spelling), pointing a PyTorch
+    often one of minigrad's own internal modules (``minigrad.serialisation`` -> "Did you mean:
+    'serialization'?", a module no PyTorch program should reach for), pointing a PyTorch
     program at the wrong thing.
     """
     error = AttributeError(f"module 'minigrad' has no attribute {name!r}")

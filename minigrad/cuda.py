@@ -70,6 +70,20 @@ def get_device_capability(device=None):
     return int(props["major"]), int(props["minor"])
 
 
+def get_device_properties(device=None):
+    """CuPy's dict of the GPU's properties (name, totalGlobalMem, multiProcessorCount, major,
+    minor, ...); PyTorch returns an object with attributes instead."""
+    return _need_gpu("get_device_properties").cuda.runtime.getDeviceProperties(_index(device))
+
+
+def mem_get_info(device=None):
+    """(free, total) bytes of the GPU's memory, as the driver reports them."""
+    cp = _need_gpu("mem_get_info")
+    with cp.cuda.Device(_index(device)):
+        free, total = cp.cuda.runtime.memGetInfo()
+    return int(free), int(total)
+
+
 def synchronize(device=None):
     """Wait until every kernel queued on the GPU has finished (for honest timings)."""
     cp = _need_gpu("synchronize")

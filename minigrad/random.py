@@ -19,6 +19,8 @@ generators from a random seed. The streams themselves are NumPy's PCG64 (CuPy's 
 on a GPU), so the numbers differ from PyTorch's for the same seed.
 """
 
+import contextlib
+
 from . import backend
 from .errors import DeviceError, DTypeError
 
@@ -156,3 +158,22 @@ def get_rng_state():
 def set_rng_state(new_state):
     """Restore the CPU default generator's state from ``get_rng_state()``."""
     default_generator.set_state(new_state)
+
+
+@contextlib.contextmanager
+def fork_rng(devices=None, enabled=True):
+    """Run a block with the CPU default generator's state saved and restored afterwards, so the
+    random numbers the block draws do not change what the rest of the program draws.
+
+    ``devices`` is accepted for PyTorch's signature; CUDA generators are not saved (their
+    state cannot be read, see ``Generator.get_state``).
+    """
+    if not enabled:
+        yield
+        return
+    seed, state = default_generator.initial_seed(), default_generator.get_state()
+    try:
+        yield
+    finally:
+        backend.seed_device("cpu", seed)
+        default_generator.set_state(state)

@@ -456,3 +456,16 @@ def test_tensor_dataset_batches_with_one_fancy_index_per_tensor():
     ds = Counted(np.zeros((100, 2), np.float32), np.arange(100))
     assert len(list(DataLoader(ds, batch_size=32, shuffle=True))) == 4
     assert calls == [32, 32, 32, 4]
+
+
+def test_a_dataset_with_getitems_is_asked_once_per_batch():
+    class Batched(Squares):
+        calls = []
+
+        def __getitems__(self, indices):
+            Batched.calls.append(list(indices))
+            return [self[i] for i in indices]
+
+    batches = list(DataLoader(Batched(5), batch_size=2))
+    assert Batched.calls == [[0, 1], [2, 3], [4]]
+    assert [b[1].tolist() for b in batches] == [[0, 1], [4, 9], [16]]

@@ -52,7 +52,8 @@ def test_cuda_without_a_gpu_answers_no_and_raises_where_a_gpu_is_needed():
     mg.cuda.manual_seed(1)
     mg.cuda.manual_seed_all(2)
     assert mg.cuda.initial_seed() == 2
-    for fn in (mg.cuda.current_device, mg.cuda.synchronize, mg.cuda.get_device_name):
+    for fn in (mg.cuda.current_device, mg.cuda.synchronize, mg.cuda.get_device_name, mg.cuda.mem_get_info,
+               mg.cuda.get_device_properties):
         with pytest.raises(DeviceError, match="no GPU"):
             fn()
 
@@ -70,6 +71,8 @@ def test_cuda_seeds_are_per_device_and_manual_seed_covers_all():
 def test_cuda_on_a_gpu():
     assert mg.cuda.device_count() >= 1 and mg.cuda.current_device() == 0
     assert isinstance(mg.cuda.get_device_name(), str) and len(mg.cuda.get_device_capability()) == 2
+    free, total = mg.cuda.mem_get_info()
+    assert 0 < free <= total and mg.cuda.get_device_properties()["totalGlobalMem"] == total
     mg.cuda.manual_seed(0)
     a = mg.rand(4, device="cuda").numpy()
     mg.cuda.manual_seed(0)
@@ -139,11 +142,11 @@ def test_a_missing_name_says_so_plainly_without_a_misleading_hint():
     with pytest.raises(AttributeError, match="module 'minigrad' has no attribute 'no_such_thing'"):
         mg.no_such_thing  # noqa: B018
     assert not hasattr(mg, "dtype2")
-    # Python's "Did you mean" hint would point at an internal module (dtype -> 'dtypes')
-    code = "import minigrad\nminigrad.dtype\n"
+    # Python's "Did you mean" hint would point at an internal module ('serialization')
+    code = "import minigrad\nminigrad.serialisation\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          cwd=Path(__file__).resolve().parents[1])
-    assert "has no attribute 'dtype'" in out.stderr and "Did you mean" not in out.stderr
+    assert "has no attribute 'serialisation'" in out.stderr and "Did you mean" not in out.stderr
 
 
 def test_top_level_random_names_exist():

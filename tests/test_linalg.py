@@ -307,3 +307,32 @@ def test_eigvalsh_gradient_is_defined_at_repeated_eigenvalues():
     A = T(np.diag([1.0, 1.0, 3.0]), grad=True)
     (LA.eigvalsh(A) * T([1.0, 1.0, 2.0])).sum().backward()
     close(A.grad, np.diag([1.0, 1.0, 2.0]))
+
+
+def test_lstsq_fields_follow_torch_drivers(rng):
+    A, B = with_singular_values(rng, (2, 5, 3)), rng.standard_normal((2, 5, 2))
+    for driver in ("gelsy", "gelsd", "gelss", "gels"):
+        got, want = LA.lstsq(T(A), T(B), driver=driver), torch.linalg.lstsq(TT(A), TT(B), driver=driver)
+        close(got.solution, want.solution, 1e-9)
+        assert got.residuals.shape == tuple(want.residuals.shape), driver
+        if want.residuals.numel():
+            close(got.residuals, want.residuals, 1e-9)
+        assert got.rank.shape == tuple(want.rank.shape), driver
+        if want.rank.numel():
+            np.testing.assert_array_equal(got.rank.numpy(), want.rank.numpy())
+        assert got.singular_values.shape == tuple(want.singular_values.shape), driver
+        if want.singular_values.numel():
+            close(got.singular_values, want.singular_values, 1e-9)
+    with pytest.raises(ArgumentError, match="driver"):
+        LA.lstsq(T(A), T(B), driver="fast")
+    with pytest.raises(ShapeError):
+        LA.lstsq(T(A), T(B[:, :4]))
+
+
+def test_matrix_exp_known_values():
+    close(LA.matrix_exp(T(np.zeros((2, 2)))), np.eye(2))
+    theta = 0.7  # exp of a rotation generator is the rotation
+    close(LA.matrix_exp(T([[0.0, -theta], [theta, 0.0]])),
+          np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]]), 1e-12)
+    close(LA.matrix_exp(T(np.diag([1.0, 20.0]))), np.diag(np.exp([1.0, 20.0])), 1e-12)
+    assert mg.randn(3, 3).matrix_exp().dtype == np.float32

@@ -255,3 +255,14 @@ def test_inplace_random_errors():
         mg.zeros(3).random_(5, 5)
     with pytest.raises(RuntimeError, match="lambd"):
         mg.zeros(3).exponential_(0.0)
+
+
+def test_fork_rng_restores_the_default_generator():
+    mg.manual_seed(2)
+    expected = mg.rand(3).numpy()
+    mg.manual_seed(2)
+    with mg.random.fork_rng():
+        mg.manual_seed(99)
+        mg.randn(10)
+    np.testing.assert_array_equal(mg.rand(3).numpy(), expected)
+    assert mg.initial_seed() == 2

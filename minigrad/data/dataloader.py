@@ -135,6 +135,9 @@ class DataLoader:
     def _single_process(self):
         fetcher = self._fetcher_maker()(self.dataset)
         for task in self._tasks():
+            if not self._iterable:
+                yield fetcher.fetch(task)
+                continue
             try:
                 batch = fetcher.fetch(task)
             except StopIteration:  # the stream is over

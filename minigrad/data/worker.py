@@ -205,7 +205,10 @@ def worker_loop(dataset, index_queue, result_queue, make_fetcher, base_seed, wor
                         fetcher = make_fetcher(dataset)
                     data = fetcher.fetch(index)
                 except StopIteration:
-                    data = StreamEnd(worker_id)
+                    if isinstance(fetcher, IterableFetcher):
+                        data = StreamEnd(worker_id)
+                    else:  # a map-style dataset raising StopIteration: an error like any other
+                        data = ExceptionWrapper(_where(worker_id, fetcher, index))
                 except Exception:
                     data = ExceptionWrapper(_where(worker_id, fetcher, index))
             result_queue.put(_pickled(epoch, number, data, worker_id))

@@ -5,12 +5,15 @@ them a batch, processed at once. float32 stays float32.
 
     inverse.py      inv, inv_ex, matrix_power           dA = -A^-T G A^-T
     determinant.py  det, slogdet                        dA = g det(A) A^-T
-    solve.py        solve                               gB = A^-T G, gA = -gB X^T
+    solve.py        solve, solve_triangular             gB = A^-T G, gA = -gB X^T
     cholesky.py     cholesky                            sym(L^-T Phi(L^T G) L^-1)
     qr.py           qr                                  (gQ + Q N) R^-T
     svd.py          svd, svdvals                        U [...] V^T (+ two projections)
     eigh.py         eigh, eigvalsh                      V (diag(gw) + F o skew(V^T gV)/2) V^T
     pinv.py         pinv                                Golub-Pereyra
+    lstsq.py        lstsq                               through pinv
+    rank.py         matrix_rank
+    matrix_exp.py   matrix_exp                          through Pade, matmul, solve
     norms.py        norm, vector_norm, matrix_norm
     vectors.py      cross, vecdot, diagonal
     multi_dot (the cheapest product order) lives with the other products in ops/products.py.
@@ -29,17 +32,19 @@ from .cholesky import cholesky
 from .determinant import det, logdet, slogdet
 from .eigh import eigh, eigvalsh
 from .inverse import inv, inv_ex, matrix_power
+from .lstsq import lstsq
+from .matrix_exp import matrix_exp
 from .norms import matrix_norm, norm, tensor_norm
 from .pinv import pinv, pinverse
 from .qr import qr
 from .rank import matrix_rank
-from .solve import solve
+from .solve import solve, solve_triangular
 from .svd import svd, svd_legacy, svdvals
 from .vectors import cross, diagonal, legacy_cross, vecdot
 
-__all__ = ["LinAlgError", "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
-           "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
-           "svd", "svdvals", "vecdot", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex", "lstsq",
+           "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet",
+           "solve", "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm"]
 
 
 def legacy_qr(input, some=True):
@@ -55,7 +60,7 @@ def legacy_cholesky(input, upper=False):
 TENSOR_METHODS = {
     "det": det, "logdet": logdet, "slogdet": slogdet, "inverse": inv, "cholesky": legacy_cholesky,
     "qr": legacy_qr, "svd": svd_legacy, "pinverse": pinverse, "matrix_power": matrix_power,
-    "norm": tensor_norm, "cross": legacy_cross,
+    "norm": tensor_norm, "cross": legacy_cross, "matrix_exp": matrix_exp,
 }
 
 

@@ -66,8 +66,9 @@ def inv_ex(A, *, check_errors=False):
     except LinAlgError:
         if check_errors:
             raise
-    # some matrix is singular: find which (by its determinant), invert the others
-    singular = xp.linalg.det(A.array) == 0
+    # some matrix is singular: find which (a zero pivot of its LU factorization, where inv
+    # failed, is a zero sign in slogdet), and invert the others
+    singular = xp.linalg.slogdet(A.array)[0] == 0
     info = Tensor._make(singular.astype("int32"))
     safe = xp.where(singular[..., None, None], xp.eye(A.shape[-1], dtype=A.dtype), A.array)
     Z = xp.linalg.inv(safe)

@@ -1,8 +1,8 @@
-"""Linear systems: solve A X = B (or X A = B) without forming A^-1."""
+"""Linear systems: solve A X = B (or X A = B) without forming A^-1; and triangular systems."""
 
 from ..autograd.function import Function
 from ..errors import ShapeError
-from ..ops.elementwise import check_broadcast, pair
+from ..ops.elementwise import check_broadcast, constant, pair
 from ..ops.linalg import matmul
 from ..ops.shape import sum_to, unsqueeze, squeeze
 from .checks import lapack, matrix_input
@@ -82,3 +82,27 @@ def solve(A, B, *, left=True):
                          f"B is {tuple(B.shape)} ({n} != {B.shape[-1]})")
     check_broadcast(op + " (batch dimensions)", A.shape[:-2], B.shape[:-2])
     return mT(Solve.apply(mT(A), mT(B)))
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    """The solution X of T X = B (or X T = B when ``left=False``) for T the upper (``upper=True``)
+    or lower triangle of A, like torch.linalg.solve_triangular; with ``unitriangular`` T's
+    diagonal is taken to be all ones. A is (..., n, n), B (..., n, k) (or (..., k, n)).
+
+    A composition: T is A times a triangular mask, then solve. So only T's entries get a
+    gradient (the other triangle is not read), as in PyTorch. (LAPACK's triangular solve is
+    O(n^2) per column; this general solve is O(n^3), which a learner's sizes do not notice.)
+    """
+    op = "linalg.solve_triangular"
+    A = matrix_input(A, op, square=True)
+    A, B = pair(A, B, op, broadcast=False)
+    if B.ndim < 2:
+        raise ShapeError(f"{op}: B must have at least 2 dimensions, got shape {tuple(B.shape)}")
+    xp, n = A.xp, A.shape[-1]
+    mask = xp.triu(xp.ones((n, n), dtype=A.dtype)) if upper else xp.tril(xp.ones((n, n), dtype=A.dtype))
+    if unitriangular:
+        mask = mask - xp.eye(n, dtype=A.dtype)
+    T = A * constant(mask)
+    if unitriangular:
+        T = T + constant(xp.eye(n, dtype=A.dtype))
+    return solve(T, B, left=left)

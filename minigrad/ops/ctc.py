@@ -59,68 +59,90 @@ def _shift(a, k, xp):
     return out
 
 
+def _extended_targets(targets, target_lengths, blank, xp):
+    """l' (N, L) with L = 2 S_max + 1, which of its positions each sequence uses, and skip_s."""
+    n, s_max = targets.shape
+    big_l = 2 * s_max + 1
+    pos = xp.arange(big_l)
+    ext = xp.full((n, big_l), blank, dtype=xp.int64)
+    ext[:, 1::2] = targets  # blank at even positions, the labels at odd ones
+    valid = pos[None, :] < (2 * target_lengths + 1)[:, None]
+    two_back = xp.concatenate([xp.full((n, 2), blank, dtype=xp.int64), ext[:, :-2]], axis=1)[:, :big_l]
+    skip = (ext != blank) & (ext != two_back) & (pos >= 2)[None, :]
+    return ext, valid, skip
+
+
+def _log_alpha(emit, skip, input_lengths, xp):
+    """log alpha_t(s) (T, N, L); -inf past each sequence's input length."""
+    log_alpha = xp.full(emit.shape, _NEG_INF, dtype=emit.dtype)
+    log_alpha[0][:, :2] = emit[0][:, :2]
+    for t in range(1, emit.shape[0]):
+        prev = log_alpha[t - 1]
+        acc = _logaddexp(prev, _shift(prev, 1, xp), xp)
+        acc = _logaddexp(acc, xp.where(skip, _shift(prev, 2, xp), _NEG_INF), xp)
+        log_alpha[t] = xp.where((t < input_lengths)[:, None], emit[t] + acc, _NEG_INF)
+    return log_alpha
+
+
+def _log_beta(emit, skip, input_lengths, end, xp):
+    """log beta_t(s) (T, N, L), each sequence starting at its own last step T_n - 1 from the two
+    end positions of its l' (end = L_n - 1 and end - 1)."""
+    t_max, _, big_l = emit.shape
+    pos = xp.arange(big_l)
+    skip_ahead = xp.zeros_like(skip)  # at s: may s + 2 be reached from s (skip of s + 2)
+    skip_ahead[:, :-2] = skip[:, 2:]
+    is_end = (pos[None, :] == end[:, None]) | (pos[None, :] == end[:, None] - 1)
+    log_beta = xp.full(emit.shape, _NEG_INF, dtype=emit.dtype)
+    for t in range(t_max - 1, -1, -1):
+        start = xp.where(is_end, emit[t], _NEG_INF)
+        if t + 1 < t_max:
+            nxt = log_beta[t + 1]
+            acc = _logaddexp(nxt, _shift(nxt, -1, xp), xp)
+            acc = _logaddexp(acc, xp.where(skip_ahead, _shift(nxt, -2, xp), _NEG_INF), xp)
+            inner = emit[t] + acc
+        else:
+            inner = start
+        here = xp.where((t == input_lengths - 1)[:, None], start, inner)
+        log_beta[t] = xp.where((t < input_lengths)[:, None], here, _NEG_INF)
+    return log_beta
+
+
+def _gradient(lp, ext, log_alpha, log_beta, log_p, xp):
+    """d(-log p)/d lp[t, n, k] = -exp(logsumexp_{s: l'_s = k}(log alpha + log beta) - lp - log p).
+
+    The sum over the positions s holding class k is a product with a one-hot (N, L, C) table,
+    after shifting each (t, n) row by its max (so the exps stay finite).
+    """
+    ab = log_alpha + log_beta  # (T, N, L)
+    m = ab.max(axis=2, keepdims=True)
+    m = xp.where(xp.isfinite(m), m, 0)
+    one_hot = (ext[:, :, None] == xp.arange(lp.shape[2])[None, None, :]).astype(lp.dtype)
+    summed = xp.matmul(xp.exp(ab - m).transpose(1, 0, 2), one_hot).transpose(1, 0, 2)  # (T, N, C)
+    scale = xp.exp(m - lp - log_p[None, :, None])
+    return xp.where(summed > 0, -summed * scale, 0).astype(lp.dtype)
+
+
 class CTCLoss(Function):
     """Per-sequence CTC losses -log p(l_n | x_n) (N,), reduced; see the module docstring."""
 
     @staticmethod
     def forward(ctx, log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity):
-        xp = _xp(log_probs)
-        lp, dt = log_probs, log_probs.dtype
-        t_max, n, c = lp.shape
-        s_max = targets.shape[1]
-        big_l = 2 * s_max + 1
-        pos = xp.arange(big_l)
-        # extended targets l' (N, L): blank at even positions, the labels at odd ones
-        ext = xp.full((n, big_l), blank, dtype=xp.int64)
-        ext[:, 1::2] = targets
-        valid = pos[None, :] < (2 * target_lengths + 1)[:, None]  # positions inside each l'_n
-        two_back = xp.concatenate([xp.full((n, 2), blank, dtype=xp.int64), ext[:, :-2]], axis=1)[:, :big_l]
-        skip = (ext != blank) & (ext != two_back) & (pos >= 2)[None, :]
+        xp, lp, dt = _xp(log_probs), log_probs, log_probs.dtype
+        t_max, n, _ = lp.shape
+        ext, valid, skip = _extended_targets(targets, target_lengths, blank, xp)
         # emissions e[t, n, s] = lp[t, n, l'_s] (-inf outside l'_n)
-        emit = xp.take_along_axis(lp, xp.broadcast_to(ext[None], (t_max, n, big_l)), axis=2)
+        emit = xp.take_along_axis(lp, xp.broadcast_to(ext[None], (t_max,) + ext.shape), axis=2)
         emit = xp.where(valid[None], emit, _NEG_INF)
-        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-            log_alpha = xp.full((t_max, n, big_l), _NEG_INF, dtype=dt)
-            log_alpha[0][:, :2] = emit[0][:, :2]
-            for t in range(1, t_max):
-                prev = log_alpha[t - 1]
-                acc = _logaddexp(prev, _shift(prev, 1, xp), xp)
-                acc = _logaddexp(acc, xp.where(skip, _shift(prev, 2, xp), _NEG_INF), xp)
-                log_alpha[t] = xp.where((t < input_lengths)[:, None], emit[t] + acc, _NEG_INF)
-            last = xp.maximum(input_lengths - 1, 0)
-            rows = xp.arange(n)
-            end = 2 * target_lengths  # position L_n - 1 of l'_n
-            a_last = log_alpha[last, rows]  # (N, L): alpha at each sequence's last step
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):  # log 0 = -inf is expected
+            log_alpha = _log_alpha(emit, skip, input_lengths, xp)
+            rows, end = xp.arange(n), 2 * target_lengths  # end: position L_n - 1 of l'_n
+            a_last = log_alpha[xp.maximum(input_lengths - 1, 0), rows]  # (N, L): alpha at step T_n - 1
             log_p = _logaddexp(a_last[rows, end],
                                xp.where(end >= 1, a_last[rows, xp.maximum(end - 1, 0)], _NEG_INF), xp)
             log_p = xp.where(input_lengths > 0, log_p, _NEG_INF)
-
-            # beta, backwards; a sequence starts its recursion at its own last step
-            skip_ahead = xp.zeros_like(skip)  # at s: may s + 2 be reached from s (skip of s + 2)
-            skip_ahead[:, :-2] = skip[:, 2:]
-            log_beta = xp.full((t_max, n, big_l), _NEG_INF, dtype=dt)
-            is_end = (pos[None, :] == end[:, None]) | (pos[None, :] == end[:, None] - 1)
-            for t in range(t_max - 1, -1, -1):
-                start = xp.where(is_end, emit[t], _NEG_INF)
-                if t + 1 < t_max:
-                    nxt = log_beta[t + 1]
-                    acc = _logaddexp(nxt, _shift(nxt, -1, xp), xp)
-                    acc = _logaddexp(acc, xp.where(skip_ahead, _shift(nxt, -2, xp), _NEG_INF), xp)
-                    inner = emit[t] + acc
-                else:
-                    inner = start
-                here = xp.where((t == input_lengths - 1)[:, None], start, inner)
-                log_beta[t] = xp.where((t < input_lengths)[:, None], here, _NEG_INF)
-
-            # gradient wrt lp: sum over the positions s holding each class k, via a one-hot product
-            ab = log_alpha + log_beta  # (T, N, L)
-            m = ab.max(axis=2, keepdims=True)
-            m = xp.where(xp.isfinite(m), m, 0)
-            one_hot = (ext[:, :, None] == xp.arange(c)[None, None, :]).astype(dt)  # (N, L, C)
-            summed = xp.matmul(xp.exp(ab - m).transpose(1, 0, 2), one_hot).transpose(1, 0, 2)  # (T, N, C)
-            scale = xp.exp(m - lp - log_p[None, :, None])
-            grad = xp.where(summed > 0, -summed * scale, 0).astype(dt)
-        loss = -log_p
+            log_beta = _log_beta(emit, skip, input_lengths, end, xp)
+            grad = _gradient(lp, ext, log_alpha, log_beta, log_p, xp)
+        loss = (-log_p).astype(dt)
         if zero_infinity:
             inf = xp.isinf(loss)
             loss = xp.where(inf, 0, loss).astype(dt)
@@ -128,7 +150,6 @@ class CTCLoss(Function):
         ctx.save_for_backward(log_probs)
         ctx.grad, ctx.reduction, ctx.n = grad, reduction, n
         ctx.per_sequence = 1.0 / xp.maximum(target_lengths, 1).astype(dt)  # the 'mean' rule
-        loss = loss.astype(dt)
         if reduction == "none":
             return loss
         if reduction == "sum":

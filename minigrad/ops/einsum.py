@@ -1,4 +1,4 @@
-"""einsum: Einstein summation, the one op behind every product of this library.
+"""einsum: Einstein summation, one notation for every sum of products (matmul, traces, outer products, ...).
 
 ``einsum("ij,jk->ik", A, B)`` names each axis of each operand with a letter. Letters that
 appear in the output are kept; every other letter is summed over. So

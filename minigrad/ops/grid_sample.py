@@ -17,6 +17,10 @@ read 0), clamped into [0, W-1] ('border') or reflected at the edges ('reflection
     bilinear:  y = sum over the 4 neighbours (x0 + a, y0 + b), a, b in {0, 1}, of
                input[y0 + b, x0 + a] * wx_a * wy_b,  wx_0 = x0 + 1 - ix, wx_1 = ix - x0
     nearest:   y = input[round(iy), round(ix)]         (round half to even, as PyTorch)
+    bicubic:   y = sum over the 4 x 4 neighbours (x0 - 1 + a, y0 - 1 + b), a, b in 0..3, of
+               input[...] * cx_a(ix - x0) * cy_b(iy - y0), with the cubic convolution weights of
+               interpolate (A = -0.75); here padding_mode moves each neighbour (clamped or
+               reflected into the image), not the point (4-D inputs only, as PyTorch)
 
 with x0 = floor(ix); neighbours outside the image count as 0. 5-D inputs (N, C, D, H, W) with
 grids (N, D', H', W', 3) work the same, with 8 neighbours (trilinear).
@@ -37,10 +41,11 @@ from ..tensor import Tensor
 from .elementwise import abs as _abs
 from .elementwise import clamp, where
 from .indexing import gather, getitem
+from .interpolate import cubic_weights
 from .linalg import matmul
 from .shape import reshape
 
-_MODES = ("bilinear", "nearest")
+_MODES = ("bilinear", "nearest", "bicubic")
 _PADDING_MODES = ("zeros", "border", "reflection")
 
 
@@ -153,13 +158,15 @@ def _check_grid_sample(op, input, grid, mode, padding_mode):
                          f"{tuple(grid.shape)}")
     if 0 in input.shape[2:]:
         raise ShapeError(f"{op}: the input of shape {tuple(input.shape)} has an empty spatial dimension")
+    if mode == "bicubic" and spatial != 2:
+        raise ArgumentError(f"{op}: bicubic interpolation needs a 4-D input, got shape {tuple(input.shape)}")
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     """Sample input (N, C, H, W) at the points grid (N, H', W', 2) -> (N, C, H', W').
 
     grid holds normalised (x, y) points: x = -1 is the left edge, y = -1 the top (see the module
-    docstring). mode 'bilinear' or 'nearest'; padding_mode 'zeros', 'border' or 'reflection';
+    docstring). mode 'bilinear', 'nearest' or 'bicubic'; padding_mode 'zeros', 'border' or 'reflection';
     align_corners defaults to False. 5-D inputs take grids (N, D', H', W', 3) of (x, y, z) points.
     """
     op = "grid_sample"
@@ -170,12 +177,13 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     out_shape = tuple(grid.shape[1:-1])
     xp = input.xp
     # pixel coordinate along each spatial axis (depth, height, width): grid's entries in reverse
-    coords = []
-    for d, n in enumerate(sizes):
-        c = getitem(grid, (Ellipsis, spatial - 1 - d))
-        coords.append(_pad_coordinate(_unnormalize(c, n, align_corners), n, padding_mode, align_corners))
+    coords = [_unnormalize(getitem(grid, (Ellipsis, spatial - 1 - d)), n, align_corners)
+              for d, n in enumerate(sizes)]
     plane = reshape(input, input.shape[:2] + (-1,))
     n = input.shape[0]
+    if mode == "bicubic":
+        return _bicubic(plane, coords, sizes, out_shape, padding_mode, align_corners)
+    coords = [_pad_coordinate(c, n, padding_mode, align_corners) for c, n in zip(coords, sizes)]
     if mode == "nearest":
         positions = [xp.rint(c.array) for c in coords]
         values, inside = _read(plane, positions, sizes, out_shape)
@@ -191,6 +199,28 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
             w = c - lo if a else (lo + 1) - c
             weight = w if weight is None else weight * w
         weight = reshape(weight, (n, 1) + out_shape) * Tensor._make(inside.astype(input.dtype))
+        term = values * weight
+        out = term if out is None else out + term
+    return out
+
+
+def _bicubic(plane, coords, sizes, out_shape, padding_mode, align_corners):
+    """The 4 x 4 neighbours of each point, weighted by the cubic weights of its fractions."""
+    xp = plane.xp
+    n = plane.shape[0]
+    low = [xp.floor(c.array) for c in coords]
+    weights = [cubic_weights(c - Tensor._make(lo.astype(c.dtype))) for c, lo in zip(coords, low)]
+    out = None
+    for taps in itertools.product(range(4), repeat=len(sizes)):
+        positions = []
+        for lo, tap, size in zip(low, taps, sizes):  # the neighbour, moved into the image by padding_mode
+            p = Tensor._make((lo + (tap - 1)).astype(coords[0].dtype))
+            positions.append(xp.trunc(_pad_coordinate(p, size, padding_mode, align_corners).array))
+        values, inside = _read(plane, positions, sizes, out_shape)
+        weight = None
+        for w, tap in zip(weights, taps):
+            weight = w[tap] if weight is None else weight * w[tap]
+        weight = reshape(weight, (n, 1) + out_shape) * Tensor._make(inside.astype(plane.dtype))
         term = values * weight
         out = term if out is None else out + term
     return out

@@ -42,8 +42,9 @@ _MODES = {"nearest": None, "nearest-exact": None, "area": None, "linear": 1, "bi
 CUBIC_A = -0.75  # PyTorch's (and OpenCV's) choice of the free parameter of Keys' cubic kernel
 
 
-def _cubic_weights(f):
-    """The four weights of taps floor(src) - 1 .. floor(src) + 2 for the fraction f = src - floor(src).
+def cubic_weights(f):
+    """The four weights of taps floor(src) - 1 .. floor(src) + 2 for the fraction f = src - floor(src),
+    as a list; f may be an array or a Tensor (grid_sample differentiates them through f).
 
     Keys' kernel: W(d) = (A+2)|d|^3 - (A+3)|d|^2 + 1 for |d| <= 1, A|d|^3 - 5A|d|^2 + 8A|d| - 4A
     for 1 < |d| < 2, at the distances d = 1 + f, f, 1 - f, 2 - f.
@@ -56,7 +57,7 @@ def _cubic_weights(f):
     def far(d):
         return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
 
-    return np.stack([far(f + 1), near(f), near(1 - f), far(2 - f)], axis=-1)
+    return [far(f + 1), near(f), near(1 - f), far(2 - f)]
 
 
 def _taps(mode, n, o, scale, align_corners):
@@ -84,7 +85,7 @@ def _taps(mode, n, o, scale, align_corners):
         return np.stack([low, high], axis=-1), np.stack([1 - f, f], axis=-1)
     low = np.floor(src).astype(np.int64)
     idx = np.clip(low[:, None] + np.arange(-1, 3), 0, n - 1)
-    return idx, _cubic_weights(src - low)
+    return idx, np.stack(cubic_weights(src - low), axis=-1)
 
 
 def _resample(x, axis, idx, weights):

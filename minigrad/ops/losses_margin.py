@@ -25,7 +25,7 @@ def _zeros(like):
     return constant(like.xp.zeros((), dtype=like.dtype))
 
 
-def _signs(target, input, op):
+def _signs(target, input):
     """A {1, -1} target as a constant Tensor in the input's dtype."""
     target = _as_tensor(target, input)
     return target if target.dtype == input.dtype else constant(target.array.astype(input.dtype))
@@ -37,7 +37,7 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
     _check_reduction(reduction, op)
     _check_floating(input1, op)
     _check_floating(input2, op)
-    y = _signs(target, input1, op)
+    y = _signs(target, input1)
     if not (input1.ndim == input2.ndim == y.ndim):
         raise ShapeError(f"{op}: all input tensors should have the same number of dimensions, got shapes "
                          f"input1 {tuple(input1.shape)}, input2 {tuple(input2.shape)}, target {tuple(y.shape)}")
@@ -61,7 +61,7 @@ def soft_margin_loss(input, target, reduction="mean"):
     op = "soft_margin_loss"
     _check_reduction(reduction, op)
     _check_floating(input, op)
-    y = _signs(target, input, op)
+    y = _signs(target, input)
     check_broadcast(op, input.shape, y.shape)
     return _reduce_elementwise(softplus(-y * input, threshold=float("inf")), reduction)
 

@@ -21,7 +21,7 @@ say which; here the last one); ``scatter_add``/``index_add`` add them all up.
 
 import numpy as np
 
-from ..errors import IndexOutOfRange, IndexRuntimeError, ShapeError, UnsupportedDType
+from ..errors import ArgumentRuntimeError, IndexOutOfRange, IndexRuntimeError, ShapeError, UnsupportedDType
 from ..tensor import Tensor
 from .elementwise import cast, constant
 from .indexing import GetItem, IndexPut, ScatterAdd, getitem, normalize_index
@@ -130,7 +130,7 @@ def scatter(input, dim, index, src=None, value=None, reduce=None):
         raise TypeError("scatter: give exactly one of src (a Tensor) and value (a number)")
     if reduce is not None:
         if reduce not in ("add", "multiply"):
-            raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+            raise ArgumentRuntimeError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
         if src is None:
             idx = index_array(index, input, "scatter")
             src = constant(input.xp.full(idx.shape, value, dtype=input.dtype))
@@ -166,7 +166,7 @@ def scatter_reduce(input, dim, index, src, reduce, include_self=True):
     in PyTorch).
     """
     if reduce not in _REDUCTIONS:
-        raise ValueError(f"scatter_reduce: reduce must be one of {_REDUCTIONS}, got {reduce!r}")
+        raise ArgumentRuntimeError(f"scatter_reduce: reduce must be one of {_REDUCTIONS}, got {reduce!r}")
     d, pos = scatter_positions(input, dim, index, "scatter_reduce", src)
     v = _src_part(src, pos[d].shape, input)
     xp = input.xp

@@ -1,5 +1,5 @@
 """Registry entries for minigrad/linalg/: inv, det, slogdet, solve, cholesky, qr, svd, eigh, pinv,
-matrix_power, cross, vecdot, diagonal.
+matrix_power, matrix_exp, lstsq, cross, vecdot, diagonal.
 
 Samples are built from their factorizations (minigrad.testing.matrix_samples): invertible
 matrices with singular values in [1, 3], symmetric ones with eigenvalues well apart.
@@ -163,6 +163,37 @@ def _diagonal_samples(rng):
             Sample((smooth_normal(rng, (4, 2, 3)),), {"offset": -1, "dim1": 0, "dim2": 2})]
 
 
+def _matrix_exp_samples(rng):
+    small = smooth_normal(rng, (2, 3, 3), scale=0.3)  # no squaring needed
+    large = smooth_normal(rng, (3, 3), scale=4.0)  # ||A||_1 > 5.4: scaled down and squared
+    return [Sample((small,)), Sample((large,)), Sample((np.stack([small[0], large]),))]
+
+
+def _lstsq(A, B, driver=None):
+    out = LA.lstsq(A, B, driver=driver)
+    return (out.solution, out.residuals) if out.residuals.shape != (0,) else out.solution
+
+
+def _torch_lstsq(torch, A, B, driver=None):
+    out = torch.linalg.lstsq(A, B, driver=driver or "gelsd")  # gelsd: also the smallest solution when wide
+    return (out.solution, out.residuals) if driver not in (None, "gelsy") and out.residuals.numel() else out.solution
+
+
+def _lstsq_samples(rng):
+    s = with_singular_values
+    return [Sample((s(rng, (5, 3)), smooth_normal(rng, (5, 2)))),
+            Sample((s(rng, (2, 3, 5)), smooth_normal(rng, (2, 3, 2)))),  # wide: the smallest solution
+            Sample((s(rng, (2, 5, 3)), smooth_normal(rng, (2, 5, 1))), {"driver": "gelsd"})]
+
+
+def _triangular_samples(rng):
+    A = well_conditioned(rng, (2, 3, 3)) + 3 * np.eye(3)  # a diagonal far from 0: both triangles invertible
+    B = smooth_normal(rng, (2, 3, 2))
+    return [Sample((A, B), {"upper": True}), Sample((A, B), {"upper": False}),
+            Sample((A, np.swapaxes(B, -1, -2).copy()), {"upper": True, "left": False}),
+            Sample((A, B), {"upper": False, "unitriangular": True})]
+
+
 def _torch_linalg(name):
     return lambda torch, *args, **kw: getattr(torch.linalg, name)(*args, **kw)
 
@@ -177,6 +208,8 @@ ENTRIES = [
     OpInfo("logdet", LA.logdet, lambda rng: [Sample((symmetric(rng, (2, 3, 3)),))], (SlogDet, Inv),
            torch_fn=lambda torch, A: torch.logdet(A), extra=F32),
     OpInfo("linalg.solve", LA.solve, _solve_samples, (Solve,), torch_fn=_torch_linalg("solve"), extra=F32),
+    OpInfo("linalg.solve_triangular", LA.solve_triangular, _triangular_samples, (Solve,),
+           torch_fn=_torch_linalg("solve_triangular"), extra=F32),
     OpInfo("linalg.cholesky", _cholesky_of_gram, _gram_samples, (Cholesky, Inv),
            torch_fn=_torch_cholesky_of_gram, extra=F32),
     OpInfo("linalg.qr", _qr, _qr_samples, (QR, Solve), torch_fn=lambda torch, A, mode="reduced":
@@ -194,6 +227,9 @@ ENTRIES = [
            (Pinv,), torch_fn=lambda torch, X: torch.linalg.pinv((X + X.mT) / 2, hermitian=True), extra=F32),
     OpInfo("linalg.matrix_power", LA.matrix_power, _matrix_power_samples, (Inv,),
            torch_fn=_torch_linalg("matrix_power"), extra=F32),
+    OpInfo("linalg.matrix_exp", LA.matrix_exp, _matrix_exp_samples, (Solve,), torch_fn=_torch_linalg("matrix_exp"),
+           extra={**F32, "torch_rtol": 1e-10, "torch_atol": 1e-10}),
+    OpInfo("linalg.lstsq", _lstsq, _lstsq_samples, (Pinv,), torch_fn=_torch_lstsq, extra=F32),
     OpInfo("linalg.cross", LA.cross, _cross_samples, (Einsum,), torch_fn=_torch_linalg("cross")),
     OpInfo("linalg.vecdot", LA.vecdot,
            lambda rng: [Sample((smooth_normal(rng, (2, 3)), smooth_normal(rng, (4, 1, 3))))],

@@ -62,10 +62,11 @@ def _grid(rng, n, out, sizes, align_corners, low, high):
 
 def _grid_sample_samples(rng):
     samples = []
-    for shape, out in (((2, 2, 4, 5), (3, 2)), ((1, 2, 3, 4, 3), (2, 2, 2))):
+    settings = (("bilinear", "zeros", False), ("bilinear", "border", True), ("bilinear", "reflection", False),
+                ("nearest", "zeros", True), ("bicubic", "zeros", False), ("bicubic", "reflection", True))
+    for shape, out, chosen in (((2, 2, 3, 4), (2, 2), settings), ((1, 1, 2, 3, 3), (2, 1, 2), settings[:3:2])):
         sizes = shape[2:]
-        for mode, padding_mode, align_corners in (("bilinear", "zeros", False), ("bilinear", "border", True),
-                                                  ("bilinear", "reflection", False), ("nearest", "zeros", True)):
+        for mode, padding_mode, align_corners in chosen:
             outside = padding_mode == "zeros"
             grid = _grid(rng, shape[0], out, sizes, align_corners,
                          (lambda n: -2) if outside else (lambda n: 0), (lambda n: n + 1) if outside else

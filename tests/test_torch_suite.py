@@ -1,0 +1,57 @@
+"""A broad PyTorch-API suite run against minigrad (tests/torch_suite/).
+
+Every case calls an op the ordinary PyTorch way, once on torch and once on minigrad, and compares
+forward values, result dtypes and shapes, and gradients (float32 and float64); error cases check that
+minigrad raises the same built-in exception type torch raises. Known bugs not yet fixed are listed in
+``KNOWN_BUGS`` as strict xfails, so they stay visible and flip when fixed.
+
+    python -m pytest -q tests/test_torch_suite.py
+"""
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from torch_suite import cases_errors, cases_math, cases_modules, cases_nn, cases_tensor  # noqa: E402
+from torch_suite.harness import check_case, check_error_case, check_module_case  # noqa: E402
+from torch_suite.known_bugs import KNOWN_BUGS  # noqa: E402
+
+pytestmark = pytest.mark.torch
+
+CASES = cases_math.CASES + cases_tensor.CASES + cases_nn.CASES
+MODULE_CASES = cases_modules.CASES
+ERROR_CASES = cases_errors.CASES
+
+
+def _params(cases, dtyped=True):
+    params = []
+    for case in cases:
+        dtypes = ("float32", "float64") if dtyped and (not hasattr(case, "has_float_input") or case.has_float_input()) \
+            else ("float32",)
+        for dtype in dtypes:
+            ident = f"{case.name}-{dtype}" if dtyped else case.name
+            marks = list(case.marks)
+            reason = KNOWN_BUGS.get(case.name) or KNOWN_BUGS.get(ident)
+            if reason:
+                marks.append(pytest.mark.xfail(strict=True, reason=reason))
+            params.append(pytest.param(case, dtype, id=ident, marks=marks))
+    return params
+
+
+def test_suite_size():
+    assert len(CASES) + len(MODULE_CASES) + len(ERROR_CASES) >= 300
+
+
+@pytest.mark.parametrize("case,dtype", _params(CASES))
+def test_op(case, dtype):
+    check_case(case, dtype)
+
+
+@pytest.mark.parametrize("case,dtype", _params(MODULE_CASES))
+def test_module(case, dtype):
+    check_module_case(case, dtype)
+
+
+@pytest.mark.parametrize("case,dtype", _params(ERROR_CASES, dtyped=False))
+def test_error(case, dtype):
+    check_error_case(case)
