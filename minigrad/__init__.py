@@ -34,7 +34,7 @@ from .ops.reduction import amax, amin, argmax, argmin, logsumexp, max, min, std,
 from .ops.elementwise import clamp_max, clamp_min, divide, true_divide
 from .ops.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
                                 asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh, tan)
-from .ops.exponential import erfc, erfinv, exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, rsqrt, xlogy
+from .ops.exponential import erfc, exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, rsqrt, xlogy
 from .ops.arithmetic import absolute, float_power, lerp, multiply, negative, positive, reciprocal, square, subtract
 from .ops.rounding import ceil, copysign, fix, floor, floor_divide, fmod, frac, remainder, round, sgn, sign, trunc
 from .ops.nans import fmax, fmin, nan_to_num

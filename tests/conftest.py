@@ -6,6 +6,8 @@
 - ``@pytest.mark.gpu`` tests are skipped unless CuPy imports and sees a GPU.
 - ``@pytest.mark.torch`` tests are skipped when torch is not installed; the ``torch``
   fixture gives the torch module (or skips).
+- the run ends with one line saying how many live PyTorch parity tests were skipped and why
+  (``pytest_unconfigure``).
 """
 
 import importlib.util

@@ -336,3 +336,14 @@ def test_matrix_exp_known_values():
           np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]]), 1e-12)
     close(LA.matrix_exp(T(np.diag([1.0, 20.0]))), np.diag(np.exp([1.0, 20.0])), 1e-12)
     assert mg.randn(3, 3).matrix_exp().dtype == np.float32
+
+
+def test_det_gradient_at_a_singular_matrix_matches_torch(rng):
+    """d det / dA is the cofactor matrix, finite at a singular A (rank n - 1 here)."""
+    A = rng.standard_normal((3, 2)) @ rng.standard_normal((2, 3))
+    batch = np.stack([A, well_conditioned(rng, (3, 3))])
+    a, ta = T(batch, grad=True), TT(batch, grad=True)
+    LA.det(a).sum().backward()
+    torch.linalg.det(ta).sum().backward()
+    assert np.abs(a.grad.numpy()[0]).max() > 1e-3  # a real, nonzero gradient
+    close(a.grad, ta.grad, 1e-8)

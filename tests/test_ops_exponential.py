@@ -11,7 +11,7 @@ from minigrad.testing import gradcheck, gradgradcheck
 
 torch = pytest.importorskip("torch")
 
-UNARY = ["exp2", "expm1", "log2", "log10", "log1p", "rsqrt", "erfc", "erfinv"]
+UNARY = ["exp2", "expm1", "log2", "log10", "log1p", "rsqrt", "erfc"]
 VALUES = np.array([-30.0, -5.0, -1.5, -1.0, -0.5, -1e-10, -0.0, 0.0, 1e-10, 0.5, 1.0, 2.0, 9.0, 30.0,
                    np.inf, -np.inf, np.nan])
 
@@ -31,8 +31,8 @@ def test_values_match_torch(name, dtype):
     x = VALUES.astype(dtype)
     with np.errstate(all="ignore"):
         ours = getattr(mg, name)(mg.tensor(x))
-    # erfc and erfinv are approximations (as erf): they agree with PyTorch's to about 1e-15 relative
-    exact = name in ("erfc", "erfinv") and dtype == np.float64
+    # erfc is an approximation (as erf): it agrees with PyTorch's to about 1e-15 relative
+    exact = name == "erfc" and dtype == np.float64
     same(ours, getattr(torch, name)(torch.tensor(x)), rtol=1e-14 if exact else None)
 
 
@@ -56,19 +56,6 @@ def test_erfc_keeps_relative_precision_in_the_tail():
     want = torch.erfc(torch.tensor(x)).numpy()
     assert (got > 0).all()
     np.testing.assert_allclose(got, want, rtol=1e-13)
-
-
-def test_erfinv_inverts_erf_up_to_the_edges():
-    x = np.array([-0.999999, -0.9, -1e-12, 0.0, 1e-300, 0.5, 0.99, 0.99999999, 1.0, -1.0, 1.5])
-    with np.errstate(all="ignore"):
-        same(mg.erfinv(mg.tensor(x)), torch.erfinv(torch.tensor(x)), rtol=1e-13)
-    z = np.linspace(-3, 3, 13)
-    np.testing.assert_allclose(mg.erfinv(mg.erf(mg.tensor(z))).numpy(), z, rtol=1e-9)
-    x = mg.tensor([0.2, -0.7], dtype=mg.float64, requires_grad=True)
-    tx = torch.tensor([0.2, -0.7], dtype=torch.float64, requires_grad=True)
-    mg.erfinv(x).sum().backward()
-    torch.erfinv(tx).sum().backward()
-    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
 
 
 @pytest.mark.parametrize("name", ["logaddexp", "logaddexp2"])

@@ -4,7 +4,7 @@ A loader with ``num_workers > 0`` starts that many processes. Each waits on its 
 for a task ``(epoch, task_number, indices)``, fetches that batch from its copy of the
 dataset, and puts ``(epoch, task_number, pickled batch)`` on the one queue all workers
 share. The main process hands tasks out round-robin and puts the batches back in task
-order (loader.py).
+order (worker_pool.py).
 
 Seeding, as PyTorch does it: the main process draws a ``base_seed`` from the loader's
 generator (or minigrad's default one) when it starts the workers; worker ``k`` then seeds
@@ -19,6 +19,7 @@ with the same type, naming the worker and the sample index being fetched.
 
 import pickle
 import random
+import sys
 import traceback
 
 import numpy as np
@@ -123,7 +124,7 @@ class ExceptionWrapper:
     """An exception caught in a worker: its type, and a message with the original traceback."""
 
     def __init__(self, where):
-        exc_type, exc, _ = __import__("sys").exc_info()
+        exc_type = sys.exc_info()[0]
         self.exc_type = exc_type
         try:
             pickle.dumps(exc_type)

@@ -3,7 +3,9 @@
 from collections import namedtuple
 
 from ..autograd.function import Function
-from ..ops.shape import reshape
+from ..errors import LinAlgError
+from ..ops.linalg import matmul
+from ..ops.shape import reshape, unsqueeze
 from .checks import matrix_input
 from .inverse import inv
 from .matrices import mT
@@ -18,8 +20,11 @@ class Det(Function):
 
         dL/dA = g * det(A) * A^-T
 
-    It needs A invertible (at a singular A the cofactors still exist but A^-T does not; this
-    op then raises LinAlgError in backward). inv is differentiable, so double backward works.
+    At a singular A the cofactors still exist but A^-T does not. Then (as PyTorch does) they
+    come from the SVD A = U diag(s) Vh: det A = det(U) det(Vh) prod_i s_i, and differentiating
+    the product, d det / dA = det(U) det(Vh) U diag(prod_{j != i} s_j) Vh, finite at any rank.
+    inv, svd and prod are differentiable, so double backward works (through the SVD it needs
+    distinct singular values).
     """
 
     @staticmethod
@@ -32,8 +37,25 @@ class Det(Function):
     @staticmethod
     def backward(ctx, g):
         A, d = ctx.saved_tensors
-        scale = reshape(g * d, g.shape + (1, 1))
-        return scale * mT(inv(A))
+        g = reshape(g, g.shape + (1, 1))
+        try:
+            return g * reshape(d, d.shape + (1, 1)) * mT(inv(A))
+        except LinAlgError:  # some matrix of the batch is singular
+            return g * _cofactors(A)
+
+
+def _cofactors(A):
+    """The matrix of cofactors of each square matrix of A, from its SVD (any rank)."""
+    from ..ops.elementwise import constant, where
+    from ..ops.reduction_more import prod
+    from .svd import svd
+
+    U, S, Vh = svd(A)
+    xp = A.xp
+    signs = xp.linalg.det(U.array) * xp.linalg.det(Vh.array)  # +-1, piecewise constant in A
+    off = constant(xp.eye(S.shape[-1], dtype=bool))
+    others = prod(where(off, 1.0, unsqueeze(S, -2)), dim=-1)  # prod_{j != i} s_j
+    return constant(signs[..., None, None].astype(A.dtype)) * matmul(U * unsqueeze(others, -2), Vh)
 
 
 class SlogDet(Function):

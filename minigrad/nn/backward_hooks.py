@@ -25,13 +25,17 @@ class _Record:
         self.grad_output = None
 
 
-class OutputEdge(Function):
-    """z_i = x_i for every output; backward keeps dL/dz as the module's grad_output."""
+class _Edge(Function):
+    """z_i = x_i for every tensor passing the module's edge (copies: the two sides stay distinct)."""
 
     @staticmethod
     def forward(ctx, *arrays, record):
         ctx.record = record
         return tuple(a.copy() for a in arrays)
+
+
+class OutputEdge(_Edge):
+    """Backward keeps dL/d(outputs) as the module's grad_output (after any backward pre-hooks)."""
 
     @staticmethod
     def backward(ctx, *grads):
@@ -44,13 +48,8 @@ class OutputEdge(Function):
         return grads
 
 
-class InputEdge(Function):
-    """z_i = x_i for every input; backward runs the module's backward hooks on dL/dx."""
-
-    @staticmethod
-    def forward(ctx, *arrays, record):
-        ctx.record = record
-        return tuple(a.copy() for a in arrays)
+class InputEdge(_Edge):
+    """Backward runs the module's backward hooks on dL/d(inputs)."""
 
     @staticmethod
     def backward(ctx, *grads):

@@ -521,11 +521,9 @@ def where(cond, x=None, y=None):
     ``where(cond)`` alone is ``nonzero(cond, as_tuple=True)``: one int64 index tensor per dim.
     """
     if x is None and y is None:
-        from ..tensor import Tensor as _T
+        from .selection import nonzero
 
-        cond = cond if isinstance(cond, _T) else _T(cond)
-        xp = cond.xp
-        return tuple(Tensor._make(i.astype("int64")) for i in xp.nonzero(xp.atleast_1d(cond.array)))
+        return nonzero(cond if isinstance(cond, Tensor) else Tensor(cond), as_tuple=True)
     if x is None or y is None:
         raise ArgumentError("where: give both x and y, or neither (where(cond) lists the nonzero indices)")
     if not isinstance(x, Tensor) and not isinstance(y, Tensor):

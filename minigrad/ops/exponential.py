@@ -1,10 +1,10 @@
 """Exponentials and logarithms beyond exp/log: exp2, expm1, log2, log10, log1p, rsqrt,
-logaddexp, logaddexp2, xlogy, erfc, erfinv.
+logaddexp, logaddexp2, xlogy, erfc (erfinv is in ``special``).
 
 Fused Functions, each for accuracy: expm1(x) and log1p(x) keep every digit near x = 0 where
 ``exp(x) - 1`` and ``log(1 + x)`` lose them all; logaddexp never overflows where
 ``log(exp(x) + exp(y))`` does; xlogy is 0 at x = 0 even where log(y) is -inf; erfc keeps its
-relative precision in the tail where ``1 - erf(x)`` rounds to 0; NumPy has no erfinv. Backwards are minigrad ops,
+relative precision in the tail where ``1 - erf(x)`` rounds to 0. Backwards are minigrad ops,
 so second derivatives come for free. Integer and bool inputs are computed in the default
 float, as in PyTorch.
 
@@ -208,50 +208,6 @@ def erfc_array(x):
     return xp.where(a <= 1, 1 - erf_array(xp.clip(x, -1, 1)), far)
 
 
-class Erfinv(Function):
-    """z = erfinv(x), the inverse of erf on (-1, 1) (+-inf at +-1, nan outside).
-
-    erf(z) = x gives (2/sqrt(pi)) exp(-z**2) dz = dx, so dL/dx = g * (sqrt(pi)/2) * exp(z**2).
-    """
-
-    @staticmethod
-    def forward(ctx, x):
-        z = erfinv_array(x)
-        ctx.save_for_backward(z)
-        return z
-
-    @staticmethod
-    def backward(ctx, g):
-        (z,) = ctx.saved_tensors
-        return g * (math.sqrt(math.pi) / 2) * exp(z * z)
-
-
-# Giles, "Approximating the erfinv function" (GPU Computing Gems, 2011): z ~ x * p(w) with
-# w = -log(1 - x**2), one polynomial for the centre (w < 5) and one in sqrt(w) for the tails.
-_ERFINV_CENTRE = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
-                  -0.00125372503, -0.00417768164, 0.246640727, 1.50140941)
-_ERFINV_TAIL = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
-                -0.0076224613, 0.00943887047, 1.00167406, 2.83297682)
-
-
-def erfinv_array(x):
-    """erfinv on a raw array: Giles' approximation (about 1e-7 relative), then Newton steps
-    z <- z - (erf(z) - x) / erf'(z), each of which squares the error, so two reach float64."""
-    xp = _xp(x)
-    if x.dtype == "float16":
-        return erfinv_array(x.astype("float32")).astype(x.dtype)
-    inside = xp.abs(x) < 1
-    xs = xp.where(inside, x, 0)  # the edges are set at the end; keep inf and nan out of the sums
-    w = -xp.log((1 - xs) * (1 + xs))
-    centre = _poly(_ERFINV_CENTRE, w - 2.5)
-    tail = _poly(_ERFINV_TAIL, xp.sqrt(xp.maximum(w, 5)) - 3)
-    z = xs * xp.where(w < 5, centre, tail)
-    for _ in range(2):  # two Newton steps (not a loop over elements)
-        z = z - (erf_array(z) - xs) / ((2 / math.sqrt(math.pi)) * xp.exp(-z * z))
-    edge = xp.where(xp.abs(x) == 1, xp.copysign(xp.asarray(np.inf, dtype=x.dtype), x), np.nan)
-    return xp.where(inside, z, edge).astype(x.dtype, copy=False)
-
-
 # ---- the functions users call -----------------------------------------------------------------
 def exp2(x):
     return Exp2.apply(_float_input(x))
@@ -279,10 +235,6 @@ def rsqrt(x):
 
 def erfc(x):
     return Erfc.apply(_float_input(x))
-
-
-def erfinv(x):
-    return Erfinv.apply(_float_input(x))
 
 
 def _float_pair(a, b, op):
@@ -313,7 +265,7 @@ def xlogy(input, other):
 
 
 _OPS = {"exp2": exp2, "expm1": expm1, "log2": log2, "log10": log10, "log1p": log1p, "rsqrt": rsqrt,
-        "erfc": erfc, "erfinv": erfinv, "logaddexp": logaddexp, "logaddexp2": logaddexp2, "xlogy": xlogy}
+        "erfc": erfc, "logaddexp": logaddexp, "logaddexp2": logaddexp2, "xlogy": xlogy}
 
 TENSOR_METHODS = with_inplace({k: v for k, v in _OPS.items() if k not in ("logaddexp", "logaddexp2")})
 TENSOR_METHODS.update(logaddexp=logaddexp, logaddexp2=logaddexp2)  # PyTorch has no in-place form of these

@@ -1,8 +1,7 @@
 """Adadelta: steps whose units match the parameter's, with no learning rate needed (Zeiler, 2012)."""
 
 from ..backend import get_array_module
-from ..tensor import Tensor
-from .optimizer import Optimizer, check_option
+from .optimizer import Optimizer, check_option, first_step, running_average_, weight_decay
 
 
 class Adadelta(Optimizer):
@@ -36,19 +35,13 @@ class Adadelta(Optimizer):
     def _update(self, p, g, state, group):
         xp = get_array_module(p)
         lr, rho, eps, wd = (float(group[k]) for k in ("lr", "rho", "eps", "weight_decay"))
-        if "step" not in state:
-            state["step"] = 0
-            state["square_avg"] = Tensor._make(xp.zeros_like(p))
-            state["acc_delta"] = Tensor._make(xp.zeros_like(p))
+        first_step(state, p, "square_avg", "acc_delta")
         v, u = state["square_avg"].array, state["acc_delta"].array
         state["step"] += 1
         if group["maximize"]:
             g = -g
-        if wd != 0:
-            g = g + wd * p
-        v *= rho
-        v += (1 - rho) * g * g
+        g = weight_decay(p, g, lr, wd)
+        running_average_(v, g * g, rho)
         delta = xp.sqrt(u + eps) / xp.sqrt(v + eps) * g
-        u *= rho
-        u += (1 - rho) * delta * delta
+        running_average_(u, delta * delta, rho)
         p -= lr * delta

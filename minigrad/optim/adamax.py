@@ -1,9 +1,8 @@
 """Adamax: Adam with the infinity norm in place of the second moment (Kingma & Ba, 2015, §7)."""
 
 from ..backend import get_array_module
-from ..tensor import Tensor
 from .adam import check_adam_options
-from .optimizer import Optimizer
+from .optimizer import Optimizer, first_step, running_average_, weight_decay
 
 
 class Adamax(Optimizer):
@@ -35,18 +34,13 @@ class Adamax(Optimizer):
         xp = get_array_module(p)
         lr, eps, wd = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
         beta1, beta2 = (float(b) for b in group["betas"])
-        if "step" not in state:
-            state["step"] = 0
-            state["exp_avg"] = Tensor._make(xp.zeros_like(p))
-            state["exp_inf"] = Tensor._make(xp.zeros_like(p))
+        first_step(state, p, "exp_avg", "exp_inf")
         m, u = state["exp_avg"].array, state["exp_inf"].array
         state["step"] += 1
         if group["maximize"]:
             g = -g
-        if wd != 0:
-            g = g + wd * p
-        m *= beta1
-        m += (1 - beta1) * g
+        g = weight_decay(p, g, lr, wd)
+        running_average_(m, g, beta1)
         u *= beta2
         xp.maximum(u, xp.abs(g) + eps, out=u)
         p -= (lr / (1 - beta1 ** state["step"])) * (m / u)

@@ -2,9 +2,7 @@
 
 import numpy as np
 
-from ..backend import get_array_module
-from ..tensor import Tensor
-from .optimizer import Optimizer, check_option
+from .optimizer import Optimizer, check_option, first_step, weight_decay
 
 
 class ASGD(Optimizer):
@@ -37,19 +35,13 @@ class ASGD(Optimizer):
                      f"invalid weight_decay={group['weight_decay']}; it must be >= 0")
 
     def _update(self, p, g, state, group):
-        xp = get_array_module(p)
         lr, lambd, alpha, t0, wd = (float(group[k]) for k in ("lr", "lambd", "alpha", "t0", "weight_decay"))
-        if "step" not in state:
-            state["step"] = 0
-            state["eta"] = _scalar(lr)
-            state["mu"] = 1.0
-            state["ax"] = Tensor._make(xp.zeros_like(p))
+        first_step(state, p, "ax", eta=_scalar(lr), mu=1.0)
         state["step"] += 1
         t, eta, mu = state["step"], float(state["eta"]), float(state["mu"])
         if group["maximize"]:
             g = -g
-        if wd != 0:
-            g = g + wd * p
+        g = weight_decay(p, g, lr, wd)
         p *= 1 - lambd * eta
         p -= eta * g
         ax = state["ax"].array

@@ -3,9 +3,8 @@
 import numpy as np
 
 from ..backend import get_array_module
-from ..tensor import Tensor
 from .adam import check_adam_options
-from .optimizer import Optimizer, check_option
+from .optimizer import Optimizer, check_option, first_step, running_average_, weight_decay
 
 
 class NAdam(Optimizer):
@@ -45,29 +44,19 @@ class NAdam(Optimizer):
         xp = get_array_module(p)
         lr, eps, wd, psi = (float(group[k]) for k in ("lr", "eps", "weight_decay", "momentum_decay"))
         beta1, beta2 = (float(b) for b in group["betas"])
-        if "step" not in state:
-            state["step"] = 0
-            state["mu_product"] = 1.0
-            state["exp_avg"] = Tensor._make(xp.zeros_like(p))
-            state["exp_avg_sq"] = Tensor._make(xp.zeros_like(p))
+        first_step(state, p, "exp_avg", "exp_avg_sq", mu_product=1.0)
         m, v = state["exp_avg"].array, state["exp_avg_sq"].array
         state["step"] += 1
         t = state["step"]
         if group["maximize"]:
             g = -g
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p *= 1 - lr * wd
-            else:
-                g = g + wd * p
+        g = weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
         # PyTorch keeps the product as a float32 number (its default scalar dtype): so do we
         mu_product = state["mu_product"] = float(np.float32(state["mu_product"]) * np.float32(mu))
-        m *= beta1
-        m += (1 - beta1) * g
-        v *= beta2
-        v += (1 - beta2) * g * g
+        running_average_(m, g, beta1)
+        running_average_(v, g * g, beta2)
         denom = xp.sqrt(v / (1 - beta2 ** t))
         denom += eps
         p -= (lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)

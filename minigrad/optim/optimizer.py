@@ -27,7 +27,7 @@ from collections import defaultdict
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad, no_grad
-from ..backend import to_device
+from ..backend import get_array_module, to_device
 from ..errors import DeviceError, DTypeError, ShapeError
 from ..tensor import Tensor
 
@@ -244,6 +244,35 @@ def _restore(value, param, key, index, name):
                          f"{tuple(array.shape)} but the parameter has shape {tuple(param.shape)}")
     array = to_device(array, param.device).astype(param.dtype, copy=True)
     return Tensor._make(array)
+
+
+def first_step(state, p, *buffers, **numbers):
+    """On a parameter's first step, start its state: step = 0, each named buffer at zeros like
+    ``p``, and the given numbers. Returns whether it was the first step."""
+    if "step" in state:
+        return False
+    xp = get_array_module(p)
+    state["step"] = 0
+    for name in buffers:
+        state[name] = Tensor._make(xp.zeros_like(p))
+    state.update(numbers)
+    return True
+
+
+def running_average_(avg, value, beta):
+    """avg = β avg + (1 - β) value, in place: the exponential moving averages every adaptive rule keeps."""
+    avg *= beta
+    avg += (1 - beta) * value
+
+
+def weight_decay(p, g, lr, wd, decoupled=False):
+    """λ = wd: θ = θ (1 - γ λ) when ``decoupled`` (AdamW's form), else g = g + λ θ (an L2 penalty)."""
+    if wd == 0:
+        return g
+    if decoupled:
+        p *= 1 - lr * wd
+        return g
+    return g + wd * p
 
 
 def check_option(ok, optimizer, message):

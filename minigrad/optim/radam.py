@@ -3,9 +3,8 @@
 import math
 
 from ..backend import get_array_module
-from ..tensor import Tensor
 from .adam import check_adam_options
-from .optimizer import Optimizer
+from .optimizer import Optimizer, first_step, running_average_, weight_decay
 
 
 class RAdam(Optimizer):
@@ -45,24 +44,15 @@ class RAdam(Optimizer):
         xp = get_array_module(p)
         lr, eps, wd = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
         beta1, beta2 = (float(b) for b in group["betas"])
-        if "step" not in state:
-            state["step"] = 0
-            state["exp_avg"] = Tensor._make(xp.zeros_like(p))
-            state["exp_avg_sq"] = Tensor._make(xp.zeros_like(p))
+        first_step(state, p, "exp_avg", "exp_avg_sq")
         m, v = state["exp_avg"].array, state["exp_avg_sq"].array
         state["step"] += 1
         t = state["step"]
         if group["maximize"]:
             g = -g
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p *= 1 - lr * wd
-            else:
-                g = g + wd * p
-        m *= beta1
-        m += (1 - beta1) * g
-        v *= beta2
-        v += (1 - beta2) * g * g
+        g = weight_decay(p, g, lr, wd, group["decoupled_weight_decay"])
+        running_average_(m, g, beta1)
+        running_average_(v, g * g, beta2)
         bias_correction1 = 1 - beta1 ** t
         bias_correction2 = 1 - beta2 ** t
         m_hat = m / bias_correction1
