@@ -6,6 +6,8 @@ The public surface, PyTorch-shaped: ``Tensor`` and its factories, grad modes,
 gradient checker in ``minigrad.testing``.
 """
 
+import numpy as _np
+
 from . import ops as _ops  # noqa: F401  (installs the operators on Tensor)
 from .autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import Device as device
@@ -96,10 +98,10 @@ from .nn.functional import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d
 from .ops.compare import ge as greater_equal, gt as greater, le as less_equal, lt as less, ne as not_equal  # noqa: E402
 from .ops.inplace import addcdiv, addcmul  # noqa: E402
 
-from .aliases import (clone, concatenate, detach, is_complex, is_nonzero, is_same_size, is_signed, ravel,  # noqa: E402
+from .aliases import (clone, concatenate, detach, rsub, is_complex, is_nonzero, is_same_size, is_signed, ravel,  # noqa: E402
                       scalar_tensor, t)
 
-dtype = type(float32)  # isinstance(x.dtype, minigrad.dtype), as with torch.dtype
+dtype = _np.dtype  # isinstance(x.dtype, minigrad.dtype), as with torch.dtype
 
 float = float32  # noqa: A001  PyTorch's aliases: minigrad.float, minigrad.long, ...
 double = float64

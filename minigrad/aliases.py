@@ -48,3 +48,8 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
 
     return tensor(float(s) if dtype is None else s, dtype=dtype or get_default_dtype(), device=device,
                   requires_grad=requires_grad)
+
+
+def rsub(input, other, *, alpha=1):
+    """torch.rsub: ``other - alpha * input``, subtraction with the operands swapped."""
+    return other - input * alpha if alpha != 1 else other - input

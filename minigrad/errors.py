@@ -93,3 +93,13 @@ class ArgumentKeyError(MinigradError, KeyError):
 class ModuleAttributeError(MinigradError, AttributeError):
     """A module attribute, parameter, buffer or sub-module that does not exist (AttributeError,
     so ``hasattr`` and ``getattr(m, name, default)`` keep working)."""
+
+
+class IndexDTypeError(DTypeError, IndexError):
+    """An index tensor of a dtype that cannot index (float) where PyTorch raises IndexError:
+    ``x[float_tensor]``."""
+
+
+class IndexShapeError(ShapeError, IndexError):
+    """An index tensor of the wrong shape where PyTorch raises IndexError: a 2-d index to
+    index_select, index_add, index_copy or index_fill."""

@@ -469,3 +469,49 @@ def test_a_dataset_with_getitems_is_asked_once_per_batch():
     batches = list(DataLoader(Batched(5), batch_size=2))
     assert Batched.calls == [[0, 1], [2, 3], [4]]
     assert [b[1].tolist() for b in batches] == [[0, 1], [4, 9], [16]]
+
+
+# ---- DistributedSampler and StackDataset ------------------------------------------------------------
+from minigrad.data import DistributedSampler, StackDataset  # noqa: E402
+
+
+@pytest.mark.parametrize("n, replicas, drop", [(10, 3, False), (10, 3, True), (12, 4, False), (2, 5, False)])
+def test_distributed_sampler_without_shuffle_matches_torch(n, replicas, drop, torch):
+    for rank in range(replicas):
+        ours = DistributedSampler(range(n), num_replicas=replicas, rank=rank, shuffle=False, drop_last=drop)
+        theirs = torch.utils.data.DistributedSampler(range(n), num_replicas=replicas, rank=rank, shuffle=False,
+                                                     drop_last=drop)
+        assert list(ours) == list(theirs) and len(ours) == len(theirs)
+
+
+def test_distributed_sampler_shares_one_shuffled_order():
+    shares = [list(DistributedSampler(range(11), num_replicas=3, rank=r, seed=4)) for r in range(3)]
+    assert [len(s) for s in shares] == [4, 4, 4]
+    flat = sorted(i for s in shares for i in s)
+    assert set(flat) == set(range(11)) and len(flat) == 12  # one index repeated to even the shares out
+    sampler = DistributedSampler(range(11), num_replicas=3, rank=0, seed=4)
+    first = list(sampler)
+    assert list(sampler) == first
+    sampler.set_epoch(1)
+    assert list(sampler) != first
+    loader = DataLoader(_xy(11), batch_size=2, sampler=DistributedSampler(_xy(11), num_replicas=3, rank=1, seed=4))
+    assert [i for _, y in loader for i in y.tolist()] == shares[1]
+
+
+def test_distributed_sampler_errors():
+    with pytest.raises(ValueError, match="Invalid rank 3"):
+        DistributedSampler(range(4), num_replicas=3, rank=3)
+    with pytest.raises(RuntimeError, match="process group"):
+        DistributedSampler(range(4))
+
+
+def test_stack_dataset_matches_torch(torch):
+    a, b = _xy(4), Squares(4)
+    ours, theirs = StackDataset(a, b), torch.utils.data.StackDataset(a, b)
+    assert len(ours) == len(theirs) == 4 and ours[2][1][1] == theirs[2][1][1] == 4
+    named = StackDataset(x=a, y=b)
+    assert set(named[0]) == {"x", "y"} and named[3]["y"][1] == 9
+    with pytest.raises(ValueError, match="size mismatch"):
+        StackDataset(a, Squares(5))
+    xb = next(iter(DataLoader(named, batch_size=2)))
+    assert xb["y"][1].tolist() == [0, 1]

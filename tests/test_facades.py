@@ -15,7 +15,8 @@ from minigrad.errors import DeviceError
 
 DATA_NAMES = ["Dataset", "TensorDataset", "IterableDataset", "DataLoader", "random_split", "Subset", "ConcatDataset",
               "ChainDataset", "Sampler", "SequentialSampler", "RandomSampler", "BatchSampler", "SubsetRandomSampler",
-              "WeightedRandomSampler", "default_collate", "default_convert", "get_worker_info"]
+              "WeightedRandomSampler", "default_collate", "default_convert", "get_worker_info", "DistributedSampler",
+              "StackDataset"]
 
 
 @pytest.mark.parametrize("name", DATA_NAMES)

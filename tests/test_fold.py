@@ -94,3 +94,16 @@ def test_layers_match_torch(torch, name, args, shape):
     assert repr(m) == repr(t)
     x = np.random.default_rng(4).normal(size=shape)
     np.testing.assert_allclose(m(mg.tensor(x)).numpy(), t(torch.tensor(x)).numpy(), atol=1e-12)
+
+
+def test_channel_shuffle_matches_torch(torch):
+    x = np.random.default_rng(5).normal(size=(2, 6, 3, 2))
+    for groups in (1, 2, 3, 6):
+        np.testing.assert_array_equal(F.channel_shuffle(mg.tensor(x), groups).numpy(),
+                                      torch.nn.functional.channel_shuffle(torch.tensor(x), groups).numpy())
+    m, t = nn.ChannelShuffle(3), torch.nn.ChannelShuffle(3)
+    assert repr(m) == repr(t)
+    np.testing.assert_array_equal(m(mg.tensor(x)).numpy(), t(torch.tensor(x)).numpy())
+    for bad in ((x, 4), (x, 0), (x[0, :, 0, 0], 2)):
+        with pytest.raises(RuntimeError):
+            F.channel_shuffle(mg.tensor(bad[0]), bad[1])

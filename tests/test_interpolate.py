@@ -91,6 +91,7 @@ def test_layers_match_torch(torch, name, kw):
     ((1, 1, 4, 4), dict(size=(3, 3, 3)), ValueError),
     ((1, 1, 4, 4), dict(scale_factor=(2, 2, 2)), ValueError),
     ((1, 1, 4), dict(scale_factor=0.1), ValueError),  # an empty output
+    ((1, 1, 4), dict(size=3, recompute_scale_factor=True), ValueError),
 ])
 def test_bad_arguments(torch, shape, kw, error):
     x = np.zeros(shape)

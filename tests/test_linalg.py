@@ -347,3 +347,33 @@ def test_det_gradient_at_a_singular_matrix_matches_torch(rng):
     torch.linalg.det(ta).sum().backward()
     assert np.abs(a.grad.numpy()[0]).max() > 1e-3  # a real, nonzero gradient
     close(a.grad, ta.grad, 1e-8)
+
+
+def test_det_gradient_at_an_exactly_singular_matrix_is_the_cofactor_matrix():
+    """inv fails here (a zero pivot), so the cofactors come from the SVD. (PyTorch 2.13 returns
+    zeros for this matrix; finite differences agree with the cofactors.)"""
+    A = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]])  # row 2 = 2 * row 1
+    with pytest.raises(LinAlgError):
+        LA.inv(T(A))
+    a = T(A, grad=True)
+    LA.det(a).backward()
+    cofactors = np.array([[4.0, 4.0, -4.0], [-2.0, -2.0, 2.0], [0.0, 0.0, 0.0]])
+    close(a.grad, cofactors, 1e-12)
+    from minigrad.testing import gradcheck
+
+    assert gradcheck(LA.det, [T(A, grad=True)])
+
+
+def test_cond_tensorinv_tensorsolve(rng):
+    A = with_singular_values(rng, (3, 3))
+    for p in (None, "fro", "nuc", 1, -1, math.inf, -math.inf, 2, -2):
+        close(LA.cond(T(A), p), torch.linalg.cond(TT(A), p), 1e-9)
+    singular = np.array([[1.0, 2.0], [2.0, 4.0]])
+    assert math.isinf(LA.cond(T(singular), "fro").item())
+    with pytest.raises(ArgumentError, match="ind"):
+        LA.tensorinv(T(np.eye(4)), ind=0)
+    with pytest.raises(ShapeError, match="product"):
+        LA.tensorinv(T(np.ones((2, 3, 4))), ind=1)
+    with pytest.raises(ShapeError, match="does not fit"):
+        LA.tensorsolve(T(np.ones((2, 3, 5))), T(np.ones((2, 3))))
+    assert LA.matmul is mg.matmul

@@ -135,3 +135,19 @@ def test_inplace_cumsum():
     t.cumsum_(0)
     tt.cumsum_(0)
     same(t, tt)
+
+
+def test_cumprod_first_derivative_at_zeros_takes_the_linear_path(monkeypatch):
+    """Only a recorded backward (create_graph) builds the n x n table; a plain one is O(n)."""
+    import minigrad.ops.scan as scan
+
+    def refuse(*args):
+        raise AssertionError("the n x n table was built for a first derivative")
+
+    monkeypatch.setattr(scan, "_cumprod_grad_table", refuse)
+    a = RNG.uniform(0.9, 1.1, 3000)
+    a[[10, 1500]] = 0.0
+    x, tx = mg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    mg.cumprod(x, 0).sum().backward()
+    torch.cumprod(tx, 0).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-10)

@@ -3,9 +3,9 @@
 Every function takes batches: the last two axes of a tensor are the matrix, the axes before
 them a batch, processed at once. float32 stays float32.
 
-    inverse.py      inv, inv_ex, matrix_power           dA = -A^-T G A^-T
+    inverse.py      inv, inv_ex, matrix_power, tensorinv  dA = -A^-T G A^-T
     determinant.py  det, slogdet                        dA = g det(A) A^-T
-    solve.py        solve, solve_triangular             gB = A^-T G, gA = -gB X^T
+    solve.py        solve, solve_triangular, tensorsolve  gB = A^-T G, gA = -gB X^T
     cholesky.py     cholesky                            sym(L^-T Phi(L^T G) L^-1)
     qr.py           qr                                  (gQ + Q N) R^-T
     svd.py          svd, svdvals                        U [...] V^T (+ two projections)
@@ -14,7 +14,7 @@ them a batch, processed at once. float32 stays float32.
     lstsq.py        lstsq                               through pinv
     rank.py         matrix_rank
     matrix_exp.py   matrix_exp                          through Pade, matmul, solve
-    norms.py        norm, vector_norm, matrix_norm
+    norms.py        norm, vector_norm, matrix_norm, cond
     vectors.py      cross, vecdot, diagonal
     multi_dot (the cheapest product order) lives with the other products in ops/products.py.
 
@@ -27,24 +27,26 @@ This package sits above minigrad.ops, so it installs its own Tensor methods (``A
 
 from ..errors import LinAlgError
 from ..ops.norms import vector_norm
+from ..ops.linalg import matmul
 from ..ops.products import multi_dot
 from .cholesky import cholesky
 from .determinant import det, logdet, slogdet
 from .eigh import eigh, eigvalsh
-from .inverse import inv, inv_ex, matrix_power
+from .inverse import inv, inv_ex, matrix_power, tensorinv
 from .lstsq import lstsq
 from .matrix_exp import matrix_exp
-from .norms import matrix_norm, norm, tensor_norm
+from .norms import cond, matrix_norm, norm, tensor_norm
 from .pinv import pinv, pinverse
 from .qr import qr
 from .rank import matrix_rank
-from .solve import solve, solve_triangular
+from .solve import solve, solve_triangular, tensorsolve
 from .svd import svd, svd_legacy, svdvals
 from .vectors import cross, diagonal, legacy_cross, vecdot
 
-__all__ = ["LinAlgError", "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex", "lstsq",
-           "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet",
-           "solve", "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
+           "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv",
+           "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vecdot",
+           "vector_norm"]
 
 
 def legacy_qr(input, some=True):

@@ -3,7 +3,7 @@
 from collections import namedtuple
 
 from ..autograd.function import Function
-from ..errors import ArgumentError, LinAlgError
+from ..errors import ArgumentError, LinAlgError, ShapeError
 from ..ops.linalg import matmul
 from ..ops.elementwise import constant
 from .checks import lapack, matrix_input
@@ -98,3 +98,21 @@ def matrix_power(A, n):
         if not n:
             return result
         square = matmul(square, square)
+
+
+def tensorinv(A, ind=2):
+    """The tensor X with tensordot(X, A, ind) the identity, like torch.linalg.tensorinv: A of shape
+    (i_1, ..., i_ind, j_1, ...) with prod(i) = prod(j) is a square matrix once reshaped to
+    (prod(i), prod(j)); X is its inverse reshaped to (j_1, ..., i_1, ...)."""
+    import math
+
+    from ..ops.shape import reshape
+
+    op = "linalg.tensorinv"
+    if not isinstance(ind, int) or ind <= 0:
+        raise ArgumentError(f"{op}: expected a strictly positive integer for 'ind', got {ind!r}")
+    rows, cols = A.shape[:ind], A.shape[ind:]
+    if math.prod(rows) != math.prod(cols):
+        raise ShapeError(f"{op}: the product of the first {ind} dimensions of shape {tuple(A.shape)} "
+                         f"({math.prod(rows)}) must equal the product of the rest ({math.prod(cols)})")
+    return reshape(inv(reshape(A, (math.prod(rows), math.prod(cols)))), tuple(cols) + tuple(rows))

@@ -1,4 +1,5 @@
-"""Norms: vector norms, matrix norms, and torch.linalg.norm / Tensor.norm that choose between them.
+"""Norms: vector norms, matrix norms, torch.linalg.norm / Tensor.norm that choose between them,
+and condition numbers.
 
 Matrix norms of A (m x n), over the two axes ``dim``:
 
@@ -14,7 +15,7 @@ chain rule through those: e.g. d s_max / dA = u_1 v_1^T, the top singular pair's
 
 import math
 
-from ..errors import ArgumentError, ShapeError
+from ..errors import ArgumentError, LinAlgError, ShapeError
 from ..ops.elementwise import abs
 from ..ops.norms import vector_norm
 from ..ops.reduction import amax, amin, sum
@@ -103,3 +104,27 @@ def tensor_norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     if isinstance(p, str):
         raise ArgumentError(f"norm: p must be a number, 'fro' or 'nuc', got {p!r}")
     return vector_norm(input, p, dim, keepdim, dtype=dtype)
+
+
+def cond(A, p=None):
+    """The condition number of each matrix of A in the norm ``p``, like torch.linalg.cond.
+
+    p None or 2: s_max / s_min (the singular values; any shape of matrix); -2: s_min / s_max.
+    Other norms ('fro', 'nuc', 1, -1, inf, -inf): ||A||_p ||A^-1||_p for square A, and inf
+    for a singular A (as PyTorch).
+    """
+    if p in (None, 2, -2):
+        s = svdvals(A)
+        big, small = s[..., 0], s[..., -1]
+        return big / small if p != -2 else small / big
+    from ..ops.elementwise import constant, where
+    from .inverse import inv, inv_ex
+
+    A = matrix_input(A, "linalg.cond", square=True)
+    try:
+        return matrix_norm(A, p) * matrix_norm(inv(A), p)
+    except LinAlgError:
+        inverse, info = inv_ex(A)
+        xp = A.xp
+        safe = where(constant(info.array[..., None, None] > 0), constant(xp.eye(A.shape[-1], dtype=A.dtype)), inverse)
+        return where(constant(info.array > 0), float("inf"), matrix_norm(A, p) * matrix_norm(safe, p))

@@ -106,3 +106,28 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     if unitriangular:
         T = T + constant(xp.eye(n, dtype=A.dtype))
     return solve(T, B, left=left)
+
+
+def tensorsolve(A, B, dims=None):
+    """The tensor X with tensordot(A, X, X.ndim) = B, like torch.linalg.tensorsolve.
+
+    The axes ``dims`` of A are first moved to its end. Then A has shape B.shape + X.shape,
+    and the problem is one square linear system: A reshaped to (B.numel(), X.numel()).
+    """
+    import math
+
+    from ..ops.shape import permute, reshape
+
+    op = "linalg.tensorsolve"
+    if dims is not None:
+        from ..ops.shape import normalize_dim
+
+        moved = [normalize_dim(d, A.ndim, op) for d in dims]
+        A = permute(A, [i for i in range(A.ndim) if i not in moved] + moved)
+    x_shape = tuple(A.shape[B.ndim:])
+    n = math.prod(B.shape)
+    if tuple(A.shape[:B.ndim]) != tuple(B.shape) or math.prod(x_shape) != n:
+        raise ShapeError(f"{op}: A of shape {tuple(A.shape)} does not fit B of shape {tuple(B.shape)}: A must "
+                         "be B.shape + X.shape with X as many elements as B")
+    X = solve(reshape(A, (n, n)), reshape(B, (n,)))
+    return reshape(X, x_shape)

@@ -1,9 +1,9 @@
-"""PixelShuffle and PixelUnshuffle: channels to resolution and back (no parameters).
+"""PixelShuffle and PixelUnshuffle: channels to resolution and back; ChannelShuffle (no parameters).
 
 They call ``minigrad.ops.pixel_shuffle`` (a reshape, a permutation and a reshape).
 """
 
-from ..ops.pixel_shuffle import pixel_shuffle, pixel_unshuffle
+from ..ops.pixel_shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
 from .module import Module
 
 
@@ -33,3 +33,17 @@ class PixelUnshuffle(Module):
 
     def extra_repr(self):
         return f"downscale_factor={self.downscale_factor}"
+
+
+class ChannelShuffle(Module):
+    """(N, C, *) -> (N, C, *) with the channels of ``groups`` groups interleaved (ShuffleNet)."""
+
+    def __init__(self, groups):
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input):
+        return channel_shuffle(input, self.groups)
+
+    def extra_repr(self):
+        return f"groups={self.groups}"

@@ -26,17 +26,12 @@ def reciprocal(x):
 def float_power(input, exponent):
     """input ** exponent computed in float64 (PyTorch's float_power: always double precision).
     The gradient is pow's, cast back to each input's dtype."""
-    if isinstance(input, Tensor):
-        input = cast(input, float64)
-    if isinstance(exponent, Tensor):
-        exponent = cast(exponent, float64)
-    elif not isinstance(input, Tensor):
-        raise TypeError("float_power: input or exponent must be a Tensor")
-    else:
-        exponent = float(exponent)
     if not isinstance(input, Tensor):
+        if not isinstance(exponent, Tensor):
+            raise TypeError("float_power: input or exponent must be a Tensor")
         input = Tensor._make(exponent.xp.asarray(input, dtype=float64))
-    return pow(input, exponent)
+    exponent = cast(exponent, float64) if isinstance(exponent, Tensor) else float(exponent)
+    return pow(cast(input, float64), exponent)
 
 
 def positive(x):

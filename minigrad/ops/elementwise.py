@@ -129,7 +129,9 @@ class Pow(Function):
     - dz/dx is 0 wherever y == 0 (z = 1 is constant in x there, even at x = 0);
     - dz/dy is 0 where x == 0 and y >= 0 (z = 0**y is 0 for y > 0; the one-sided limit at y = 0).
     The masked entries compute their formula on a stand-in base of 1, so a second derivative
-    through ``where`` stays finite too.
+    through ``where`` stays finite too (PyTorch's is NaN at x = 0, y = 0).
+    Integer tensors to negative tensor powers follow PyTorch: 1 and -1 keep their powers, any
+    other base gives 0 (NumPy would refuse).
     """
 
     @staticmethod
@@ -171,8 +173,8 @@ class PowScalar(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         p = ctx.p
-        if p == 0:
-            return g * 0
+        if p == 0:  # exactly 0, even where g is inf or nan (g * 0 would give nan there)
+            return where(constant(g.xp.ones((), dtype=bool)), 0.0, g)
         if p == 1:
             return g
         return g * (p * x ** (p - 1))

@@ -24,7 +24,7 @@ no_grad: the rescaling is not part of the graph).
 """
 
 from ..autograd.function import Function
-from ..errors import ArgumentError, DTypeError, IndexOutOfRange, ShapeError
+from ..errors import ArgumentError, DTypeError, DTypeRuntimeError, IndexOutOfRange, ShapeError
 from .elementwise import constant, mul
 
 
@@ -129,7 +129,7 @@ def check_indices(op, input, n):
     if not isinstance(input, Tensor):
         input = Tensor(input)
     if input.dtype.kind not in "iu":
-        raise DTypeError(f"{op}: indices must be an integer tensor, got dtype {input.dtype}")
+        raise DTypeRuntimeError(f"{op}: indices must be an integer tensor, got dtype {input.dtype}")
     if input.array.size:
         lo, hi = int(input.array.min()), int(input.array.max())
         if lo < 0 or hi >= n:

@@ -15,7 +15,8 @@ import numpy as np
 
 from ..autograd import views
 from ..autograd.function import Function
-from ..errors import ArgumentError, DTypeError, IndexOutOfRange, ShapeError
+from ..errors import (ArgumentError, DTypeError, DTypeRuntimeError, IndexDTypeError, IndexOutOfRange,
+                      IndexRuntimeError, ShapeError)
 from ..tensor import Tensor
 from .elementwise import cast, constant
 
@@ -119,7 +120,7 @@ def normalize_index(x, index, op="getitem"):
             item = np.asarray(item) if len(item) else np.zeros(0, dtype=np.int64)
         if hasattr(item, "dtype") and hasattr(item, "ndim"):
             if item.dtype.kind not in "biu":
-                raise DTypeError(f"{op}: index arrays must be integers or booleans, got dtype {item.dtype}")
+                raise IndexDTypeError(f"{op}: index arrays must be integers or booleans, got dtype {item.dtype}")
             item = to_device(item, x.device)
         elif not (item is None or item is Ellipsis or isinstance(item, (slice, int, np.integer, bool))):
             raise DTypeError(f"{op}: indices must be integers, slices, None, Ellipsis, boolean masks or "
@@ -243,6 +244,8 @@ def gather(x, dim, index):
     from .shape import normalize_dim
 
     idx = index.array if isinstance(index, Tensor) else x.xp.asarray(index)
+    if idx.dtype.kind not in "iu":  # PyTorch raises RuntimeError here, not IndexError as for x[index]
+        raise DTypeRuntimeError(f"gather: the index must be an integer tensor, got dtype {idx.dtype}")
     if idx.ndim != x.ndim:
         raise ShapeError(f"gather: index must have as many dimensions as the input: index shape "
                          f"{tuple(idx.shape)}, input shape {tuple(x.shape)}")
@@ -253,6 +256,9 @@ def gather(x, dim, index):
                              f"{tuple(x.shape)} in dimension {k}")
     xp = x.xp
     grids = [xp.arange(n).reshape((1,) * k + (n,) + (1,) * (idx.ndim - k - 1)) for k, n in enumerate(idx.shape)]
+    if idx.size and not (int(idx.min()) >= 0 and int(idx.max()) < x.shape[d]):  # no negative indices, as in PyTorch
+        bad = int(idx.max()) if int(idx.max()) >= x.shape[d] else int(idx.min())
+        raise IndexRuntimeError(f"gather: index {bad} is out of range for dimension {d} with size {x.shape[d]}")
     grids[d] = idx
     return getitem(x, tuple(grids))
 

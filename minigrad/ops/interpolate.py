@@ -114,6 +114,8 @@ def _output_sizes(op, sizes, size, scale_factor, recompute_scale_factor):
         raise ArgumentError(f"{op}: give either size or scale_factor"
                             + (", not both" if size is not None else ""))
     if size is not None:
+        if recompute_scale_factor:
+            raise ArgumentError(f"{op}: recompute_scale_factor is not meaningful with an explicit size")
         out = [int(s) for s in _spatial_list(op, size, spatial, "size")]
         if any(s <= 0 for s in out):
             raise ArgumentError(f"{op}: the output size {tuple(out)} must be positive")
@@ -137,6 +139,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     True maps the corner pixels' centres onto each other. With a scale_factor the output size is
     floor(L * scale_factor) and the coordinates use 1/scale_factor, unless
     recompute_scale_factor=True (then L/O). See the module docstring for the formulas.
+    antialias=True (PyTorch's low-pass filter when downsampling) is not supported.
     """
     op = "interpolate"
     if not isinstance(input, Tensor):

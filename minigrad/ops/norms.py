@@ -96,7 +96,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     if isinstance(ord, str):
         raise ArgumentError(f"{op}: ord must be a number, got {ord!r} (use linalg.matrix_norm for 'fro', 'nuc')")
     axes = reduce_axes(x, dim, op)
-    if x.size == 0 and ord < 0:
+    if x.array.size == 0 and ord < 0:
         raise ShapeError(f"{op}: cannot compute the {ord} norm of an empty tensor (shape {tuple(x.shape)})")
     if ord == math.inf:
         return amax(abs(x), dim=axes, keepdim=keepdim) if x.ndim else abs(x)

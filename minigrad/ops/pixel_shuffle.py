@@ -1,4 +1,4 @@
-"""pixel_shuffle and pixel_unshuffle: trade channels for resolution, and back.
+"""pixel_shuffle and pixel_unshuffle: trade channels for resolution, and back; channel_shuffle.
 
 pixel_shuffle with factor r moves each group of r*r channels into an r x r block of pixels:
 
@@ -7,11 +7,14 @@ pixel_shuffle with factor r moves each group of r*r channels into an r x r block
 It is a reshape to (*, C, r, r, H, W), a permutation to (*, C, H, r, W, r) and a reshape: a
 composite of shape ops, so its gradient (the inverse permutation of G: pixel_unshuffle) comes
 for free. pixel_unshuffle is the inverse, (*, C, H*r, W*r) -> (*, C*r*r, H, W).
+
+channel_shuffle (ShuffleNet) interleaves g groups of channels: viewing the C channels as a
+(g, C/g) table, it reads the table column by column, y[:, j*g + i] = x[:, i*(C/g) + j].
 """
 
-from ..errors import ArgumentError, ShapeError
+from ..errors import ArgumentError, ArgumentRuntimeError, ShapeError
 from ..tensor import Tensor
-from .shape import permute, reshape
+from .shape import permute, reshape, transpose
 
 
 def _factor(op, value, name):
@@ -56,6 +59,23 @@ def pixel_unshuffle(input, downscale_factor):
     x = reshape(input, tuple(lead) + (c, h // r, r, w // r, r))
     x = permute(x, tuple(range(k)) + (k, k + 2, k + 4, k + 1, k + 3))  # (*, C, r, r, H, W)
     return reshape(x, tuple(lead) + (c * r * r, h // r, w // r))
+
+
+def channel_shuffle(input, groups):
+    """(N, C, *) -> (N, C, *) with the channels of ``groups`` groups interleaved (see above)."""
+    op = "channel_shuffle"
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
+    if input.ndim <= 2:
+        raise ShapeError(f"{op}: expected an input of more than 2 dimensions (N, C, *), got shape "
+                         f"{tuple(input.shape)}")
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups <= 0:
+        raise ArgumentRuntimeError(f"{op}: groups must be a positive integer, got {groups!r}")
+    n, c, *rest = input.shape
+    if c % groups:
+        raise ShapeError(f"{op}: the number of channels ({c}) must be divisible by groups ({groups})")
+    x = reshape(input, (n, groups, c // groups) + tuple(rest))
+    return reshape(transpose(x, 1, 2), tuple(input.shape))
 
 
 TENSOR_METHODS = {}

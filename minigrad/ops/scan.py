@@ -5,7 +5,7 @@ kernels. cummax, cummin and logcumsumexp use a parallel (Hillis-Steele) scan: lo
 each one whole-array operation that combines every element with the one ``shift`` places
 before it, for shift = 1, 2, 4, ... After the pass with shift s each element holds the result
 over the 2s elements ending at it, so after log2(n) passes it holds the whole prefix.
-(NumPy's ``ufunc.accumulate`` would do the same serially, but CuPy does not have it for these.)
+(NumPy's ``ufunc.accumulate`` does the same serially; whole-array passes run unchanged on CuPy.)
 
 Notation: z is the output, g = dL/dz the incoming gradient, n the length of ``dim``.
 """
@@ -15,6 +15,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..autograd.function import Function
+from ..autograd.grad_mode import is_grad_enabled
 from ..errors import UnsupportedDType
 from ..tensor import Tensor
 from .elementwise import _xp, cast, constant, exp, log, where
@@ -66,12 +67,17 @@ class Cumprod(Function):
     """z_k = prod_{i <= k} x_i.
 
     dz_k/dx_j = prod_{i <= k, i != j} x_i for j <= k, so dL/dx_j = sum_{k >= j} g_k prod_{i<=k, i!=j} x_i.
-    - No zero in x: prod_{i<=k, i!=j} x_i = z_k / x_j, and dL/dx_j = (reverse cumsum of g z)_j / x_j.
-    - Some x is 0 (z_k / x_j would be 0/0): the products without x_j are built directly. A is
-      n copies of x along a new axis with x_j replaced by 1 in copy j; its cumprod holds
-      prod_{i<=k, i!=j} x_i at (j, k); masked to k >= j, times g_k, summed over k. That costs
-      n**2 memory per slice, so only inputs with a zero take this path.
-    Both paths are minigrad ops, so cumprod has second derivatives, zeros included.
+    - No zero in the slice: prod_{i<=k, i!=j} x_i = z_k / x_j, so dL/dx = reverse_cumsum(g z) / x.
+    - Its first zero at position f (z_k / x_j would be 0/0 there): for j < f only the k < f terms
+      are nonzero, and x_j != 0, so dL/dx_j = reverse_cumsum(g z [k < f])_j / x_j. For j = f, with
+      z' the cumprod of x with x_f replaced by 1, prod_{i<=k, i!=f} x_i = z'_k: dL/dx_f =
+      reverse_cumsum(g z')_f. For j > f every product holds x_f = 0: dL/dx_j = 0.
+    No division by zero anywhere, and O(n) work. Those values are right, but the constant 0s
+    (j > f, and the k >= f terms) hide how the gradient changes with x_f. So when backward is
+    itself recorded (create_graph=True, for second derivatives) the products without x_j are
+    built directly instead: A is n copies of x along a new axis, with x_j replaced by 1 in copy
+    j; cumprod(A)[j, k] = prod_{i<=k, i!=j} x_i; masked to k >= j, times g_k, summed over k.
+    That is exact as a function of every x, at n**2 memory per slice.
     """
 
     @staticmethod
@@ -89,11 +95,26 @@ class Cumprod(Function):
             return g
         if not bool((x.array == 0).any()):
             return Cumsum.apply(g * z, axis=axis, reverse=True) / x
+        if is_grad_enabled():  # the gradient will be differentiated: the exact n x n form
+            return _cumprod_grad_table(x, g, axis)
         return _cumprod_grad_with_zeros(x, g, axis)
 
 
 def _cumprod_grad_with_zeros(x, g, axis):
-    """sum_{k >= j} g_k prod_{i <= k, i != j} x_i, with the dim moved last and an n x n table."""
+    """Cumprod's gradient when some slice holds a zero (see Cumprod), f the first zero per slice."""
+    xp, n = x.xp, x.shape[axis]
+    zero = x.array == 0
+    pos = xp.arange(n).reshape((-1,) + (1,) * (x.ndim - axis - 1))
+    first = xp.where(zero.any(axis=axis, keepdims=True), xp.argmax(zero, axis=axis, keepdims=True), n)
+    before, at = constant(pos < first), constant(pos == first)
+    x1 = where(at, 1.0, x)  # the first zero replaced by 1
+    gz1 = g * cumprod(x1, axis)  # g_k z'_k; z'_k = z_k for k < f
+    head = Cumsum.apply(where(before, gz1, 0.0), axis=axis, reverse=True) / where(before, x1, 1.0)
+    return where(before, head, where(at, Cumsum.apply(gz1, axis=axis, reverse=True), 0.0))
+
+
+def _cumprod_grad_table(x, g, axis):
+    """sum_{k >= j} g_k prod_{i <= k, i != j} x_i from an n x n table, with the dim moved last."""
     xp, nd, n = x.xp, x.ndim, x.shape[axis]
     order = tuple(i for i in range(nd) if i != axis) + (axis,)
     back = tuple(int(i) for i in np.argsort(order))
@@ -101,9 +122,7 @@ def _cumprod_grad_with_zeros(x, g, axis):
     eye = constant(xp.eye(n, dtype=bool))  # (j, i): True where i == j
     table = cumprod(where(eye, 1.0, unsqueeze(xt, -2)), -1)  # (..., j, k) = prod_{i<=k, i!=j} x_i
     upper = constant(xp.triu(xp.ones((n, n), dtype=bool)))  # k >= j
-    zero = constant(xp.zeros((), dtype=g.dtype))
-    grad = where(upper, table * unsqueeze(gt, -2), zero).sum(-1)
-    return permute(grad, back)
+    return permute(where(upper, table * unsqueeze(gt, -2), 0.0).sum(-1), back)
 
 
 def _running_extreme(x, axis, largest):

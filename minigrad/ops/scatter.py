@@ -21,7 +21,8 @@ say which; here the last one); ``scatter_add``/``index_add`` add them all up.
 
 import numpy as np
 
-from ..errors import ArgumentRuntimeError, IndexOutOfRange, IndexRuntimeError, ShapeError, UnsupportedDType
+from ..errors import (ArgumentRuntimeError, IndexOutOfRange, IndexRuntimeError, IndexShapeError, ShapeError,
+                      UnsupportedDType)
 from ..tensor import Tensor
 from .elementwise import cast, constant
 from .indexing import GetItem, IndexPut, ScatterAdd, getitem, normalize_index
@@ -99,7 +100,7 @@ def slice_positions(x, dim, index, op, negative=False, error=IndexOutOfRange):
     d = normalize_dim(dim, x.ndim, op)
     idx = index_array(index, x, op)
     if idx.ndim > 1:
-        raise ShapeError(f"{op}: the index must be 1-d or 0-d, got shape {tuple(idx.shape)}")
+        raise IndexShapeError(f"{op}: the index must be 1-d or 0-d, got shape {tuple(idx.shape)}")
     idx = idx.reshape(-1)
     size = x.shape[d] if x.ndim else 1
     _check_bounds(idx, size, d, op, negative=negative, error=error)

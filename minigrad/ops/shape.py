@@ -414,7 +414,7 @@ def chunk(x, chunks, dim=0):
     """Split into ``chunks`` pieces of equal size ceil(n / chunks) (the last may be smaller,
     and there may be fewer pieces than asked for, as in PyTorch)."""
     if int(chunks) <= 0:
-        raise ArgumentError(f"chunk: chunks must be positive, got {chunks}")
+        raise ArgumentRuntimeError(f"chunk: chunks must be positive, got {chunks}")
     if x.ndim == 0:
         raise ShapeError("chunk: cannot chunk a zero-dimensional tensor")
     n = x.shape[normalize_dim(dim, x.ndim, "chunk")]

@@ -120,16 +120,23 @@ def dtype_name(dtype):
     return str(dtype).replace("torch.", "") if isinstance(dtype, torch.dtype) else np.dtype(dtype).name
 
 
-def flatten(out):
-    """Outputs as a flat list: tensors, tuples (named ones too) and Python values."""
-    if isinstance(out, (tuple, list)) and not isinstance(out, torch.Size):
-        return [leaf for item in out for leaf in flatten(item)]
+def flatten(out, like=None):
+    """Outputs as a flat list: tensors, tuples (named ones too) and Python values.
+
+    ``like`` (torch's output) says where to stop on the minigrad side: a torch.Size is one leaf,
+    whereas minigrad's shape is a plain tuple.
+    """
+    like = out if like is None else like
+    if isinstance(like, (tuple, list)) and not isinstance(like, torch.Size) and isinstance(out, (tuple, list)):
+        if len(like) != len(out):
+            return list(out)
+        return [leaf for item, ref in zip(out, like) for leaf in flatten(item, ref)]
     return [out]
 
 
 def to_numpy(t):
     if isinstance(t, torch.Tensor):
-        return t.detach().numpy()
+        return t.detach().numpy(force=True)
     return np.asarray(t.array)
 
 
@@ -179,7 +186,7 @@ def compare_grads(touts, mouts, tleaves, mleaves, rng, tol, names):
             continue
         assert mgrad is not None, f"grad of {name}: minigrad gives None"
         assert dtype_name(mgrad.dtype) == dtype_name(tg.dtype), f"grad of {name}: dtype {mgrad.dtype} vs {tg.dtype}"
-        np.testing.assert_allclose(to_numpy(mgrad), tg.numpy(), atol=tol[0] * 10, rtol=tol[1],
+        np.testing.assert_allclose(to_numpy(mgrad), tg.numpy(force=True), atol=tol[0] * 10, rtol=tol[1],
                                    err_msg=f"grad of {name}")
 
 
@@ -188,8 +195,8 @@ def check_case(case, dtype):
     rng = np.random.default_rng(_seed(case.name))
     tin, min_ = make_inputs(case.inputs, dtype, rng)
     tol = case.tol or TOLERANCES[dtype]
-    tout = flatten(case.fn(torch, *tin))
-    mout = flatten(case.mg_fn(mg, *min_))
+    traw = case.fn(torch, *tin)
+    tout, mout = flatten(traw), flatten(case.mg_fn(mg, *min_), like=traw)
     compare_values(tout, mout, tol, values=case.values)
     if case.grad:
         pairs = [(f"input[{i}]", t, m) for i, (t, m) in enumerate(zip(tin, min_))
@@ -221,8 +228,8 @@ def check_module_case(case, dtype):
     mmod.train(case.train)
     tin, min_ = make_inputs(case.inputs, dtype, rng)
     tol = case.tol or TOLERANCES[dtype]
-    tout = flatten(case.call(tmod, *tin))
-    mout = flatten(case.call(mmod, *min_))
+    traw = case.call(tmod, *tin)
+    tout, mout = flatten(traw), flatten(case.call(mmod, *min_), like=traw)
     compare_values(tout, mout, tol)
     tparams = dict(tmod.named_parameters())
     mparams = dict(mmod.named_parameters())

@@ -1,5 +1,5 @@
 """Registry entries for minigrad/linalg/: inv, det, slogdet, solve, cholesky, qr, svd, eigh, pinv,
-matrix_power, matrix_exp, lstsq, cross, vecdot, diagonal.
+matrix_power, matrix_exp, lstsq, cond, tensorinv, tensorsolve, cross, vecdot, diagonal.
 
 Samples are built from their factorizations (minigrad.testing.matrix_samples): invertible
 matrices with singular values in [1, 3], symmetric ones with eigenvalues well apart.
@@ -194,6 +194,26 @@ def _triangular_samples(rng):
             Sample((A, B), {"upper": False, "unitriangular": True})]
 
 
+def _cond_samples(rng):
+    A = with_singular_values(rng, (2, 3, 3))
+    return [Sample((A,)), Sample((with_singular_values(rng, (3, 5)),), {"p": 2}), Sample((A,), {"p": -2})]
+
+
+def _cond_norm_samples(rng):
+    A = with_singular_values(rng, (2, 3, 3))
+    return [Sample((A,), {"p": p}) for p in ("fro", "nuc", 1, -np.inf)]
+
+
+def _tensorinv_samples(rng):
+    return [Sample((well_conditioned(rng, (6, 6)).reshape(2, 3, 6),)),
+            Sample((well_conditioned(rng, (4, 4)).reshape(4, 2, 2),), {"ind": 1})]
+
+
+def _tensorsolve_samples(rng):
+    return [Sample((well_conditioned(rng, (6, 6)).reshape(2, 3, 6), smooth_normal(rng, (2, 3)))),
+            Sample((well_conditioned(rng, (6, 6)).reshape(6, 2, 3), smooth_normal(rng, (2, 3))), {"dims": (0,)})]
+
+
 def _torch_linalg(name):
     return lambda torch, *args, **kw: getattr(torch.linalg, name)(*args, **kw)
 
@@ -230,6 +250,13 @@ ENTRIES = [
     OpInfo("linalg.matrix_exp", LA.matrix_exp, _matrix_exp_samples, (Solve,), torch_fn=_torch_linalg("matrix_exp"),
            extra={**F32, "torch_rtol": 1e-10, "torch_atol": 1e-10}),
     OpInfo("linalg.lstsq", _lstsq, _lstsq_samples, (Pinv,), torch_fn=_torch_lstsq, extra=F32),
+    OpInfo("linalg.cond", LA.cond, _cond_samples, (SVD,), torch_fn=_torch_linalg("cond"), extra=F32),
+    # PyTorch 2.13 cannot differentiate these (an in-place op inside its cond): checked by gradcheck alone
+    OpInfo("linalg.cond (norms)", LA.cond, _cond_norm_samples, (Inv, SVD), extra=F32),
+    OpInfo("linalg.tensorinv", LA.tensorinv, _tensorinv_samples, (Inv,), torch_fn=_torch_linalg("tensorinv"),
+           extra=F32),
+    OpInfo("linalg.tensorsolve", LA.tensorsolve, _tensorsolve_samples, (Solve,),
+           torch_fn=_torch_linalg("tensorsolve"), extra=F32),
     OpInfo("linalg.cross", LA.cross, _cross_samples, (Einsum,), torch_fn=_torch_linalg("cross")),
     OpInfo("linalg.vecdot", LA.vecdot,
            lambda rng: [Sample((smooth_normal(rng, (2, 3)), smooth_normal(rng, (4, 1, 3))))],

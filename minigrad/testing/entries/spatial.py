@@ -1,5 +1,5 @@
 """Registry entries for the spatial ops: interpolate, grid_sample, affine_grid, unfold/fold,
-pixel_shuffle/unshuffle, max_unpool, lp_pool, pad with negative widths, grouped-query attention.
+pixel_shuffle/unshuffle, channel_shuffle, max_unpool, lp_pool, pad with negative widths, grouped-query attention.
 
 Interpolation is linear in its input (smooth everywhere). grid_sample is piecewise smooth in
 the grid: its weights bend where a point crosses a pixel centre, and 'border'/'reflection'
@@ -15,7 +15,7 @@ from ...ops.attention import scaled_dot_product_attention
 from ...ops.grid_sample import affine_grid, grid_sample
 from ...ops.interpolate import interpolate
 from ...ops.lp_pool import lp_pool1d, lp_pool2d, lp_pool3d
-from ...ops.pixel_shuffle import pixel_shuffle, pixel_unshuffle
+from ...ops.pixel_shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
 from ...ops.shape import pad
 from ...ops.unpool import max_unpool1d, max_unpool2d, max_unpool3d
 from ..registry import OpInfo, Sample
@@ -106,6 +106,10 @@ def _pixel_unshuffle_samples(rng):
     return [Sample((smooth_normal(rng, (2, 2, 4, 6)), 2)), Sample((smooth_normal(rng, (1, 6, 3)), 3))]
 
 
+def _channel_shuffle_samples(rng):
+    return [Sample((smooth_normal(rng, (2, 6, 3)), 2)), Sample((smooth_normal(rng, (1, 6, 2, 3)), 3))]
+
+
 def _unpool_samples(rng, spatial):
     from ...ops import pooling as P
     from ...ops import pooling3d as P3
@@ -157,6 +161,7 @@ ENTRIES = [
     OpInfo("fold", FO.fold, _fold_samples, (FO.Fold, FO.Unfold), torch_fn=_torch("fold")),
     OpInfo("pixel_shuffle", pixel_shuffle, _pixel_shuffle_samples, (), torch_fn=_torch("pixel_shuffle")),
     OpInfo("pixel_unshuffle", pixel_unshuffle, _pixel_unshuffle_samples, (), torch_fn=_torch("pixel_unshuffle")),
+    OpInfo("channel_shuffle", channel_shuffle, _channel_shuffle_samples, (), torch_fn=_torch("channel_shuffle")),
     OpInfo("max_unpool1d", max_unpool1d, lambda rng: _unpool_samples(rng, 1), (), torch_fn=_torch("max_unpool1d")),
     OpInfo("max_unpool2d", max_unpool2d, lambda rng: _unpool_samples(rng, 2), (), torch_fn=_torch("max_unpool2d")),
     OpInfo("max_unpool3d", max_unpool3d, lambda rng: _unpool_samples(rng, 3), (), torch_fn=_torch("max_unpool3d")),

@@ -4,12 +4,12 @@ So ``from minigrad.utils.data import DataLoader`` and ``minigrad.data.DataLoader
 class, and ``isinstance`` checks agree whichever path a program imports from.
 """
 
-from ...data import (BatchSampler, ChainDataset, ConcatDataset, DataLoader, Dataset, IterableDataset,
-                     RandomSampler, Sampler, SequentialSampler, Subset, SubsetRandomSampler, TensorDataset,
-                     WeightedRandomSampler, WorkerInfo, default_collate, default_convert, get_worker_info,
-                     random_split)
+from ...data import (BatchSampler, ChainDataset, ConcatDataset, DataLoader, Dataset, DistributedSampler,
+                     IterableDataset, RandomSampler, Sampler, SequentialSampler, StackDataset, Subset,
+                     SubsetRandomSampler, TensorDataset, WeightedRandomSampler, WorkerInfo, default_collate,
+                     default_convert, get_worker_info, random_split)
 
-__all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "ChainDataset",
-           "random_split", "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
+__all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "StackDataset", "ChainDataset",
+           "random_split", "Sampler", "DistributedSampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler", "default_collate", "default_convert", "DataLoader",
            "get_worker_info", "WorkerInfo"]
