@@ -530,10 +530,16 @@ CONV3D = [((2, 4, 5, 6, 7), (6, 2, 3, 2, 3), dict(stride=(2, 1, 1), padding=(1, 
 @pytest.mark.parametrize("x_shape,w_shape,kw", CONV3D)
 def test_conv3d_matches_torch(torch, x_shape, w_shape, kw):
     rng = np.random.default_rng(0)
-    x, w, b = rng.normal(size=x_shape), rng.normal(size=w_shape), rng.normal(size=w_shape[0])
-    ms = [mg.tensor(a, requires_grad=True) for a in (x, w, b)]
-    ts = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
-    y, yt = mg.nn.functional.conv3d(*ms, **kw), torch.nn.functional.conv3d(*ts, **kw)
+    arrays = rng.normal(size=x_shape), rng.normal(size=w_shape), rng.normal(size=w_shape[0])
+    _same_as_torch(torch, rng, arrays, lambda *a: mg.nn.functional.conv3d(*a, **kw),
+                   lambda *a: torch.nn.functional.conv3d(*a, **kw))
+
+
+def _same_as_torch(torch, rng, arrays, fn, torch_fn):
+    """fn and torch_fn agree on the arrays (float64): values and every input's gradient."""
+    ms = [mg.tensor(a, requires_grad=True) for a in arrays]
+    ts = [torch.tensor(a, requires_grad=True) for a in arrays]
+    y, yt = fn(*ms), torch_fn(*ts)
     np.testing.assert_allclose(y.numpy(), yt.detach().numpy(), atol=1e-10)
     g = rng.normal(size=y.shape)
     y.backward(mg.tensor(g))
@@ -546,20 +552,13 @@ def test_conv3d_matches_torch(torch, x_shape, w_shape, kw):
                                 dict(stride=(1, 2, 3), dilation=(2, 1, 1), output_size=(6, 7, 10))])
 def test_conv_transpose3d_matches_torch(torch, kw):
     rng = np.random.default_rng(1)
-    x, w, b = rng.normal(size=(2, 4, 3, 3, 3)), rng.normal(size=(4, 3, 2, 3, 2)), rng.normal(size=3 * kw.get("groups", 1))
-    ms = [mg.tensor(a, requires_grad=True) for a in (x, w, b)]
-    ts = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    arrays = rng.normal(size=(2, 4, 3, 3, 3)), rng.normal(size=(4, 3, 2, 3, 2)), rng.normal(size=3 * kw.get("groups", 1))
     torch_kw = dict(kw)
     if "output_size" in kw:  # torch's function takes the equivalent output_padding
         torch_kw.pop("output_size")
         torch_kw["output_padding"] = (1, 0, 2)
-    y, yt = mg.nn.functional.conv_transpose3d(*ms, **kw), torch.nn.functional.conv_transpose3d(*ts, **torch_kw)
-    np.testing.assert_allclose(y.numpy(), yt.detach().numpy(), atol=1e-10)
-    g = rng.normal(size=y.shape)
-    y.backward(mg.tensor(g))
-    yt.backward(torch.tensor(g))
-    for m, t in zip(ms, ts):
-        np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), atol=1e-10)
+    _same_as_torch(torch, rng, arrays, lambda *a: mg.nn.functional.conv_transpose3d(*a, **kw),
+                   lambda *a: torch.nn.functional.conv_transpose3d(*a, **torch_kw))
 
 
 def test_conv3d_second_derivatives():

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 
 import minigrad
-from minigrad.autograd import Function
+from minigrad.autograd.function import Function
 from minigrad.errors import DTypeError, MinigradError
 from minigrad.ops.elementwise import constant
 from minigrad.testing import GradcheckError, gradcheck, gradgradcheck

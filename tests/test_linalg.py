@@ -18,7 +18,7 @@ import pytest
 import minigrad as mg
 import minigrad.linalg
 from minigrad import linalg as LA
-from minigrad.autograd import Function
+from minigrad.autograd.function import Function
 from minigrad.errors import ArgumentError, LinAlgError, MinigradError, ShapeError
 from minigrad.testing.matrix_samples import symmetric, well_conditioned, with_singular_values
 from minigrad.testing.registry import functions_covered

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import example, given, settings
 
 import minigrad.ops
-from minigrad.autograd import Function
+from minigrad.autograd.function import Function
 from minigrad.testing import OpInfo, Sample, all_entries, checks, report
 from minigrad.testing import strategies as S
 from minigrad.testing.registry import functions_covered

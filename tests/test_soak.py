@@ -27,7 +27,7 @@ import pytest
 
 import minigrad
 from minigrad import nn, optim
-from minigrad.autograd import Function
+from minigrad.autograd.function import Function
 from minigrad.nn import functional as F
 
 from reliability_figures import record

@@ -1,9 +1,38 @@
-"""The autograd engine: graph nodes, backward, grad modes, ``grad()`` and anomaly detection."""
+"""The autograd engine: graph nodes, backward, grad modes, ``grad()`` and anomaly detection.
+
+``minigrad.autograd.Function`` is PyTorch's kind of custom op (forward and backward on
+Tensors, ``custom_function.py``); minigrad's own ops subclass the array-level base in
+``function.py``, whose forward works on raw arrays.
+"""
 
 from .anomaly import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
-from .function import Function
+from .custom_function import Function, FunctionCtx, once_differentiable
 from .functional import grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 
-__all__ = ["Function", "grad", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
+
+
+def Variable(data, requires_grad=False, volatile=False):
+    """The old PyTorch wrapper (before 0.4): today a Tensor is its own Variable."""
+    from ..tensor import Tensor
+
+    t = data if isinstance(data, Tensor) else Tensor(data)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """``torch.autograd.backward``: ``t.backward(g)`` for several outputs at once (their gradients add)."""
+    from ..tensor import Tensor
+    from .engine import run_backward
+
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grad_tensors is None or isinstance(grad_tensors, Tensor):
+        grad_tensors = [grad_tensors] * len(tensors) if grad_tensors is None else [grad_tensors]
+    from ..tensor import _initial_grad
+
+    grads = [_initial_grad(t, g, "backward") for t, g in zip(tensors, grad_tensors)]
+    run_backward(tensors, grads, create_graph if retain_graph is None else retain_graph, create_graph)
+
+
+__all__ = ["Function", "FunctionCtx", "once_differentiable", "Variable", "backward", "grad", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
            "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]

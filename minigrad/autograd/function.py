@@ -195,3 +195,26 @@ class Function:
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"
+
+
+def once_differentiable(backward):
+    """Mark a custom Function's backward as not written with differentiable ops: it runs under
+    no_grad, and a second derivative through it raises a clear error instead of being wrong."""
+    def wrapped(ctx, *grads):
+        from .grad_mode import no_grad
+
+        with no_grad():
+            return backward(ctx, *grads)
+
+    wrapped.once_differentiable = True
+    wrapped.__name__, wrapped.__doc__ = backward.__name__, backward.__doc__
+    return wrapped
+
+
+def __getattr__(name):
+    """``minigrad.autograd.function.FunctionCtx``, PyTorch's name for the type of ctx."""
+    if name == "FunctionCtx":
+        from .custom_function import Function
+
+        return Function
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

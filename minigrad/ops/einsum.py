@@ -21,7 +21,7 @@ import string
 
 from ..autograd.function import Function
 from ..dtypes import promote
-from ..errors import ArgumentError, ShapeError
+from ..errors import ArgumentError, ArgumentRuntimeError, ShapeError
 from ..tensor import Tensor
 from .shape import broadcast_to, reshape
 
@@ -165,17 +165,17 @@ def _parse(equation, shapes):
     if "->" in eq:
         lhs, out = eq.split("->", 1)
         if "->" in out:
-            raise ArgumentError(f"einsum: equation {equation!r} has more than one '->'")
+            raise ArgumentRuntimeError(f"einsum: equation {equation!r} has more than one '->'")
     else:
         lhs, out = eq, None
     terms = lhs.split(",")
     if len(terms) != len(shapes):
-        raise ArgumentError(f"einsum: equation {equation!r} names {len(terms)} operands, got {len(shapes)}")
+        raise ArgumentRuntimeError(f"einsum: equation {equation!r} names {len(terms)} operands, got {len(shapes)}")
     for term in terms + ([out] if out is not None else []):
         rest = term.replace("...", "", 1)
         bad = [c for c in rest if c not in LETTERS]
         if bad:
-            raise ArgumentError(f"einsum: equation {equation!r}: {bad[0]!r} is not a letter (a-z, A-Z) "
+            raise ArgumentRuntimeError(f"einsum: equation {equation!r}: {bad[0]!r} is not a letter (a-z, A-Z) "
                                 "or a single '...'")
     # how many axes each '...' stands for, and fresh letters for them (right-aligned, as broadcasting)
     used = set(eq)
@@ -195,7 +195,7 @@ def _parse(equation, shapes):
             counts.append(0)
     n_ell = max(counts, default=0)
     if n_ell > len(spare):
-        raise ArgumentError(f"einsum: equation {equation!r} uses too many letters")
+        raise ArgumentRuntimeError(f"einsum: equation {equation!r} uses too many letters")
     ell = "".join(spare[:n_ell])
     inputs = tuple(t.replace("...", ell[n_ell - c:]) for t, c in zip(terms, counts))
     if out is None:
@@ -206,9 +206,9 @@ def _parse(equation, shapes):
         output = out.replace("...", ell)
         for c in output:
             if output.count(c) > 1:
-                raise ArgumentError(f"einsum: output subscript {c!r} appears more than once in {equation!r}")
+                raise ArgumentRuntimeError(f"einsum: output subscript {c!r} appears more than once in {equation!r}")
             if c not in "".join(inputs):
-                raise ArgumentError(f"einsum: output subscript {c!r} in {equation!r} does not appear in "
+                raise ArgumentRuntimeError(f"einsum: output subscript {c!r} in {equation!r} does not appear in "
                                     "any input")
     return inputs, output
 

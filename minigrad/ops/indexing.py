@@ -269,7 +269,7 @@ def masked_fill(x, mask, value):
 
     mask = mask if isinstance(mask, Tensor) else Tensor._make(x.xp.asarray(mask))
     if mask.dtype.kind != "b":
-        raise DTypeError(f"masked_fill: the mask must be a bool tensor, got dtype {mask.dtype}")
+        raise DTypeRuntimeError(f"masked_fill: the mask must be a bool tensor, got dtype {mask.dtype}")
     if not isinstance(value, Tensor):
         value = _fill_value(x, value, "masked_fill")
     elif value.ndim != 0:

@@ -6,7 +6,7 @@ element, so dL/dx is g scatter-added back to where each element came from (an el
 twice gets both gradients). nonzero and argwhere return int64 positions: not differentiable.
 """
 
-from ..errors import IndexOutOfRange, ShapeError, UnsupportedDType
+from ..errors import IndexOutOfRange, IndexRuntimeError, ShapeError, UnsupportedDType
 from ..tensor import Tensor
 from .indexing import gather, getitem
 from .scatter import index_array, slice_positions
@@ -16,7 +16,7 @@ from .shape import broadcast_to, normalize_dim, reshape
 def index_select(input, dim, index):
     """The slices of ``input`` along ``dim`` at the places in the 1-d ``index``:
     out[:, j] = input[:, index[j]] (for dim=1). Negative indices are an error, as in PyTorch."""
-    d, pos = slice_positions(input, dim, index, "index_select")
+    d, pos = slice_positions(input, dim, index, "index_select", error=IndexRuntimeError)  # RuntimeError, as in PyTorch
     if input.ndim == 0:
         return getitem(reshape(input, (1,)), pos)
     return getitem(input, pos)

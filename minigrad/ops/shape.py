@@ -8,6 +8,7 @@ concatenation is split back into pieces (and of a split is concatenated back).
 """
 
 import math
+import operator
 
 import numpy as np
 
@@ -179,6 +180,10 @@ def _xp(*arrays):
 # ---- the functions users call --------------------------------------------------------------
 def reshape(x, *shape):
     shape = _dims(shape)
+    try:  # sizes are integers (or have __index__), as PyTorch requires: (2.5, 2) is a TypeError
+        shape = tuple(operator.index(s) for s in shape)
+    except TypeError:
+        raise ArgumentTypeError(f"reshape: sizes must be integers, got {shape}") from None
     if shape == x.shape:
         return x
     size, known = x.array.size, int(np.prod([s for s in shape if s != -1]))

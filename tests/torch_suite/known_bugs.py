@@ -25,6 +25,10 @@ KNOWN_BUGS = {
                                         "(TypeError); torch RuntimeError",
     "binary_cross_entropy out of range": "binary_cross_entropy: input outside [0, 1] raises ArgumentError "
                                          "(ValueError); torch RuntimeError",
+    "max_pool2d kernel zero": "max_pool2d: kernel_size 0 raises ArgumentError (ValueError); torch RuntimeError",
+    "conv_transpose2d bad output_padding": "conv_transpose2d: output_padding >= stride raises ArgumentError "
+                                           "(ValueError); torch RuntimeError",
+    "Parameter of ints grad": "nn.Parameter of an int tensor raises DTypeError (TypeError); torch RuntimeError",
     "numpy of grad tensor": "x.numpy() on a tensor that requires grad does not raise; torch RuntimeError",
     "int requires_grad": "requires_grad on an int tensor raises DTypeError (TypeError); torch RuntimeError",
     "bool subtraction": "bool - bool raises DTypeError (TypeError); torch RuntimeError",
