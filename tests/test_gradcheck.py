@@ -480,3 +480,11 @@ def test_import_and_numpy_helpers_work_without_hypothesis():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "pip install 'minigrad[test]'" in proc.stdout
+
+
+@pytest.mark.parametrize("fast_mode", [False, True])
+def test_nan_on_both_sides_is_a_failure_not_a_pass(fast_mode):
+    """sqrt at -1: the analytical and the numerical gradient are both NaN; a NaN never matches."""
+    x = minigrad.tensor([-1.0, 4.0], dtype=minigrad.float64, requires_grad=True)
+    with np.errstate(invalid="ignore"), pytest.raises(GradcheckError):
+        gradcheck(lambda t: t ** 0.5, (x,), fast_mode=fast_mode)

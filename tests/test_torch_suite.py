@@ -12,13 +12,13 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from torch_suite import cases_dtypes, cases_errors, cases_math, cases_modules, cases_nn, cases_tensor  # noqa: E402
+from torch_suite import cases_dtypes, cases_edges, cases_errors, cases_kinks, cases_math, cases_modules, cases_nn, cases_tensor  # noqa: E402
 from torch_suite.harness import check_case, check_error_case, check_module_case  # noqa: E402
 from torch_suite.known_bugs import KNOWN_BUGS  # noqa: E402
 
 pytestmark = pytest.mark.torch
 
-CASES = cases_math.CASES + cases_tensor.CASES + cases_dtypes.CASES + cases_nn.CASES
+CASES = cases_math.CASES + cases_tensor.CASES + cases_dtypes.CASES + cases_edges.CASES + cases_kinks.CASES + cases_nn.CASES
 MODULE_CASES = cases_modules.CASES
 ERROR_CASES = cases_errors.CASES
 

@@ -361,7 +361,7 @@ class _Checker:
             for pos, ((k, o), u, a, p, m) in enumerate(zip(outs, us, analytical, plus, minus)):
                 n = float(np.sum(u * (p - m))) / (2 * self.eps)
                 self.result.add_errors(np.array([a[i]]), np.array([n]), self.atol)
-                if abs(a[i] - n) > self.atol + self.rtol * abs(n):
+                if not abs(a[i] - n) <= self.atol + self.rtol * abs(n):  # `not <=`: NaN fails too
                     self._fast_failure(outs, pos, i, a[i], n)
 
     # ---- comparison and the failure report ----------------------------------------------------
@@ -369,11 +369,11 @@ class _Checker:
         self.result.add_errors(a, n, self.atol)
         err = np.abs(a - n)
         bound = self.atol + self.rtol * np.abs(n)
-        bad = err > bound
+        bad = ~(err <= bound)  # a NaN on either side fails: it is never within the bound
         if not bad.any():
             return
         x = self.inputs[i]
-        worst = np.argsort(-(err / bound), axis=None)[: min(5, int(bad.sum()))]
+        worst = np.argsort(-np.nan_to_num(err / bound, nan=np.inf), axis=None)[: min(5, int(bad.sum()))]
         lines = [
             f"gradcheck failed for {self.name}: d(output {out_k})/d({self.labels[i]}) does not match "
             f"finite differences",
