@@ -44,6 +44,9 @@ from .ops.bitwise import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_
                           bitwise_xor)
 from .ops.compare import isneginf, isposinf, isreal
 from .ops.scan import cummax, cummin, cumprod, cumsum, logcumsumexp
+from .ops.trapezoid import cumulative_trapezoid, trapezoid, trapz
+from .ops.vander import vander
+from .ops.cholesky_solve import cholesky_solve
 from .ops.reduction_more import (aminmax, count_nonzero, nanmean, nansum, prod, std_mean, var_mean)
 from .ops.reduction_more import all, any  # noqa: A004  (torch.all / torch.any shadow the builtins here too)
 from .ops.shape import cat, chunk, concat, pad, split, stack

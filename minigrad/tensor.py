@@ -18,7 +18,6 @@ import sys
 import numpy as np
 
 from . import backend, dtypes
-from .autograd.grad_mode import is_grad_enabled, no_grad
 from .errors import DeviceError, DTypeError, GraphError, ShapeError
 
 
@@ -27,7 +26,6 @@ def _to_array(data, dtype=None):
     if isinstance(data, Tensor):
         data = data.array
     if isinstance(data, np.ndarray) or hasattr(data, "__cuda_array_interface__"):
-        xp = backend.get_array_module(data)
         return data if dtype is None or data.dtype == dtype else data.astype(dtype)
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
         data = [x.array if isinstance(x, Tensor) else x for x in data]

@@ -8,17 +8,23 @@ minigrad raises the same built-in exception type torch raises. Known bugs not ye
     python -m pytest -q tests/test_torch_suite.py
 """
 
+import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
-from torch_suite import cases_dtypes, cases_edges, cases_errors, cases_kinks, cases_math, cases_modules, cases_nn, cases_tensor  # noqa: E402
+import minigrad as mg  # noqa: E402
+from minigrad.testing import gradcheck  # noqa: E402
+
+from torch_suite import (cases_dtypes, cases_edges, cases_errors, cases_kinks, cases_math, cases_modules,  # noqa: E402
+                         cases_more, cases_nn, cases_optim, cases_tensor)
 from torch_suite.harness import check_case, check_error_case, check_module_case  # noqa: E402
 from torch_suite.known_bugs import KNOWN_BUGS  # noqa: E402
 
 pytestmark = pytest.mark.torch
 
-CASES = cases_math.CASES + cases_tensor.CASES + cases_dtypes.CASES + cases_edges.CASES + cases_kinks.CASES + cases_nn.CASES
+CASES = (cases_math.CASES + cases_tensor.CASES + cases_dtypes.CASES + cases_edges.CASES + cases_kinks.CASES
+         + cases_more.CASES + cases_nn.CASES)
 MODULE_CASES = cases_modules.CASES
 ERROR_CASES = cases_errors.CASES
 
@@ -55,3 +61,23 @@ def test_module(case, dtype):
 @pytest.mark.parametrize("case,dtype", _params(ERROR_CASES, dtyped=False))
 def test_error(case, dtype):
     check_error_case(case)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda y, x: mg.trapezoid(y, x, dim=0),
+    lambda y, x: mg.cumulative_trapezoid(y, x, dim=0),
+    lambda y, x: mg.vander(x, N=4),
+    lambda y, x: mg.vander(x * 0, increasing=True),  # at x = 0, where pow's gradient would be nan
+    lambda y, x: mg.cholesky_solve(y, (x.reshape(3, 1) * x + mg.eye(3, dtype=x.dtype) * 2).tril()),
+], ids=["trapezoid", "cumulative_trapezoid", "vander", "vander at zero", "cholesky_solve"])
+def test_composed_ops_gradcheck(fn):
+    """Gradients of the ops this suite added, by finite differences (torch's vander backward fails)."""
+    rng = np.random.default_rng(0)
+    y = mg.tensor(rng.standard_normal((3, 2)), requires_grad=True)
+    x = mg.tensor(np.array([0.0, 0.7, 1.9]), requires_grad=True)
+    assert gradcheck(fn, (y, x))
+
+
+@pytest.mark.parametrize("case,dtype", _params(cases_optim.CASES))
+def test_optimizer(case, dtype):
+    cases_optim.check_optim_case(case, dtype)

@@ -229,3 +229,18 @@ def test_copy_slices_is_not_run_without_grad():
     y = mg.zeros(3, 4)
     y[0].add_(1)
     assert y.grad_fn is None and not y.requires_grad
+
+
+def test_a_view_taken_before_its_base_required_grad_follows_it():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    base = mg.zeros(4)
+    v = base[0:2]  # nothing requires grad yet
+    base[1:3].copy_(x)  # now base does, and v's element 1 is x[0]
+    (v * mg.tensor([5.0, 7.0])).sum().backward()
+    assert x.grad.tolist() == [7.0, 0.0]
+    tb = torch.zeros(4)
+    tx = torch.tensor([1.0, 2.0], requires_grad=True)
+    tv = tb[0:2]
+    tb[1:3].copy_(tx)
+    (tv * torch.tensor([5.0, 7.0])).sum().backward()
+    assert tx.grad.tolist() == [7.0, 0.0]

@@ -89,6 +89,9 @@ class Function:
                 elif d is not device and d != device:  # `is` first: every CPU array shares one Device
                     shapes = ", ".join(f"{tuple(t.shape)} on {t.device}" for t in inputs if t is not None)
                     raise DeviceError(f"{cls.__name__}: all tensors must be on one device, got {shapes}")
+                view = t._view
+                if view is not None and view.version != t._vbox[0] and is_grad_enabled():
+                    views.refresh(t)  # its base changed in place since: take the view of the new base
 
         ctx = cls()
         # list comprehensions, not generator expressions: this runs for every op, and they are faster

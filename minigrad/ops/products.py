@@ -12,7 +12,7 @@ PyTorch's contract: which shapes it takes, and a clear error for the others. For
 falls out of the rules of mul, add and matmul.
 """
 
-from ..errors import ArgumentError, ShapeError
+from ..errors import ArgumentError, ArgumentTypeError, ShapeError
 from ..tensor import Tensor
 from .einsum import LETTERS, einsum
 from .elementwise import add, as_tensor_like, mul
@@ -95,6 +95,8 @@ def kron(input, other):
     (m, 1, n, 1) times y viewed as (1, p, 1, q) broadcasts to (m, p, n, q), whose reshape to
     (m*p, n*q) is the block matrix [x[i, j] * y].
     """
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        raise ArgumentTypeError(f"kron: expects two tensors, got {type(input).__name__} and {type(other).__name__}")
     nd = max(input.ndim, other.ndim)
     a_shape = (1,) * (nd - input.ndim) + tuple(input.shape)
     b_shape = (1,) * (nd - other.ndim) + tuple(other.shape)

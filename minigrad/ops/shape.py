@@ -352,7 +352,8 @@ def _tensor_list(tensors, op):
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
         raise ArgumentTypeError(f"{op}: expects a list or tuple of tensors, got {type(tensors).__name__}")
     if not tensors:
-        raise ArgumentError(f"{op}: expects a non-empty list of tensors")
+        # a ValueError and a RuntimeError: PyTorch raises the first for cat, the second for stack
+        raise ArgumentRuntimeError(f"{op}: expects a non-empty list of tensors")
     for t in tensors:
         if not isinstance(t, Tensor):
             raise ArgumentTypeError(f"{op}: expects tensors, got an element of type {type(t).__name__}")

@@ -11,7 +11,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..errors import ArgumentError, DTypeError, ShapeError
+from ..errors import ArgumentError, ArgumentRuntimeError, DTypeError, ShapeError, UnsupportedDType
 from ..tensor import Tensor
 from .elementwise import _float_input, _xp, constant, where
 from .indexing import gather
@@ -54,7 +54,7 @@ def _quantile(input, q, dim, keepdim, interpolation, skip_nan, op):
     scalar_q = not isinstance(q, Tensor) and np.ndim(q) == 0
     qs = np.atleast_1d(q.numpy() if isinstance(q, Tensor) else np.asarray(q, dtype=np.float64)).astype(np.float64)
     if qs.ndim > 1 or ((qs < 0) | (qs > 1)).any():
-        raise ArgumentError(f"{op}: q must be a scalar or 1-D tensor with values in [0, 1], got {qs.tolist()}")
+        raise ArgumentRuntimeError(f"{op}: q must be a scalar or 1-D tensor with values in [0, 1], got {qs.tolist()}")
     if dim is None:
         x, d = x.reshape(-1), 0
     else:
@@ -169,11 +169,13 @@ def renorm(input, p, dim, maxnorm):
 def bincount(input, weights=None, minlength=0):
     """How often each value 0, 1, ... occurs in a 1-D non-negative integer tensor (summing ``weights``)."""
     x = _tensor(input, "bincount")
-    if x.ndim != 1 or x.dtype.kind not in "iub":
-        raise ShapeError(f"bincount: expects a 1-D integer tensor, got shape {tuple(x.shape)} and dtype {x.dtype}")
+    if x.dtype.kind not in "iub":  # PyTorch has no float kernel (NotImplementedError)
+        raise UnsupportedDType(f"bincount: expects a 1-D integer tensor, got dtype {x.dtype}")
+    if x.ndim != 1:
+        raise ShapeError(f"bincount: expects a 1-D integer tensor, got shape {tuple(x.shape)}")
     xp = _xp(x.array)
     if x.array.size and int(x.array.min()) < 0:
-        raise ArgumentError("bincount: input must contain only non-negative values")
+        raise ArgumentRuntimeError("bincount: input must contain only non-negative values")
     w = None if weights is None else weights.array
     counts = xp.bincount(x.array, weights=w, minlength=minlength)
     if w is not None:
@@ -185,13 +187,15 @@ def histc(input, bins=100, min=0, max=0):
     """A histogram of ``bins`` equal bins over [min, max] (the data's range when both are 0)."""
     x = _float_input(_tensor(input, "histc"))
     xp = _xp(x.array)
+    if int(bins) <= 0:
+        raise ArgumentRuntimeError(f"histc: bins must be positive, got {bins}")
     lo, hi = float(min), float(max)
     if lo == hi and x.array.size:
         lo, hi = float(x.array.min()), float(x.array.max())
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     if lo > hi:
-        raise ArgumentError(f"histc: max ({hi}) must be larger than min ({lo})")
+        raise ArgumentRuntimeError(f"histc: max ({hi}) must be larger than min ({lo})")
     counts, _ = xp.histogram(x.array, bins=bins, range=(lo, hi))
     return Tensor._make(counts.astype(x.dtype))
 

@@ -37,7 +37,6 @@ def _grads(loss, inputs):
 
 def _run(entry, sample, kind, inplace, seed):
     """(output values, gradients) of one variant."""
-    from .. import ops  # noqa: F401  (methods installed)
     from ..ops.shape import stack
 
     args = sample.to_args()

@@ -1,6 +1,8 @@
 """nn layers with weights copied from torch: forward, input and parameter gradients, running stats."""
 
-from .harness import I, ModuleCase, P
+import numpy as np
+
+from .harness import B, Fixed, I, ModuleCase, P, U
 
 N = lambda T: T.nn  # noqa: E731
 
@@ -69,4 +71,60 @@ CASES = [
     ModuleCase("nn.Unflatten", lambda T: N(T).Unflatten(1, (2, 2)), [(3, 4)]),
     ModuleCase("nn.CrossEntropyLoss", lambda T: N(T).CrossEntropyLoss(label_smoothing=0.2), [(3, 4), I([0, 3, 1])]),
     ModuleCase("nn.PoissonNLLLoss", lambda T: N(T).PoissonNLLLoss(log_input=False), [P(3, 4), P(3, 4)]),
+    ModuleCase("nn.MultiheadAttention masks", lambda T: N(T).MultiheadAttention(4, 2, batch_first=True),
+               [(2, 3, 4), B([[0, 0, 1], [0, 0, 0]]), B([[0, 1, 1], [0, 0, 1], [0, 0, 0]])],
+               call=lambda m, x, kpm, am: m(x, x, x, key_padding_mask=kpm, attn_mask=am)),
+    ModuleCase("nn.MultiheadAttention average weights off", lambda T: N(T).MultiheadAttention(4, 2),
+               [(3, 1, 4)], call=lambda m, x: m(x, x, x, average_attn_weights=False)),
+    ModuleCase("nn.MultiheadAttention add_bias_kv zero_attn", lambda T: N(T).MultiheadAttention(
+        4, 2, add_bias_kv=True, add_zero_attn=True), [(3, 2, 4)], call=lambda m, x: m(x, x, x)),
+    ModuleCase("nn.TransformerEncoder 2 layers", lambda T: N(T).TransformerEncoder(
+        N(T).TransformerEncoderLayer(4, 2, 8, dropout=0.0, batch_first=True), 2, enable_nested_tensor=False),
+               [(2, 3, 4), B([[0, 0, 1], [0, 0, 0]])], call=lambda m, x, kpm: m(x, src_key_padding_mask=kpm)),
+    ModuleCase("nn.TransformerEncoderLayer causal mask", lambda T: N(T).TransformerEncoderLayer(4, 2, 8, dropout=0.0),
+               [(3, 2, 4), Fixed(np.triu(np.full((3, 3), -np.inf), 1), grad=False)],
+               call=lambda m, x, mask: m(x, src_mask=mask)),
+    ModuleCase("nn.TransformerDecoderLayer norm_first", lambda T: N(T).TransformerDecoderLayer(
+        4, 2, 8, dropout=0.0, norm_first=True, batch_first=True), [(2, 3, 4), (2, 5, 4)]),
+    ModuleCase("nn.Transformer", lambda T: N(T).Transformer(4, 2, 1, 1, 8, dropout=0.0), [(5, 2, 4), (3, 2, 4)]),
+    ModuleCase("nn.GRU 2 layers bidirectional h0", lambda T: N(T).GRU(3, 2, num_layers=2, bidirectional=True),
+               [(4, 2, 3), (4, 2, 2)]),
+    ModuleCase("nn.LSTM no bias", lambda T: N(T).LSTM(3, 2, bias=False), [(4, 2, 3)]),
+    ModuleCase("nn.RNN unbatched", lambda T: N(T).RNN(3, 2), [(4, 3)]),
+    ModuleCase("nn.LSTM unbatched", lambda T: N(T).LSTM(3, 2), [(4, 3)]),
+    ModuleCase("nn.BatchNorm1d no running stats", lambda T: N(T).BatchNorm1d(3, track_running_stats=False), [(4, 3)]),
+    ModuleCase("nn.BatchNorm1d momentum None", lambda T: N(T).BatchNorm1d(3, momentum=None), [(4, 3)]),
+    ModuleCase("nn.BatchNorm1d eval", lambda T: N(T).BatchNorm1d(3), [(4, 3, 2)], train=False),
+    ModuleCase("nn.GroupNorm no affine", lambda T: N(T).GroupNorm(3, 6, affine=False), [(2, 6, 2, 2)]),
+    ModuleCase("nn.InstanceNorm1d running stats", lambda T: N(T).InstanceNorm1d(2, track_running_stats=True), [(3, 2, 5)]),
+    ModuleCase("nn.LayerNorm no bias", lambda T: N(T).LayerNorm(4, bias=False), [(2, 4)]),
+    ModuleCase("nn.LocalResponseNorm", lambda T: N(T).LocalResponseNorm(3), [(1, 4, 2, 2)]),
+    ModuleCase("nn.Embedding max_norm", lambda T: N(T).Embedding(5, 3, max_norm=1.0), [I([0, 2, 4])]),
+    ModuleCase("nn.Conv1d replicate", lambda T: N(T).Conv1d(2, 2, 3, padding=2, padding_mode="replicate"), [(1, 2, 5)]),
+    ModuleCase("nn.Conv2d no bias dilation", lambda T: N(T).Conv2d(2, 2, 2, dilation=2, bias=False), [(1, 2, 5, 5)]),
+    ModuleCase("nn.ConvTranspose2d groups", lambda T: N(T).ConvTranspose2d(4, 2, 2, stride=2, groups=2), [(1, 4, 2, 2)]),
+    ModuleCase("nn.ConvTranspose3d", lambda T: N(T).ConvTranspose3d(2, 1, 2, stride=2), [(1, 2, 2, 2, 2)]),
+    ModuleCase("nn.AdaptiveAvgPool2d None", lambda T: N(T).AdaptiveAvgPool2d((None, 2)), [(1, 2, 3, 5)]),
+    ModuleCase("nn.AdaptiveMaxPool2d", lambda T: N(T).AdaptiveMaxPool2d((2, 3)), [(1, 2, 5, 7)]),
+    ModuleCase("nn.LPPool1d", lambda T: N(T).LPPool1d(3, 2), [P(1, 2, 6)]),
+    ModuleCase("nn.PixelShuffle", lambda T: N(T).PixelShuffle(2), [(1, 4, 2, 2)]),
+    ModuleCase("nn.Unfold", lambda T: N(T).Unfold(2, padding=1), [(1, 2, 3, 3)]),
+    ModuleCase("nn.ZeroPad2d", lambda T: N(T).ZeroPad2d((1, 0, 2, 1)), [(1, 1, 2, 2)]),
+    ModuleCase("nn.ReflectionPad1d", lambda T: N(T).ReflectionPad1d(2), [(1, 2, 4)]),
+    ModuleCase("nn.ReplicationPad2d", lambda T: N(T).ReplicationPad2d(1), [(1, 1, 2, 3)]),
+    ModuleCase("nn.CosineSimilarity", lambda T: N(T).CosineSimilarity(dim=0), [(3, 2), (3, 2)]),
+    ModuleCase("nn.PairwiseDistance", lambda T: N(T).PairwiseDistance(p=1.5), [(3, 2), (3, 2)]),
+    ModuleCase("nn.Softmax", lambda T: N(T).Softmax(dim=-1), [(2, 3)]),
+    ModuleCase("nn.GELU tanh", lambda T: N(T).GELU(approximate="tanh"), [(2, 3)]),
+    ModuleCase("nn.Hardtanh", lambda T: N(T).Hardtanh(-0.4, 0.6), [(2, 3)]),
+    ModuleCase("nn.Identity", lambda T: N(T).Identity(), [(2, 3)]),
+    ModuleCase("nn.ModuleList chain", lambda T: N(T).ModuleList([N(T).Linear(3, 3), N(T).Tanh()]), [(2, 3)],
+               call=lambda m, x: m[1](m[0](x))),
+    ModuleCase("nn.BCEWithLogitsLoss pos_weight", lambda T: N(T).BCEWithLogitsLoss(pos_weight=T.ones(3) * 2),
+               [(2, 3), U(2, 3, low=0, high=1)]),
+    ModuleCase("nn.NLLLoss weight", lambda T: N(T).NLLLoss(weight=T.tensor([1.0, 2.0, 0.5]), reduction="sum"),
+               [(2, 3), I([0, 2])]),
+    ModuleCase("nn.MSELoss sum", lambda T: N(T).MSELoss(reduction="sum"), [(2, 3), (2, 3)]),
+    ModuleCase("nn.HuberLoss", lambda T: N(T).HuberLoss(delta=0.5), [(2, 3), (2, 3)]),
+    ModuleCase("nn.TripletMarginLoss", lambda T: N(T).TripletMarginLoss(margin=0.5), [(2, 3), (2, 3), (2, 3)]),
 ]

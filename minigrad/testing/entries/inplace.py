@@ -5,8 +5,6 @@ The op writes ``value`` into a view of a copy of ``base`` (``view`` names which 
 returns the whole base: its gradient for base is g outside the view, for value the view of g.
 """
 
-import numpy as np
-
 from ...ops import inplace as I
 from ..registry import OpInfo, Sample
 from ..strategies import smooth_normal
