@@ -23,7 +23,11 @@ default_float = float32
 
 
 def as_dtype(dtype):
-    """Turn any dtype spelling into a numpy dtype (None stays None)."""
+    """Turn any dtype spelling into a numpy dtype (None stays None).
+
+    Names as strings ("float32") are accepted, a convenience PyTorch does not offer (it raises
+    TypeError): no PyTorch program passes one, so none behaves differently here.
+    """
     if dtype is None:
         return None
     if dtype is bool:

@@ -50,6 +50,10 @@ class UnknownMode(ArgumentError, NotImplementedError):
     does not know, e.g. ``F.pad(x, p, mode='wrap')`` or an interpolation mode."""
 
 
+class MissingForward(MinigradError, NotImplementedError):
+    """A Module subclass called without defining ``forward`` (PyTorch raises NotImplementedError)."""
+
+
 class UnsupportedDType(DTypeError, NotImplementedError):
     """A DTypeError where PyTorch has no kernel for the dtype and raises NotImplementedError
     (a RuntimeError), e.g. ``floor`` of a bool tensor or ``bitwise_and`` of floats."""

@@ -30,7 +30,7 @@ from collections import OrderedDict
 import numpy as np
 
 from . import backend
-from .errors import MinigradError
+from .errors import ArgumentTypeError, MinigradError
 from .tensor import Tensor
 
 FORMAT = "minigrad.checkpoint"
@@ -100,18 +100,19 @@ def _encode_container(obj, arrays, where, path):
     return {"__tuple__": [_encode(v, arrays, f"{where}[{i}]", path) for i, v in enumerate(obj)]}
 
 
-def _decode(node, arrays, device):
-    """Rebuild the python object of a JSON node (see ``_encode``)."""
+def _decode(node, arrays, place):
+    """Rebuild the python object of a JSON node (see ``_encode``); ``place`` puts each tensor
+    on its device (see ``_placer``)."""
     if isinstance(node, list):
-        return [_decode(v, arrays, device) for v in node]
+        return [_decode(v, arrays, place) for v in node]
     if not isinstance(node, dict):
         return node
     if "__tuple__" in node:
-        return tuple(_decode(v, arrays, device) for v in node["__tuple__"])
+        return tuple(_decode(v, arrays, place) for v in node["__tuple__"])
     if "__dict__" in node:
         out = OrderedDict() if node.get("ordered") else {}
         for k, v in node["__dict__"]:
-            out[k] = _decode(v, arrays, device)
+            out[k] = _decode(v, arrays, place)
         return out
     if "__array__" in node:
         name = node["__array__"]
@@ -124,8 +125,7 @@ def _decode(node, arrays, device):
                                   f"{tuple(node['shape'])}: the file is corrupted")
         if node["kind"] == "ndarray":
             return array
-        target = device if device is not None else node.get("device", "cpu")
-        t = Tensor._make(backend.to_device(array, target))
+        t = place(array, node.get("device", "cpu"))
         if node.get("requires_grad") and t.dtype.kind in "fc":
             t.requires_grad_(True)
         return t
@@ -143,11 +143,14 @@ def _file_mode(path):
         return 0o666 & ~umask
 
 
-def save(obj, f):
+def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False):
     """Save ``obj`` (e.g. ``model.state_dict()``) to the path ``f`` (or a binary file object).
 
     Written atomically to a path: a failure at any moment leaves any previous file at ``f``
-    untouched (see the module docstring).
+    untouched (see the module docstring). The other arguments are torch.save's; they are
+    accepted so PyTorch code runs unchanged, and have no effect: nothing is pickled, and the
+    file is always the one zip (.npz) format.
     """
     arrays = OrderedDict()
     try:
@@ -271,16 +274,78 @@ def _check_member(zf, info, name):
                               "the file is corrupted")
 
 
-def load(f, map_location=None):
-    """Load what ``save`` wrote. Tensors go to ``map_location`` ('cpu', 'cuda', ...) when given,
-    else to the device they were saved from.
+def _restore(array, device):
+    return Tensor._make(backend.to_device(array, device))
+
+
+def _tag(location):
+    """A location as the text torch.load compares: 'cpu', 'cuda:0' ('cuda' means 'cuda:0')."""
+    try:
+        return str(backend.Device(location))
+    except Exception:  # noqa: BLE001 - an unknown name is left as it is: it matches nothing
+        return str(location)
+
+
+class _CallerError(Exception):
+    """Carries an exception raised by a map_location callable out of the structure decoding."""
+
+
+def _placer(map_location):
+    """A function (host array, saved location) -> Tensor that applies torch.load's map_location:
+
+    - None: the device the tensor was saved from;
+    - a device ('cpu', 'cuda:1', ``minigrad.device(...)``): every tensor goes there;
+    - a dict {saved location: new location}: saved locations it names are remapped, others kept;
+    - a callable ``map_location(tensor, location)``: torch calls it with each storage,
+      deserialized on the CPU, and the saved location tag. minigrad has no storages, so it
+      passes a CPU Tensor holding the loaded values, and the location as text ('cpu',
+      'cuda:0'). What it returns is used (``lambda t, loc: t`` keeps everything on the CPU,
+      ``lambda t, loc: t.cuda(1)`` moves it); None means "the default": the saved location.
+    """
+    if map_location is None:
+        return _restore
+    if isinstance(map_location, (str, backend.Device)) or type(map_location).__name__ == "device":
+        device = backend.Device(str(map_location))
+        return lambda array, location: _restore(array, device)
+    if isinstance(map_location, dict):
+        table = {_tag(k): v for k, v in map_location.items()}
+        return lambda array, location: _restore(array, str(table.get(_tag(location), location)))
+    if callable(map_location):
+        def place(array, location):
+            try:
+                out = map_location(Tensor._make(array), location)
+            except Exception as e:  # noqa: BLE001 - the caller's error, passed on as it is by load
+                raise _CallerError(e) from e
+            if out is None:
+                return _restore(array, location)
+            if not isinstance(out, Tensor) or tuple(out.shape) != array.shape:
+                what = type(out).__name__ if not isinstance(out, Tensor) else f"a tensor of shape {tuple(out.shape)}"
+                raise CheckpointError(f"load: map_location({location!r}) must return a Tensor of the loaded "
+                                      f"shape {array.shape} or None, got {what}")
+            return out
+        return place
+    raise ArgumentTypeError(f"load: map_location must be None, a device, a dict or a callable, got "
+                            f"{type(map_location).__name__}")
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
+    """Load what ``save`` wrote. ``map_location`` follows torch.load (see ``_placer``): by default
+    tensors go back to the device they were saved from.
 
     A plain ``.npz`` of named arrays (e.g. ``np.savez(path, **{k: v.numpy() for k, v in
-    torch_model.state_dict().items()})``) loads as an OrderedDict of Tensors.
+    torch_model.state_dict().items()})``) loads as an OrderedDict of Tensors (saved location 'cpu').
     Raises ``CheckpointError`` for a truncated, corrupted or pickled file.
+
+    ``pickle_module``, ``weights_only``, ``mmap`` and the extra keywords (which torch.load hands
+    to the unpickler) are accepted so PyTorch code runs unchanged. Loading is always what
+    ``weights_only=True`` promises, whatever the value: minigrad never unpickles. The arrays are
+    read into memory (``mmap`` is ignored: a zip archive's members cannot be memory-mapped).
     """
     name = _describe(f)
-    device = None if map_location is None else backend.Device(map_location)
+    for arg, value in (("weights_only", weights_only), ("mmap", mmap)):
+        if value is not None and not isinstance(value, bool):
+            raise ArgumentTypeError(f"load: {arg} must be True, False or None, got {value!r}")
+    place = _placer(map_location)
     _check_magic(f, name)
     _check_sizes(f, name)
     try:
@@ -314,7 +379,10 @@ def load(f, map_location=None):
             what = f"an array of {v.dtype}" if isinstance(v, np.ndarray) else type(v).__name__
             raise CheckpointError(f"load: member {k!r} of {name} is not a numeric .npy array ({what})")
     if _STRUCTURE not in arrays:  # a plain npz of named arrays
-        return OrderedDict((k, Tensor._make(backend.to_device(v, device or "cpu"))) for k, v in arrays.items())
+        try:
+            return OrderedDict((k, place(v, "cpu")) for k, v in arrays.items())
+        except _CallerError as e:
+            raise e.__cause__ from None
     try:
         structure = json.loads(arrays.pop(_STRUCTURE).tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
@@ -331,7 +399,11 @@ def load(f, map_location=None):
         raise CheckpointError(f"load: {name} was written by a newer minigrad (format version "
                               f"{structure['version']}, this one reads up to {VERSION})")
     try:
-        return _decode(structure["root"], arrays, device)
+        return _decode(structure["root"], arrays, place)
+    except _CallerError as e:
+        raise e.__cause__ from None
+    except CheckpointError:
+        raise
     except (KeyError, TypeError, AttributeError, ValueError) as e:  # valid JSON, but not ours
         raise CheckpointError(f"load: {name} has a malformed structure entry ({type(e).__name__}: {e})") from None
     except RecursionError:

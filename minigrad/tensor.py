@@ -13,6 +13,7 @@ A Tensor holds
 Every operator and method here is a thin call into ``minigrad.ops``; the math lives there.
 """
 
+import numbers
 import sys
 
 import numpy as np
@@ -295,6 +296,25 @@ class Tensor:
         if self.ndim == 0:
             raise DTypeError("len() of a 0-d tensor")
         return self.shape[0]
+
+    def __iter__(self):
+        """Iterate over the first dimension; each item is a view, as from ``unbind(0)``."""
+        if self.ndim == 0:
+            raise DTypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __reversed__(self):
+        """The tensor flipped along its first dimension (a 0-d tensor is returned as it is)."""
+        return self if self.ndim == 0 else self.flip(0)
+
+    def __contains__(self, element):
+        """``v in t``: whether any element of t equals v (a number or a broadcastable tensor)."""
+        if not isinstance(element, (Tensor, numbers.Number)):
+            from .errors import ArgumentRuntimeError
+
+            raise ArgumentRuntimeError(f"__contains__: only a Tensor or a number can be looked for in a "
+                                       f"tensor, got {type(element).__name__}")
+        return bool((self == element).any().item())
 
     # ---- conversions ------------------------------------------------------------------------
     def item(self):

@@ -311,12 +311,24 @@ def _pad(a, kw):
         if any(s.start > s.stop for s in crop):
             raise ValueError("crop")
         return np.pad(x[crop], [(max(b, 0), max(e, 0)) for b, e in widths], constant_values=value)
+    # PyTorch: out[j] = x[source(j - b)] for j in range(n + b + e), so a negative width crops
+    # (PyTorch accepts that in every mode); the source index is reflected, clipped or wrapped.
     for d, (b, e) in enumerate(widths):
         n = x.shape[d]
-        if (b or e) and (min(b, e) < 0 or n == 0 or (mode == "reflect" and max(b, e) >= n)
-                         or (mode == "circular" and max(b, e) > n)):
+        if not (b or e):
+            continue
+        if n == 0 or n + b + e < 0 or (mode == "reflect" and max(b, e) >= n) or (mode == "circular" and max(b, e) > n):
             raise ValueError("pad")
-    return np.pad(x, widths, mode={"reflect": "reflect", "replicate": "edge", "circular": "wrap"}[mode])
+        i = np.arange(n + b + e) - b
+        if mode == "reflect":
+            i = np.abs(i)
+            i = np.where(i >= n, 2 * (n - 1) - i, i)
+        elif mode == "replicate":
+            i = np.clip(i, 0, n - 1)
+        else:
+            i = i % n
+        x = np.take(x, i, axis=d)
+    return x
 
 
 def _repeat(a, kw):
@@ -431,6 +443,18 @@ def _clamp(a, kw):
     return np.minimum(np.maximum(x, -np.inf if lo is None else lo), np.inf if hi is None else hi)
 
 
+def _integer_pow(a, kw):
+    """pow with an integer result (integer or bool base and exponent), PyTorch's rule: b ** e
+    for e >= 0 (wrapping around on overflow, as NumPy's int64); for e < 0 the exact value
+    truncated toward zero: 1 for b = 1, +-1 for b = -1, and 0 for any other b, 0 included
+    (where the float rule gives inf)."""
+    b, e = (np.asarray(v).astype(np.int64) for v in a)
+    with np.errstate(all="ignore"):
+        positive = np.power(b, np.maximum(e, 0))
+    negative = np.where(b == 1, 1, np.where(b == -1, 1 - 2 * (np.abs(e) % 2), 0))
+    return np.where(e >= 0, positive, negative)
+
+
 def _unary(fn):
     return lambda a, kw: fn(a[0])
 
@@ -472,6 +496,9 @@ REFERENCES = {
     "matmul": _matmul, "linear": _linear, "bilinear": _bilinear,
     "mse_loss": _loss(np.square), "l1_loss": _loss(np.abs),
 }
+# References for a call whose result is an integer tensor, where the float reference does not
+# round to it (0 ** -1 is inf in floats, 0 in PyTorch's integer pow).
+INTEGER_REFERENCES = {"pow": _integer_pow, "pow_scalar": _integer_pow}
 
 
 # ---- building a case ---------------------------------------------------------------------------------
@@ -518,22 +545,27 @@ class Case:
         self.tensor_paths, self.grad_paths, self.dtypes, self.notes = tensor_paths, grad_paths, dtypes, notes
 
     def call_args(self, as_float64=False):
-        """(args, kwargs) for the op: the tensor inputs as Tensors (of the case's dtypes, or float64)."""
+        """(args, kwargs) for the op: the tensor inputs as Tensors (of the case's dtypes, or the
+        float ones in float64). Integer and bool inputs keep their dtype in the float64 run: it
+        must be the same call, and integer or bool arithmetic (a mean that divides integers, the
+        logical or that bool X + X.mT is) is not the float arithmetic of the same values."""
         tree = self.tree
         for p in self.tensor_paths:
             a = _get(tree, p)
-            a = a.astype(np.float64) if as_float64 else a
+            a = a.astype(np.float64) if as_float64 and a.dtype.kind == "f" else a
             t = Tensor._make(a)
             if p in self.grad_paths and t.dtype.kind == "f":
                 t.requires_grad_()
             tree = _replace(tree, p, t)
         return tree["args"], tree["kwargs"]
 
-    def numpy_args(self):
-        """(args, kwargs) for a NumPy reference: the tensor inputs as float64 arrays."""
+    def numpy_args(self, keep_integers=False):
+        """(args, kwargs) for a NumPy reference: the tensor inputs as float64 arrays (the float
+        ones only when ``keep_integers``: torch is given the call the float64 run makes)."""
         tree = self.tree
         for p in self.tensor_paths:
-            tree = _replace(tree, p, _get(tree, p).astype(np.float64))
+            a = _get(tree, p)
+            tree = _replace(tree, p, a if keep_integers and a.dtype.kind != "f" else a.astype(np.float64))
         return tree["args"], tree["kwargs"]
 
     def magnitude(self):
@@ -701,28 +733,37 @@ def _call(fn, case, *args, **kwargs):
         return "rejected", e
     except MemoryError as e:  # a legitimate call with a huge result (scale_factor=1e4): past the cap below
         return "rejected", e
+    except (IndexError, TypeError, ValueError) as e:
+        # raised by the registry entry's own wrapper (cholesky(X @ X.mT + n I) reading X.shape[-1]
+        # of a 0-d X), not by minigrad: the wrapper is test scaffolding that cannot build the
+        # op's input from this mutation, so the op is never called. Errors from deeper frames
+        # (minigrad itself, NumPy) still fail the test below.
+        if os.path.join("minigrad", "testing", "entries") in traceback.extract_tb(e.__traceback__)[-1].filename:
+            return "rejected", e
+        frames = "".join(traceback.format_exception(type(e), e, e.__traceback__)[-6:])
+        raise Bare(f"{type(e).__name__} that is not a MinigradError: {e}\n{case.describe()}\n{frames}") from e
     except Exception as e:
         frames = "".join(traceback.format_exception(type(e), e, e.__traceback__)[-6:])
         raise Bare(f"{type(e).__name__} that is not a MinigradError: {e}\n{case.describe()}\n{frames}") from e
 
 
-def _widest(dtypes):
-    return max(dtypes, key=lambda d: d.itemsize)
-
-
 def _expected_floats(case):
-    """The dtypes a float result may have: the widest float tensor input (float32 when there is
-    none), or the first input's float dtype (losses, normalisations and index_put cast the other
-    tensors to it). Integer or bool inputs that meet a python float (x + 1e-5) become float32
-    first, as in PyTorch, so with them the float32 promotion of the widest float is allowed too.
+    """The dtypes a float result may have: PyTorch's promotion of the tensor inputs
+    (``minigrad.dtypes.result_type``, checked against torch.result_type on every pair of dtypes
+    and 0-d/dimensioned shapes by tests/test_promotion.py): a 0-d tensor does not widen a
+    dimensioned one of its category (float32 (3,) with float64 () is float32), and an integer
+    tensor meeting float16 gives float16. Inputs that are all integer or bool give the default
+    float, float32 (sqrt of an int tensor, an int tensor times 0.5). The first input's float
+    dtype is allowed too: losses, normalisations and index_put cast the other tensors to it.
     Never float64 without a float64 input."""
-    dtypes = {p: np.dtype(d) for p, d in case.dtypes.items()}
-    floats = [d for d in dtypes.values() if d.kind == "f"]
-    allowed = {_widest(floats)} if floats else set()
-    if dtypes.get(("args", 0), np.dtype(bool)).kind == "f":
-        allowed.add(dtypes[("args", 0)])
-    if len(floats) < len(dtypes):
-        allowed.add(_widest(floats + [np.dtype("float32")]))
+    from minigrad.dtypes import result_type
+
+    arrays = [_get(case.tree, p) for p in sorted(case.tensor_paths)]
+    promoted = result_type(*arrays) if arrays else np.dtype("float32")
+    allowed = {promoted if promoted.kind == "f" else np.dtype("float32")}
+    first = case.dtypes.get(("args", 0))
+    if first is not None and np.dtype(first).kind == "f":
+        allowed.add(np.dtype(first))
     if case.entry.name in ALWAYS_FLOAT64:
         allowed = {np.dtype("float64")}
     return allowed
@@ -790,6 +831,42 @@ def _check_backward(case, args, outs):
                 f"gradient {tuple(g.shape)} {g.dtype} for input {tuple(x.shape)} {x.dtype}\n{case.describe()}"
 
 
+def _singular_inverse(ref, theirs):
+    """linalg.inv_ex: the inverse of a matrix whose info is > 0 (singular) is undefined, nan in
+    minigrad (its docstring), whatever LU left in PyTorch: compared for the other matrices only
+    (the entry returns the inverse alone; minigrad's is all nan exactly for those matrices)."""
+    inverse = ref[0].numpy()
+    singular = np.isnan(inverse).all(axis=(-2, -1)) if inverse.size else np.zeros(inverse.shape[:-2], bool)
+    return [np.broadcast_to(singular[..., None, None], inverse.shape)]
+
+
+def _tied_eigenvectors(ref, theirs):
+    """linalg.eigh's entry returns (w, V * V, V w^2 V^T): V * V is pinned down only for distinct
+    eigenvalues (a tie leaves any rotation of the eigenvectors in its eigenspace); integer or
+    bool inputs make ties common. Not compared for a matrix with two eigenvalues closer than
+    1e-6 times its largest |eigenvalue|."""
+    w = ref[0].numpy()
+    gaps = np.diff(np.sort(w, axis=-1), axis=-1)
+    scale = np.maximum(np.abs(w).max(axis=-1, initial=0.0), 1.0)
+    tied = (gaps < 1e-6 * scale[..., None]).any(axis=-1) if w.shape[-1] > 1 else np.zeros(w.shape[:-1], bool)
+    no = np.zeros_like
+    return [no(w, bool), np.broadcast_to(tied[..., None, None], ref[1].shape), no(ref[2].numpy(), bool)]
+
+
+def _torch_overflow(ref, theirs):
+    """soft_margin_loss: log(1 + exp(-y x)) is computed without overflow, the exact 1e4 where
+    PyTorch's float64 gives inf (docs/differences-from-pytorch.md): not compared where torch is
+    infinite and minigrad finite."""
+    return [np.isinf(t) & np.isfinite(r.numpy()) for r, t in zip(ref, theirs)]
+
+
+# Entries whose torch result is not pinned down at some positions, or differs there on purpose:
+# name -> f(the float64 run's outputs, torch's float outputs) -> a mask per float output of the
+# positions not compared with torch.
+TORCH_UNDEFINED = {"linalg.inv_ex": _singular_inverse, "linalg.eigh": _tied_eigenvectors,
+                   "soft_margin_loss": _torch_overflow}
+
+
 def _torch():
     """torch when it is installed (an extra comparison, not a requirement), else None."""
     if importlib.util.find_spec("torch") is None:
@@ -801,7 +878,7 @@ def _torch():
 
 def _torch_outputs(torch, entry, case):
     """entry.torch_fn on the case in float64, or None when torch refuses the call."""
-    args, kwargs = case.numpy_args()
+    args, kwargs = case.numpy_args(keep_integers=True)
     args = [torch.from_numpy(a.copy()) if isinstance(a, np.ndarray) else a for a in args]
     try:
         with warnings.catch_warnings():
@@ -832,6 +909,9 @@ def run_case(case):
         if status == "rejected":
             return f"rejected: {type(out).__name__}" + ("" if isinstance(want, Exception) else " (numpy accepts)")
         outs = _outputs(out)
+        if entry.name in INTEGER_REFERENCES and not isinstance(want, Exception) \
+                and all(o.dtype.kind in "iub" for o in outs):
+            want = INTEGER_REFERENCES[entry.name](np_args, np_kwargs)
         assert not isinstance(want, Exception), \
             f"accepted a call the NumPy reference refuses ({type(want).__name__}: {want})\n{case.describe()}"
         _check_dtypes(case, outs)
@@ -854,6 +934,10 @@ def run_case(case):
         if torch is not None:
             t_outs = _torch_outputs(torch, entry, case)
             mine = [r for r in ref if r.dtype.kind == "f"]
+            if t_outs is not None and entry.name in TORCH_UNDEFINED and len(mine) == len(t_outs):
+                skip = TORCH_UNDEFINED[entry.name](ref, t_outs)
+                mine = [Tensor._make(np.where(m, 0.0, r.numpy())) for r, m in zip(mine, skip)]
+                t_outs = [np.where(m, 0.0, t) if np.shape(m) == np.shape(t) else t for t, m in zip(t_outs, skip)]
             if t_outs is not None:
                 _compare(mine, t_outs, "float64 run vs torch", case)
     _check_backward(case, args, outs)

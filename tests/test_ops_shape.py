@@ -229,12 +229,21 @@ def test_repeat_needs_enough_counts():
 
 
 def test_split_pieces_are_views_sharing_the_version_counter():
+    """In grad mode an output of split cannot be changed in place (PyTorch: "several outputs");
+    under no_grad it can, the change reaches the base, and the shared version counter moves, so
+    a backward that saved the base refuses to run."""
     from minigrad.errors import GraphError
 
     x = t64([1.0, 2.0, 3.0])
     y = x.exp()
     _, last = mg.split(y, 2)
-    last.mul_(2.0)
+    with pytest.raises(GraphError, match="several outputs"):
+        last.mul_(2.0)
+    assert y.numpy()[2] == pytest.approx(np.exp(3.0))  # refused before anything was written
+    assert last._version == y._version == 0
+    with mg.no_grad():
+        last.mul_(2.0)
     assert y.numpy()[2] == pytest.approx(2 * np.exp(3.0))
+    assert last._version == y._version == 1
     with pytest.raises(GraphError, match="modified in place"):
-        y.sum().backward()
+        y.sum().backward()  # exp saved its output y, changed since

@@ -100,6 +100,70 @@ def test_file_objects_and_map_location(tmp_path):
         mg.load(str(tmp_path / "m.npz"), map_location="tpu")
 
 
+def test_torch_load_and_save_arguments_are_accepted(tmp_path):
+    sd = model().state_dict()
+    path = tmp_path / "m.pt"
+    mg.save(sd, path, pickle_module=pickle, pickle_protocol=4, _use_new_zipfile_serialization=False)
+    for weights_only in (True, False, None):
+        assert_same(sd, mg.load(path, map_location=None, pickle_module=pickle, weights_only=weights_only,
+                                mmap=False, encoding="latin1"))
+    with pytest.raises(TypeError, match="weights_only"):
+        mg.load(path, weights_only="yes")
+    with pytest.raises(TypeError, match="map_location"):
+        mg.load(path, map_location=3)
+
+
+def test_map_location_forms(tmp_path):
+    """str, device, dict and callable, as torch.load documents them (on a CPU machine)."""
+    sd = model().state_dict()
+    path = tmp_path / "m.npz"
+    mg.save(sd, path)
+    for where in ("cpu", mg.device("cpu"), {"cuda:0": "cpu"}, {"cpu": "cpu"}, lambda t, loc: t,
+                  lambda t, loc: None):
+        loaded = mg.load(path, map_location=where)
+        assert_same(sd, loaded)
+        assert all(t.device == "cpu" for t in loaded.values())
+    seen = []
+
+    def double(t, location):  # called once per tensor with a CPU tensor and the saved location
+        seen.append((t.shape, location))
+        return t * 2
+
+    loaded = mg.load(path, map_location=double)
+    assert seen == [(v.shape, "cpu") for v in sd.values()]
+    for k, v in sd.items():
+        np.testing.assert_array_equal(loaded[k].numpy(), v.numpy() * 2)
+    with pytest.raises(DeviceError):  # a dict sending 'cpu' where there is no such device
+        mg.load(path, map_location={"cpu": "tpu"})
+    with pytest.raises(CheckpointError, match="must return a Tensor"):
+        mg.load(path, map_location=lambda t, loc: "cpu")
+
+    def broken(t, location):
+        raise KeyError("mine")
+
+    with pytest.raises(KeyError, match="mine"):  # the caller's own error, not a 'corrupt file'
+        mg.load(path, map_location=broken)
+
+
+def test_map_location_is_applied_to_plain_npz(tmp_path):
+    path = tmp_path / "plain.npz"
+    np.savez(path, w=np.ones((2, 2), np.float32))
+    out = mg.load(path, map_location=lambda t, loc: (t + 1) if loc == "cpu" else None)
+    np.testing.assert_array_equal(out["w"].numpy(), np.full((2, 2), 2, np.float32))
+
+
+def test_map_location_matches_torch_on_a_torch_state_dict(tmp_path, torch):
+    """The same call on torch and minigrad: a callable keeping tensors on the CPU."""
+    net = torch.nn.Linear(3, 2)
+    torch.save(net.state_dict(), tmp_path / "t.pt")
+    ref = torch.load(tmp_path / "t.pt", map_location=lambda storage, loc: storage, weights_only=True)
+    np.savez(tmp_path / "t.npz", **{k: v.numpy() for k, v in net.state_dict().items()})
+    got = mg.load(tmp_path / "t.npz", map_location=lambda storage, loc: storage, weights_only=True)
+    assert list(got) == list(ref)
+    for k in ref:
+        np.testing.assert_array_equal(got[k].numpy(), ref[k].numpy())
+
+
 def test_exact_path_and_permissions(tmp_path):
     path = tmp_path / "ckpt.bin"  # no .npz added to the name
     mg.save({"a": mg.ones(2)}, path)

@@ -162,3 +162,56 @@ def test_shape_errors_are_runtime_errors_as_in_pytorch():
         mg.ones(2, 3) @ mg.ones(2, 3)
     with pytest.raises(RuntimeError):
         mg.ones(6).reshape(4, 2)
+
+
+# ---- iteration, reversed, `in` ------------------------------------------------------------------
+def test_iteration_gives_differentiable_views_of_the_first_dimension():
+    torch = pytest.importorskip("torch")
+    a = np.arange(6.0).reshape(3, 2)
+    x, tx = mg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y, ty = x * 1, tx * 1
+    items, titems = list(y), list(ty)
+    assert len(items) == len(titems) == 3
+    for i, (m, t) in enumerate(zip(items, titems)):
+        assert m.shape == tuple(t.shape) == (2,)
+        np.testing.assert_array_equal(m.numpy(), t.detach().numpy())
+        assert m._view is not None and m._view.base is y  # a view, as unbind's outputs are
+        assert np.shares_memory(m.array, y.array)
+    sum(m.sum() * (i + 1) for i, m in enumerate(items)).backward()
+    sum(t.sum() * (i + 1) for i, t in enumerate(titems)).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+    assert [int(v) for v in mg.arange(3)] == [0, 1, 2]
+    a, b = mg.tensor([[1, 2], [3, 4]])  # unpacking, as in PyTorch programs
+    assert a.tolist() == [1, 2] and b.tolist() == [3, 4]
+
+
+def test_iterating_a_0d_tensor_is_a_type_error_as_in_torch():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match="iteration over a 0-d tensor"):
+        iter(torch.tensor(1.0))
+    with pytest.raises(TypeError, match="iteration over a 0-d tensor"):
+        iter(mg.tensor(1.0))
+
+
+def test_reversed_flips_the_first_dimension():
+    torch = pytest.importorskip("torch")
+    a = np.arange(6).reshape(2, 3)
+    for data in (a, a[0], np.int64(5)):
+        got, want = reversed(mg.tensor(data)), reversed(torch.tensor(data))
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (reversed(x) * mg.tensor([1.0, 2.0, 3.0])).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 2.0, 1.0])
+
+
+def test_contains_matches_torch():
+    torch = pytest.importorskip("torch")
+    for lib in (mg, torch):
+        t = lib.arange(3)
+        assert 2 in t and 3 not in t and 2.0 in t and 2.5 not in lib.arange(3.0)
+        assert lib.tensor(1) in t and np.int64(1) in t
+        assert lib.tensor([5, 1, 7]) in t and lib.tensor([2, 0, 1]) not in t  # elementwise ==, then any
+        with pytest.raises(RuntimeError):
+            lib.tensor([1, 2]) in t
+        with pytest.raises(RuntimeError, match="Tensor or .*scalar|Tensor or a number"):
+            "a" in t

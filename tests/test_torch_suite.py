@@ -17,8 +17,8 @@ torch = pytest.importorskip("torch")
 import minigrad as mg  # noqa: E402
 from minigrad.testing import gradcheck  # noqa: E402
 
-from torch_suite import (cases_dtypes, cases_edges, cases_errors, cases_kinks, cases_math, cases_modules,  # noqa: E402
-                         cases_more, cases_nn, cases_optim, cases_tensor)
+from torch_suite import (cases_double, cases_dtypes, cases_edges, cases_errors, cases_kinks,  # noqa: E402
+                         cases_math, cases_modules, cases_more, cases_nn, cases_optim, cases_tensor)
 from torch_suite.harness import check_case, check_error_case, check_module_case  # noqa: E402
 from torch_suite.known_bugs import KNOWN_BUGS  # noqa: E402
 
@@ -82,3 +82,8 @@ def test_composed_ops_gradcheck(fn):
 @pytest.mark.parametrize("case,dtype", _params(cases_optim.CASES))
 def test_optimizer(case, dtype):
     cases_optim.check_optim_case(case, dtype)
+
+
+@pytest.mark.parametrize("case,dtype", _params(cases_double.CASES))
+def test_double_backward(case, dtype):
+    cases_double.check_double_case(case, dtype)

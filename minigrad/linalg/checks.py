@@ -8,12 +8,18 @@ from ..errors import ArgumentError, DTypeRuntimeError, LinAlgError, ShapeError
 from ..tensor import Tensor
 
 
-def matrix_input(A, op, square=False):
-    """A as a float tensor of at least 2 dimensions (and square ones when ``square``)."""
+def matrix_input(A, op, square=False, low_precision=False):
+    """A as a float tensor of at least 2 dimensions (and square ones when ``square``).
+
+    float16 is refused unless ``low_precision`` (the functions made of matmuls and sums), as
+    PyTorch refuses it for its LAPACK-based functions on the CPU (LAPACK has no float16)."""
     if not isinstance(A, Tensor):
         raise ArgumentError(f"{op}: expected a tensor, got {type(A).__name__}")
     if A.dtype.kind != "f":
         raise DTypeRuntimeError(f"{op}: expected a floating point tensor (float32 or float64), got dtype {A.dtype}")
+    if A.dtype.itemsize < 4 and not low_precision:
+        raise DTypeRuntimeError(f"{op}: low precision dtypes are not supported, got {A.dtype} "
+                                f"(shape {tuple(A.shape)}); use float32 or float64")
     if A.ndim < 2:
         raise ShapeError(f"{op}: the input must have at least 2 dimensions, got shape {tuple(A.shape)}")
     if square and A.shape[-1] != A.shape[-2]:

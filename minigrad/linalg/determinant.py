@@ -82,7 +82,15 @@ class SlogDet(Function):
     @staticmethod
     def backward(ctx, g_sign, g_logabs):
         (A,) = ctx.saved_tensors
-        return reshape(g_logabs, g_logabs.shape + (1, 1)) * mT(inv(A))
+        try:
+            A_inv = inv(A)
+        except LinAlgError:
+            # a singular matrix: log|det| has no derivative there, its gradient is nan (PyTorch's
+            # LU gives inf or nan); the batch's invertible matrices still get theirs
+            from .inverse import inv_ex
+
+            A_inv = inv_ex(A).inverse
+        return reshape(g_logabs, g_logabs.shape + (1, 1)) * mT(A_inv)
 
 
 def _xp(array):

@@ -84,7 +84,7 @@ def matrix_power(A, n):
     """
     if not isinstance(n, int) or isinstance(n, bool):
         raise ArgumentError(f"linalg.matrix_power: n must be an integer, got {n!r}")
-    A = matrix_input(A, "linalg.matrix_power", square=True)
+    A = matrix_input(A, "linalg.matrix_power", square=True, low_precision=True)  # inv refuses float16
     if n == 0:  # the identity, a fresh array (constant: its gradient is 0)
         xp = A.xp
         return constant(xp.broadcast_to(xp.eye(A.shape[-1], dtype=A.dtype), A.shape).copy())

@@ -25,7 +25,11 @@ def matrix_exp(A):
     the chain rule through them: the exact derivative of the approximation, which matches
     exp's own to the same precision. s is piecewise constant in A: it has no derivative.
     """
-    A = matrix_input(A, "linalg.matrix_exp", square=True)
+    A = matrix_input(A, "linalg.matrix_exp", square=True, low_precision=True)
+    if A.dtype.itemsize < 4:  # float16, which PyTorch accepts: solve needs LAPACK, so work in float32
+        from ..ops.elementwise import cast
+
+        return cast(matrix_exp(cast(A, "float32")), A.dtype)
     xp = A.xp
     n = A.shape[-1]
     norm1 = xp.abs(A.array).sum(axis=-2).max(axis=-1) if n else xp.zeros(A.shape[:-2], dtype=A.dtype)

@@ -31,7 +31,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         from ..ops.elementwise import cast
 
         A = cast(A, dtype)
-    A = matrix_input(A, op)
+    # float16 for the norms made of sums; those through singular values need LAPACK (as in PyTorch)
+    A = matrix_input(A, op, low_precision=ord not in ("nuc", 2, -2))
     if not isinstance(dim, (tuple, list)) or len(dim) != 2:
         raise ArgumentError(f"{op}: dim must be a 2-tuple of dimensions, got {dim!r}")
     d0, d1 = normalize_dim(dim[0], A.ndim, op), normalize_dim(dim[1], A.ndim, op)

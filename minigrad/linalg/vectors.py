@@ -1,6 +1,6 @@
 """Products along one axis: the cross product and vecdot; and the diagonal of a batch of matrices."""
 
-from ..errors import ShapeError
+from ..errors import ShapeError, UnsupportedDType
 from ..ops.einsum import einsum
 from ..ops.elementwise import check_broadcast, constant, pair
 from ..ops.indexing import getitem
@@ -25,6 +25,9 @@ def cross(input, other, *, dim=-1):
     """
     op = "linalg.cross"
     input, other = pair(input, other, op, broadcast=False)
+    if input.dtype.kind == "b":  # a - b of bools is not defined (PyTorch: not implemented for Bool)
+        raise UnsupportedDType(f"{op}: bool tensors are not supported (shapes {tuple(input.shape)} and "
+                               f"{tuple(other.shape)})")
     nd = max(input.ndim, other.ndim)
     d = normalize_dim(dim, nd, op)
     check_broadcast(op, input.shape, other.shape)

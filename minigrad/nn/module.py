@@ -22,7 +22,7 @@ import numpy as np  # to read arrays handed to load_state_dict (no computation o
 from .. import backend, dtypes
 from ..autograd.grad_mode import no_grad
 from ..errors import (ArgumentError, ArgumentKeyError, ArgumentRuntimeError, ArgumentTypeError, DTypeError,
-                      ModuleAttributeError)
+                      MissingForward, ModuleAttributeError)
 from ..tensor import Tensor, parse_to_args
 from .parameter import Parameter
 
@@ -69,7 +69,8 @@ class Module:
 
     # ---- running ---------------------------------------------------------------------------
     def forward(self, *args, **kwargs):
-        raise NotImplementedError(f"{type(self).__name__} has no forward() method; define one in the subclass")
+        """What the module computes: every subclass defines it (``model(x)`` calls it)."""
+        raise MissingForward(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args, **kwargs):
         """Run ``forward``, with any forward hooks before and after it (and backward hooks' edges)."""

@@ -125,7 +125,8 @@ def _adaptive_max(op, input, output_size, return_indices, spatial):
         index.append(rows.reshape(shape))
         longest.append(k)
     windows = x.array[(slice(None), slice(None)) + tuple(xp.asarray(i) for i in index)]
-    windows = windows.reshape(x.shape[:2] + out + (-1,))  # (N, C, *out, K_0 * K_1 * ...)
+    # (N, C, *out, K_0 * K_1 * ...); sizes spelled out, as -1 is ambiguous for an empty batch
+    windows = windows.reshape(x.shape[:2] + out + (int(np.prod(longest)),))
     best = xp.argmax(windows, axis=-1)  # the first maximum; NaN counts as the largest (NumPy and PyTorch)
     # the winning window element (t_0, t_1, ...) -> its input position -> the flat index in a channel
     flat = xp.zeros(best.shape, dtype=xp.int64)
@@ -135,8 +136,8 @@ def _adaptive_max(op, input, output_size, return_indices, spatial):
         rows = xp.asarray(index[d].reshape(out[d], longest[d]))
         o = xp.arange(out[d]).reshape((-1,) + (1,) * (spatial - 1 - d))
         flat += rows[o, t] * int(np.prod(sizes[d + 1:]))
-    plane = reshape(x, x.shape[:2] + (-1,))
-    y = reshape(gather(plane, -1, flat.reshape(x.shape[:2] + (-1,))), x.shape[:2] + out)
+    plane = reshape(x, x.shape[:2] + (int(np.prod(sizes)),))
+    y = reshape(gather(plane, -1, flat.reshape(x.shape[:2] + (int(np.prod(out)),))), x.shape[:2] + out)
     if unbatched:
         y, flat = reshape(y, y.shape[1:]), flat[0]
     return (y, Tensor._make(flat)) if return_indices else y

@@ -8,7 +8,7 @@ Notation: z is the output, g = dL/dz the incoming gradient.
 """
 
 from ..autograd.function import Function
-from ..dtypes import default_float, promote, result_type, scalar_dtype
+from ..dtypes import default_float, result_type, scalar_dtype
 from ..errors import ArgumentError, DTypeError, ShapeError
 from ..tensor import Tensor
 
@@ -559,19 +559,18 @@ def _scalar_pair(x, y, cond):
 def clamp(x, min=None, max=None):
     """Every element of x limited to [min, max]; the bounds are numbers or tensors (broadcast).
 
-    Where min > max the result is max (PyTorch's rule). Integer x with a float bound gives a
-    float result; tensor bounds take part in type promotion and get gradients (see Clamp).
+    Where min > max the result is max (PyTorch's rule). The result dtype is ``result_type`` of
+    x and the bounds, as for any other op: integer x with a float bound gives a float result,
+    while a 0-d or Python-number bound does not widen a float x (float32 x with a 0-d float64
+    bound stays float32). Tensor bounds get gradients (see Clamp).
     """
     if min is None and max is None:
         raise ArgumentError("clamp: at least one of min and max must be given")
     lo_t = min if isinstance(min, Tensor) else None
     hi_t = max if isinstance(max, Tensor) else None
-    if x.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
-        x = cast(x, default_float)  # float bounds make a float result, as in PyTorch
-    dt = x.dtype
+    dt = result_type(x, *[b for b in (min, max) if b is not None])
     for t in (lo_t, hi_t):
         if t is not None:
-            dt = promote(dt, t.dtype)
             check_broadcast("clamp", x.shape, t.shape)
     x = cast(x, dt)
     lo_t = None if lo_t is None else cast(lo_t, dt)

@@ -22,7 +22,7 @@ is the one of the out-of-place form.
 
 from ..autograd.function import Function, _INPUT
 from ..autograd.grad_mode import is_grad_enabled
-from ..autograd.views import replay, replay_array
+from ..autograd.views import check_layout, replay, replay_array
 from ..dtypes import can_cast
 from ..errors import DTypeRuntimeError, GraphError, ShapeError
 from ..tensor import Tensor
@@ -86,8 +86,13 @@ def _check(t, result, op, cast):
         raise ShapeError(f"{op}: unsupported operation: more than one element of the written-to tensor "
                          f"(shape {tuple(t.shape)}, strides {t.array.strides}) refers to a single memory "
                          "location. Please clone() the tensor before performing the operation.")
-    if not is_grad_enabled():
-        return result
+    if is_grad_enabled():
+        check_graph(t, op)
+    return result
+
+
+def check_graph(t, op):
+    """Refuse, in grad mode, the in-place changes of t that PyTorch refuses."""
     if t.grad_fn is None and t._requires_grad:
         raise GraphError(f"{op}: a leaf tensor that requires grad cannot be modified in place outside "
                          f"no_grad() (shape {tuple(t.shape)})")
@@ -103,7 +108,6 @@ def _check(t, result, op, cast):
         if info.multi:
             raise GraphError(f"{op}: this view is one of several outputs of one op (split, chunk, unbind), "
                              "which cannot be modified in place; use an out-of-place op")
-    return result
 
 
 def _keep_old_value(t, node, limit=32):
@@ -138,6 +142,8 @@ def write(t, result, op, cast=False):
     info = t._view
     track = is_grad_enabled() and (result._requires_grad or t._requires_grad
                                    or (info is not None and info.base._requires_grad))
+    if track and info is not None:
+        check_layout(info, op)  # before any value is written
     if track and result.grad_fn is not None:
         _keep_old_value(t, result.grad_fn)
     t.xp.copyto(t.array, result.array)
@@ -224,12 +230,18 @@ def fill_diagonal_(x, fill_value, wrap=False):
 
 
 def install(tensor_class):
-    """Give Tensor ``addcmul``/``addcdiv`` (when absent) and every in-place form it lacks."""
+    """Give Tensor ``addcmul``/``addcdiv`` (when absent), every in-place form it lacks and the
+    in-place shape changes of ``inplace_shape``."""
     for name, fn in (("addcmul", addcmul), ("addcdiv", addcdiv)):
         if not hasattr(tensor_class, name):
             setattr(tensor_class, name, fn)
     if not hasattr(tensor_class, "fill_diagonal_"):
         tensor_class.fill_diagonal_ = fill_diagonal_
+    from .inplace_shape import TENSOR_METHODS as shape_changes  # t_, squeeze_, resize_, ...
+
+    for name, fn in shape_changes.items():
+        if not hasattr(tensor_class, name):
+            setattr(tensor_class, name, fn)
     for name in INPLACE_FORMS:
         method = getattr(tensor_class, name, None)
         if method is not None and not hasattr(tensor_class, name + "_"):

@@ -204,7 +204,8 @@ def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
         check_broadcast(op + " (weight against input)", weight.shape, input.shape)
         terms = terms * _like_input(weight, input)
     c = input.shape[-1] if input.ndim else 1
-    loss = _sum(terms, -1) * (1.0 / c) if input.ndim else terms
+    # no classes (c = 0): 0 / 0, nan for each sample, as PyTorch gives
+    loss = (_sum(terms, -1) * (1.0 / c if c else float("nan"))) if input.ndim else terms
     return _reduce_elementwise(loss, reduction)
 
 

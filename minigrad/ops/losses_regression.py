@@ -67,10 +67,12 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
 
 
 def _xlogy(t):
-    """t log t with 0 log 0 = 0; log reads 1 where t = 0, so neither value nor gradient is nan."""
+    """t log t with 0 log 0 = 0; log reads 1 where t <= 0, so the gradient at t = 0 is not nan.
+    A negative t has no logarithm: nan there, as PyTorch's xlogy gives."""
     positive = constant(t.array > 0)
     safe = where(positive, t, constant(t.xp.ones((), dtype=t.dtype)))
-    return where(positive, t * log(safe), constant(t.xp.zeros((), dtype=t.dtype)))
+    rest = constant(t.xp.where(t.array == 0, 0, float("nan")).astype(t.dtype))
+    return where(positive, t * log(safe), rest)
 
 
 def kl_div(input, target, reduction="mean", log_target=False):

@@ -11,6 +11,7 @@ on each window element.
 
 import numpy as np  # shape arithmetic only
 
+from ..errors import ArgumentError
 from .activation import relu
 from .elementwise import abs as _abs
 from .elementwise import pow as _pow
@@ -19,6 +20,8 @@ from .rounding import sign
 
 
 def _lp_pool(op, input, norm_type, kernel_size, stride, ceil_mode, spatial):
+    if norm_type == 0:  # 1 / norm_type below (PyTorch fails there with a ZeroDivisionError)
+        raise ArgumentError(f"{op}: norm_type must not be 0")
     kernel = _ints(kernel_size, "kernel_size", op, spatial, 1)
     s = _avg_pool(op, _pow(input, norm_type), kernel, stride, 0, ceil_mode, True, None, spatial)
     return _pow(sign(s) * relu(_abs(s)) * float(np.prod(kernel)), 1.0 / norm_type)

@@ -12,6 +12,8 @@ PyTorch's contract: which shapes it takes, and a clear error for the others. For
 falls out of the rules of mul, add and matmul.
 """
 
+import math
+
 from ..errors import ArgumentError, ArgumentTypeError, ShapeError
 from ..tensor import Tensor
 from .einsum import LETTERS, einsum
@@ -153,6 +155,11 @@ def _scaled_sum(input, product, beta, alpha, op):
     if tuple(check_broadcast(op, input.shape, product.shape)) != tuple(product.shape):
         raise ShapeError(f"{op}: input of shape {tuple(input.shape)} does not broadcast to the product's "
                          f"shape {tuple(product.shape)}")
+    if input.dtype.kind in "iub" and product.dtype.kind in "iub":
+        # integer tensors: PyTorch casts beta and alpha to the integer dtype (2.5 -> 2, truncated)
+        if not all(math.isfinite(v) for v in (beta, alpha)):
+            raise ArgumentError(f"{op}: beta and alpha must be finite for integer tensors, got {beta} and {alpha}")
+        beta, alpha = int(beta), int(alpha)
     if alpha != 1:
         product = mul(product, alpha)
     if beta == 0:

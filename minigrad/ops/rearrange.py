@@ -9,7 +9,7 @@ repeat (their backward comes with them).
 import numpy as np
 
 from ..autograd.function import Function
-from ..errors import ArgumentRuntimeError, ShapeError
+from ..errors import ArgumentRuntimeError, IndexOutOfRange, ShapeError
 from ..tensor import Tensor
 from .indexing import getitem
 from .shape import _dims, normalize_dim, permute, repeat, reshape, transpose
@@ -102,6 +102,8 @@ def roll(input, shifts, dims=None):
     dims = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
     if len(dims) != len(shifts):
         raise ArgumentRuntimeError(f"roll: shifts {shifts} and dims {dims} must have the same length")
+    if input.ndim == 0:  # PyTorch gives a 0-d tensor no dim to roll along (IndexError)
+        raise IndexOutOfRange(f"roll: dims {dims} out of range for a 0-d tensor (it has no dimensions)")
     d = tuple(normalize_dim(int(k), input.ndim, "roll") for k in dims)
     return Roll.apply(input, shifts=shifts, dims=d)
 

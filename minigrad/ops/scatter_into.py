@@ -66,6 +66,12 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     shape along ``dim`` and handed to scatter_reduce.
     """
     d = normalize_dim(dim, input.ndim, "index_reduce")
+    if source.ndim != input.ndim:  # source needs dim d (PyTorch's check)
+        raise ShapeError(f"index_reduce: indexing dim {d} is out of bounds of the source tensor of shape "
+                         f"{tuple(source.shape)} (input of shape {tuple(input.shape)})")
+    if input.ndim == 0:  # 0-d input and source: as one-element vectors (PyTorch accepts them)
+        return index_reduce(input.reshape(1), 0, index.reshape(-1), source.reshape(1), reduce,
+                            include_self=include_self).reshape(())
     if index.ndim != 1 or index.shape[0] != source.shape[d]:
         raise ShapeError(f"index_reduce: index of shape {tuple(index.shape)} must be 1-D with one entry per "
                          f"slice of source along dim {d} ({source.shape[d]})")

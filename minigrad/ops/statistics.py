@@ -158,6 +158,10 @@ def renorm(input, p, dim, maxnorm):
     where norm > maxnorm and 1 elsewhere (PyTorch's constants); a composition.
     """
     x = _tensor(input, "renorm")
+    if not p > 0:  # 1 / p below; PyTorch refuses these norms with a RuntimeError
+        raise ArgumentRuntimeError(f"renorm: non-positive norms are not supported, got p={p}")
+    if not maxnorm >= 0:
+        raise ArgumentRuntimeError(f"renorm: maxnorm must be >= 0, got {maxnorm}")
     d = normalize_dim(dim, x.ndim, "renorm")
     axes = tuple(a for a in range(x.ndim) if a != d)
     norm = (x.abs() ** p).sum(axes, keepdim=True) ** (1.0 / p)

@@ -7,11 +7,6 @@ its line here).
 KNOWN_BUGS = {
     # missing API
     "torch.logspace": "minigrad has no logspace (creation.py)",
-    "y.unsqueeze_": "no in-place shape methods: unsqueeze_ (ops/inplace.py)",
-    "x.t_()": "no in-place shape methods: t_ (ops/inplace.py)",
-    "x.squeeze_()": "no in-place shape methods: squeeze_ (ops/inplace.py)",
-    "x.transpose_": "no in-place shape methods: transpose_ (ops/inplace.py)",
-    "x.resize_ shape": "no Tensor.resize_",
     "torch.tanh int": "tanh of an int tensor raises DTypeError; torch gives float32 (ops/activation.py)",
     "torch.erf int": "erf of an int tensor raises DTypeError; torch gives float32 (ops/activation.py)",
     "torch.sigmoid int": "sigmoid of an int tensor raises DTypeError; torch gives float32 as exp does (ops/activation.py)",
@@ -37,7 +32,8 @@ KNOWN_BUGS = {
     "tensor of strings": "tensor(['a']) raises DTypeError (TypeError); torch ValueError (creation.py)",
     "full bad size type": "full(3, 1.0) accepts an int size; torch raises TypeError (creation.py)",
     "arange huge negative range": "arange(5, 0, 1) gives an empty tensor; torch raises RuntimeError (creation.py)",
-    "view non-contiguous": "x.t().view(6) succeeds (copies?); torch raises RuntimeError (tensor.py / views)",
+    "view non-contiguous": "x.t().view(6) copies (ops/shape.py view is reshape); torch raises RuntimeError as the "
+                           "strides cannot express it",
     "F.conv2d negative padding": "conv2d: negative padding raises ArgumentError (ValueError); torch RuntimeError",
     "F.conv2d zero stride": "conv2d: stride 0 raises ArgumentError (ValueError); torch RuntimeError",
     "nn.Conv2d zero stride": "nn.Conv2d: stride 0 raises ArgumentError (ValueError); torch RuntimeError",
