@@ -10,6 +10,7 @@ import numpy as _np
 
 from . import ops as _ops  # noqa: F401  (installs the operators on Tensor)
 from .autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import inference_mode, is_inference_mode_enabled
 from .backend import Device as device
 from .backend import is_cuda_available
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace,
@@ -26,7 +27,7 @@ from .ops.activation import relu_, sigmoid_, tanh_
 from .ops.activations_piecewise import hardshrink, prelu, rrelu, rrelu_, threshold, threshold_
 from .ops.activations_smooth import celu, celu_, selu, selu_
 from .ops.ctc import ctc_loss
-from .ops.distance import cosine_similarity, pairwise_distance
+from .ops.distance import cosine_similarity, pairwise_distance, pdist
 from .ops.losses_margin import cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss, triplet_margin_loss
 from .ops.losses_regression import poisson_nll_loss
 from .ops.compare import (allclose, eq, equal, ge, gt, isclose, isfinite, isinf, isnan, le, logical_and,
@@ -51,7 +52,7 @@ from .ops.reduction_more import (aminmax, count_nonzero, nanmean, nansum, prod, 
 from .ops.reduction_more import all, any  # noqa: A004  (torch.all / torch.any shadow the builtins here too)
 from .ops.shape import cat, chunk, concat, pad, split, stack
 from .ops.shape import unflatten
-from .creation import tril_indices, triu_indices
+from .creation import empty_strided, logspace, tril_indices, triu_indices
 from .ops.sorting import argsort, kthvalue, median, mode, msort, nanmedian, sort, topk
 from .ops.searching import bucketize, searchsorted, unique, unique_consecutive
 from .ops.selection import argwhere, index_select, masked_select, nonzero, take, take_along_dim
@@ -75,7 +76,7 @@ from .linalg import svd_legacy as svd
 from .linalg import tensor_norm as norm
 from .linalg import legacy_qr as qr
 from .ops.special import digamma, erfinv, lgamma, logit, mvlgamma, polygamma, sinc, xlog1py
-from .ops.statistics import (bincount, corrcoef, cov, diff, frexp, gcd, heaviside, histc, lcm, ldexp, nanquantile,
+from .ops.statistics import (histogram, bincount, corrcoef, cov, diff, frexp, gcd, heaviside, histc, lcm, ldexp, nanquantile,
                              quantile, renorm, signbit)
 from .ops.scatter_into import (diagonal_scatter, index_reduce, put, select, select_scatter, slice_scatter,
                                split_with_sizes)
@@ -90,7 +91,7 @@ from .backends import (are_deterministic_algorithms_enabled, get_float32_matmul_
                        set_float32_matmul_precision, use_deterministic_algorithms)
 
 from . import data, distributions, nn, optim, special  # noqa: E402  (minigrad.nn etc. work after `import minigrad`, as in PyTorch)
-from . import accelerator, backends, cuda, random, utils  # noqa: E402  (PyTorch's module paths)
+from . import accelerator, amp, backends, cuda, random, utils  # noqa: E402  (PyTorch's module paths)
 from . import linalg  # noqa: E402  (minigrad.linalg.inv, as torch.linalg.inv)
 # PyTorch also keeps these nn.functional functions at the top level (torch.conv2d, torch.dropout, ...)
 from .nn.functional import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, batch_norm, bilinear,  # noqa: E402
@@ -101,7 +102,7 @@ from .nn.functional import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d
 from .ops.compare import ge as greater_equal, gt as greater, le as less_equal, lt as less, ne as not_equal  # noqa: E402
 from .ops.inplace import addcdiv, addcmul  # noqa: E402
 
-from .aliases import (clone, concatenate, detach, rsub, is_complex, is_nonzero, is_same_size, is_signed, ravel,  # noqa: E402
+from .aliases import (Size, clone, concatenate, detach, rsub, is_complex, is_nonzero, is_same_size, is_signed, ravel,  # noqa: E402
                       scalar_tensor, t)
 
 dtype = _np.dtype  # isinstance(x.dtype, minigrad.dtype), as with torch.dtype

@@ -53,3 +53,17 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
 def rsub(input, other, *, alpha=1):
     """torch.rsub: ``other - alpha * input``, subtraction with the operands swapped."""
     return other - input * alpha if alpha != 1 else other - input
+
+
+class Size(tuple):
+    """``torch.Size``: a tuple of sizes with ``numel()``. Tensor shapes are plain tuples in
+    minigrad (equal to a Size with the same sizes); this class exists for code that builds one."""
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __repr__(self):
+        return f"minigrad.Size({list(self)})"

@@ -131,6 +131,25 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     return _finish(np.linspace(start, end, steps), dtype or dtypes.default_float, device, requires_grad)
 
 
+def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False):
+    """base ** linspace(start, end, steps)."""
+    check_size((steps,), "logspace: steps")
+    return _finish(np.logspace(start, end, steps, base=base), dtype or dtypes.default_float, device, requires_grad)
+
+
+def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False):
+    """An uninitialised (here: zero) tensor of ``size`` laid out with ``stride`` (in elements)."""
+    size, stride = tuple(size), tuple(stride)
+    check_size(size, "empty_strided")
+    if len(size) != len(stride):
+        raise ShapeError(f"empty_strided: size {size} and stride {stride} have different lengths")
+    dt = np.dtype(dtype or dtypes.default_float)
+    extent = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    buffer = np.zeros(max(extent, 0), dtype=dt)
+    view = np.lib.stride_tricks.as_strided(buffer, size, tuple(s * dt.itemsize for s in stride))
+    return _finish(view, dt, device, requires_grad)
+
+
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     check_size((n,) if m is None else (n, m), "eye")
     return _finish(np.eye(n, m), dtype or dtypes.default_float, device, requires_grad)

@@ -139,3 +139,15 @@ def seed_all():
 def initial_seed():
     """The seed of the current GPU's default generator."""
     return backend.initial_seed(f"cuda:{current_device() if is_available() else 0}")
+
+
+def max_memory_allocated(device=None):
+    """The peak of ``memory_allocated`` is not tracked by CuPy's pool: its current use is returned."""
+    return memory_allocated(device)
+
+
+def reset_peak_memory_stats(device=None):
+    """Accepted (nothing to reset: see max_memory_allocated)."""
+
+
+from . import amp  # noqa: E402  (minigrad.cuda.amp.GradScaler / autocast, PyTorch's older path)

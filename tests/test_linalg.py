@@ -377,3 +377,44 @@ def test_cond_tensorinv_tensorsolve(rng):
     with pytest.raises(ShapeError, match="does not fit"):
         LA.tensorsolve(T(np.ones((2, 3, 5))), T(np.ones((2, 3))))
     assert LA.matmul is mg.matmul
+
+
+# ---- float16: refused where PyTorch's CPU LAPACK refuses it, computed where it is not needed -------------
+@pytest.mark.parametrize("name,call", [
+    ("linalg.inv", lambda A: LA.inv(A)), ("linalg.det", lambda A: LA.det(A)),
+    ("linalg.slogdet", lambda A: LA.slogdet(A)), ("linalg.cholesky", lambda A: LA.cholesky(A)),
+    ("linalg.svd", lambda A: LA.svd(A)), ("linalg.eigh", lambda A: LA.eigh(A)),
+    ("linalg.qr", lambda A: LA.qr(A)), ("linalg.solve", lambda A: LA.solve(A, A)),
+    ("linalg.matrix_norm", lambda A: LA.matrix_norm(A, 2)), ("linalg.matrix_power", lambda A: LA.matrix_power(A, -1)),
+])
+def test_float16_is_refused_by_lapack_functions(name, call):
+    A = mg.tensor(np.eye(3) * 2.0, dtype="float16")
+    with pytest.raises(RuntimeError, match="low precision") as info:
+        call(A)
+    assert isinstance(info.value, MinigradError) and "float16" in str(info.value)
+
+
+def test_float16_products_and_sums_work_as_in_torch():
+    x = np.array([[1.0, 0.5, 0.0], [0.25, 1.0, 0.5], [0.0, 0.5, 1.0]])
+    A, T = mg.tensor(x, dtype="float16"), torch.tensor(x, dtype=torch.float16)
+    # (torch's own float16 matrix_exp overflows its Pade coefficients to inf: compare with float32's)
+    for mine, theirs in [(LA.matrix_exp(A), torch.linalg.matrix_exp(T.float())), (LA.matrix_power(A, 3), torch.linalg.matrix_power(T, 3)),
+                         (LA.matrix_norm(A), torch.linalg.matrix_norm(T)), (LA.matrix_norm(A, 1), torch.linalg.matrix_norm(T, 1)),
+                         (LA.norm(A), torch.linalg.norm(T))]:
+        assert mine.dtype == np.float16
+        np.testing.assert_allclose(mine.numpy().astype(float), theirs.float().numpy(), rtol=3e-3)
+
+
+def test_cross_refuses_bool_as_torch():
+    a = mg.tensor(np.ones((2, 3), dtype=bool))
+    with pytest.raises(NotImplementedError, match="linalg.cross"):
+        LA.cross(a, a)
+    with pytest.raises(NotImplementedError):
+        torch.linalg.cross(torch.ones(2, 3, dtype=torch.bool), torch.ones(2, 3, dtype=torch.bool))
+
+
+def test_slogdet_backward_at_a_singular_matrix_does_not_raise():
+    A = mg.tensor([[[0.0, 0.0], [0.0, 0.0]], [[2.0, 1.0], [1.0, 3.0]]], dtype="float64", requires_grad=True)
+    (g,) = mg.grad(LA.slogdet(A).logabsdet.sum(), [A])
+    assert np.isnan(g.numpy()[0]).all()  # no derivative at the singular matrix
+    np.testing.assert_allclose(g.numpy()[1], np.linalg.inv(A.numpy()[1]).T)  # the invertible one gets A^-T

@@ -276,3 +276,18 @@ def test_bad_input_names_the_op():
     with pytest.raises(ArgumentError, match="reduction"):
         nn.HuberLoss(reduction="avg")
     nn.KLDivLoss(reduction="batchmean")
+
+
+def test_kl_div_of_a_negative_target_is_nan_as_torch():
+    torch = pytest.importorskip("torch")
+    x, t = np.zeros(3), np.array([-1.0, 0.0, 2.0])
+    mine = F.kl_div(mg.tensor(x), mg.tensor(t), reduction="none").numpy()
+    theirs = torch.nn.functional.kl_div(torch.from_numpy(x), torch.from_numpy(t), reduction="none").numpy()
+    np.testing.assert_allclose(mine, theirs)  # nan, 0, 2 log 2
+    assert np.isnan(mine[0])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_multilabel_soft_margin_loss_without_classes_is_nan(reduction):
+    out = F.multilabel_soft_margin_loss(mg.zeros(3, 0), mg.zeros(3, 0), reduction=reduction)
+    assert out.shape == ((3,) if reduction == "none" else ()) and np.isnan(out.numpy()).all()

@@ -185,3 +185,21 @@ def test_in_place_change_through_a_view_reaches_the_base_gradient(make, want):
     make(y).mul_(2)
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), want)
+
+
+def test_roll_and_unflatten_refuse_a_dim_of_a_0d_tensor_as_torch():
+    x = mg.tensor(3.0)
+    # torch: an IndexError from roll, a RuntimeError from unflatten
+    for call, error in ((lambda t: t.roll(1, 0), IndexError), (lambda t: t.unflatten(0, (1,)), RuntimeError)):
+        with pytest.raises(error):
+            call(torch.tensor(3.0))
+        with pytest.raises(error, match="0-d") as info:
+            call(x)
+        assert isinstance(info.value, IndexOutOfRange)
+    assert x.roll(1).numpy() == 3.0  # without dims the flattened tensor rolls
+
+
+def test_combinations_without_any_is_an_empty_r_column_tensor():
+    for values, r, replace in [([1.0], 2, False), ([], 2, False), ([1.0, 2.0], 3, False)]:
+        mine = mg.combinations(mg.tensor(values), r, with_replacement=replace)
+        assert mine.shape == tuple(torch.combinations(torch.tensor(values), r, with_replacement=replace).shape)

@@ -138,3 +138,13 @@ def test_out_of_bounds_errors_are_the_builtin_types_torch_raises():
         x.index_select(0, mg.tensor([5]))
     with pytest.raises(RuntimeError):
         x.masked_scatter(mg.ones(3, 4).bool(), mg.ones(2))
+
+
+def test_index_reduce_checks_source_dims_and_takes_0d_tensors():
+    x, index = mg.tensor(np.ones((3, 3))), mg.tensor([0, 2, 0, 1])
+    with pytest.raises(ShapeError, match="index_reduce"):
+        x.index_reduce(1, index, mg.tensor(2.0), "prod")
+    with pytest.raises(RuntimeError):
+        torch.ones(3, 3).index_reduce(1, torch.tensor([0, 2, 0, 1]), torch.tensor(2.0), "prod")
+    out = mg.tensor(3.0).index_reduce(0, mg.tensor([0]), mg.tensor(2.0), "prod")
+    assert out.shape == () and out.numpy() == 6.0

@@ -125,3 +125,21 @@ def test_special_namespace_matches_torch_special():
     p = np.linspace(0.05, 0.95, 7)
     same(mg.special.ndtri(mg.tensor(p)), torch.special.ndtri(torch.tensor(p)), rtol=1e-10)
     same(mg.special.logit(mg.tensor(p)), torch.special.logit(torch.tensor(p)))
+
+
+def test_cov_and_corrcoef_of_one_variable_are_0d_as_torch():
+    x = np.random.default_rng(0).standard_normal((1, 6))
+    for name in ("cov", "corrcoef"):
+        mine, theirs = getattr(mg, name)(mg.tensor(x)), getattr(torch, name)(torch.from_numpy(x))
+        assert mine.shape == tuple(theirs.shape) == ()
+        np.testing.assert_allclose(mine.numpy(), theirs.numpy())
+    assert mg.cov(mg.tensor(np.zeros((0, 6)))).shape == (0, 0)
+
+
+def test_renorm_refuses_non_positive_p_and_negative_maxnorm():
+    x = mg.tensor(np.ones((4, 3)))
+    for p, maxnorm in [(0, 1.0), (-1, 1.0), (2, -1.0)]:
+        with pytest.raises(RuntimeError):
+            torch.renorm(torch.ones(4, 3), p, 0, maxnorm)
+        with pytest.raises(ArgumentError, match="renorm"):
+            mg.renorm(x, p, 0, maxnorm)

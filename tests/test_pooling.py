@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import minigrad as mg
 from minigrad import nn
-from minigrad.errors import DTypeError, ShapeError
+from minigrad.errors import ArgumentError, DTypeError, ShapeError
 from minigrad.nn import pooling as NP
 from minigrad.ops import adaptive_pooling as A
 from minigrad.ops import pooling as P
@@ -522,3 +522,16 @@ def test_adaptive_and_3d_bad_input():
         F.adaptive_max_pool1d(mg.randn(1, 1, 4), 0)
     with pytest.raises(DTypeError):
         F.adaptive_avg_pool3d(mg.tensor(np.zeros((1, 1, 2, 2, 2), dtype=np.int64)), 1)
+
+
+@pytest.mark.parametrize("spatial", [1, 2, 3])
+def test_adaptive_max_pool_of_an_empty_batch(spatial):
+    x = mg.tensor(np.zeros((0, 2) + (5,) * spatial, dtype=np.float32))
+    fn = getattr(mg.nn.functional, f"adaptive_max_pool{spatial}d")
+    y, i = fn(x, 3, return_indices=True)
+    assert y.shape == i.shape == (0, 2) + (3,) * spatial and y.dtype == np.float32
+
+
+def test_lp_pool_refuses_norm_type_0():
+    with pytest.raises(ArgumentError, match="norm_type"):
+        mg.nn.functional.lp_pool2d(mg.tensor(np.ones((1, 1, 4, 4))), 0, 2)

@@ -186,3 +186,16 @@ def test_torch_norm_forms():
     close(mg.norm(T(x[0]), p="nuc"), torch.norm(TT(x[0]), p="nuc"))
     with pytest.raises(ShapeError, match="nuc"):
         mg.norm(T(x), p="nuc")
+
+
+def test_integer_addmm_family_truncates_beta_and_alpha_as_torch():
+    x = np.arange(6).reshape(2, 3) - 2
+    for name, args in [("addmm", ((2, 2), (2, 3), (3, 2))), ("addbmm", ((2, 2), (4, 2, 3), (4, 3, 2))),
+                       ("baddbmm", ((4, 2, 2), (4, 2, 3), (4, 3, 2)))]:
+        arrays = [np.resize(x, s).astype(np.int32) for s in args]
+        mine = getattr(mg, name)(*[mg.tensor(a) for a in arrays], beta=0.5, alpha=-1.7)
+        theirs = getattr(torch, name)(*[torch.from_numpy(a) for a in arrays], beta=0.5, alpha=-1.7)
+        assert mine.dtype == np.int32
+        np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+    with pytest.raises(ArgumentError, match="finite"):
+        mg.addmm(mg.tensor(arrays[0][0]), mg.tensor(arrays[1][0]), mg.tensor(arrays[2][0]), beta=math.nan)

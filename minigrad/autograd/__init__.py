@@ -8,7 +8,8 @@ Tensors, ``custom_function.py``); minigrad's own ops subclass the array-level ba
 from .anomaly import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .custom_function import Function, FunctionCtx, once_differentiable
 from .functional import grad
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+                        set_grad_enabled)
 
 
 
@@ -34,5 +35,23 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     run_backward(tensors, grads, create_graph if retain_graph is None else retain_graph, create_graph)
 
 
-__all__ = ["Function", "FunctionCtx", "once_differentiable", "Variable", "backward", "grad", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
+def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, fast_mode=False, **kwargs):
+    """``torch.autograd.gradcheck``: minigrad.testing's checker under PyTorch's name and arguments."""
+    from ..testing import gradcheck as check
+
+    inputs = (inputs,) if not isinstance(inputs, (tuple, list)) else tuple(inputs)
+    return check(func, inputs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception, fast_mode=fast_mode)
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
+                  fast_mode=False, **kwargs):
+    """``torch.autograd.gradgradcheck`` (see gradcheck)."""
+    from ..testing import gradgradcheck as check
+
+    inputs = (inputs,) if not isinstance(inputs, (tuple, list)) else tuple(inputs)
+    return check(func, inputs, grad_outputs=grad_outputs, eps=eps, atol=atol, rtol=rtol,
+                 raise_exception=raise_exception, fast_mode=fast_mode)
+
+
+__all__ = ["Function", "inference_mode", "is_inference_mode_enabled", "gradcheck", "gradgradcheck", "FunctionCtx", "once_differentiable", "Variable", "backward", "grad", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
            "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]

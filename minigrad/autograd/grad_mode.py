@@ -79,3 +79,49 @@ class enable_grad(_Mode):
     """Record the graph, even inside ``no_grad``."""
 
     mode = True
+
+
+class inference_mode:
+    """PyTorch's faster ``no_grad``: here the same thing (no graph is recorded).
+
+    A context manager or a decorator, with or without parentheses; ``inference_mode(False)``
+    leaves grad mode as it is. PyTorch's inference tensors also refuse to enter autograd
+    later; minigrad's are ordinary tensors (a documented difference).
+    """
+
+    def __new__(cls, mode=True):
+        if callable(mode):  # @inference_mode without parentheses
+            return cls(True)(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode=True):
+        self.enabled = bool(mode)
+
+    def __enter__(self):
+        self.prev = is_grad_enabled()
+        if self.enabled:
+            _set(False)
+            _inference_depth[0] += 1
+        return self
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            _inference_depth[0] -= 1
+        _set(self.prev)
+        return False
+
+    def __call__(self, fn):
+        enabled = self.enabled
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with inference_mode(enabled):
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+_inference_depth = [0]  # how many inference_mode blocks are open (thread-shared, like a flag)
+
+
+def is_inference_mode_enabled():
+    return _inference_depth[0] > 0

@@ -13,7 +13,7 @@ from ..ops.activations_piecewise import (hardshrink, hardsigmoid, hardswish, har
 from ..ops.activations_smooth import (celu, celu_, elu, elu_, glu, gumbel_softmax, logsigmoid, mish, selu, selu_,
                                       silu, softmin, softmax2d, softsign, tanhshrink)
 from ..ops.ctc import ctc_loss
-from ..ops.distance import cosine_similarity, normalize, pairwise_distance
+from ..ops.distance import cosine_similarity, normalize, pairwise_distance, pdist
 from ..ops.losses_margin import (cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss, multi_margin_loss,
                                  multilabel_margin_loss, multilabel_soft_margin_loss, soft_margin_loss,
                                  triplet_margin_loss)
@@ -21,7 +21,7 @@ from ..ops.losses_regression import gaussian_nll_loss, huber_loss, kl_div, poiss
 from ..ops.one_hot import one_hot
 from ..ops.attention import scaled_dot_product_attention
 from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
-from ..ops.dropout import dropout, dropout2d
+from ..ops.dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
 from ..ops.embedding import embedding
 from ..ops.embedding_bag import embedding_bag
 from ..ops.linalg import matmul
@@ -116,3 +116,5 @@ __all__ += [
     "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss", "cosine_embedding_loss",
     "triplet_margin_loss", "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
 ]
+__all__ += ["dropout1d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"]
+__all__ += ["pdist"]

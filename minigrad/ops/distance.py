@@ -3,7 +3,7 @@
 subgradient 0) with clamps, sums and divisions. Their gradients come from those ops.
 """
 
-from ..errors import ArgumentError, DTypeError
+from ..errors import ArgumentError, DTypeError, ShapeError
 from .elementwise import check_broadcast, clamp, constant
 from .norms import vector_norm
 from .reduction import sum as _sum
@@ -79,6 +79,18 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     if diff.ndim == 0:
         diff = diff.reshape((1,))
     return _norm(diff, p, diff.ndim - 1, keepdim, op)
+
+
+def pdist(input, p=2.0):
+    """The p-norm distance between every pair of rows i < j of an (N, M) input, as a vector of
+    N(N-1)/2 entries (the upper triangle of cdist(input, input), row by row). A composition:
+    the row pairs are gathered by index, so rows never meet themselves (no 0-distance kink)."""
+    if input.ndim != 2:
+        raise ShapeError(f"pdist: expected a 2-D input (N, M), got shape {tuple(input.shape)}")
+    from ..creation import triu_indices
+
+    i, j = triu_indices(input.shape[0], input.shape[0], 1)
+    return vector_norm(input[i] - input[j], p, dim=-1)
 
 
 TENSOR_METHODS = {}

@@ -56,4 +56,60 @@ def dropout2d(x, p=0.5, training=True, inplace=False):
     return _apply(x, _scaled_mask(x, shape, p), inplace)
 
 
+def _channel_dropout(x, p, training, inplace, dims, op):
+    """Drop whole channels of (N, C, *spatial) or unbatched (C, *spatial) input with ``dims`` spatial dims."""
+    _check_p(p, op)
+    if x.ndim not in (dims + 1, dims + 2):
+        raise ShapeError(f"{op}: expected a {dims + 1}-D (unbatched) or {dims + 2}-D input, got shape {tuple(x.shape)}")
+    if not training or p == 0.0:
+        return x
+    lead = x.ndim - dims
+    shape = tuple(x.shape[:lead]) + (1,) * dims
+    return _apply(x, _scaled_mask(x, shape, p), inplace)
+
+
+def dropout1d(x, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, L) (or (C, L)) input: one kept-or-dropped decision per channel."""
+    return _channel_dropout(x, p, training, inplace, 1, "dropout1d")
+
+
+def dropout3d(x, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, D, H, W) (or (C, D, H, W)) input."""
+    return _channel_dropout(x, p, training, inplace, 3, "dropout3d")
+
+
+# SELU's fixed point (Klambauer et al., 2017): the values alpha dropout keeps self-normalising
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772, 1.0507009873554805
+
+
+def _alpha_dropout(x, p, training, shape, op):
+    """Dropped units are set to SELU's negative saturation α' = -scale·α instead of 0, then an
+    affine map a·y + b restores mean 0 and variance 1:
+        a = ((1 - p)(1 + p α'²))^(-1/2),   b = -a α' p.
+    A composition: y = a (x m + α' (1 - m)) + b, so dL/dx = g a m."""
+    _check_p(p, op)
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * 0.0
+    alpha = -_SELU_ALPHA * _SELU_SCALE
+    a = ((1 - p) * (1 + p * alpha ** 2)) ** -0.5
+    b = -a * alpha * p
+    gen = backend.generator(x.device)
+    keep = (gen.random(shape) >= p).astype(x.dtype)
+    m = constant(x.xp.asarray(keep))
+    return (x * m + constant(x.xp.asarray((1 - keep) * alpha, dtype=x.dtype))) * a + b
+
+
+def alpha_dropout(x, p=0.5, training=False, inplace=False):
+    """Dropout for SELU networks: keeps inputs of mean 0 and variance 1 at mean 0 and variance 1."""
+    return _alpha_dropout(x, p, training, tuple(x.shape), "alpha_dropout")
+
+
+def feature_alpha_dropout(x, p=0.5, training=False, inplace=False):
+    """alpha_dropout of whole channels of (N, C, *) input."""
+    shape = tuple(x.shape[:2]) + (1,) * (x.ndim - 2)
+    return _alpha_dropout(x, p, training, shape, "feature_alpha_dropout")
+
+
 TENSOR_METHODS = {}

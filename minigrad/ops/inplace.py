@@ -18,11 +18,14 @@ Every in-place method computes the out-of-place result first and hands it to
 A backward that saved the tensor being overwritten (``y.pow_(2)`` saves the old y) gets a
 copy of the old value, taken just before the write, with the old history: the gradient
 is the one of the out-of-place form.
+
+In-place changes of shape (``x.t_()``, ``x.squeeze_()``, ``x.resize_(...)``) change no value;
+they live in ``minigrad.ops.inplace_shape``.
 """
 
 from ..autograd.function import Function, _INPUT
 from ..autograd.grad_mode import is_grad_enabled
-from ..autograd.views import check_layout, replay, replay_array
+from ..autograd.views import check_layout, replay, replay_array, reshape_count
 from ..dtypes import can_cast
 from ..errors import DTypeRuntimeError, GraphError, ShapeError
 from ..tensor import Tensor
@@ -162,7 +165,7 @@ def write(t, result, op, cast=False):
     base._requires_grad = True
     fresh = replay(info.steps, base)
     t.grad_fn, t._output_nr, t._requires_grad = fresh.grad_fn, fresh._output_nr, True
-    info.version = t._vbox[0]
+    info.version, info.reshapes = t._vbox[0], reshape_count(t._vbox)
     return t
 
 

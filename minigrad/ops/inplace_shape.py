@@ -29,6 +29,7 @@ from .inplace import check_graph
 
 def _become(x, out, op):
     """Make x the view ``out`` of itself that an out-of-place view op took; returns x."""
+    current = x._view is not None and x._view.version == x._vbox[0] and out.grad_fn is not None
     if out is not x:
         if out._view is None:  # a reading of x's memory that needed a copy would not be in place
             raise ShapeError(f"{op}: the new shape {tuple(out.shape)} of a tensor of shape {tuple(x.shape)} "
@@ -39,7 +40,7 @@ def _become(x, out, op):
         if out.grad_fn is not None:  # grad mode: x's history goes through the view op
             x.grad_fn, x._output_nr, x._requires_grad = out.grad_fn, out._output_nr, True
     bump_for_reshape(x._vbox)
-    if x._view is not None:
+    if current:  # x's grad_fn is its new history; otherwise it stays stale, to be replayed when used
         x._view.version, x._view.reshapes = x._vbox[0], reshape_count(x._vbox)
     return x
 

@@ -224,8 +224,8 @@ def combinations(input, r=2, with_replacement=False):
     if r == 0:
         return Tensor._make(input.xp.zeros((0,), dtype=input.dtype))
     index = _combination_index(input.shape[0], r, with_replacement)
-    if index.shape[0] == 0:
-        return Tensor._make(input.xp.zeros((0,), dtype=input.dtype))
+    if index.shape[0] == 0:  # no combination: (0, r), as PyTorch
+        return Tensor._make(input.xp.zeros((0, r), dtype=input.dtype))
     return getitem(input, (to_device(index, input.device),))
 
 

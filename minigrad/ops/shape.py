@@ -226,8 +226,10 @@ def view(x, *shape, dtype=None):
 def unflatten(x, dim, sizes):
     """Split dimension ``dim`` into several of the given ``sizes`` (one may be -1):
     (2, 12).unflatten(1, (3, 4)) -> (2, 3, 4). A reshape, so a view."""
-    if x.ndim == 0:  # PyTorch refuses: a 0-d tensor has no dimension to split (IndexError)
-        raise IndexOutOfRange(f"unflatten: dim {dim} out of range for a 0-d tensor (it has no dimensions)")
+    if x.ndim == 0:  # PyTorch refuses: a 0-d tensor has no dimension to split (a RuntimeError)
+        from ..errors import IndexRuntimeError
+
+        raise IndexRuntimeError(f"unflatten: dim {dim} out of range for a 0-d tensor (it has no dimensions)")
     d = normalize_dim(dim, x.ndim, "unflatten")
     sizes = tuple(int(s) for s in sizes)
     if not sizes:

@@ -139,7 +139,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
             norm = total - correction * (w * _float_input(aweights).to(x.dtype)).sum() / total
         centred = x - mean
         c = (centred * w) @ centred.T / norm.clamp(min=0)
-    return c.squeeze() if input.ndim < 2 else c
+    return c.squeeze()  # one variable (a 1-D input or a single row) gives a 0-d result, as PyTorch
 
 
 def corrcoef(input):
@@ -204,6 +204,20 @@ def histc(input, bins=100, min=0, max=0):
     return Tensor._make(counts.astype(x.dtype))
 
 
+_Histogram = namedtuple("histogram", ["hist", "bin_edges"])
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False):
+    """(hist, bin_edges) of the values (no gradient): ``bins`` equal bins over ``range`` (the
+    data's range by default) or the given edges, counts weighted by ``weight``, or a density."""
+    x = _float_input(_tensor(input, "histogram"))
+    xp = _xp(x.array)
+    edges = bins.array if isinstance(bins, Tensor) else bins
+    w = None if weight is None else weight.array
+    hist, bin_edges = xp.histogram(x.array, bins=edges, range=range, weights=w, density=density)
+    return _Histogram(Tensor._make(hist.astype(x.dtype)), Tensor._make(bin_edges.astype(x.dtype)))
+
+
 # ---- elementwise helpers without gradients --------------------------------------------------------
 def heaviside(input, values):
     """0 where x < 0, ``values`` where x == 0, 1 where x > 0 (no gradient, as in PyTorch)."""
@@ -258,7 +272,7 @@ def frexp(input):
 _Frexp = namedtuple("frexp", ["mantissa", "exponent"])
 
 
-TENSOR_METHODS = {"diff": diff, "quantile": quantile, "nanquantile": nanquantile, "cov": cov, "corrcoef": corrcoef,
+TENSOR_METHODS = {"histogram": histogram, "diff": diff, "quantile": quantile, "nanquantile": nanquantile, "cov": cov, "corrcoef": corrcoef,
                   "renorm": renorm, "bincount": bincount, "histc": histc, "heaviside": heaviside,
                   "signbit": signbit, "gcd": gcd, "lcm": lcm, "ldexp": ldexp, "frexp": frexp}
 TENSOR_METHODS["renorm_"] = lambda self, p, dim, maxnorm: self._write(renorm(self, p, dim, maxnorm), "renorm_")

@@ -1,5 +1,6 @@
-"""PyTorch's ``torch.utils`` import paths: ``minigrad.utils.data`` is ``minigrad.data``."""
+"""PyTorch's ``torch.utils`` import paths: ``minigrad.utils.data`` is ``minigrad.data``;
+``minigrad.utils.checkpoint`` is activation checkpointing's name."""
 
-from . import data
+from . import checkpoint, data
 
-__all__ = ["data"]
+__all__ = ["checkpoint", "data"]
