@@ -119,6 +119,8 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         dtype = dtypes.default_float if floats else dtypes.int64
     if step == 0:
         raise ArgumentRuntimeError("arange: step must be nonzero")
+    if (end - start) * step < 0:
+        raise ArgumentRuntimeError(f"arange: the bounds {start} and {end} are inconsistent with the sign of step {step}")
     return _finish(np.arange(start, end, step), dtype, device, requires_grad)
 
 

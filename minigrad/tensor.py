@@ -19,7 +19,7 @@ import sys
 import numpy as np
 
 from . import backend, dtypes
-from .errors import DeviceError, DTypeError, GraphError, ShapeError
+from .errors import DeviceError, DTypeError, DTypeRuntimeError, GraphError, ShapeError
 
 
 def _to_array(data, dtype=None):
@@ -142,7 +142,7 @@ class Tensor:
     def requires_grad(self, flag):
         flag = bool(flag)
         if flag and self.array.dtype.kind not in "fc":
-            raise DTypeError(
+            raise DTypeRuntimeError(  # PyTorch raises RuntimeError here
                 f"requires_grad: only floating point tensors can require gradients, got dtype {self.dtype}"
             )
         if not flag and self.grad_fn is not None:
@@ -369,7 +369,12 @@ class Tensor:
     def cuda(self, device=None):
         return self.to("cuda" if device is None else f"cuda:{backend.Device(device).index if isinstance(device, str) else device}")
 
-    def type(self, dtype):
+    def type(self, dtype=None):
+        """``t.type(dtype)`` casts; ``t.type()`` is PyTorch's type name, such as "torch.FloatTensor"."""
+        if dtype is None:
+            from .settings import typename
+
+            return typename(self)
         return self.to(dtype=dtype)
 
     def float(self):

@@ -47,7 +47,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import minigrad
-from minigrad.errors import MinigradError
+from minigrad.errors import GraphError, MinigradError
 from minigrad.tensor import Tensor
 from minigrad.testing import all_entries
 
@@ -90,6 +90,9 @@ VALUE_CAST = {"index_put", "index_put_accumulate"}
 NO_INF = {"matmul", "linear", "bilinear", "pow", "pow_scalar"} | VALUE_CAST
 # Entries whose result is float64 whatever the inputs, as in PyTorch (float_power).
 ALWAYS_FLOAT64 = {"float_power"}
+# Entries with one output per tensor input, each keeping its input's dtype (no promotion, as in
+# PyTorch: broadcast_tensors(float32, float16) gives a float32 and a float16 tensor).
+PER_INPUT_DTYPES = {"broadcast_tensors"}
 
 
 def _internal(entry):
@@ -319,6 +322,18 @@ def _pad(a, kw):
             continue
         if n == 0 or n + b + e < 0 or (mode == "reflect" and max(b, e) >= n) or (mode == "circular" and max(b, e) > n):
             raise ValueError("pad")
+        if mode != "circular" and n + b + e == 0:  # reflect and replicate refuse an empty result
+            raise ValueError("pad")
+        if mode == "circular":  # PyTorch crops first, then wraps around what is left
+            lo, hi = max(-b, 0), n - max(-e, 0)
+            m = hi - lo
+            if m < 0 or max(b, e) > m:
+                raise ValueError("pad")
+            if m == 0:  # cropped to nothing, nothing to wrap (PyTorch gives the empty tensor)
+                x = np.take(x, np.arange(0), axis=d)
+                continue
+            x = np.take(x, lo + (np.arange(-max(b, 0), m + max(e, 0)) % m), axis=d)
+            continue
         i = np.arange(n + b + e) - b
         if mode == "reflect":
             i = np.abs(i)
@@ -810,7 +825,10 @@ def _magnitude(a):
 def _check_dtypes(case, outs):
     """Float results have one of the dtypes ``_expected_floats`` allows."""
     allowed = _expected_floats(case)
+    own = [np.dtype(case.dtypes[p]) for p in sorted(case.tensor_paths)]
     for k, o in enumerate(outs):
+        if case.entry.name in PER_INPUT_DTYPES and len(own) == len(outs):
+            allowed = {own[k]}
         if o.dtype.kind == "f":
             assert o.dtype in allowed, \
                 f"output {k} is {o.dtype}, expected {' or '.join(sorted(map(str, allowed)))}\n{case.describe()}"
@@ -824,6 +842,10 @@ def _check_backward(case, args, outs):
     rng = np.random.default_rng(0)
     weights = [Tensor._make(rng.standard_normal(o.shape).astype(o.dtype)) for o in live]
     status, grads = _call(minigrad.grad, case, live, wrt, grad_outputs=weights, allow_unused=True)
+    if status == "rejected" and isinstance(grads, GraphError):
+        # the op says it has no derivative at this input (linalg.qr(mode='complete') of a tall
+        # matrix, as PyTorch says too): a refusal with a message, not a wrong gradient
+        return
     assert status == "ok", f"backward raised {grads!r} after a successful forward\n{case.describe()}"
     for x, g in zip(wrt, grads):
         if g is not None:
@@ -843,12 +865,13 @@ def _singular_inverse(case, ref, theirs):
 def _tied_eigenvectors(case, ref, theirs):
     """linalg.eigh's entry returns (w, V * V, V w^2 V^T): V * V is pinned down only for distinct
     eigenvalues (a tie leaves any rotation of the eigenvectors in its eigenspace); integer or
-    bool inputs make ties common. Not compared for a matrix with two eigenvalues closer than
-    1e-6 times its largest |eigenvalue|."""
+    bool inputs (and (X + X.mT) / 2 of a broadcast row) make ties common. Not compared for a
+    matrix with two eigenvalues closer than 1e-3 times its largest |eigenvalue|."""
     w = ref[0].numpy()
     gaps = np.diff(np.sort(w, axis=-1), axis=-1)
     scale = np.maximum(np.abs(w).max(axis=-1, initial=0.0), 1.0)
-    tied = (gaps < 1e-6 * scale[..., None]).any(axis=-1) if w.shape[-1] > 1 else np.zeros(w.shape[:-1], bool)
+    # an eigenvector's error is about eps / gap: near ties (1e-3) are as loose in float32
+    tied = (gaps < 1e-3 * scale[..., None]).any(axis=-1) if w.shape[-1] > 1 else np.zeros(w.shape[:-1], bool)
     no = np.zeros_like
     return [no(w, bool), np.broadcast_to(tied[..., None, None], ref[1].shape), no(ref[2].numpy(), bool)]
 
@@ -870,7 +893,7 @@ def _unpool_repeats(case, ref, theirs):
     spatial = int(case.entry.name[-2])
     planes = int(np.prod(out.shape[:-spatial]))
     per_plane = int(np.prod(out.shape[-spatial:]))
-    if idx.ndim != out.ndim or not per_plane or int(np.prod(idx.shape[:-spatial])) != planes:
+    if idx.ndim != out.ndim or not planes or not per_plane or int(np.prod(idx.shape[:-spatial])) != planes:
         return [np.zeros(out.shape, bool)]
     counts = np.zeros((planes, per_plane), np.int64)
     rows = np.broadcast_to(np.arange(planes)[:, None], (planes, idx.size // max(planes, 1)))
@@ -891,6 +914,9 @@ def _torch_overflow(case, ref, theirs):
 TORCH_UNDEFINED = {"linalg.inv_ex": _singular_inverse, "linalg.eigh": _tied_eigenvectors,
                    "soft_margin_loss": _torch_overflow, "polygamma": _polygamma_poles,
                    **{f"max_unpool{k}d": _unpool_repeats for k in (1, 2, 3)}}
+# Of those, the ones whose values are not pinned down in minigrad either: the float16/float32 run
+# is not compared with the float64 run there.
+RUN_UNDEFINED = {"linalg.inv_ex", "linalg.eigh", "max_unpool1d", "max_unpool2d", "max_unpool3d"}
 
 
 def _torch():
@@ -914,6 +940,33 @@ def _torch_outputs(torch, entry, case):
         return None
     out = list(out) if isinstance(out, (tuple, list)) else [out]
     return [o.detach().numpy() for o in out if isinstance(o, torch.Tensor) and o.is_floating_point()]
+
+
+def _agrees_with_torch_in_its_dtypes(entry, case, outs):
+    """Whether torch (when installed) gives the float outputs ``outs`` for the same call with
+    the case's own dtypes, at the tolerance of the least precise of them."""
+    torch = _torch() if entry.torch_fn is not None and case.dtypes else None
+    if torch is None or not any(np.dtype(d) == np.float16 for d in case.dtypes.values()):
+        return False
+    args, kwargs = case.numpy_args(keep_integers=True)
+    tree = {"args": args, "kwargs": kwargs}
+    for p in case.tensor_paths:  # back to the case's own float dtypes
+        tree = _replace(tree, p, _get(tree, p).astype(case.dtypes[p]))
+    args = [torch.from_numpy(a.copy()) if isinstance(a, np.ndarray) else a for a in tree["args"]]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = entry.torch_fn(torch, *args, **tree["kwargs"])
+    except Exception:
+        return False
+    out = list(out) if isinstance(out, (tuple, list)) else [out]
+    theirs = [o.detach().numpy() for o in out if isinstance(o, torch.Tensor) and o.is_floating_point()]
+    mine = [o for o in outs if o.dtype.kind == "f"]
+    try:
+        _compare(mine, theirs, "vs torch in the same dtypes", case)
+    except AssertionError:
+        return False
+    return True
 
 
 def run_case(case):
@@ -953,7 +1006,19 @@ def run_case(case):
         ref = _outputs(ref)
         # with values of 1e4 a float32 (or float16) run of an ill-conditioned op (attention, a loss
         # on products) may differ from the float64 one for good reasons: compare shapes only
-        _compare(outs, [r.array for r in ref], "vs the float64 run", case, values=case.values != "special")
+        mine, want = outs, [r.array for r in ref]
+        if entry.name in RUN_UNDEFINED and len(outs) == len(ref) and all(o.dtype.kind == "f" for o in outs):
+            skip = TORCH_UNDEFINED[entry.name](case, ref, None)
+            mine = [Tensor._make(np.where(m, 0.0, o.numpy()).astype(o.dtype)) for o, m in zip(outs, skip)]
+            want = [np.where(m, 0.0, w) for w, m in zip(want, skip)]
+        try:
+            _compare(mine, want, "vs the float64 run", case, values=case.values != "special")
+        except AssertionError:
+            # a float16 run may differ from the float64 one for a reason PyTorch shares (an eps of
+            # 1e-12 that float16 rounds to 0 makes cosine_embedding_loss 0 / 0 = nan in both):
+            # then it must equal torch's result for the same call, in the same dtypes
+            if not _agrees_with_torch_in_its_dtypes(entry, case, outs):
+                raise
         # (torch takes shortcuts on empty inputs, some giving other shapes: compare non-empty calls)
         empty = any(_get(case.tree, p).size == 0 for p in case.tensor_paths)
         torch = _torch() if entry.torch_fn is not None and not empty else None

@@ -291,3 +291,12 @@ def test_kl_div_of_a_negative_target_is_nan_as_torch():
 def test_multilabel_soft_margin_loss_without_classes_is_nan(reduction):
     out = F.multilabel_soft_margin_loss(mg.zeros(3, 0), mg.zeros(3, 0), reduction=reduction)
     assert out.shape == ((3,) if reduction == "none" else ()) and np.isnan(out.numpy()).all()
+
+
+def test_multilabel_margin_loss_refuses_no_classes_as_torch():
+    torch = pytest.importorskip("torch")
+    for shape in [(0,), (3, 0)]:
+        with pytest.raises(RuntimeError):
+            torch.nn.functional.multilabel_margin_loss(torch.zeros(shape), torch.zeros(shape, dtype=torch.long))
+        with pytest.raises(ShapeError, match="non-empty"):
+            F.multilabel_margin_loss(mg.zeros(*shape), mg.tensor(np.zeros(shape, dtype=np.int64)))

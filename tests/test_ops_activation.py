@@ -217,11 +217,21 @@ def test_parity_with_torch(torch):
 # ---- bad input ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name, fn", [
     ("softmax", lambda x: mg.softmax(x, 0)), ("log_softmax", lambda x: mg.log_softmax(x, 0)),
-    ("sigmoid", mg.sigmoid), ("tanh", mg.tanh), ("gelu", mg.gelu), ("softplus", mg.softplus),
+    ("gelu", mg.gelu), ("softplus", mg.softplus),
 ])
 def test_integer_input_is_a_dtype_error_naming_the_op(name, fn):
-    with pytest.raises(DTypeError, match=name):
+    # PyTorch has no integer kernel for these and raises NotImplementedError
+    with pytest.raises(DTypeError, match=name) as info:
         fn(mg.tensor([1, 2, 3]))
+    assert isinstance(info.value, NotImplementedError)
+
+
+@pytest.mark.parametrize("fn", [mg.sigmoid, mg.tanh, mg.erf])
+def test_integer_input_to_sigmoid_tanh_erf_is_computed_in_float32(fn):
+    # PyTorch treats these as unary float ops, like exp: an int tensor gives a float32 result
+    y = fn(mg.tensor([0, 1, 2]))
+    assert y.dtype == mg.float32
+    np.testing.assert_allclose(y.numpy(), fn(mg.tensor([0.0, 1.0, 2.0])).numpy())
 
 
 def test_softmax_dim_out_of_range():

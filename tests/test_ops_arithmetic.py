@@ -282,3 +282,19 @@ def test_positive_and_aliases():
 def test_pow_errors_are_dtype_errors_too():
     with pytest.raises(DTypeError):
         mg.tensor([2]) ** -2
+
+
+def test_add_and_sub_scale_by_alpha_in_the_result_dtype_as_torch():
+    h, b, i = np.ones(3, dtype=np.float16), np.array([True, False, True]), np.array([1, 2, 3])
+    for op, x, y, alpha in [("add", h, b, -2.0), ("add", b, b, 2), ("add", i, b, 2), ("add", i, 2.5, 2), ("sub", h, i, 0.5)]:
+        wrap = lambda v, lib: v if isinstance(v, float) else (mg.tensor(v) if lib is mg else torch.from_numpy(v))
+        mine = getattr(mg, op)(wrap(x, mg), wrap(y, mg), alpha=alpha)
+        theirs = getattr(torch, op)(wrap(x, torch), wrap(y, torch), alpha=alpha)
+        assert str(mine.dtype) == str(theirs.dtype).replace("torch.", ""), (op, x.dtype, alpha)
+        np.testing.assert_allclose(mine.numpy().astype(float), theirs.numpy().astype(float))
+    for op, x, y, alpha in [("add", i, i, 2.5), ("add", i, b, True), ("sub", h, b, 1)]:
+        with pytest.raises(RuntimeError):
+            getattr(torch, op)(torch.from_numpy(x), torch.from_numpy(y), alpha=alpha)
+        with pytest.raises(DTypeError, match=op) as info:
+            getattr(mg, op)(mg.tensor(x), mg.tensor(y), alpha=alpha)
+        assert isinstance(info.value, RuntimeError)

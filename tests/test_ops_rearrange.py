@@ -203,3 +203,25 @@ def test_combinations_without_any_is_an_empty_r_column_tensor():
     for values, r, replace in [([1.0], 2, False), ([], 2, False), ([1.0, 2.0], 3, False)]:
         mine = mg.combinations(mg.tensor(values), r, with_replacement=replace)
         assert mine.shape == tuple(torch.combinations(torch.tensor(values), r, with_replacement=replace).shape)
+
+
+def test_tensor_split_counts_negative_places_from_the_end_as_torch():
+    x, t = mg.zeros(2, 6), torch.zeros(2, 6)
+    for places in [(-1, 4), (-8, 3), (2, -3), (7, -1)]:
+        assert [p.shape for p in mg.tensor_split(x, places, 1)] == \
+            [tuple(p.shape) for p in torch.tensor_split(t, places, 1)]
+
+
+def test_meshgrid_refuses_mixed_dtypes_as_torch():
+    with pytest.raises(RuntimeError):
+        torch.meshgrid(torch.ones(3, dtype=torch.float16), torch.tensor(1.0), indexing="ij")
+    with pytest.raises(RuntimeError, match="same dtype"):
+        mg.meshgrid(mg.ones(3, dtype="float16"), mg.tensor(1.0), indexing="ij")
+
+
+def test_block_diag_promotes_as_torch():
+    blocks = [np.ones((2, 2), dtype=bool), np.ones(3, dtype=np.float16), np.array(1.5, dtype=np.float32)]
+    mine = mg.block_diag(*[mg.tensor(b) for b in blocks])
+    theirs = torch.block_diag(*[torch.from_numpy(b) for b in blocks])
+    assert str(mine.dtype) == "float16" == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(mine.numpy(), theirs.numpy())

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.errors import GraphError, IndexOutOfRange, ShapeError
+from minigrad.errors import ArgumentRuntimeError, GraphError, IndexOutOfRange, ShapeError
 
 torch = pytest.importorskip("torch")
 RNG = np.random.default_rng(11)
@@ -148,3 +148,22 @@ def test_index_reduce_checks_source_dims_and_takes_0d_tensors():
         torch.ones(3, 3).index_reduce(1, torch.tensor([0, 2, 0, 1]), torch.tensor(2.0), "prod")
     out = mg.tensor(3.0).index_reduce(0, mg.tensor([0]), mg.tensor(2.0), "prod")
     assert out.shape == () and out.numpy() == 6.0
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int64"])
+def test_index_add_casts_alpha_to_an_integer_input_dtype_as_torch(dtype):
+    x, s = np.zeros((2, 5), dtype=dtype), np.ones((2, 2), dtype=dtype)
+    mine = mg.tensor(x).index_add(1, mg.tensor([4, 1]), mg.tensor(s), alpha=-2.5)
+    theirs = torch.from_numpy(x).index_add(1, torch.tensor([4, 1]), torch.from_numpy(s), alpha=-2.5)
+    assert mine.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+
+
+def test_scatter_checks_src_dims_and_integer_values():
+    x, index = mg.tensor(np.zeros((4, 3), dtype=np.int32)), mg.tensor([[1, 3]])
+    with pytest.raises(RuntimeError):
+        torch.zeros(4, 3, dtype=torch.int32).scatter(0, torch.tensor([[1, 3]]), float("nan"))
+    with pytest.raises(ArgumentRuntimeError, match="overflow"):
+        x.scatter(0, index, float("nan"))
+    with pytest.raises(ShapeError, match="as many dimensions as src"):
+        x.scatter_add(0, index, mg.tensor(np.zeros((1, 2, 0), dtype=np.int32)))

@@ -143,3 +143,10 @@ def test_renorm_refuses_non_positive_p_and_negative_maxnorm():
             torch.renorm(torch.ones(4, 3), p, 0, maxnorm)
         with pytest.raises(ArgumentError, match="renorm"):
             mg.renorm(x, p, 0, maxnorm)
+
+
+def test_quantiles_of_a_0d_tensor_along_dim_0():
+    for name in ("quantile", "nanquantile"):
+        mine = getattr(mg, name)(mg.tensor(2.0), 0.3, dim=0)
+        theirs = getattr(torch, name)(torch.tensor(2.0), 0.3, dim=0)
+        assert mine.shape == tuple(theirs.shape) == () and mine.numpy() == theirs.numpy()

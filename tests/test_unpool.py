@@ -61,3 +61,11 @@ def test_layers_match_torch(torch, spatial):
     x = no_ties(np.random.default_rng(2), (2, 2) + (4,) * spatial)
     y, idx = getattr(torch.nn.functional, f"max_pool{spatial}d")(torch.tensor(x), 2, return_indices=True)
     np.testing.assert_array_equal(m(mg.tensor(y.numpy()), mg.tensor(idx.numpy())).numpy(), t(y, idx).numpy())
+
+
+@pytest.mark.parametrize("spatial", [1, 2, 3])
+def test_max_unpool_of_an_empty_batch(spatial):
+    shape = (0, 2) + (3,) * spatial
+    fn = getattr(F, f"max_unpool{spatial}d")
+    y = fn(mg.zeros(*shape), mg.tensor(np.zeros(shape, dtype=np.int64)), 2)
+    assert y.shape == (0, 2) + (6,) * spatial

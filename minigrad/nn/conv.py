@@ -12,7 +12,7 @@ The computation lives in ``minigrad.ops.conv`` (im2col + GEMM, see its docstring
 """
 
 from .. import creation
-from ..errors import ArgumentError
+from ..errors import ArgumentError, ArgumentRuntimeError
 from ..ops import conv as C
 from ..ops import conv3d as C3
 from ..ops.shape import pad as _pad
@@ -63,7 +63,7 @@ class _ConvNd(Module):
         for what, values, least in (("kernel_size", self.kernel_size, 1), ("stride", self.stride, 1),
                                     ("dilation", self.dilation, 1)):
             if len(values) != n or any(v < least for v in values):
-                raise ArgumentError(f"{name}: {what} must be positive (an int or a tuple of {n} ints), got {values!r}")
+                raise ArgumentRuntimeError(f"{name}: {what} must be positive (an int or a tuple of {n} ints), got {values!r}")
         self.groups, self.padding_mode, self.transposed = groups, padding_mode, self._transposed
         # F.pad's (left, right) pairs, last dimension first, for the non-zero padding modes
         if self.padding == "valid":

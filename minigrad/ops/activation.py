@@ -11,8 +11,9 @@ import math
 
 import numpy as np  # errstate only
 
+from .. import dtypes
 from ..autograd.function import Function
-from ..errors import ArgumentError, DTypeError
+from ..errors import ArgumentError, DTypeError, UnsupportedDType
 from .elementwise import _xp, cast, constant, exp, where
 from .reduction import sum as _sum
 from .shape import normalize_dim
@@ -275,9 +276,15 @@ class LogSoftmax(Function):
 
 # ---- the functions users call --------------------------------------------------------------------
 def _floating(x, op):
+    """x itself, or an error for integer tensors (PyTorch has no integer kernel: NotImplementedError)."""
     if x.dtype.kind != "f":
-        raise DTypeError(f"{op}: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
+        raise UnsupportedDType(f"{op}: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
     return x
+
+
+def _as_float(x):
+    """Integer and bool tensors go through sigmoid, tanh and erf as the default float (PyTorch's rule)."""
+    return x if x.dtype.kind == "f" else x.to(dtype=dtypes.get_default_dtype())
 
 
 def _out(x, y, inplace, op):
@@ -303,7 +310,7 @@ def leaky_relu_(x, negative_slope=0.01):
 
 
 def sigmoid(x):
-    return Sigmoid.apply(_floating(x, "sigmoid"))
+    return Sigmoid.apply(_as_float(x))
 
 
 def sigmoid_(x):
@@ -311,7 +318,7 @@ def sigmoid_(x):
 
 
 def tanh(x):
-    return Tanh.apply(_floating(x, "tanh"))
+    return Tanh.apply(_as_float(x))
 
 
 def tanh_(x):
@@ -325,7 +332,7 @@ def softplus(x, beta=1.0, threshold=20.0):
 
 
 def erf(x):
-    return Erf.apply(_floating(x, "erf"))
+    return Erf.apply(_as_float(x))
 
 
 def gelu(x, approximate="none"):

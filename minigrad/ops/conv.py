@@ -53,7 +53,7 @@ import numpy as np  # shape arithmetic only
 
 from ..autograd.function import Function
 from ..backend import get_array_module
-from ..errors import ArgumentError, DTypeError, ShapeError
+from ..errors import ArgumentError, ArgumentRuntimeError, DTypeError, ShapeError
 from ..tensor import Tensor
 from .im2col import by_group, col2im, im2col, scratch
 from .reduction import sum as _sum
@@ -323,7 +323,7 @@ def _pair(value, name, op, n=2):
 def _positive(value, name, op, n=2):
     t = _pair(value, name, op, n)
     if any(v <= 0 for v in t):
-        raise ArgumentError(f"{op}: {name} must be positive, got {value!r}")
+        raise ArgumentRuntimeError(f"{op}: {name} must be positive, got {value!r}")
     return t
 
 
@@ -343,13 +343,13 @@ def _padding(padding, kernel, stride, dilation, op, n=2):
             return ((0, 0),) * n
         if padding == "same":
             if any(s != 1 for s in stride):
-                raise ArgumentError(f"{op}: padding='same' is not supported for strided convolutions "
+                raise ArgumentRuntimeError(f"{op}: padding='same' is not supported for strided convolutions "
                                     f"(stride={stride})")
             return same_padding(kernel, dilation)
-        raise ArgumentError(f"{op}: padding must be 'same', 'valid', an int or a tuple of ints, got {padding!r}")
+        raise ArgumentRuntimeError(f"{op}: padding must be 'same', 'valid', an int or a tuple of ints, got {padding!r}")
     p = _pair(padding, "padding", op, n)
     if any(v < 0 for v in p):
-        raise ArgumentError(f"{op}: padding must be non-negative, got {padding!r}")
+        raise ArgumentRuntimeError(f"{op}: padding must be non-negative, got {padding!r}")
     return tuple((v, v) for v in p)
 
 
@@ -472,7 +472,7 @@ def _transposed(op, input, weight, bias, stride, padding, output_padding, groups
     output_padding = _pair(output_padding, "output_padding", op, spatial)
     for extra, s, d in zip(output_padding, stride, dilation):
         if extra < 0 or (extra >= s and extra >= d):
-            raise ArgumentError(f"{op}: output_padding {output_padding} must be non-negative and smaller than "
+            raise ArgumentRuntimeError(f"{op}: output_padding {output_padding} must be non-negative and smaller than "
                                 f"either the stride {stride} or the dilation {dilation}")
     out = tuple(m + e for m, e in zip(smallest, output_padding))
     if any(n <= 0 for n in out):

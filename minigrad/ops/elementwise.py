@@ -9,7 +9,7 @@ Notation: z is the output, g = dL/dz the incoming gradient.
 
 from ..autograd.function import Function
 from ..dtypes import default_float, result_type, scalar_dtype
-from ..errors import ArgumentError, DTypeError, ShapeError
+from ..errors import ArgumentError, DTypeError, DTypeRuntimeError, ShapeError
 from ..tensor import Tensor
 
 
@@ -414,19 +414,32 @@ def _xp(array):
 
 
 # ---- the functions users call ----------------------------------------------------------------------
+def _scaled_pair(a, b, alpha, op):
+    """a and alpha * b, both Tensors of the promoted dtype. As in PyTorch, b is scaled in the
+    result's dtype (float16 + alpha * bool stays float16); integer results refuse a float
+    alpha, and a bool alpha needs a bool result."""
+    a, b = pair(a, b, op)
+    kind = a.dtype.kind
+    if isinstance(alpha, bool) and kind != "b":
+        raise DTypeRuntimeError(f"{op}: a bool alpha is only supported for bool results, got {a.dtype}")
+    if kind in "iub" and isinstance(alpha, float):  # numpy floats are floats too
+        raise DTypeRuntimeError(f"{op}: for integer or bool tensors ({a.dtype}), alpha must not be a "
+                                f"floating point number, got {alpha}")
+    if kind == "b":
+        return a, (b if alpha else mul(b, False))
+    return a, (b if alpha == 1 else mul(b, alpha))
+
+
 def add(a, b, alpha=1):
-    if alpha != 1:
-        b = mul(b, alpha) if isinstance(b, Tensor) else b * alpha
-    return Add.apply(*pair(a, b, "add"))
+    return Add.apply(*_scaled_pair(a, b, alpha, "add"))
 
 
 def sub(a, b, alpha=1):
-    if alpha != 1:
-        b = mul(b, alpha) if isinstance(b, Tensor) else b * alpha
-    a, b = pair(a, b, "sub")
-    if a.dtype.kind == "b":
-        raise DTypeError("sub: subtracting bool tensors is not supported (use logical_xor, or ~ to invert a mask)")
-    return Sub.apply(a, b)
+    # PyTorch refuses a bool tensor on either side (float - bool too), with a RuntimeError
+    if any(isinstance(t, Tensor) and t.dtype.kind == "b" for t in (a, b)):
+        raise DTypeRuntimeError("sub: subtracting bool tensors is not supported (use logical_xor, or ~ to "
+                                "invert a mask)")
+    return Sub.apply(*_scaled_pair(a, b, alpha, "sub"))
 
 
 def mul(a, b):

@@ -9,7 +9,7 @@ The pieces of unbind, tensor_split and the *split functions are views of the inp
 
 import numpy as np
 
-from ..errors import ArgumentRuntimeError, ShapeError
+from ..errors import ArgumentRuntimeError, DTypeRuntimeError, ShapeError
 from ..tensor import Tensor
 from .indexing import getitem
 from .shape import _tensor_list, broadcast_to, cat, normalize_dim, pad, reshape, split, squeeze, stack
@@ -53,8 +53,9 @@ def tensor_split(input, indices_or_sections, dim=0):
     else:
         bounds = [0] + [int(i) for i in ios] + [n]
     pieces = []
+    # a negative place counts from the end, as a Python slice bound (PyTorch's rule)
+    bounds = [min(max(i + n if i < 0 else i, 0), n) for i in bounds]
     for a, b in zip(bounds[:-1], bounds[1:]):  # a loop over pieces: each is a view
-        a, b = min(max(a, 0), n), min(max(b, 0), n)
         pieces.append(getitem(input, (slice(None),) * d + (slice(a, max(a, b)),)))
     return tuple(pieces)
 
@@ -168,6 +169,9 @@ def meshgrid(*tensors, indexing=None):
     for t in items:
         if t.ndim > 1:
             raise ShapeError(f"meshgrid: expects 0-d or 1-d tensors, got shape {tuple(t.shape)}")
+    if len({t.dtype for t in items}) > 1:  # PyTorch does not promote here (a RuntimeError)
+        raise DTypeRuntimeError(f"meshgrid: expects all tensors to have the same dtype, got "
+                                f"{', '.join(str(t.dtype) for t in items)}")
     axes = list(range(len(items)))
     if indexing == "xy" and len(items) >= 2:
         axes[0], axes[1] = 1, 0
@@ -233,7 +237,13 @@ def block_diag(*tensors):
     """A block-diagonal matrix: each tensor (0-d, 1-d as a row, or 2-d) a block on the diagonal,
     zeros elsewhere. Each block is padded with zero columns to the full width, then the rows
     are joined (a loop over the blocks, not their entries)."""
+    from ..dtypes import result_type
+    from .elementwise import cast
+
     items = _tensors(tensors, "block_diag")
+    # PyTorch's promotion of the blocks as given: a 0-d block does not widen a 2-d one's float dtype
+    dt = result_type(*items) if items else None
+    items = [t if t.dtype == dt else cast(t, dt) for t in items]
     blocks = []
     for t in items:
         if t.ndim > 2:

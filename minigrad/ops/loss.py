@@ -17,7 +17,7 @@ import numpy as np  # only for errstate (no computation on data goes through it)
 
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
-from ..errors import ArgumentError, DTypeError, IndexOutOfRange, ShapeError
+from ..errors import ArgumentError, ArgumentRuntimeError, DTypeError, DTypeRuntimeError, IndexOutOfRange, ShapeError
 from ..tensor import Tensor
 from .activation import log_softmax, softmax
 from .activation import softplus as _softplus
@@ -278,7 +278,7 @@ def _check_class_targets(input, target, weight, ignore_index, op):
     """Targets are integer class indices of shape (N, d1, ...) in [0, C) (or ignore_index)."""
     c = input.shape[1]
     if target.dtype.kind not in "iu":
-        raise DTypeError(f"{op}: class-index targets must be integers (int64), got dtype {target.dtype}; "
+        raise DTypeRuntimeError(f"{op}: class-index targets must be integers (int64), got dtype {target.dtype}; "
                          "float targets are allowed only as class probabilities of the input's shape "
                          f"{tuple(input.shape)}")
     expected = (input.shape[0],) + tuple(input.shape[2:])
@@ -395,7 +395,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     for name, v in (("input", input), ("target", target)):
         d = v.array
         if d.size and not bool(((d >= 0) & (d <= 1)).all()):
-            raise ArgumentError(f"{op}: all elements of {name} should be between 0 and 1, got values in "
+            raise ArgumentRuntimeError(f"{op}: all elements of {name} should be between 0 and 1, got values in "
                                 f"[{float(d.min()):g}, {float(d.max()):g}]"
                                 + (" (apply sigmoid first, or use binary_cross_entropy_with_logits)"
                                    if name == "input" else ""))

@@ -173,6 +173,9 @@ def multilabel_margin_loss(input, target, reduction="mean"):
                          f"{tuple(target.shape)}")
     x, t, unbatched = _as_rows(input, target.array, op)
     n, c = x.shape
+    if c == 0:  # PyTorch refuses a vector or matrix without classes
+        raise ShapeError(f"{op}: expected a non-empty vector or matrix (with an optional 0-size batch), got "
+                         f"shape {tuple(input.shape)}")
     xp = x.xp
     listed = xp.cumprod(t >= 0, axis=1).astype(bool)  # entries before the first -1
     if bool((listed & (t >= c)).any()):

@@ -33,7 +33,7 @@ import numpy as np  # shape arithmetic only
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ..backend import get_array_module
-from ..errors import ArgumentError, DTypeError, ShapeError
+from ..errors import ArgumentError, ArgumentRuntimeError, DTypeError, ShapeError
 from ..tensor import Tensor
 from .im2col import kernel_offsets, window_slices
 from .shape import reshape
@@ -248,7 +248,7 @@ def _ints(value, name, op, n, minimum):
         if len(t) != n:
             raise ArgumentError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
     if any(v < minimum for v in t):
-        raise ArgumentError(f"{op}: {name} must be {'positive' if minimum else 'non-negative'}, got {value!r}")
+        raise ArgumentRuntimeError(f"{op}: {name} must be {'positive' if minimum else 'non-negative'}, got {value!r}")
     return t
 
 
@@ -272,7 +272,7 @@ def _pool_geometry(op, sizes, kernel, stride, padding, dilation, ceil_mode, inpu
     for n, k, s, p, d in zip(sizes, kernel, stride, padding, dilation):
         span = d * (k - 1) + 1
         if p > k // 2:  # PyTorch's rule; it keeps every window partly inside the input
-            raise ArgumentError(f"{op}: padding {tuple(padding)} must be at most half of the kernel size "
+            raise ArgumentRuntimeError(f"{op}: padding {tuple(padding)} must be at most half of the kernel size "
                                 f"{tuple(kernel)}")
         room = n + 2 * p - span
         if room < 0:

@@ -155,7 +155,12 @@ def _scaled_sum(input, product, beta, alpha, op):
     if tuple(check_broadcast(op, input.shape, product.shape)) != tuple(product.shape):
         raise ShapeError(f"{op}: input of shape {tuple(input.shape)} does not broadcast to the product's "
                          f"shape {tuple(product.shape)}")
-    if input.dtype.kind in "iub" and product.dtype.kind in "iub":
+    from ..dtypes import result_type
+    from .elementwise import cast
+
+    dt = result_type(input, product)  # beta * input is computed in the result's dtype (bool input, float16 product)
+    input, product = (t if t.dtype == dt else cast(t, dt) for t in (input, product))
+    if dt.kind in "iub":
         # integer tensors: PyTorch casts beta and alpha to the integer dtype (2.5 -> 2, truncated)
         if not all(math.isfinite(v) for v in (beta, alpha)):
             raise ArgumentError(f"{op}: beta and alpha must be finite for integer tensors, got {beta} and {alpha}")

@@ -44,7 +44,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdims):
         ctx.in_shape, ctx.axes = x.shape, axes
-        return x.sum(axis=axes, keepdims=keepdims)
+        return x.sum(axis=axes, keepdims=keepdims, dtype=x.dtype)  # NumPy would widen int32 to int64
 
     @staticmethod
     def backward(ctx, g):

@@ -66,6 +66,9 @@ def scatter_positions(x, dim, index, op, src=None):
         if k != d and ni > nx:
             raise ShapeError(f"{op}: index shape {tuple(idx.shape)} is larger than input shape "
                              f"{tuple(x.shape)} in dimension {k}")
+    if src is not None and getattr(src, "ndim", idx.ndim) != idx.ndim:  # PyTorch's check (a RuntimeError)
+        raise ShapeError(f"{op}: the index must have as many dimensions as src: index shape "
+                         f"{tuple(idx.shape)}, src shape {tuple(src.shape)}")
     if src is not None and any(ni > ns for ni, ns in zip(idx.shape, src.shape)):
         raise ShapeError(f"{op}: index shape {tuple(idx.shape)} is larger than src shape {tuple(src.shape)}")
     _check_bounds(idx, x.shape[d], d, op)
@@ -92,6 +95,8 @@ def _value_tensor(x, value, op):
         if value.ndim != 0:
             raise ShapeError(f"{op}: value must be a number or a 0-d tensor, got shape {tuple(value.shape)}")
         return value if value.dtype == x.dtype else cast(value, x.dtype)
+    if x.dtype.kind in "iu" and isinstance(value, float) and not np.isfinite(value):
+        raise ArgumentRuntimeError(f"{op}: value {value} cannot be converted to {x.dtype} without overflow")
     return constant(x.xp.asarray(value, dtype=x.dtype))
 
 
@@ -258,7 +263,11 @@ def index_add(input, dim, index, source, alpha=1):
     repeated indices add up. dL/dinput = g, dL/dsource = alpha * g[:, index]."""
     d, pos = slice_positions(input, dim, index, "index_add", error=IndexRuntimeError)
     source = _check_source(input, source, d, pos[d].size, "index_add")
-    if alpha != 1:
+    if input.dtype.kind in "iub":  # PyTorch casts alpha to the input's dtype (-2.5 -> -2, bool: nonzero)
+        if not np.isfinite(alpha):
+            raise ArgumentRuntimeError(f"index_add: alpha must be finite for {input.dtype} tensors, got {alpha}")
+        alpha = bool(alpha) if input.dtype.kind == "b" else int(alpha)
+    if alpha is not True and alpha != 1:
         source = source * alpha
     if input.ndim == 0:
         source = reshape(source, (-1,))

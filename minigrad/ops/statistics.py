@@ -59,6 +59,8 @@ def _quantile(input, q, dim, keepdim, interpolation, skip_nan, op):
         x, d = x.reshape(-1), 0
     else:
         d = normalize_dim(dim, x.ndim, op)
+        if x.ndim == 0:  # a 0-d tensor along its dim 0: one value (PyTorch's result is 0-d too)
+            x, keepdim = x.reshape(1), False
     if x.shape[d] == 0:
         raise ShapeError(f"{op}: input is empty along dimension {d}")
     xp = _xp(x.array)

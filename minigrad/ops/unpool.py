@@ -58,14 +58,15 @@ def _max_unpool(op, input, indices, kernel_size, stride, padding, output_size, s
         raise ShapeError(f"{op}: the output size {sizes} would not be positive (input of shape {tuple(input.shape)})")
     n, c = x.shape[:2]
     plane = int(np.prod(sizes))
-    flat = idx.reshape(n, c, -1)
+    per_channel = int(np.prod(x.shape[2:]))  # spelled out: -1 is ambiguous for an empty batch
+    flat = idx.reshape(n, c, per_channel)
     if flat.size and (int(flat.min()) < 0 or int(flat.max()) >= plane):
         raise IndexRuntimeError(f"{op}: found an invalid max index {int(flat.max()) if flat.max() >= plane else int(flat.min())}"
                                 f" (each output channel holds {plane} = {'x'.join(map(str, sizes))} elements)")
     xp = x.xp
     where = (xp.arange(n).reshape(n, 1, 1), xp.arange(c).reshape(1, c, 1), flat.astype(xp.int64))
     zeros = Tensor._make(xp.zeros((n, c, plane), dtype=x.dtype))
-    y = index_put(zeros, where, reshape(x, (n, c, -1)))
+    y = index_put(zeros, where, reshape(x, (n, c, per_channel)))
     y = reshape(y, (n, c) + tuple(sizes))
     return reshape(y, y.shape[1:]) if unbatched else y
 
