@@ -50,7 +50,8 @@ from .ops.vander import vander
 from .ops.cholesky_solve import cholesky_solve
 from .ops.reduction_more import (aminmax, count_nonzero, nanmean, nansum, prod, std_mean, var_mean)
 from .ops.reduction_more import all, any  # noqa: A004  (torch.all / torch.any shadow the builtins here too)
-from .ops.shape import cat, chunk, concat, pad, split, stack
+from .ops.padding import pad
+from .ops.shape import cat, chunk, concat, split, stack
 from .ops.shape import unflatten
 from .creation import empty_strided, logspace, tril_indices, triu_indices
 from .ops.sorting import argsort, kthvalue, median, mode, msort, nanmedian, sort, topk

@@ -247,7 +247,7 @@ IndexOutOfRange - sum: dimension 2 is out of range for a tensor with 2 dimension
 ...     mg.tensor([True, False]) - mg.tensor([True, True])
 ... except MinigradError as e:
 ...     print(type(e).__name__, "-", e)
-DTypeError - sub: subtracting bool tensors is not supported (use logical_xor, or ~ to invert a mask)
+DTypeRuntimeError - sub: subtracting bool tensors is not supported (use logical_xor, or ~ to invert a mask)
 
 ```
 '''

@@ -29,7 +29,8 @@ import math
 from .. import creation
 from ..errors import ArgumentAssertionError, ArgumentError, DTypeError, ShapeError
 from ..ops.attention import attention, causal_bias
-from ..ops.shape import cat, pad, split
+from ..ops.padding import pad
+from ..ops.shape import cat, split
 from ..tensor import Tensor
 from . import init
 from .functional import linear

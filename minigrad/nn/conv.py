@@ -15,7 +15,7 @@ from .. import creation
 from ..errors import ArgumentError, ArgumentRuntimeError
 from ..ops import conv as C
 from ..ops import conv3d as C3
-from ..ops.shape import pad as _pad
+from ..ops.padding import pad as _pad
 from . import init
 from .module import Module
 from .parameter import Parameter

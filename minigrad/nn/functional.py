@@ -43,7 +43,7 @@ from ..ops.pixel_shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
 from ..ops.interpolate import interpolate, upsample
 from ..ops.grid_sample import affine_grid, grid_sample
 from ..ops.reduction import sum as _sum
-from ..ops.shape import pad
+from ..ops.padding import pad
 
 
 def linear(input, weight, bias=None):

@@ -2,11 +2,11 @@
 
 Each holds F.pad's padding tuple, (left, right) for the last dimension first, then (top,
 bottom), then (front, back): an int pads every side alike. They call
-``minigrad.ops.shape.pad``; a negative width crops.
+``minigrad.ops.padding.pad``; a negative width crops.
 """
 
 from ..errors import ArgumentError, ShapeError
-from ..ops.shape import pad
+from ..ops.padding import pad
 from .module import Module
 
 

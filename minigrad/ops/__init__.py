@@ -17,7 +17,7 @@ from . import embedding_bag
 from . import activations_piecewise, activations_smooth, ctc, distance, losses_margin, losses_regression, one_hot
 from . import joining, new_tensors, rearrange, sampling, scatter, searching, selection, sorting, strided, triangular
 from . import einsum, norms, products
-from . import scatter_into, special, statistics, tensor_facts
+from . import padding, scatter_into, special, statistics, tensor_facts
 
 FAMILIES = (elementwise, shape, reduction, linalg, activation, indexing, compare,
             dropout, embedding, loss, normalization, recurrent, attention,
@@ -27,7 +27,7 @@ FAMILIES += (group_norm, rms_norm, local_response_norm, embedding_bag)
 FAMILIES += (activations_piecewise, activations_smooth, distance, one_hot, losses_regression, losses_margin, ctc)
 FAMILIES += (sorting, searching, selection, scatter, rearrange, joining, strided, triangular, new_tensors, sampling)
 FAMILIES += (einsum, products, norms)
-FAMILIES += (scatter_into, special, statistics, tensor_facts)
+FAMILIES += (padding, scatter_into, special, statistics, tensor_facts)
 
 TENSOR_METHODS = {}
 for _family in FAMILIES:

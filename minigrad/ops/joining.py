@@ -12,7 +12,8 @@ import numpy as np
 from ..errors import ArgumentRuntimeError, DTypeRuntimeError, ShapeError
 from ..tensor import Tensor
 from .indexing import getitem
-from .shape import _tensor_list, broadcast_to, cat, normalize_dim, pad, reshape, split, squeeze, stack
+from .padding import pad
+from .shape import _tensor_list, broadcast_to, cat, normalize_dim, reshape, split, squeeze, stack
 
 
 def _tensors(tensors, op):

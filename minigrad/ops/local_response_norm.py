@@ -13,7 +13,7 @@ the channels whose window holds it, and the chain rule through the sum carries t
 
 from ..errors import ArgumentError, DTypeError, ShapeError
 from .indexing import getitem
-from .shape import pad
+from .padding import pad
 
 
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):

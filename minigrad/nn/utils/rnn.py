@@ -28,7 +28,8 @@ import numpy as np
 
 from ... import backend, creation
 from ...errors import ArgumentError, ArgumentTypeError, DTypeError, ShapeError
-from ...ops.shape import cat, pad, reshape, stack
+from ...ops.padding import pad
+from ...ops.shape import cat, reshape, stack
 from ...tensor import Tensor
 
 

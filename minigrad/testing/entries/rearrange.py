@@ -10,6 +10,7 @@ import numpy as np
 
 from ...ops import indexing as I
 from ...ops import joining as J
+from ...ops import padding as PD
 from ...ops import rearrange as R
 from ...ops import shape as SH
 from ..registry import OpInfo, Sample
@@ -111,7 +112,7 @@ ENTRIES = [
            torch_fn=lambda torch, *xs: torch.cartesian_prod(*xs)),
     OpInfo("combinations", J.combinations, _combinations, (I.GetItem,),
            torch_fn=lambda torch, *a, **kw: torch.combinations(*a, **kw)),
-    OpInfo("block_diag", J.block_diag, _block_diag, (SH.Pad, SH.Cat),
+    OpInfo("block_diag", J.block_diag, _block_diag, (PD.Pad, SH.Cat),
            torch_fn=lambda torch, *xs: torch.block_diag(*xs)),
     OpInfo("broadcast_tensors", J.broadcast_tensors, _broadcast_tensors, (SH.BroadcastTo,),
            torch_fn=lambda torch, *xs: torch.broadcast_tensors(*xs)),

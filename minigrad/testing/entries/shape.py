@@ -4,6 +4,7 @@ Shape ops only move values, so every input is smooth; the samples cover the argu
 (-1 in reshape, negative dims, tuples, uneven splits, each pad mode).
 """
 
+from ...ops import padding as P
 from ...ops import shape as S
 from ..registry import OpInfo, Sample
 from ..strategies import smooth_normal
@@ -123,7 +124,7 @@ ENTRIES = [
            torch_fn=lambda torch, *xs, dim=0: torch.stack(xs, dim)),
     OpInfo("split", S.split, _split, (S.Split,), torch_fn=lambda torch, x, s, dim=0: torch.split(x, s, dim)),
     OpInfo("chunk", S.chunk, _chunk, (S.Split,), torch_fn=lambda torch, x, n, dim=0: torch.chunk(x, n, dim)),
-    OpInfo("pad", S.pad, _pad, (S.Pad,), torch_fn=_torch_pad,
+    OpInfo("pad", P.pad, _pad, (P.Pad,), torch_fn=_torch_pad,
            notes="constant mode is the Pad Function; the other modes gather through GetItem"),
     OpInfo("repeat", S.repeat, _repeat, (S.BroadcastTo, S.Reshape),
            torch_fn=lambda torch, x, *sizes: x.repeat(*sizes)),

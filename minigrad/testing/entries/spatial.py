@@ -16,7 +16,7 @@ from ...ops.grid_sample import affine_grid, grid_sample
 from ...ops.interpolate import interpolate
 from ...ops.lp_pool import lp_pool1d, lp_pool2d, lp_pool3d
 from ...ops.pixel_shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
-from ...ops.shape import pad
+from ...ops.padding import pad
 from ...ops.unpool import max_unpool1d, max_unpool2d, max_unpool3d
 from ..registry import OpInfo, Sample
 from ..strategies import no_ties, positive, smooth_normal
