@@ -5,7 +5,7 @@ docstrings), the plain functions users call, and ``TENSOR_METHODS``: the Tensor 
 and operators it provides. ``minigrad.tensor`` installs them all on Tensor.
 """
 
-from . import elementwise, linalg, reduction, shape
+from . import elementwise, linalg, reduction, selections, shape
 from . import activation, compare, indexing
 from . import dropout, embedding, loss, normalization
 from . import attention, recurrent
@@ -19,7 +19,7 @@ from . import joining, new_tensors, rearrange, sampling, scatter, searching, sel
 from . import einsum, norms, products
 from . import padding, scatter_into, special, statistics, tensor_facts
 
-FAMILIES = (elementwise, shape, reduction, linalg, activation, indexing, compare,
+FAMILIES = (elementwise, selections, shape, reduction, linalg, activation, indexing, compare,
             dropout, embedding, loss, normalization, recurrent, attention,
             conv, pooling, inplace_random)
 FAMILIES += (trigonometric, exponential, arithmetic, rounding, nans, bitwise, scan, reduction_more)
