@@ -125,7 +125,8 @@ def table(outcomes, figs):
         "float16/32/64, then mutated dtypes (bool, int32, int64, float16/32/64), shapes (0-d, zero-size "
         "and size-1 dims, random), argument values and values (0, ±1e4, ±inf, nan)",
         f"{calls} calls: {total['agreed']} agreed with the reference (NumPy, or float64 and PyTorch), "
-        f"{n_refused} refused with a MinigradError ({refused_text})",
+        f"{n_refused} refused with a MinigradError ({refused_text}; NotCalled: the registry entry's "
+        "own wrapper could not build the call, so the op was not run)",
         result(outcomes, "test_fuzz", what_passed="pass: no bare NumPy/Python error, wrong shape, "
                                                    "wrong dtype or wrong value"),
     )]

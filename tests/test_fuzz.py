@@ -736,6 +736,11 @@ def _outputs(out):
     raise AssertionError(f"the op returned {type(out).__name__}, not Tensors")
 
 
+class NotCalled(Exception):
+    """The outcome of a mutation the registry entry's own wrapper could not turn into a call of
+    the op (counted apart from the MinigradErrors the op itself raises)."""
+
+
 def _call(fn, case, *args, **kwargs):
     """fn(...) -> ("ok", result) or ("rejected", the MinigradError); anything else raises Bare."""
     try:
@@ -754,7 +759,7 @@ def _call(fn, case, *args, **kwargs):
         # op's input from this mutation, so the op is never called. Errors from deeper frames
         # (minigrad itself, NumPy) still fail the test below.
         if os.path.join("minigrad", "testing", "entries") in traceback.extract_tb(e.__traceback__)[-1].filename:
-            return "rejected", e
+            return "rejected", NotCalled(f"{type(e).__name__}: {e}")
         frames = "".join(traceback.format_exception(type(e), e, e.__traceback__)[-6:])
         raise Bare(f"{type(e).__name__} that is not a MinigradError: {e}\n{case.describe()}\n{frames}") from e
     except Exception as e:
