@@ -1,11 +1,9 @@
 """GroupNorm: normalization over groups of channels, independent of the batch size."""
 
-from .. import creation
 from ..errors import ArgumentError
 from . import functional as F
-from . import init
 from .module import Module
-from .parameter import Parameter
+from .normalization import add_affine, reset_affine
 
 
 class GroupNorm(Module):
@@ -27,22 +25,11 @@ class GroupNorm(Module):
             raise ArgumentError(f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups "
                                 f"({num_groups})")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
-        if affine:
-            self.weight = Parameter(creation.empty(num_channels, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(creation.empty(num_channels, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        add_affine(self, num_channels, affine, bias, dtype, device)
         self.reset_parameters()
 
     def reset_parameters(self):
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, x):
         return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)

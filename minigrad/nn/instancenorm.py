@@ -11,12 +11,11 @@ batch axis ((C, L) for InstanceNorm1d, ...) is treated as a batch of one.
 
 import warnings
 
-from .. import creation, dtypes
 from ..errors import ShapeError
 from . import functional as F
 from . import init
 from .module import Module
-from .parameter import Parameter
+from .normalization import add_affine, add_running_stats, reset_affine
 
 
 class _InstanceNorm(Module):
@@ -29,23 +28,8 @@ class _InstanceNorm(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(creation.empty(num_features, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(creation.empty(num_features, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
-        if track_running_stats:
-            self.register_buffer("running_mean", creation.zeros(num_features, dtype=dtype, device=device))
-            self.register_buffer("running_var", creation.ones(num_features, dtype=dtype, device=device))
-            self.register_buffer("num_batches_tracked", creation.zeros((), dtype=dtypes.int64, device=device))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
+        add_affine(self, num_features, affine, bias, dtype, device)
+        add_running_stats(self, num_features, track_running_stats, dtype, device)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -53,10 +37,7 @@ class _InstanceNorm(Module):
             init.zeros_(self.running_mean)
             init.ones_(self.running_var)
             init.zeros_(self.num_batches_tracked)
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, x):
         name = type(self).__name__

@@ -12,6 +12,35 @@ from .module import Module
 from .parameter import Parameter
 
 
+def add_affine(module, shape, affine, bias, dtype, device):
+    """Register ``weight`` (and ``bias``, unless ``bias=False``) of ``shape``, or None for each
+    one left out: the layout every normalization layer shares (see ``reset_affine``)."""
+    for name, wanted in (("weight", affine), ("bias", affine and bias)):
+        if wanted:
+            setattr(module, name, Parameter(creation.empty(shape, dtype=dtype, device=device)))
+        else:
+            module.register_parameter(name, None)
+
+
+def reset_affine(module):
+    """weight = 1 and bias = 0: the layer starts as a pure standardisation."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
+def add_running_stats(module, num_features, track, dtype, device):
+    """running_mean = 0, running_var = 1, num_batches_tracked = 0 (or None for each when not tracked)."""
+    if track:
+        module.register_buffer("running_mean", creation.zeros(num_features, dtype=dtype, device=device))
+        module.register_buffer("running_var", creation.ones(num_features, dtype=dtype, device=device))
+        module.register_buffer("num_batches_tracked", creation.zeros((), dtype=dtypes.int64, device=device))
+    else:
+        for name in ("running_mean", "running_var", "num_batches_tracked"):
+            module.register_buffer(name, None)
+
+
 class LayerNorm(Module):
     """Standardise each sample over its last axes (``normalized_shape``), then scale and shift.
 
@@ -27,22 +56,11 @@ class LayerNorm(Module):
             normalized_shape = (normalized_shape,)
         self.normalized_shape = tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(creation.empty(self.normalized_shape, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(creation.empty(self.normalized_shape, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        add_affine(self, self.normalized_shape, elementwise_affine, bias, dtype, device)
         self.reset_parameters()
 
     def reset_parameters(self):
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, x):
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -102,24 +120,8 @@ class _BatchNorm(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(creation.empty(num_features, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(creation.empty(num_features, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
-        if track_running_stats:
-            self.register_buffer("running_mean", creation.zeros(num_features, dtype=dtype, device=device))
-            self.register_buffer("running_var", creation.ones(num_features, dtype=dtype, device=device))
-            self.register_buffer("num_batches_tracked",
-                                 creation.zeros((), dtype=dtypes.int64, device=device))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
+        add_affine(self, num_features, affine, bias, dtype, device)
+        add_running_stats(self, num_features, track_running_stats, dtype, device)
         self.reset_parameters()
 
     def reset_running_stats(self):
@@ -130,10 +132,7 @@ class _BatchNorm(Module):
 
     def reset_parameters(self):
         self.reset_running_stats()
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        reset_affine(self)
 
     def _check_input_dim(self, x):
         if x.ndim not in self._expected_dims:
