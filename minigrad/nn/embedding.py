@@ -59,10 +59,7 @@ class Embedding(Module):
             self.reset_parameters()
 
     def reset_parameters(self):
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            with no_grad():
-                self.weight.array[self.padding_idx] = 0
+        reset_embedding(self.weight, self.padding_idx)
 
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0,
@@ -92,3 +89,11 @@ class Embedding(Module):
         if self.sparse:
             s += ", sparse=True"
         return s
+
+
+def reset_embedding(weight, padding_idx):
+    """PyTorch's initialisation of an embedding table: N(0, 1) rows, the padding row zero."""
+    init.normal_(weight)
+    if padding_idx is not None:
+        with no_grad():
+            weight.array[padding_idx] = 0

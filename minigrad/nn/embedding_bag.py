@@ -1,10 +1,8 @@
 """EmbeddingBag: the sum, mean or max of the embeddings of each bag of ids, in one step."""
 
-from ..autograd.grad_mode import no_grad
 from ..errors import ArgumentError
 from . import functional as F
-from . import init
-from .embedding import check_padding_idx, check_pretrained, make_weight
+from .embedding import check_padding_idx, check_pretrained, make_weight, reset_embedding
 from .module import Module
 
 
@@ -34,10 +32,7 @@ class EmbeddingBag(Module):
             self.reset_parameters()
 
     def reset_parameters(self):
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            with no_grad():
-                self.weight.array[self.padding_idx] = 0
+        reset_embedding(self.weight, self.padding_idx)
 
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
