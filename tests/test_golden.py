@@ -113,7 +113,7 @@ def test_the_run_ends_saying_how_many_live_parity_tests_skipped(tmp_path):
     import subprocess
     import sys
 
-    (tmp_path / "torch.py").write_text("raise ImportError('torch is hidden for this test')\n")
+    (tmp_path / "torch.py").write_text("raise ModuleNotFoundError(\"No module named 'torch' (hidden for this test)\", name='torch')\n")
     out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                           "-W", "ignore::DeprecationWarning", "tests/test_facades.py::test_matmul_precision_matches_torch",
                           "tests/test_facades.py::test_utils_data_names_exist_in_torch"],
