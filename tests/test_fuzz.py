@@ -33,7 +33,6 @@ written to $MINIGRAD_RELIABILITY_DIR/fuzz_<entry>.json when that variable is set
 mutated calls per entry.
 """
 
-import importlib.util
 import inspect
 import math
 import os
@@ -926,10 +925,10 @@ RUN_UNDEFINED = {"linalg.inv_ex", "linalg.eigh", "max_unpool1d", "max_unpool2d",
 
 def _torch():
     """torch when it is installed (an extra comparison, not a requirement), else None."""
-    if importlib.util.find_spec("torch") is None:
+    try:
+        import torch
+    except ImportError:
         return None
-    import torch
-
     return torch
 
 
