@@ -12,6 +12,7 @@
 
 import importlib.util
 import os
+import re
 
 import pytest
 
@@ -49,6 +50,9 @@ def torch():
     return pytest.importorskip("torch")
 
 
+_TORCH_MISSING = re.compile(r"could not import 'torch'|needs torch|torch is not installed|without torch")
+
+
 def pytest_unconfigure(config):
     """The run's last line: how many live PyTorch parity tests were skipped, and why.
 
@@ -63,8 +67,8 @@ def pytest_unconfigure(config):
     for report in terminalreporter.stats.get("skipped", []):
         longrepr = report.longrepr
         reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
-        if "torch" in reason.lower():
-            reason = reason.removeprefix("Skipped: ")
+        if _TORCH_MISSING.search(reason):  # a skip because torch is absent, not any skip that mentions it
+            reason = reason.removeprefix("Skipped: ").splitlines()[0]
             reasons[reason] = reasons.get(reason, 0) + 1
     if not reasons:
         if importlib.util.find_spec("torch") is not None:
