@@ -13,31 +13,17 @@ import warnings
 
 from ..errors import ShapeError
 from . import functional as F
-from . import init
-from .module import Module
-from .normalization import add_affine, add_running_stats, reset_affine
+from .normalization import NormBase
 
 
-class _InstanceNorm(Module):
+class _InstanceNorm(NormBase):
     """What the three share; they differ in the number of spatial axes (``_spatial``)."""
 
     _spatial = 0
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False,
                  device=None, dtype=None, *, bias=True):
-        super().__init__()
-        self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        add_affine(self, num_features, affine, bias, dtype, device)
-        add_running_stats(self, num_features, track_running_stats, dtype, device)
-        self.reset_parameters()
-
-    def reset_parameters(self):
-        if self.track_running_stats:
-            init.zeros_(self.running_mean)
-            init.ones_(self.running_var)
-            init.zeros_(self.num_batches_tracked)
-        reset_affine(self)
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias)
 
     def forward(self, x):
         name = type(self).__name__

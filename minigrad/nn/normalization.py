@@ -101,22 +101,11 @@ class RMSNorm(Module):
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
 
-class _BatchNorm(Module):
-    """Shared by BatchNorm1d, 2d and 3d; they differ only in the input shapes they accept.
+class NormBase(Module):
+    """What BatchNorm and InstanceNorm share: per-channel weight and bias (``affine``) and,
+    with ``track_running_stats``, running_mean, running_var and num_batches_tracked."""
 
-    Training: normalise each channel with the batch's mean and (biased) variance, and update
-    running_mean and running_var (unbiased) with ``momentum``:
-        running = (1 - momentum) * running + momentum * batch_statistic
-    (momentum=None: a cumulative average over all batches seen, 1 / num_batches_tracked).
-    Eval: normalise with the running statistics, so the output no longer depends on the batch.
-    ``track_running_stats=False`` keeps no running statistics and always uses the batch's.
-    ``affine=False`` drops weight and bias, ``bias=False`` only the bias.
-    """
-
-    _expected_dims = ()
-
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
-                 device=None, dtype=None, *, bias=True):
+    def __init__(self, num_features, eps, momentum, affine, track_running_stats, device, dtype, bias):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
@@ -133,6 +122,25 @@ class _BatchNorm(Module):
     def reset_parameters(self):
         self.reset_running_stats()
         reset_affine(self)
+
+
+class _BatchNorm(NormBase):
+    """Shared by BatchNorm1d, 2d and 3d; they differ only in the input shapes they accept.
+
+    Training: normalise each channel with the batch's mean and (biased) variance, and update
+    running_mean and running_var (unbiased) with ``momentum``:
+        running = (1 - momentum) * running + momentum * batch_statistic
+    (momentum=None: a cumulative average over all batches seen, 1 / num_batches_tracked).
+    Eval: normalise with the running statistics, so the output no longer depends on the batch.
+    ``track_running_stats=False`` keeps no running statistics and always uses the batch's.
+    ``affine=False`` drops weight and bias, ``bias=False`` only the bias.
+    """
+
+    _expected_dims = ()
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
+                 device=None, dtype=None, *, bias=True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias)
 
     def _check_input_dim(self, x):
         if x.ndim not in self._expected_dims:
