@@ -154,14 +154,32 @@ class Xlogy(Function):
 
     dz/dx = log(y) (PyTorch takes 0 where x == 0 and y <= 0, so no -inf or nan comes back),
     dz/dy = x / y.
+
+    Written for z = x f(y) with f's pole at y = ``pole`` (f(y) -> -inf there) and
+    f'(y) = 1 / ``distance(y)``, so that xlog1py (f = log1p, pole -1) is the same node.
     """
+
+    pole = 0.0
+
+    @staticmethod
+    def f_array(xp, y):
+        return xp.log(y)
+
+    @staticmethod
+    def f(y):
+        return log(y)
+
+    @staticmethod
+    def distance(y):
+        """y - pole, the denominator of f'(y)."""
+        return y
 
     @staticmethod
     def forward(ctx, x, y):
         xp = _xp(x)
         ctx.save_for_backward(x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
-            z = x * xp.log(y)
+            z = x * ctx.f_array(xp, y)
         return xp.where((x == 0) & ~xp.isnan(y), xp.zeros((), dtype=z.dtype), z)
 
     @staticmethod
@@ -169,10 +187,10 @@ class Xlogy(Function):
         x, y = ctx.saved_tensors
         gx = gy = None
         if ctx.needs_input_grad[0]:
-            bad = constant((x.array == 0) & (y.array <= 0))
-            gx = where(bad, 0.0, g * log(where(bad, 1.0, y)))
+            bad = constant((x.array == 0) & (y.array <= ctx.pole))
+            gx = where(bad, 0.0, g * ctx.f(where(bad, ctx.pole + 1.0, y)))  # f(pole + 1) = 0
         if ctx.needs_input_grad[1]:
-            gy = g * x / y
+            gy = g * x / ctx.distance(y)
         return gx, gy
 
 

@@ -23,7 +23,7 @@ from ..autograd.function import Function
 from ..errors import ArgumentError
 from .activation import erf_array
 from .elementwise import _float_input, _xp, clamp, constant, exp, log, pair, sin, where
-from .exponential import erfc_array, log1p
+from .exponential import Xlogy, erfc_array, log1p
 from .inplace import with_inplace
 
 _SHIFT = 10
@@ -167,31 +167,26 @@ class Erfinv(Function):
         return g * (math.sqrt(math.pi) / 2) * exp(z * z)
 
 
-class Xlog1py(Function):
-    """z = x log(1 + y), and z = 0 where x == 0 (unless y is nan), like xlogy.
+class Xlog1py(Xlogy):
+    """z = x log(1 + y), and z = 0 where x == 0 (unless y is nan): xlogy with f = log1p.
 
     dz/dx = log(1 + y) (0 where x == 0 and y <= -1, so no -inf comes back, as in PyTorch),
-    dz/dy = x / (1 + y).
+    dz/dy = x / (1 + y). The forward and backward are Xlogy's, with f's pole at y = -1.
     """
 
-    @staticmethod
-    def forward(ctx, x, y):
-        xp = _xp(x)
-        ctx.save_for_backward(x, y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = x * xp.log1p(y)
-        return xp.where((x == 0) & ~xp.isnan(y), xp.zeros((), dtype=z.dtype), z)
+    pole = -1.0
 
     @staticmethod
-    def backward(ctx, g):
-        x, y = ctx.saved_tensors
-        gx = gy = None
-        if ctx.needs_input_grad[0]:
-            bad = constant((x.array == 0) & (y.array <= -1))
-            gx = where(bad, 0.0, g * log1p(where(bad, 0.0, y)))
-        if ctx.needs_input_grad[1]:
-            gy = g * x / (1 + y)
-        return gx, gy
+    def f_array(xp, y):
+        return xp.log1p(y)
+
+    @staticmethod
+    def f(y):
+        return log1p(y)
+
+    @staticmethod
+    def distance(y):
+        return 1 + y
 
 
 # ---- the functions users call -----------------------------------------------------------------
