@@ -159,3 +159,19 @@ def test_variable_and_autograd_backward():
     a, b = (v * 2).sum(), (v * 3).sum()
     mg.autograd.backward([a, b])
     np.testing.assert_array_equal(v.grad.numpy(), [5.0, 5.0])
+
+
+def test_graph_of_a_custom_function_is_freed_without_the_garbage_collector():
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        x = mg.randn(3, requires_grad=True)
+        y = MyReLU.apply(x * 1)
+        node = weakref.ref(y.grad_fn)
+        y.sum().backward()
+        del y
+        assert node() is None  # freed by reference counting: the node holds no cycle through itself
+    finally:
+        gc.enable()

@@ -93,7 +93,9 @@ class Function(_base.Function):
             ctx.supports_double_backward = False
         if anomaly.is_enabled():
             anomaly.check_forward(ctx, cls.__name__, tuple(made))
-        ctx.backward = ctx._run_backward  # the engine calls node.backward(node, *grads)
+        # the engine calls node.backward(node, *grads): a plain function in the instance's dict is
+        # not bound, so the node does not hold a method that holds the node (no reference cycle)
+        ctx.backward = _run_user_backward
         return tuple(outs) if multi else outs[0]
 
     # ---- what forward may tell the node -------------------------------------------------------
@@ -146,18 +148,19 @@ class Function(_base.Function):
             result.append(t)
         return tuple(result)
 
-    def _run_backward(self, node, *grads):
-        """The user's backward, with one gradient per forward output and one result per argument."""
-        full = [None] * (max(self._slots) + 1 if self._slots else 0)
-        for i, g in zip(self._slots, grads):
-            full[i] = g
-        result = type(self).backward(self, *full)
-        result = result if isinstance(result, tuple) else (result,)
-        n = len(self.edges)
-        if len(result) < n or any(r is not None for r in result[n:]):
-            raise GraphError(f"{type(self).__name__}.backward returned {len(result)} gradients, but forward took "
-                             f"{n} arguments (return None for those that need none)")
-        return tuple(result[:n])
+
+def _run_user_backward(node, *grads):
+    """The user's backward, with one gradient per forward output and one result per argument."""
+    full = [None] * (max(node._slots) + 1 if node._slots else 0)
+    for i, g in zip(node._slots, grads):
+        full[i] = g
+    result = type(node).backward(node, *full)
+    result = result if isinstance(result, tuple) else (result,)
+    n = len(node.edges)
+    if len(result) < n or any(r is not None for r in result[n:]):
+        raise GraphError(f"{type(node).__name__}.backward returned {len(result)} gradients, but forward took "
+                         f"{n} arguments (return None for those that need none)")
+    return tuple(result[:n])
 
 
 FunctionCtx = Function  # the type of ctx in PyTorch's annotations
