@@ -12,7 +12,7 @@ probabilities, feed that character back in, and repeat.
 
 import time
 
-from _common import History, progress, say  # before NumPy: _common sets the BLAS threads
+from _common import History, progress, resume_training, save_training, say  # before NumPy: sets BLAS threads
 
 import numpy as np
 
@@ -68,7 +68,7 @@ def evaluate_lm(model, dataset, device, batch_size=64):
 
 def draw_next(logits, temperature, rng):
     """Sample an id from the last position's logits: p = softmax(logits / temperature)."""
-    z = np.asarray(logits.numpy(), dtype=np.float64).reshape(-1) / max(temperature, 1e-6)
+    z = np.asarray(logits.cpu().numpy(), dtype=np.float64).reshape(-1) / max(temperature, 1e-6)
     p = np.exp(z - z.max())  # subtracting the max changes nothing but keeps exp from overflowing
     return int(rng.choice(len(p), p=p / p.sum()))
 
@@ -84,16 +84,24 @@ def write_sample(model, vocab, prompt, length, temperature, device, seed=0):
     return prompt + vocab.decode(ids)
 
 
-def train_lm(model, corpus, args, device, name):
+def train_lm(model, corpus, args, device, name, settings=None):
     """Train with Adam on next-character cross-entropy; after each epoch print a sample.
 
+    With ``args.checkpoint`` (``--checkpoint FILE``, for scripts that offer it) the training state
+    is saved after every epoch and a run with the same ``settings`` resumes from it.
     Returns a History with ``train_loss`` and ``val_loss`` per epoch and ``step_loss`` per step.
     """
     loader = DataLoader(corpus.train, batch_size=args.batch_size, shuffle=True, drop_last=True, seed=args.seed)
     opt = optim.Adam(model.parameters(), lr=args.lr)
     history = History()
+    checkpoint = getattr(args, "checkpoint", None)
+    first = 1
+    if checkpoint:
+        first = resume_training(checkpoint, settings or {}, model, opt, loader, history=history)
+        if first > 1:
+            say(args, f"resuming from {checkpoint}: {first - 1} of {args.epochs} epochs done")
     start = time.perf_counter()
-    for epoch in range(1, args.epochs + 1):
+    for epoch in range(first, args.epochs + 1):
         bar = progress(loader, desc=f"{name} epoch {epoch}/{args.epochs}", quiet=args.quiet)
         total, steps = 0.0, 0
         for x, y in bar:
@@ -113,6 +121,8 @@ def train_lm(model, corpus, args, device, name):
         if args.sample_len:
             say(args, "  sample: " + repr(write_sample(model, corpus.vocab, args.prompt, args.sample_len,
                                                          args.temperature, device, seed=epoch)))
+        if checkpoint:
+            save_training(checkpoint, epoch, settings or {}, model, opt, loader, history=history)
     history.seconds = time.perf_counter() - start
     return history
 
@@ -125,7 +135,7 @@ def save_lm(path, model, vocab, config):
 def load_lm(path):
     """(state_dict, vocab, config) from a file written by ``save_lm``."""
     checkpoint = mg.load(path)
-    return checkpoint["model"], CharVocab.from_array(checkpoint["vocab"].numpy()), checkpoint["config"]
+    return checkpoint["model"], CharVocab.from_array(checkpoint["vocab"].cpu().numpy()), checkpoint["config"]
 
 
 def resume_lm(args, build, device):

@@ -1,7 +1,10 @@
 """What every example shares: its command line, the progress bar, curves and plots.
 
-- ``make_parser``: --epochs, --device, --seed, --plot (and --save/--resume when asked for);
+- ``make_parser``: --epochs, --device, --seed, --plot (and --save/--resume, --checkpoint
+  when asked for);
 - ``setup``: seeds minigrad and checks the device before any work starts;
+- ``save_training`` and ``resume_training``: the whole training state in one file after each
+  epoch, so a killed run picks up where it stopped and ends exactly as an uninterrupted one;
 - ``progress``: a tqdm bar showing loss and accuracy on a terminal; in a log (output not a
   terminal) or without tqdm, one plain line per epoch (and every 25% of a long one);
 - ``History`` and ``plot_curves``: per-epoch numbers and their matplotlib figure.
@@ -28,10 +31,12 @@ if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
 import minigrad as mg  # noqa: E402
+from minigrad.serialization import CheckpointError  # noqa: E402
 
 
-def make_parser(description, epochs, checkpoint=None):
-    """The common arguments; ``checkpoint`` (a file name) adds --save and --resume."""
+def make_parser(description, epochs, checkpoint=None, resumable=False):
+    """The common arguments; ``checkpoint`` (a file name) adds --save and --resume, and
+    ``resumable`` adds --checkpoint (see ``save_training``)."""
     p = argparse.ArgumentParser(description=description,
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--epochs", type=int, default=epochs, help="passes over the training data")
@@ -46,6 +51,10 @@ def make_parser(description, epochs, checkpoint=None):
                        help="where the trained model is saved (minigrad.save); '' to skip")
         p.add_argument("--resume", action="store_true",
                        help="load the model saved at --save and evaluate it instead of training")
+    if resumable:
+        p.add_argument("--checkpoint", metavar="FILE.npz", default=None,
+                       help="save the whole training state here after every epoch; if the file exists, "
+                            "continue the run it holds (same settings needed)")
     return p
 
 
@@ -55,6 +64,76 @@ def setup(args):
     if args.device == "cuda" and not mg.is_cuda_available():
         raise SystemExit("--device cuda: no GPU found (CUDA needs CuPy: pip install 'minigrad[gpu]')")
     return args.device
+
+
+# ---- resuming training -------------------------------------------------------------------------------
+#
+# What an epoch leaves behind, and so what a checkpoint must hold for the rest of the run to be
+# the same, bit for bit, as if it had never stopped: the weights, the optimizer's moments and
+# step counts, the scheduler's position, the generator that shuffles the training data, and
+# minigrad's default generators (dropout masks, and the seeds DataLoaders draw). The history
+# goes along so the curves and the final figures cover the whole run.
+
+
+def save_training(path, epoch, settings, model, optimizer, loader, scheduler=None, history=None):
+    """Write the training state after ``epoch`` to ``path``.
+
+    ``minigrad.save`` writes a temporary file in the same folder, fsyncs it and renames it over
+    the old one, so a run killed at any moment (even in here) leaves the previous checkpoint or
+    this one, whole. ``settings`` (the command-line values that shape the run) are kept so a
+    resumed run can check it is continuing the same one.
+    """
+    mg.save({
+        "epoch": epoch,
+        "settings": settings,
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "scheduler": None if scheduler is None else scheduler.state_dict(),
+        # None: the loader shuffles with the default generator, which "rng" holds
+        "loader_generator": None if loader.generator is None else loader.generator.get_state(),
+        "rng": mg.get_rng_state(),
+        "cuda_rng": mg.cuda.get_rng_state_all(),
+        "history": {} if history is None else history.curves,
+    }, path)
+
+
+def resume_training(path, settings, model, optimizer, loader, scheduler=None, history=None):
+    """Load what ``save_training`` wrote at ``path`` into the training objects; returns the first
+    epoch still to run (1 when there is no file yet: a fresh start).
+
+    Call it after the model, optimizer, scheduler and loader are built (building them draws
+    random numbers, which the saved generator states then replace). A checkpoint of a run with
+    other settings is refused: mixing two runs would end neither.
+    """
+    if not os.path.exists(path):
+        return 1
+    try:
+        state = mg.load(path)
+    except CheckpointError as e:
+        raise SystemExit(f"--checkpoint {path}: cannot resume from it: {e}") from None
+    if not isinstance(state, dict) or "settings" not in state or "epoch" not in state:
+        raise SystemExit(f"--checkpoint {path}: not a training checkpoint (written by --save instead?)")
+    saved = dict(state["settings"])
+    changed = [f"{k} {saved.get(k)!r} (now {v!r})" for k, v in settings.items() if _plain(saved.get(k)) != _plain(v)]
+    if changed:
+        raise SystemExit(f"--checkpoint {path}: it holds a run with other settings: " + ", ".join(changed)
+                         + ". Use the same settings to continue it, or another file to start anew.")
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    if scheduler is not None:
+        scheduler.load_state_dict(state["scheduler"])
+    if state["loader_generator"] is not None:
+        loader.generator.set_state(state["loader_generator"])
+    mg.set_rng_state(state["rng"])
+    mg.cuda.set_rng_state_all(state["cuda_rng"])
+    if history is not None:
+        history.curves = {k: list(v) for k, v in state["history"].items()}
+    return int(state["epoch"]) + 1
+
+
+def _plain(value):
+    """Settings as compared: tuples and lists alike (a file gives lists back)."""
+    return list(value) if isinstance(value, (list, tuple)) else value
 
 
 class _PlainBar:

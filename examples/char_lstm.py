@@ -12,6 +12,11 @@ words, Python keywords and reST headings.
 
     python examples/char_lstm.py --epochs 5
     python examples/char_lstm.py --resume --sample-len 500
+    python examples/char_lstm.py --checkpoint run.npz   # resumable: run it again after a crash
+
+With ``--checkpoint FILE`` the training state (weights, Adam's moments, the shuffling and
+dropout generators, the epoch) is saved after every epoch; the same command started again
+continues from there and ends with the weights an uninterrupted run would have.
 """
 
 from _charlm import Corpus, add_lm_args, evaluate_lm, resume_lm, save_lm, train_lm
@@ -68,7 +73,7 @@ def config_of(args):
 
 
 def main(argv=None):
-    p = make_parser(__doc__.splitlines()[0], epochs=5, checkpoint="char_lstm.npz")
+    p = make_parser(__doc__.splitlines()[0], epochs=5, checkpoint="char_lstm.npz", resumable=True)
     add_lm_args(p, lr=3e-3)
     add_model_args(p)
     args = p.parse_args(argv)
@@ -81,7 +86,9 @@ def main(argv=None):
     model = build(len(corpus.vocab), config_of(args)).to(device)
     print(f"{len(corpus.text)} characters, {len(corpus.vocab)} distinct; "
           f"{len(corpus.train)} training sequences of {args.seq_len}")
-    history = train_lm(model, corpus, args, device, "LSTM")
+    settings = dict(config_of(args), epochs=args.epochs, seed=args.seed, lr=args.lr, batch_size=args.batch_size,
+                    clip=args.clip)
+    history = train_lm(model, corpus, args, device, "LSTM", settings)
     final = history["val_loss"][-1] if args.epochs else evaluate_lm(model, corpus.val, device)
     print(f"LSTM: validation loss {final:.3f} nats/char after {args.epochs} epochs ({history.seconds:.0f}s)")
     if args.save:

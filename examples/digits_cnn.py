@@ -9,15 +9,19 @@ set the model never trains on. The network:
 
 trained with Adam on the cross-entropy loss, the learning rate decaying along a cosine to 0.
 The model is saved with ``minigrad.save``; ``--resume`` loads it back and evaluates it on the
-same held-out split.
+same held-out split. With ``--checkpoint FILE`` the whole training state is saved after every
+epoch, and a run started again with the same command continues from the last one saved: kill
+it at any moment, start it again, and it ends with exactly the weights an uninterrupted run has.
 
     python examples/digits_cnn.py                  # train, print the test accuracy, save
     python examples/digits_cnn.py --resume         # load the saved model, evaluate it
+    python examples/digits_cnn.py --checkpoint run.npz   # resumable: run it again after a crash
 """
 
 import time
 
-from _common import History, evaluate, make_parser, plot_curves, say, setup, train_epoch
+from _common import (History, evaluate, make_parser, plot_curves, resume_training, save_training, say, setup,
+                     train_epoch)
 
 import minigrad as mg
 from minigrad import nn, optim
@@ -41,7 +45,7 @@ def make_model(c1=32, c2=64, hidden=256):
 
 
 def main(argv=None):
-    p = make_parser(__doc__.splitlines()[0], epochs=15, checkpoint="digits_cnn.npz")
+    p = make_parser(__doc__.splitlines()[0], epochs=15, checkpoint="digits_cnn.npz", resumable=True)
     p.add_argument("--lr", type=float, default=2e-3, help="Adam's starting learning rate")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--channels", type=int, nargs=2, default=[32, 64], metavar=("C1", "C2"),
@@ -77,10 +81,18 @@ def main(argv=None):
     # small ones at the end, so the last epochs settle instead of bouncing around.
     schedule = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(args.epochs, 1))
     history = History()
+    # everything that shapes the run: a checkpoint continues only the run it was written by
+    settings = {k: getattr(args, k) for k in ("epochs", "seed", "lr", "batch_size", "channels", "hidden",
+                                              "test_fraction", "limit")}
+    first = 1
+    if args.checkpoint:
+        first = resume_training(args.checkpoint, settings, model, opt, train_loader, schedule, history)
+        if first > 1:
+            say(args, f"resuming from {args.checkpoint}: {first - 1} of {args.epochs} epochs done")
     say(args, f"training on {len(train_set)} digits, testing on {len(test_set)}; "
               f"{sum(p.numel() for p in model.parameters())} parameters; device {device}")
     start = time.perf_counter()
-    for epoch in range(1, args.epochs + 1):
+    for epoch in range(first, args.epochs + 1):
         train_loss, train_acc = train_epoch(model, train_loader, loss_fn, opt, device,
                                             desc=f"epoch {epoch:2d}/{args.epochs}", quiet=args.quiet)
         schedule.step()
@@ -88,6 +100,8 @@ def main(argv=None):
         history.add(train_loss=train_loss, train_acc=train_acc, test_loss=test_loss, test_acc=test_acc)
         say(args, f"epoch {epoch:2d}: train loss {train_loss:.4f}, test loss {test_loss:.4f}, "
                   f"test accuracy {100 * test_acc:.2f}%")
+        if args.checkpoint:
+            save_training(args.checkpoint, epoch, settings, model, opt, train_loader, schedule, history)
     seconds = time.perf_counter() - start
 
     test_acc = history["test_acc"][-1] if args.epochs else evaluate(model, test_loader, loss_fn, device)[1]

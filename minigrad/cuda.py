@@ -6,11 +6,13 @@
 Everything here works without CuPy and without a GPU: the questions answer "no GPU"
 (``is_available()`` is False, ``device_count()`` is 0), seeding and ``empty_cache`` do
 nothing harmful, and what needs a GPU (``current_device``, ``synchronize``,
-``get_device_name``) raises a ``DeviceError`` saying how to get one.
+``get_device_name``, ``get_rng_state``) raises a ``DeviceError`` saying how to get one.
 """
 
+import numpy as np
+
 from . import backend
-from .errors import DeviceError
+from .errors import ArgumentRuntimeError, DeviceError
 
 
 def is_available():
@@ -139,6 +141,71 @@ def seed_all():
 def initial_seed():
     """The seed of the current GPU's default generator."""
     return backend.initial_seed(f"cuda:{current_device() if is_available() else 0}")
+
+
+def get_rng_state(device="cuda"):
+    """The state of one GPU's default generator, as a uint8 Tensor on the CPU that
+    ``minigrad.save`` stores; ``set_rng_state`` goes back to it. Needs a GPU."""
+    from .random import default_generator_of
+
+    _need_gpu("get_rng_state")
+    return default_generator_of(_rng_device(device)).get_state()
+
+
+def set_rng_state(new_state, device="cuda"):
+    """Restore one GPU's default generator from ``get_rng_state(device)``.
+
+    Without a GPU there is no generator to restore and, as in PyTorch (which defers the call
+    until CUDA starts), nothing happens: a checkpoint written on a GPU machine still resumes
+    on a CPU-only one. The state must still be a uint8 tensor.
+    """
+    from .random import _state_array, default_generator_of
+
+    _state_array(new_state)
+    if is_available():
+        default_generator_of(_rng_device(device)).set_state(new_state)
+
+
+def _rng_device(device):
+    """'cuda:N' from PyTorch's ways to name a GPU; plain 'cuda' is the current one, as in PyTorch."""
+    return f"cuda:{_index(None if isinstance(device, str) and device.strip().lower() == 'cuda' else device)}"
+
+
+def get_rng_state_all():
+    """The states of every GPU's default generator, one per GPU ([] without a GPU)."""
+    return [get_rng_state(i) for i in range(device_count())]
+
+
+def set_rng_state_all(new_states):
+    """Restore every GPU's default generator from ``get_rng_state_all()`` (GPU i from state i)."""
+    for i, state in enumerate(new_states):
+        set_rng_state(state, i)
+
+
+def _curand_bits(stream):
+    """The device array of cuRAND states behind a CuPy Generator (its bit generator's ``_state``:
+    one state per GPU thread the random kernels run, all the state the stream has)."""
+    state = getattr(getattr(stream, "bit_generator", None), "_state", None)
+    if state is None:
+        raise DeviceError("get_state: this CuPy version keeps its generator's state where minigrad cannot "
+                          "read it; seed the generator with manual_seed instead")
+    return state
+
+
+def _curand_state(stream, device):
+    """A CUDA generator's state copied to the host as a 1-D uint8 array (``Generator.get_state``)."""
+    with backend.on_device(device):
+        return np.ascontiguousarray(backend.to_device(_curand_bits(stream), "cpu")).view(np.uint8).copy()
+
+
+def _set_curand_state(stream, host_state, device):
+    """Copy a state from ``_curand_state`` back into the generator's device array."""
+    bits = _curand_bits(stream)
+    if host_state.shape != (bits.nbytes,):
+        raise ArgumentRuntimeError(f"set_state: expected the {bits.nbytes}-byte state this CUDA generator's "
+                                   f"get_state returns, got {host_state.size} bytes")
+    with backend.on_device(device):
+        bits.set(np.ascontiguousarray(host_state).view(bits.dtype))
 
 
 def max_memory_allocated(device=None):

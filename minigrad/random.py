@@ -22,7 +22,7 @@ on a GPU), so the numbers differ from PyTorch's for the same seed.
 import contextlib
 
 from . import backend
-from .errors import DeviceError, DTypeError
+from .errors import ArgumentRuntimeError, DeviceError, DTypeError
 
 DEFAULT_SEED = 67280421310721  # PyTorch's seed for a new Generator
 
@@ -57,21 +57,54 @@ class Generator:
         return self._seed
 
     def get_state(self):
-        """The stream's state as a uint8 Tensor (CPU generators only)."""
+        """The stream's state as a uint8 Tensor on the CPU, a plain array ``minigrad.save`` stores:
+        48 bytes for a CPU generator (PCG64); for a CUDA one, the cuRAND states CuPy keeps on
+        its GPU (one per thread of its random kernels, about 1.5 MB), copied to the host."""
         from .tensor import Tensor
 
+        if self.device.type == "cuda":
+            from .cuda import _curand_state
+
+            return Tensor._make(_curand_state(self.stream(), self.device))
         return Tensor._make(backend.stream_state(self.stream()))
 
     def set_state(self, new_state):
-        """Go back to a state ``get_state`` returned; returns the generator."""
-        from .tensor import Tensor
+        """Go back to a state ``get_state`` returned; returns the generator.
 
-        array = new_state.array if isinstance(new_state, Tensor) else new_state
-        backend.set_stream_state(self.stream(), backend.to_device(array, "cpu"))
+        As in PyTorch, a state that is not a uint8 tensor is a TypeError, and one of the wrong
+        size (another kind of generator's) a RuntimeError.
+        """
+        array = _state_array(new_state)
+        if self.device.type == "cuda":
+            from .cuda import _set_curand_state
+
+            _set_curand_state(self.stream(), array, self.device)
+            return self
+        if array.shape != (_CPU_STATE_BYTES,):
+            raise ArgumentRuntimeError(f"set_state: expected the {_CPU_STATE_BYTES}-byte uint8 state a CPU "
+                                       f"generator's get_state returns, got {array.size} bytes")
+        backend.set_stream_state(self.stream(), array)
         return self
 
     def __repr__(self):
         return f"<minigrad.Generator device={self.device} initial_seed={self._seed}>"
+
+
+_CPU_STATE_BYTES = 48  # PCG64: 128-bit state and increment, and a buffered 32-bit half-word
+
+
+def _state_array(new_state):
+    """The host uint8 array inside a state given to ``set_state`` (a Tensor or an array)."""
+    from .tensor import Tensor
+
+    array = new_state.array if isinstance(new_state, Tensor) else new_state
+    if not hasattr(array, "dtype") or not hasattr(array, "shape"):
+        raise DTypeError(f"set_state: expected a uint8 Tensor (what get_state returns), got "
+                         f"{type(new_state).__name__}")
+    if array.dtype != "uint8":
+        raise DTypeError(f"set_state: the RNG state must be a uint8 Tensor (what get_state returns), got "
+                         f"dtype {array.dtype}")
+    return backend.to_device(array, "cpu")
 
 
 class _DefaultGenerator(Generator):
@@ -162,18 +195,23 @@ def set_rng_state(new_state):
 
 @contextlib.contextmanager
 def fork_rng(devices=None, enabled=True):
-    """Run a block with the CPU default generator's state saved and restored afterwards, so the
+    """Run a block with the default generators' states saved and restored afterwards, so the
     random numbers the block draws do not change what the rest of the program draws.
 
-    ``devices`` is accepted for PyTorch's signature; CUDA generators are not saved (their
-    state cannot be read, see ``Generator.get_state``).
+    The CPU's generator is always forked; ``devices`` lists the GPUs whose generators are
+    forked too (indices or 'cuda:N'; None: every GPU there is, none without a GPU).
     """
     if not enabled:
         yield
         return
-    seed, state = default_generator.initial_seed(), default_generator.get_state()
+    from . import cuda
+
+    gpus = range(cuda.device_count()) if devices is None else [cuda._index(d) for d in devices]
+    seeds = {d: backend.initial_seed(d) for d in ["cpu"] + [f"cuda:{i}" for i in gpus]}
+    states = {d: default_generator_of(d).get_state() for d in seeds}
     try:
         yield
     finally:
-        backend.seed_device("cpu", seed)
-        default_generator.set_state(state)
+        for d, state in states.items():
+            backend.seed_device(d, seeds[d])
+            default_generator_of(d).set_state(state)

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TESTS = ["test_fuzz", "test_soak", "test_determinism", "test_extremes", "test_checkpoints",
-         "test_inplace", "test_anomaly", "test_serialization"]
+         "test_inplace", "test_anomaly", "test_serialization", "test_crash_resume", "test_training_state"]
 
 
 # ---- running the tests ---------------------------------------------------------------------------
@@ -203,6 +203,7 @@ def table(outcomes, figs):
         result(outcomes, "test_checkpoints", ("test_a_bad_state_dict", "test_a_checkpoint_of"),
                "pass: every bad key named; the model unchanged, bit for bit"),
     ))
+    rows += crash_rows(outcomes, figs)
     for test_file, what in (
             ("test_serialization", "Checkpoint format: round trips, damaged files, SIGKILL at random moments "
                                    "during saves (tests/test_serialization.py)"),
@@ -211,6 +212,54 @@ def table(outcomes, figs):
                              "(tests/test_anomaly.py)")):
         rows.append((what, f"{tests_in(outcomes, test_file)} tests", result(outcomes, test_file)))
     return rows, by_family, entries, numpy_ok
+
+
+def crash_rows(outcomes, figs):
+    """Training killed for real (tests/test_crash_resume.py) and the state it resumes from
+    (tests/test_training_state.py)."""
+    c = figs.get("crash_resume")
+    if c is None:
+        cases = "not run"
+        passed = "pass"
+    else:
+        cases = (f"{c['kills']} SIGKILLs ({c['in_save']} inside a save, {c['in_training']} in training, "
+                 f"{c['in_startup']} while starting up or loading), {c['restarts']} starts, {c['seconds']} s; "
+                 f"kill moments from seed {c['seed']}")
+        passed = (f"pass: every kill left a checkpoint that loads (a kill inside a save kept the old one "
+                  f"{_times(c['save_kept_old'])}, found the new one {_times(c['save_got_new'])}), "
+                  f"{c['torn_checkpoints']} torn, never an earlier epoch; final weights bit-identical to an "
+                  "uninterrupted run "
+                  f"({c['temporary_files_left']} temporary files of killed saves were left beside the checkpoint, "
+                  "never read)")
+    rows = [(
+        "Crash and resume: a training process (dropout, a DataLoader shuffling with its own Generator, Adam, "
+        "StepLR, a checkpoint after each epoch, saves slowed down to be hit) SIGKILLed at random moments and "
+        "started again until it finishes",
+        cases,
+        result(outcomes, "test_crash_resume", ("test_killed_at_random",), passed),
+    )]
+    first = figs.get("crash_first_save", {})
+    rows.append((
+        "Crash and resume: SIGKILL while the very first checkpoint is half written",
+        "1 kill, 1 restart",
+        result(outcomes, "test_crash_resume", ("test_killed_in_the_very_first",),
+               "pass: no checkpoint left, the torn temporary file refused by load"
+               + ("" if first.get("torn_file_refused", True) else " (**not refused**)")
+               + "; the restart began from scratch and ended bit-identical"),
+    ))
+    rows.append((
+        "Training state: every lr scheduler, the CPU and CUDA generators, every random sampler and "
+        "DataLoader (with workers too), GradScaler, a nested checkpoint dict; the order of fsyncs and the rename "
+        "(tests/test_training_state.py)",
+        f"{tests_in(outcomes, 'test_training_state')} tests",
+        result(outcomes, "test_training_state", what_passed="pass: state_dicts equal after a file round trip, "
+                                                            "what follows bit-identical"),
+    ))
+    return rows
+
+
+def _times(n):
+    return f"{n} time" if n == 1 else f"{n} times"
 
 
 ERRORS = '''\

@@ -26,18 +26,10 @@ class LambdaLR(LRScheduler):
         return [base_lr * f(self.last_epoch) for f, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
     def state_dict(self):
-        state = {k: v for k, v in super().state_dict().items() if k != "lr_lambdas"}
-        state["lr_lambdas"] = [None if _is_function(f) or not hasattr(f, "__dict__") else dict(vars(f))
-                               for f in self.lr_lambdas]
-        return state
+        return _state_with_lambdas(self)
 
     def load_state_dict(self, state_dict):
-        state = dict(state_dict)
-        saved = state.pop("lr_lambdas", None) or []
-        super().load_state_dict(state)
-        for f, attributes in zip(self.lr_lambdas, saved):
-            if attributes is not None:
-                f.__dict__.update(attributes)
+        _load_state_with_lambdas(self, state_dict)
 
 
 class MultiplicativeLR(LRScheduler):
@@ -67,5 +59,27 @@ class MultiplicativeLR(LRScheduler):
             return [group["lr"] for group in groups]
         return [group["lr"] * f(self.last_epoch) for f, group in zip(self.lr_lambdas, groups)]
 
-    state_dict = LambdaLR.state_dict
-    load_state_dict = LambdaLR.load_state_dict
+    def state_dict(self):
+        return _state_with_lambdas(self)
+
+    def load_state_dict(self, state_dict):
+        _load_state_with_lambdas(self, state_dict)
+
+
+def _state_with_lambdas(scheduler):
+    """The scheduler's state with ``lr_lambdas`` as PyTorch saves them: None for a function or
+    lambda (code is never stored), the attributes of a callable object."""
+    state = {k: v for k, v in LRScheduler.state_dict(scheduler).items() if k != "lr_lambdas"}
+    state["lr_lambdas"] = [None if _is_function(f) or not hasattr(f, "__dict__") else dict(vars(f))
+                           for f in scheduler.lr_lambdas]
+    return state
+
+
+def _load_state_with_lambdas(scheduler, state_dict):
+    """The inverse of ``_state_with_lambdas``: the functions stay the ones the constructor got."""
+    state = dict(state_dict)
+    saved = state.pop("lr_lambdas", None) or []
+    LRScheduler.load_state_dict(scheduler, state)
+    for f, attributes in zip(scheduler.lr_lambdas, saved):
+        if attributes is not None:
+            f.__dict__.update(attributes)
