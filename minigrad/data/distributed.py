@@ -6,6 +6,11 @@ with ``seed + epoch``, the same in every process (so the shares never overlap). 
 ``drop_last`` the order is padded with its own first indices until every process gets the
 same count; with it, the tail that does not divide evenly is dropped. Call
 ``sampler.set_epoch(epoch)`` at the start of each epoch for a new order, as in PyTorch.
+
+Without shuffle the shares are PyTorch's index for index (tests/test_distributed.py); a
+shuffled order is drawn by minigrad's generator, so it is not the permutation torch draws
+for the same seed. ``num_replicas`` and ``rank`` default to those of the process group of
+``minigrad.distributed`` (``init_process_group``).
 """
 
 import math
