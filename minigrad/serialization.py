@@ -150,8 +150,13 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
     Written atomically to a path: a failure at any moment leaves any previous file at ``f``
     untouched (see the module docstring). The other arguments are torch.save's; they are
     accepted so PyTorch code runs unchanged, and have no effect: nothing is pickled, and the
-    file is always the one zip (.npz) format.
+    file is the one zip (.npz) format, except for a path ending in ``.safetensors``, which gets
+    Hugging Face's format (``obj`` must then be a dict name -> tensor; minigrad.safetensors).
     """
+    if isinstance(f, (str, os.PathLike)) and os.fspath(f).endswith(".safetensors"):
+        from .safetensors import _save_checkpoint
+
+        return _save_checkpoint(obj, f)
     arrays = OrderedDict()
     try:
         structure = {"format": FORMAT, "version": VERSION, "root": _encode(obj, arrays, "obj")}
@@ -163,12 +168,18 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
     if not isinstance(f, (str, os.PathLike)):  # a file object: write straight into it
         np.savez(f, **members)
         return
+    _write_atomic(f, lambda out: np.savez(out, **members))
+
+
+def _write_atomic(f, write):
+    """Call ``write(file_object)`` on a temporary file beside the path ``f``, flush it to disk,
+    then rename it over ``f``: a failure at any moment leaves any previous file untouched."""
     path = os.fspath(f)
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as out:
-            np.savez(out, **members)
+            write(out)
             out.flush()
             os.fsync(out.fileno())  # the bytes are on disk before the name points at them
         os.chmod(tmp, _file_mode(path))
@@ -346,6 +357,13 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         if value is not None and not isinstance(value, bool):
             raise ArgumentTypeError(f"load: {arg} must be True, False or None, got {value!r}")
     place = _placer(map_location)
+    from . import safetensors
+
+    if safetensors.looks_like(f):  # Hugging Face's format, told by its first bytes
+        try:
+            return safetensors._load_checkpoint(f, place)
+        except _CallerError as e:
+            raise e.__cause__ from None
     _check_magic(f, name)
     _check_sizes(f, name)
     try:
