@@ -22,6 +22,10 @@ class DeviceError(MinigradError, RuntimeError):
     """Tensors on different devices in one op, an unknown device, or CUDA missing."""
 
 
+class DeviceTypeError(MinigradError, TypeError):
+    """A cuda tensor where host memory is needed (``numpy()``): a TypeError, as in PyTorch."""
+
+
 class GraphError(MinigradError, RuntimeError):
     """Misuse of the autograd graph: freed graph walked twice, unused inputs, in-place edits."""
 
@@ -107,3 +111,13 @@ class IndexDTypeError(DTypeError, IndexError):
 class IndexShapeError(ShapeError, IndexError):
     """An index tensor of the wrong shape where PyTorch raises IndexError: a 2-d index to
     index_select, index_add, index_copy or index_fill."""
+
+
+class PretrainedNotFound(MinigradError, FileNotFoundError):
+    """``from_pretrained(name)``: no folder of that name, and no installed package of that name
+    shipping the model's files (Hugging Face raises OSError, which FileNotFoundError is)."""
+
+
+class MissingDependency(MinigradError, ImportError):
+    """An optional package a feature needs is not installed, e.g. mpi4py for
+    ``minigrad.distributed`` (the message says which ``pip install`` brings it)."""
