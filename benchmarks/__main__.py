@@ -1,4 +1,4 @@
-"""``python -m benchmarks``: run W0-W6 in minigrad and torch, print the table."""
+"""``python -m benchmarks``: run the workloads in minigrad and torch with their floors, print the table."""
 
 import sys
 

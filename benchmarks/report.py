@@ -1,23 +1,31 @@
-"""The figures as a table (and the derived numbers: ratios, targets met, GFLOP/s).
+"""The figures as a table, and the numbers derived from them.
 
-ratio = minigrad median / torch median, from the same interleaved run; a row meets its
-target when ratio <= target. W0 gives each side's GEMM rate, GFLOP/s = 2*1024**3 / t,
-and W3's conv forward is also judged as a share of minigrad's GEMM rate (target >= 70 %).
+For each row: ``vs_floor`` = minigrad median / NumPy floor, ``vs_torch`` = minigrad median /
+torch median, both from the same run. A row meets its target when the ratio its target names
+(``target_of``: "floor" or "torch") is at most the target. W0 gives each side's GEMM rate,
+GFLOP/s = 2*1024**3 / t; a row with ``ops`` (W7) also gets its time per op in µs.
 """
-
-GEMM_PCT_TARGET = 70.0
 
 
 def _median(fig):
     return fig["median"] if fig and "median" in fig else None
 
 
+def _ratio(a, b):
+    return a / b if a is not None and b else None
+
+
 def add_derived(results):
-    """Fill in each row's ratio and met, the GEMM rates and W3's share of the GEMM rate."""
+    """Fill in each row's ratios, whether it met its target, per-op times and the GEMM rates."""
     for row in results["rows"]:
-        mg, th = _median(row.get("minigrad")), _median(row.get("torch"))
-        row["ratio"] = mg / th if mg is not None and th else None
-        row["met"] = None if row["ratio"] is None or row["target"] is None else row["ratio"] <= row["target"]
+        mg = _median(row.get("minigrad"))
+        row["vs_floor"] = _ratio(mg, _median(row.get("floor")))
+        row["vs_torch"] = _ratio(mg, _median(row.get("torch")))
+        judged = {"floor": row["vs_floor"], "torch": row["vs_torch"]}.get(row.get("target_of"))
+        row["met"] = None if judged is None or row.get("target") is None else judged <= row["target"]
+        if row.get("ops"):
+            row["us_per_op"] = {name: _median(row.get(name)) * 1e3 / row["ops"]
+                                for name in ("minigrad", "torch") if _median(row.get(name))}
     gemm = next((r for r in results["rows"] if r["id"] == "W0"), None)
     rates = {}
     if gemm is not None:
@@ -25,22 +33,6 @@ def add_derived(results):
             m = _median(gemm.get(name))
             rates[name] = gemm["gflop"] / (m / 1e3) if m else None
     results["gemm_gflops"] = rates or None
-    conv = next((r for r in results["rows"] if r["id"] == "W3" and r["case"] == "fwd"), None)
-    share = None
-    if conv is not None:
-        m = _median(conv.get("minigrad"))
-        conv_rate = conv["gflop"] / (m / 1e3) if m else None
-        gemm_rate = rates.get("minigrad")
-        pct = 100 * conv_rate / gemm_rate if conv_rate and gemm_rate else None
-        # the same share from the fastest runs: on a shared machine less sensitive to when W0 ran
-        conv_min, gemm_min = conv.get("minigrad") or {}, (gemm or {}).get("minigrad") or {}
-        pct_min = (100 * gemm_min["min"] / conv_min["min"] * conv["gflop"] / gemm["gflop"]
-                   if "min" in conv_min and "min" in gemm_min else None)
-        share = {"conv_fwd_gflops": conv_rate, "gemm_gflops": gemm_rate, "pct_of_gemm": pct,
-                 "pct_of_gemm_from_min": pct_min,
-                 "target_pct": GEMM_PCT_TARGET, "met": None if pct is None else pct >= GEMM_PCT_TARGET,
-                 "note": None if gemm_rate else "needs W0 in the same run"}
-    results["conv_fwd_share_of_gemm"] = share
     return results
 
 
@@ -55,6 +47,10 @@ def _cell(fig, unit):
     return f"{fig['median']:.2f} / {fig['min']:.2f}"
 
 
+def _num(x):
+    return "-" if x is None else f"{x:.2f}"
+
+
 def _yes_no(met):
     return "-" if met is None else ("yes" if met else "NO")
 
@@ -64,29 +60,41 @@ def _load(meta):
     return " / ".join("?" if v is None else f"{v:.2f}" for v in (start, end))
 
 
+def row_name(row):
+    size = ""
+    if row.get("swept"):
+        size = f", {row['swept']} {row['sizes'][row['swept']]}"
+    return f"{row['id']} {row['workload']}: {row['case']}{size} ({row['unit']})"
+
+
+def _protocol(meta):
+    if meta.get("protocol") == "interleaved":
+        return f"interleaved protocol, {meta['warmup']} warm-ups + {meta['iters']} calls"
+    return (f"{meta.get('rounds')} rounds of blocks of {meta['warmup']} warm-ups + {meta['iters']} timed calls, "
+            f"{meta.get('pause')} s pause")
+
+
 def format_table(results):
-    """The table a person reads: one row per case, then the GEMM rates, notes and errors."""
-    head = ("workload", "minigrad med / min", "torch med / min", "ratio", "target", "met?")
+    """The table a person reads: one row per case, then the GEMM rates, per-op times, notes and errors."""
+    head = ("workload", "minigrad med / min", "torch med / min", "floor med", "mg/floor", "mg/torch",
+            "target", "met?")
     lines = []
     for row in results["rows"]:
         unit = row["unit"]
-        name = f"{row['id']} {row['workload']}: {row['case']} ({unit})"
-        ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}"
-        target = "-" if row["target"] is None else f"<= {row['target']:g}"
-        lines.append((name, _cell(row.get("minigrad"), unit), _cell(row.get("torch"), unit), ratio, target,
-                      _yes_no(row["met"])))
-    share = results.get("conv_fwd_share_of_gemm")
-    if share is not None:
-        pct = "-" if share["pct_of_gemm"] is None else f"{share['pct_of_gemm']:.0f} %"
-        lines.append(("W3 Conv2d: fwd as % of W0 GEMM rate", pct, "", "", f">= {share['target_pct']:g} %",
-                      _yes_no(share["met"])))
+        floor = row.get("floor")
+        target = "-" if row.get("target") is None else f"<= {row['target']:g} x {row['target_of']}"
+        lines.append((row_name(row), _cell(row.get("minigrad"), unit), _cell(row.get("torch"), unit),
+                      "error" if floor and "error" in floor else _num(_median(floor)),
+                      _num(row.get("vs_floor")), _num(row.get("vs_torch")), target, _yes_no(row.get("met"))))
     widths = [max(len(str(r[i])) for r in [head] + lines) for i in range(len(head))]
     fmt = lambda r: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
     meta = results["meta"]
     out = [f"minigrad {meta.get('minigrad', '?')} vs torch {meta.get('torch') or '(not installed)'}, "
            f"numpy {meta['numpy']}, python {meta['python']}, device {meta['device']}, "
-           f"{meta['cpu_count']} CPUs, {meta['warmup']} warm-ups + {meta['iters']} timed iterations, {meta['date']}",
+           f"{meta['cpu_count']} CPUs, {_protocol(meta)}, {meta['date']}",
            f"1-minute load average at start / end: {_load(meta)} (the machine is shared: compare ratios only)",
+           "floor: the workload's matrix products, each timed alone with the array module's matmul "
+           "on contiguous float32 (row- or column-major, the faster), in the same run",
            "", fmt(head), "  ".join("-" * w for w in widths)]
     out += [fmt(r) for r in lines]
     rates = results.get("gemm_gflops")
@@ -95,15 +103,28 @@ def format_table(results):
         out.append("")
         out.append("W0 GEMM rate (GFLOP/s, from the median): " + ", ".join(parts) +
                    "  (minigrad's side is the array module's own matmul)")
-    if share is not None and share["conv_fwd_gflops"]:
-        out.append(f"W3 conv fwd: {share['conv_fwd_gflops']:.1f} GFLOP/s" +
-                   (f" = {share['pct_of_gemm']:.0f} % of the GEMM rate (from the min times: "
-                    f"{share['pct_of_gemm_from_min']:.0f} %)" if share["pct_of_gemm"] else f" ({share['note']})"))
+    per_op = [r for r in results["rows"] if r.get("us_per_op") and r["case"] != "train step"]
+    if per_op:
+        out.append(f"{per_op[0]['id']} time per op ({per_op[0]['ops']} ops in its forward), µs: " +
+                   "; ".join(f"{r['case']} " + ", ".join(f"{n} {us:.1f}" for n, us in r["us_per_op"].items())
+                             for r in per_op))
     for note in results.get("notes", []):
         out.append("note: " + note)
     for row in results["rows"]:
-        for name in ("minigrad", "torch"):
+        for name in ("minigrad", "torch", "floor"):
             fig = row.get(name)
             if fig and "error" in fig:
                 out.append(f"error: {row['id']} {row['case']} in {name}: {fig['error']}")
+    return "\n".join(out)
+
+
+def format_floors(results):
+    """Each row's floor, product by product (what the floor column adds up)."""
+    out = []
+    for row in results["rows"]:
+        floor = row.get("floor")
+        if not floor or "products" not in floor:
+            continue
+        out.append(f"{row_name(row)}: floor {floor['median']:.2f} ms =")
+        out += [f"    {p['product']:>36}  {p['count'] * p['median']:8.3f} ms" for p in floor["products"]]
     return "\n".join(out)

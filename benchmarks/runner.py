@@ -1,10 +1,20 @@
-"""Run the workloads side by side and collect the figures.
+"""Run the workloads and collect the figures: minigrad, torch and the NumPy floor.
 
-Timing follows BENCHMARKS.md: for each case, both frameworks' models are built first, then
-3 warm-up rounds and at least 20 timed rounds run interleaved (minigrad, torch, minigrad,
-torch, ...), each call timed alone with ``time.perf_counter()`` (after a device sync on a
-GPU). Python's gc stays on. Interleaving means a noisy neighbour slows both frameworks
-alike, so the *ratio* of medians is what counts.
+Timing follows BENCHMARKS.md. For each case, both frameworks' models are built first. Then
+each *participant* (minigrad, torch, the floor) runs a **block**: 3 warm-up calls, then at
+least 10 calls each timed alone with ``time.perf_counter()`` (after a device sync on a GPU),
+then an untimed pause of 0.3 s so that its helper threads (torch's OpenMP pool, OpenBLAS's
+threads) go idle before the next block starts. At least 3 rounds, the order rotating so that
+each participant goes first in turn. The figure is the median over all timed calls. gc stays on.
+
+The floor's block times each matrix product of the case alone (its own warm-ups and timed
+calls) with the array module's matmul on contiguous float32 operands (each row- or
+column-major, whichever BLAS runs faster); the floor is the sum over the products of count x median.
+
+``--protocol interleaved`` is the older protocol, kept to show its effect: one call of each
+participant in turn (minigrad, torch, floor, minigrad, ...). On a 2-core machine one
+framework's still-spinning threads then slow the other's next call, torch's most: it measures
+how the frameworks disturb each other, not how fast each one is.
 
 W6 (memory) runs each framework in a fresh Python process: it imports the framework, reads
 its resident set size (RSS), builds W2, runs 20 train steps and reports the peak RSS
@@ -21,41 +31,65 @@ import sys
 import time
 
 from . import report
-from .workloads import W6_STEPS, WORKLOADS, FrameworkMissing, build, load_framework
+from .workloads import (W6_STEPS, WORKLOADS, FrameworkMissing, build, floor_products, load_extra_workloads,
+                        load_framework, sizes_for)
 
 ORDER = ("minigrad", "torch")
+FLOOR = "floor"
 GPU_BATCH_SCALE = 8
 
 
 # ---- timing -----------------------------------------------------------------------------------------
-def time_interleaved(fns, syncs, warmup, iters, settle=0.0):
-    """Run ``fns`` ({name: callable}) round-robin; return {name: [seconds] or error string}.
+# A participant is {part: zero-argument callable}: a framework has one part (the case), the
+# floor one part per matrix product. Both timers return {name: {part: [seconds]}}, or
+# {name: "error text"} for a participant whose call raised (it drops out, the others go on).
 
-    Before each call the harness sleeps ``settle`` seconds, untimed. Both frameworks keep
-    helper threads that busy-wait for a while after their work ends (torch's OpenMP pool
-    spins ~300,000 rounds, NumPy's OpenBLAS threads up to ~0.1 s): on a 2-core machine, the
-    framework timed next would share the cores with them. After the pause each call starts, as
-    it would in a program of its own, with the other framework's threads asleep.
-    A framework whose call raises drops out with the error; the others go on.
-    """
-    results = {name: [] for name in fns}
-    live = dict(fns)
-    for i in range(warmup + iters):
-        for name in list(live):
-            fn, sync = live[name], syncs[name]
-            if settle:
-                time.sleep(settle)
+def _timed_call(fn, sync):
+    start = time.perf_counter()
+    fn()
+    sync()
+    return time.perf_counter() - start
+
+
+def time_blocks(participants, syncs, warmup=3, iters=10, rounds=3, pause=0.3):
+    """The block protocol: per round, each participant's warm-ups and timed calls back to back,
+    then ``pause`` seconds untimed; round r starts with participant r (mod their number)."""
+    results = {name: {part: [] for part in parts} for name, parts in participants.items()}
+    names = list(participants)
+    for r in range(rounds):
+        order = names[r % len(names):] + names[:r % len(names)] if names else []
+        for name in order:
+            if isinstance(results[name], str):
+                continue
             try:
-                start = time.perf_counter()
-                fn()
-                sync()
-                elapsed = time.perf_counter() - start
+                for part, fn in participants[name].items():
+                    for i in range(warmup + iters):
+                        elapsed = _timed_call(fn, syncs[name])
+                        if i >= warmup:
+                            results[name][part].append(elapsed)
             except Exception as e:  # report it in the table, keep timing the others
                 results[name] = f"{type(e).__name__}: {e}"
-                del live[name]
+            if pause:
+                time.sleep(pause)
+    return results
+
+
+def time_interleaved(participants, syncs, warmup=3, iters=20, settle=0.0):
+    """The older protocol: one call of each participant in turn, ``settle`` seconds untimed before each."""
+    results = {name: {part: [] for part in parts} for name, parts in participants.items()}
+    for i in range(warmup + iters):
+        for name, parts in participants.items():
+            if isinstance(results[name], str):
                 continue
-            if i >= warmup:
-                results[name].append(elapsed)
+            try:
+                for part, fn in parts.items():
+                    if settle:
+                        time.sleep(settle)
+                    elapsed = _timed_call(fn, syncs[name])
+                    if i >= warmup:
+                        results[name][part].append(elapsed)
+            except Exception as e:
+                results[name] = f"{type(e).__name__}: {e}"
     return results
 
 
@@ -67,30 +101,113 @@ def summarize(samples):
     return {"median": statistics.median(ms), "min": min(ms), "samples": ms}
 
 
-def run_workload(workload, frameworks, args, batch_scale):
-    """Build ``workload`` in each framework, time each case; one row per case."""
+def summarize_floor(timed, products):
+    """The floor: sum over the products of count x median (and count x min), each product listed."""
+    if isinstance(timed, str):
+        return {"error": timed}
+    listed, median, fastest = [], 0.0, 0.0
+    for p in products:
+        fig = summarize(timed[str(p.key)])
+        median, fastest = median + p.count * fig["median"], fastest + p.count * fig["min"]
+        listed.append({"product": str(p), "count": p.count, "median": fig["median"], "min": fig["min"]})
+    return {"median": median, "min": fastest, "products": listed}
+
+
+_LAYOUTS = {}  # (device, product) -> (a transposed?, b transposed?): probed once per process
+PROBE_MIN_MACS = 2 ** 22  # smaller products are timed row-major: their layout changes little
+
+
+def _operands(fw, rng, product, layout):
+    """The product's two float32 operands, each C-contiguous or the transpose of a C-contiguous
+    array (``layout``: transposed or not, for a and b), of uniform random values."""
+    import numpy as np
+
+    out = []
+    for shape, transposed in zip(product.shapes, layout):
+        stored = shape[:-2] + (shape[-1], shape[-2]) if transposed else shape
+        array = fw.gemm_operand(rng.random(stored, dtype=np.float32))  # values do not change BLAS times
+        out.append(array.swapaxes(-1, -2) if transposed else array)
+    return out
+
+
+def _fastest_layout(fw, rng, product, probe=True):
+    """The layout BLAS runs ``product`` fastest in: each operand row-major or column-major.
+
+    The gap can be large: on one machine (64, 32768) @ (32768, 576) took 580 ms with both
+    operands row-major and 25 ms with both column-major. One warm-up and one timed call each,
+    for products of at least PROBE_MIN_MACS multiply-adds (``probe`` False: row-major).
+    """
+    key = (fw.device, product)
+    if key in _LAYOUTS:
+        return _LAYOUTS[key]
+    if not probe or product.m * product.k * product.n * (product.stack or 1) < PROBE_MIN_MACS:
+        return (False, False)
+    times = {}
+    for layout in ((False, False), (True, False), (False, True), (True, True)):
+        a, b = _operands(fw, rng, product, layout)
+        fw.matmul(a, b)
+        fw.sync()
+        times[layout] = _timed_call(lambda: fw.matmul(a, b), fw.sync)
+    _LAYOUTS[key] = min(times, key=times.get)
+    return _LAYOUTS[key]
+
+
+def floor_participant(fw, products, probe=True):
+    """{product: callable} timing each distinct product alone on float32 operands, each in the
+    layout (row- or column-major, never a copy) that BLAS runs fastest."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    parts = {}
+    for p in products:
+        if str(p.key) not in parts:
+            a, b = _operands(fw, rng, p.key, _fastest_layout(fw, rng, p.key, probe))
+            parts[str(p.key)] = (lambda a, b: lambda: fw.matmul(a, b))(a, b)
+    return parts
+
+
+def measure(participants, syncs, args):
+    if args.protocol == "interleaved":
+        return time_interleaved(participants, syncs, args.warmup, args.iters, args.settle)
+    return time_blocks(participants, syncs, args.warmup, args.iters, args.rounds, args.pause)
+
+
+def run_workload(workload, frameworks, args, batch_scale=1, **sizes):
+    """Build ``workload`` in each framework, time each case with its floor; one row per case."""
+    if workload.measure is not None:
+        return workload.measure(args, frameworks, sizes)
     built, errors = {}, {}
     for name, fw in frameworks.items():
         try:
-            built[name] = build(workload, fw, batch_scale)
+            built[name] = build(workload, fw, batch_scale, **sizes)
         except Exception as e:  # a layer that does not exist yet, say: show it, time the rest
             errors[name] = f"build failed: {type(e).__name__}: {e}"
+    floors = floor_products(workload, batch_scale, **sizes)
     rows = []
     for case in workload.cases:
-        fns = {n: b[case.label] for n, b in built.items()}
-        syncs = {n: frameworks[n].sync for n in fns}
-        timed = time_interleaved(fns, syncs, args.warmup, args.iters, args.settle)
+        participants = {n: {case.label: b[case.label]} for n, b in built.items()}
+        syncs = {n: frameworks[n].sync for n in participants}
+        products = floors.get(case.label)
+        if products:
+            participants[FLOOR] = floor_participant(frameworks["minigrad"], products, probe=not args.smoke)
+            syncs[FLOOR] = frameworks["minigrad"].sync
+        timed = measure(participants, syncs, args)
+        on_gpu = args.device != "cpu"
+        target = workload.gpu_target if on_gpu and case.target_of == "floor" else (None if on_gpu else case.target)
         row = {"id": workload.id, "workload": workload.title, "case": case.label, "unit": "ms",
-               "target": workload.gpu_target if args.device != "cpu" else case.target,
-               "gflop": None if case.gflop is None else
-               case.gflop * (1 if workload.id == "W0" else batch_scale)}
+               "target": target, "target_of": ("torch" if on_gpu else case.target_of) if target else None,
+               "sizes": sizes_for(workload, batch_scale, **sizes),
+               "gflop": None if case.gflop is None else case.gflop * (1 if workload.id == "W0" else batch_scale),
+               "ops": workload.ops}
         for name in ORDER:
             if name in errors:
                 row[name] = {"error": errors[name]}
             elif name in timed:
-                row[name] = summarize(timed[name])
+                fig = timed[name]
+                row[name] = summarize(fig if isinstance(fig, str) else fig[case.label])
             else:
                 row[name] = None
+        row[FLOOR] = summarize_floor(timed[FLOOR], products) if products else None
         rows.append(row)
     del built
     gc.collect()  # free this workload's models before the next one (outside any timing)
@@ -173,7 +290,7 @@ def memory_rows(mem, steps):
     rows = []
     for key, label, target in (("peak_rss_mib", "peak RSS", 0.6), ("rss_after_import_mib", "RSS after import", None)):
         row = {"id": "W6", "workload": f"memory, {steps} W2 steps", "case": label, "unit": "MiB",
-               "target": target, "gflop": None}
+               "target": target, "target_of": "torch" if target else None, "gflop": None, FLOOR: None}
         for name in ORDER:
             fig = mem.get(name)
             if fig is None:
@@ -188,29 +305,46 @@ def memory_rows(mem, steps):
 
 # ---- the command line -------------------------------------------------------------------------------
 def parse_args(argv=None):
+    extra_errors = load_extra_workloads()
     p = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="minigrad vs PyTorch on the workloads W0-W6 of BENCHMARKS.md, timed interleaved.")
-    p.add_argument("--only", default=None, help="comma-separated workload ids, e.g. W2,W3 (default: all)")
-    p.add_argument("--iters", type=int, default=20, help="timed iterations per case (default 20, the protocol's minimum)")
-    p.add_argument("--warmup", type=int, default=3, help="warm-up iterations per case (default 3)")
+        description="minigrad vs PyTorch and the NumPy floor on the workloads of BENCHMARKS.md, timed in blocks.")
+    p.add_argument("--only", default=None,
+                   help=f"comma-separated workload ids, e.g. W2,W3 (default: {','.join(_default_ids())})")
+    p.add_argument("--protocol", choices=("blocks", "interleaved"), default="blocks",
+                   help="blocks (default, the fair protocol) or interleaved: one call of each framework in "
+                        "turn, which shows how their helper threads slow each other, not their speed")
+    p.add_argument("--iters", type=int, default=None,
+                   help="timed calls per block (default 10), or per case when interleaved (default 20)")
+    p.add_argument("--warmup", type=int, default=3, help="warm-up calls per block (default 3)")
+    p.add_argument("--rounds", type=int, default=3, help="rounds of blocks, the first framework alternating (default 3)")
+    p.add_argument("--pause", type=float, default=0.3, metavar="SECONDS",
+                   help="untimed pause after each block, so its threads go idle (default 0.3)")
+    p.add_argument("--settle", type=float, default=0.0, metavar="SECONDS",
+                   help="interleaved protocol only: untimed pause before each call (default 0)")
+    p.add_argument("--sweep", action="store_true",
+                   help="instead of the workloads: W1 and W5 at 4 batch sizes, W4 at 4 sequence lengths, "
+                        "minigrad / floor at each (scripts/plot_sweep.py plots its --json)")
     p.add_argument("--json", metavar="FILE", default=None, help="also write the figures to FILE as JSON")
+    p.add_argument("--floors", action="store_true", help="also print each floor, product by product")
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
                    help="cpu (default), or cuda: the GPU variants (batch x8), CuPy vs torch CUDA")
     p.add_argument("--smoke", action="store_true",
-                   help="smoke run: 1 warm-up and 1 timed iteration of each case; checks that "
+                   help="smoke run: 1 round of 1 warm-up and 1 timed call, no pauses; checks that "
                         "everything runs, the timings mean nothing")
     p.add_argument("--smoke-w6-steps", type=int, default=None, metavar="N",
                    help=f"smoke setting: W6 runs N train steps instead of {W6_STEPS} (its figures are then not W6's)")
-    p.add_argument("--settle", type=float, default=0.0, metavar="SECONDS",
-                   help="untimed pause before each call, so the other framework's spinning threads "
-                        "are idle (default 0: the protocol times the calls back to back)")
     p.add_argument("--minigrad-only", action="store_true", help="run minigrad alone, as if torch were missing")
     args = p.parse_args(argv)
+    args.extra_errors = extra_errors
+    if args.iters is None:
+        args.iters = 20 if args.protocol == "interleaved" else 10
     if args.smoke:
-        args.warmup, args.iters, args.settle = 1, 1, 0.0
-    if args.iters < 1 or args.warmup < 0 or args.settle < 0:
-        p.error("--iters must be >= 1, --warmup and --settle >= 0")
+        args.warmup, args.iters, args.rounds, args.pause, args.settle = 1, 1, 1, 0.0, 0.0
+    if args.iters < 1 or args.rounds < 1 or args.warmup < 0 or args.settle < 0 or args.pause < 0:
+        p.error("--iters and --rounds must be >= 1, --warmup, --pause and --settle >= 0")
+    if args.settle and args.protocol != "interleaved":
+        p.error("--settle belongs to --protocol interleaved (the block protocol pauses with --pause)")
     if args.only:
         ids = [s.strip().upper() for s in args.only.split(",") if s.strip()]
         unknown = [i for i in ids if i not in WORKLOADS]
@@ -218,8 +352,12 @@ def parse_args(argv=None):
             p.error(f"--only: unknown workload(s) {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}")
         args.ids = [i for i in WORKLOADS if i in ids]
     else:
-        args.ids = list(WORKLOADS)
+        args.ids = _default_ids()
     return args
+
+
+def _default_ids():
+    return [i for i, w in WORKLOADS.items() if w.in_default_run]
 
 
 def _versions():
@@ -244,12 +382,42 @@ def _versions():
     return v
 
 
+def _protocol_note(args):
+    if args.smoke:
+        return "SMOKE RUN: 1 warm-up, 1 timed call, no pauses; these figures are not measurements"
+    if args.protocol == "interleaved":
+        return (f"INTERLEAVED protocol ({args.warmup} warm-ups + {args.iters} calls, settle {args.settle:g} s): "
+                "each call runs right after the other framework's, whose threads may still spin; "
+                "it shows how they disturb each other, not their speed")
+    if args.iters < 10 or args.warmup < 3 or args.rounds < 3:
+        return (f"{args.rounds} rounds of {args.warmup} warm-ups + {args.iters} timed calls: "
+                "fewer than the protocol's 3 rounds of 3 + 10")
+    return None
+
+
+def load_frameworks(args, notes):
+    frameworks = {}
+    try:
+        frameworks["minigrad"] = load_framework("minigrad", args.device)
+    except FrameworkMissing as e:
+        raise SystemExit(f"cannot run the benchmark: {e}")
+    if args.minigrad_only:
+        notes.append("torch left out (--minigrad-only): minigrad's figures and the floors alone")
+    else:
+        try:
+            frameworks["torch"] = load_framework("torch", args.device)
+        except FrameworkMissing as e:
+            notes.append(f"{e}: minigrad's figures and the floors alone")
+    return frameworks
+
+
 def run(args, out=sys.stdout):
     """Run what ``args`` asks for; return the results dict (what --json writes)."""
-    notes = []
+    notes = [f"{name} could not be imported, its workloads are left out: {err}"
+             for name, err in getattr(args, "extra_errors", {}).items()]
     load_at_start = _load_average()
-    memory = None
-    if "W6" in args.ids and args.device == "cpu":  # first, while this process is small (see measure_memory)
+    memory, steps = None, W6_STEPS
+    if "W6" in args.ids and args.device == "cpu" and not args.sweep:  # first, while this process is small
         steps = args.smoke_w6_steps or W6_STEPS
         if args.smoke_w6_steps:
             notes.append(f"W6 ran {steps} train steps (smoke setting), not {W6_STEPS}")
@@ -260,37 +428,31 @@ def run(args, out=sys.stdout):
             if hwm and abs(fig["peak_rss_mib"] - hwm) > 0.1 * hwm:
                 notes.append(f"W6 {name}: ru_maxrss {fig['peak_rss_mib']:.0f} MiB but the process's own "
                              f"peak (VmHWM) is {hwm:.0f} MiB: the parent process was large when it started")
-    frameworks = {}
-    try:
-        frameworks["minigrad"] = load_framework("minigrad", args.device)
-    except FrameworkMissing as e:
-        raise SystemExit(f"cannot run the benchmark: {e}")
-    if args.minigrad_only:
-        notes.append("torch left out (--minigrad-only): minigrad's figures alone")
-    else:
-        try:
-            frameworks["torch"] = load_framework("torch", args.device)
-        except FrameworkMissing as e:
-            notes.append(f"{e}: minigrad's figures alone")
+    frameworks = load_frameworks(args, notes)
     batch_scale = GPU_BATCH_SCALE if args.device != "cpu" else 1
     if args.device != "cpu":
-        notes.append(f"GPU variants: batch x{GPU_BATCH_SCALE}; W6 (host memory) is a CPU-only workload")
-    if args.smoke:
-        notes.append("SMOKE RUN: 1 warm-up, 1 timed iteration; these figures are not measurements")
-    elif args.iters < 20 or args.warmup < 3:
-        notes.append(f"{args.warmup} warm-ups and {args.iters} timed iterations: fewer than the protocol's 3 and 20")
+        notes.append(f"GPU variants: batch x{GPU_BATCH_SCALE}, targets minigrad / torch; "
+                     "W6 (host memory) is a CPU-only workload")
+    protocol_note = _protocol_note(args)
+    if protocol_note:
+        notes.append(protocol_note)
 
-    results = {"meta": dict(_versions(), device=args.device, warmup=args.warmup, iters=args.iters,
+    results = {"meta": dict(_versions(), device=args.device, protocol=args.protocol, warmup=args.warmup,
+                            iters=args.iters, rounds=args.rounds if args.protocol == "blocks" else None,
+                            pause=args.pause if args.protocol == "blocks" else None, settle=args.settle,
                             batch_scale=batch_scale, smoke=bool(args.smoke), torch_threads=2,
-                            date=time.strftime("%Y-%m-%d %H:%M:%S"),
+                            sweep=bool(args.sweep), date=time.strftime("%Y-%m-%d %H:%M:%S"),
                             frameworks=list(frameworks), load_average=[load_at_start, None]),
                "notes": notes, "rows": []}
-    for wid in args.ids:
+    if args.sweep:
+        from . import sweep
+
+        results["rows"] = sweep.run_sweep(args, frameworks, batch_scale, out)
+    for wid in [] if args.sweep else args.ids:
         w = WORKLOADS[wid]
         if wid == "W6":
-            if args.device != "cpu":
-                continue
-            results["rows"] += memory_rows(memory, steps)
+            if args.device == "cpu":
+                results["rows"] += memory_rows(memory, steps)
             continue
         print(f"  {wid} {w.title} ...", file=out, flush=True)
         results["rows"] += run_workload(w, frameworks, args, batch_scale)
@@ -311,6 +473,8 @@ def main(argv=None):
     args = parse_args(argv)
     results = run(args)
     print(report.format_table(results))
+    if args.floors:
+        print("\n" + report.format_floors(results))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)

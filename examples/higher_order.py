@@ -93,7 +93,7 @@ def main(argv=None):
     # ---- part 1: tanh, four times ----
     xs = np.linspace(-2.0, 2.0, 9)
     x = mg.tensor(xs, dtype=f64, device=device, requires_grad=True)
-    ours = [d.numpy() for d in tanh_derivatives(x)]
+    ours = [d.cpu().numpy() for d in tanh_derivatives(x)]
     exact = tanh_closed_forms(xs)
     print("derivatives of tanh by repeated minigrad.grad(create_graph=True) | closed form")
     print("    x   " + "".join(f"{f'order {k}':>23}" for k in range(1, 5)))
@@ -108,7 +108,7 @@ def main(argv=None):
     yn = np.sign(Xn @ rng.standard_normal(args.dim) + 0.5 * rng.standard_normal(args.n))
     X, y = mg.tensor(Xn, dtype=f64, device=device), mg.tensor(yn, dtype=f64, device=device)
     w0, v = rng.standard_normal(args.dim) * 0.1, rng.standard_normal(args.dim)
-    hv = hvp(mg.tensor(w0, dtype=f64, device=device), X, y, args.lam, mg.tensor(v, dtype=f64, device=device)).numpy()
+    hv = hvp(mg.tensor(w0, dtype=f64, device=device), X, y, args.lam, mg.tensor(v, dtype=f64, device=device)).cpu().numpy()
     hv_exact = hvp_closed_form(w0, Xn, yn, args.lam, v)
     hvp_err = float(np.max(np.abs(hv - hv_exact)) / np.max(np.abs(hv_exact)))
     print("Hessian-vector product, double backward | closed form")
@@ -124,7 +124,7 @@ def main(argv=None):
         wr = w.detach().requires_grad_()
         loss = logistic_loss(wr, X, y, args.lam)
         (g,) = mg.grad(loss, wr)
-        gnorm = float(np.linalg.norm(g.numpy()))
+        gnorm = float(np.linalg.norm(g.cpu().numpy()))
         history.add(loss=loss.item(), grad_norm=gnorm)
         bar.set_postfix(loss=loss.item(), grad_norm=gnorm)
     for step, (loss, gnorm) in enumerate(zip(history["loss"], history["grad_norm"]), 1):

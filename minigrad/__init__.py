@@ -94,6 +94,7 @@ from .backends import (are_deterministic_algorithms_enabled, get_float32_matmul_
 from . import data, distributions, nn, optim, special  # noqa: E402  (minigrad.nn etc. work after `import minigrad`, as in PyTorch)
 from . import accelerator, amp, backends, cuda, random, utils  # noqa: E402  (PyTorch's module paths)
 from . import linalg  # noqa: E402  (minigrad.linalg.inv, as torch.linalg.inv)
+from . import distributed  # noqa: E402  (torch.distributed's names; mpi4py is imported only by init_process_group)
 # PyTorch also keeps these nn.functional functions at the top level (torch.conv2d, torch.dropout, ...)
 from .nn.functional import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, batch_norm, bilinear,  # noqa: E402
                             binary_cross_entropy_with_logits, conv1d, conv2d, conv3d, conv_transpose1d,
@@ -126,6 +127,10 @@ def __getattr__(name):
     'serialization'?", a module no PyTorch program should reach for), pointing a PyTorch
     program at the wrong thing.
     """
+    if name == "keras":  # the Keras front end loads on first use: `import minigrad as tf; tf.keras...`
+        import importlib
+
+        return importlib.import_module("minigrad.keras")
     error = AttributeError(f"module 'minigrad' has no attribute {name!r}")
     # Python fills in name and obj when they are missing and then computes its hint from
     # dir(obj); an obj with nothing in it turns the hint off.

@@ -16,6 +16,7 @@ _GPU_HELP = (
 )
 
 _cupy = None  # the cupy module once imported; False when the import failed
+_gpu_count = None  # how many GPUs CuPy sees, asked once (the answer does not change in a process)
 
 
 def cupy_module():
@@ -34,11 +35,14 @@ def cupy_module():
 
 
 def is_cuda_available():
-    """True when CuPy imports and sees at least one GPU."""
-    try:
-        return cupy_module().cuda.runtime.getDeviceCount() > 0
-    except Exception:
-        return False
+    """True when CuPy imports and sees at least one GPU (asked once, then remembered)."""
+    global _gpu_count
+    if _gpu_count is None:
+        try:
+            _gpu_count = int(cupy_module().cuda.runtime.getDeviceCount())
+        except Exception:  # no CuPy, or no driver
+            _gpu_count = 0
+    return _gpu_count > 0
 
 
 class Device:
@@ -94,6 +98,22 @@ def get_array_module(*arrays):
     return np
 
 
+def is_host(array):
+    """True for a NumPy array. Checks that read an array's values (an index range check) run
+    only on the host: on a GPU, reading even one number waits for every queued kernel, so
+    those checks are skipped there (as PyTorch leaves them to device-side asserts)."""
+    return isinstance(array, np.ndarray)
+
+
+def as_array(obj):
+    """A host or device array as it is; other data (a list, a number) as a NumPy array.
+
+    ``numpy.asarray`` would copy a CuPy array to the host, and CuPy refuses that."""
+    if isinstance(obj, np.ndarray) or hasattr(obj, "__cuda_array_interface__"):
+        return obj
+    return np.asarray(obj)
+
+
 def xp_for(device):
     """The array module of a Device."""
     return np if Device(device).type == "cpu" else cupy_module()
@@ -111,6 +131,16 @@ def to_device(array, device):
         raise DeviceError("CUDA was asked for but no GPU is visible. " + _GPU_HELP)
     with cp.cuda.Device(device.index):
         return cp.asarray(array)
+
+
+def errstate(*arrays, **kwargs):
+    """``numpy.errstate(**kwargs)`` for host arrays; on the GPU a no-op context, because CuPy
+    never warns about division by zero or invalid values (and ignores ``numpy.errstate``)."""
+    if get_array_module(*arrays) is np:
+        return np.errstate(**kwargs)
+    import contextlib
+
+    return contextlib.nullcontext()
 
 
 def on_device(device):
@@ -198,7 +228,9 @@ _seed = fresh_seed()  # the seed of every device not seeded on its own
 
 
 def manual_seed(seed):
-    """Seed the default streams of every device (CPU and GPUs)."""
+    """Seed the default streams of every device (CPU and GPUs). The streams are different
+    generators (PCG64 on the CPU, CuPy's on a GPU), so one seed repeats each device's numbers
+    but gives other numbers on cpu and on cuda."""
     global _seed
     _seed = seed_value(seed)
     _seeds.clear()

@@ -177,7 +177,14 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None):
 
 
 def manual_seed(seed):
-    """Seed every random generator minigrad uses (CPU and GPU); returns the CPU's default Generator."""
+    """Seed every random generator minigrad uses (CPU and GPU); returns the CPU's default Generator.
+
+    What it promises: the same seed gives the same numbers again on the same device (the same
+    weights, dropout masks and shuffles, run after run). Across devices it promises nothing:
+    the CPU draws from NumPy's PCG64 and a GPU from CuPy's generator (cuRAND's XORWOW), so
+    ``randn(3)`` and ``randn(3, device="cuda")`` differ under one seed, as CPU and CUDA do in
+    PyTorch. To get the same initial weights on both, build the model on the CPU and move it
+    with ``.to("cuda")``."""
     return _random.manual_seed(seed)
 
 

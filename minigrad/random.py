@@ -166,7 +166,10 @@ def stream_for(generator=None, device="cpu"):
 
 
 def manual_seed(seed):
-    """Seed every device's default generator, for reproducible runs; returns the CPU's."""
+    """Seed every device's default generator, for reproducible runs; returns the CPU's.
+
+    Each device repeats its own numbers; cpu and cuda are different generators, so one seed
+    gives them different numbers (docs/differences-from-pytorch.md, "Random numbers")."""
     backend.manual_seed(seed)
     return default_generator
 

@@ -10,7 +10,10 @@ A Tensor holds
 - ``grad_fn``: the Function node that computed it (None for leaves: tensors made by the user);
 - ``requires_grad``: whether gradients should flow to it.
 
-Every operator and method here is a thin call into ``minigrad.ops``; the math lives there.
+The operators (``a @ b``, ``a + b``, ...) and most methods (``x.exp()``) are not written here:
+each family module of ``minigrad.ops`` lists its own in a dict ``TENSOR_METHODS``, and
+``minigrad/ops/__init__.py`` installs them all on Tensor. The math lives there;
+docs/op-index.md maps every operator and method to the Function that differentiates it.
 """
 
 import numbers
@@ -19,7 +22,7 @@ import sys
 import numpy as np
 
 from . import backend, dtypes
-from .errors import DeviceError, DTypeError, DTypeRuntimeError, GraphError, ShapeError
+from .errors import DeviceError, DeviceTypeError, DTypeError, DTypeRuntimeError, GraphError, ShapeError
 
 
 def _to_array(data, dtype=None):
@@ -51,7 +54,7 @@ class Tensor:
     """A multi-dimensional array that remembers how it was computed (see module docstring)."""
 
     __slots__ = ("array", "_grad", "grad_fn", "_output_nr", "_requires_grad", "_vbox", "_view",
-                 "_hooks", "_retains_grad", "__weakref__")
+                 "_hooks", "_post_hooks", "_retains_grad", "__weakref__")
     __array_priority__ = 1000  # make ndarray + Tensor call Tensor.__radd__
 
     def __init__(self, data, requires_grad=False, dtype=None, device=None):
@@ -65,6 +68,7 @@ class Tensor:
         self._vbox = [0]
         self._view = None
         self._hooks = None
+        self._post_hooks = None
         self._retains_grad = False
         self._requires_grad = False
         self.requires_grad = requires_grad
@@ -83,6 +87,7 @@ class Tensor:
         t._vbox = [0]  # the version counter, in a box that views share with their base
         t._view = None  # for a view: its base and how it was taken (autograd/views.py)
         t._hooks = None
+        t._post_hooks = None  # register_post_accumulate_grad_hook's hooks (leaves only)
         t._retains_grad = False
         return t
 
@@ -227,6 +232,27 @@ class Tensor:
         hooks.append(hook)
         return _HookHandle(hooks, hook)
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(self)`` on a leaf once backward has added its gradient into ``.grad``.
+
+        The engine calls it as soon as this leaf's gradient is complete, while the rest of the
+        graph is still being walked: DistributedDataParallel starts its all-reduces there.
+        Returns a handle whose ``remove()`` unregisters the hook.
+        """
+        if not self.requires_grad:
+            raise GraphError("register_post_accumulate_grad_hook: cannot register a hook on a tensor that "
+                             "does not require grad")
+        if self.grad_fn is not None:
+            raise GraphError("register_post_accumulate_grad_hook: post accumulate grad hooks cannot be "
+                             "registered on non-leaf tensors")
+        from .autograd import engine
+
+        engine.post_hooks_in_use = True
+        if self._post_hooks is None:
+            self._post_hooks = []
+        self._post_hooks.append(hook)
+        return _HookHandle(self._post_hooks, hook)
+
     def retain_grad(self):
         """Keep ``.grad`` on a non-leaf tensor too (leaves keep it anyway)."""
         if self.grad_fn is None or self._retains_grad:
@@ -323,14 +349,20 @@ class Tensor:
         return self.array.reshape(()).item() if isinstance(self.array, np.ndarray) else self.array.item()
 
     def numpy(self):
-        """The data as a NumPy array (a copy from the GPU; shared memory on the CPU)."""
-        return backend.to_device(self.array, "cpu")
+        """The data as a NumPy array sharing memory (CPU tensors only).
+
+        As in PyTorch, a cuda tensor refuses (TypeError): ``t.cpu().numpy()`` says where the
+        copy to the host, and the wait for the GPU, happen."""
+        if not isinstance(self.array, np.ndarray):
+            raise DeviceTypeError(f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to "
+                             "copy the tensor to host memory first.")
+        return self.array
 
     def tolist(self):
-        return self.numpy().tolist()
+        return backend.to_device(self.array, "cpu").tolist()
 
     def __array__(self, dtype=None, copy=None):
-        a = self.numpy()
+        a = self.numpy()  # a cuda tensor refuses, so a stray numpy call cannot hide a copy to the host
         return a if dtype is None else a.astype(dtype)
 
     def __float__(self):
@@ -413,7 +445,7 @@ class Tensor:
         from .settings import print_options as opts
 
         threshold = opts["threshold"] if opts["threshold"] != float("inf") else sys.maxsize
-        body = np.array2string(self.numpy(), separator=", ", prefix="tensor(", precision=opts["precision"],
+        body = np.array2string(backend.to_device(self.array, "cpu"), separator=", ", prefix="tensor(", precision=opts["precision"],
                                threshold=threshold, edgeitems=opts["edgeitems"], max_line_width=opts["linewidth"])
         extra = []
         if self.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool_):
@@ -517,7 +549,8 @@ def _initial_grad(t, gradient, op):
                 f"{op}: grad can be implicitly created only for scalar outputs; this output has shape "
                 f"{tuple(t.shape)}, so pass gradient= (dL/d(output), same shape)"
             )
-        return Tensor._make(t.xp.ones_like(t.array))
+        with backend.on_device(t.device):  # CuPy allocates on the current GPU: make it t's
+            return Tensor._make(t.xp.ones_like(t.array))
     gradient = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=t.dtype)
     if tuple(gradient.shape) != tuple(t.shape):
         raise ShapeError(

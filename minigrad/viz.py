@@ -29,7 +29,7 @@ def _shape(shape):
 
 def _values(t, limit=6):
     """A short text for a tensor's values: all of them when few, else mean and norm."""
-    a = np.asarray(t.numpy(), dtype=np.float64)
+    a = np.asarray(t.cpu().numpy(), dtype=np.float64)
     if a.size <= limit:
         return np.array2string(a, precision=4, separator=", ", suppress_small=True).replace("\n", "")
     return f"mean {a.mean():.4g}, norm {np.linalg.norm(a):.4g}"

@@ -3,7 +3,10 @@
 - hypothesis: the ``ci`` profile (derandomized, so CI runs are reproducible, no deadline)
   is loaded when the environment variable CI is set, ``dev`` (random examples, no deadline)
   otherwise; HYPOTHESIS_PROFILE=name picks one explicitly.
-- ``@pytest.mark.gpu`` tests are skipped unless CuPy imports and sees a GPU.
+- ``@pytest.mark.gpu`` tests are skipped unless CuPy imports and sees a GPU. With
+  ``MINIGRAD_STANDIN_CUDA=1`` in the environment, device ``cuda`` is the strict stand-in for
+  CuPy in tests/standin_cupy (CuPy's rules on NumPy, two fake GPUs), so
+  ``MINIGRAD_STANDIN_CUDA=1 python -m pytest -m gpu`` runs the device suite without a GPU.
 - ``@pytest.mark.torch`` tests are skipped when torch is not installed; the ``torch``
   fixture gives the torch module (or skips).
 - the run ends with one line saying how many live PyTorch parity tests were skipped and why
@@ -26,6 +29,15 @@ else:
     settings.register_profile("dev", deadline=None, max_examples=50,
                               suppress_health_check=[HealthCheck.too_slow])
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+STANDIN_CUDA = os.environ.get("MINIGRAD_STANDIN_CUDA") == "1"
+if STANDIN_CUDA:
+    import standin_cupy
+
+    from minigrad import backend
+
+    backend._cupy, backend._gpu_count = standin_cupy, None  # the stand-in plays cupy from here on
 
 
 def pytest_collection_modifyitems(config, items):

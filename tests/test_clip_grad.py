@@ -133,6 +133,6 @@ def test_cuda_matches_cpu():
     np.testing.assert_allclose(total_gpu.item(), total_cpu.item(), rtol=1e-12)
     for p, q in zip(cpu, gpu):
         assert q.grad.is_cuda
-        np.testing.assert_allclose(q.grad.numpy(), p.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(q.grad.cpu().numpy(), p.grad.numpy(), rtol=1e-12)
     clip_grad_value_(gpu, 0.01)
-    assert max(float(np.abs(q.grad.numpy()).max()) for q in gpu) == pytest.approx(0.01)
+    assert max(float(np.abs(q.grad.cpu().numpy()).max()) for q in gpu) == pytest.approx(0.01)

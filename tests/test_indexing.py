@@ -243,7 +243,7 @@ def test_scatter_add_gradient_on_the_gpu():
     x[[0, 0, 2]].sum().backward()
     expected = np.zeros_like(A)
     np.add.at(expected, [0, 0, 2], 1.0)
-    np.testing.assert_array_equal(x.grad.numpy(), expected)
+    np.testing.assert_array_equal(x.grad.cpu().numpy(), expected)
 
 
 def test_basic_index_is_a_view_that_shares_the_version_counter():

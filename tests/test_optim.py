@@ -558,6 +558,6 @@ def test_cuda_matches_cpu(cls, kwargs):
         opt.step()
         for p, expected in zip(params, cpu[t]):
             assert p.is_cuda
-            np.testing.assert_allclose(p.numpy(), expected, rtol=1e-10, atol=1e-12)
+            np.testing.assert_allclose(p.cpu().numpy(), expected, rtol=1e-10, atol=1e-12)
     for state in opt.state.values():
         assert all(v.is_cuda for v in state.values() if isinstance(v, minigrad.Tensor))

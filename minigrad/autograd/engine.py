@@ -11,7 +11,9 @@
    along the first axis; its gradient must undo that by summing. ``sum_to`` does it once,
    here, for every op, whenever a gradient comes back larger than its input.
 4. Leaves. Gradients reaching leaves are added into ``leaf.grad`` (``backward``) or
-   returned (``grad``).
+   returned (``grad``). A leaf with post-accumulate-grad hooks is finished as soon as its
+   last edge has run, so a hook can act on it (send it to other processes) while the rest
+   of the graph is still walked; ``queue_callback`` functions run when the walk ends.
 
 Without ``create_graph`` each backward runs under ``no_grad``: nothing is recorded.
 With it, the backward's own ops are recorded, so the gradients can be differentiated again.
@@ -69,6 +71,20 @@ def _needed_nodes(order, targets):
 def _key(edge):
     """A dictionary key for where a gradient goes: (node, output index) or (leaf tensor, None)."""
     return (id(edge[0]), edge[1])
+
+
+_ON_HOST = contextlib.nullcontext()
+
+
+def _device_of(node):
+    """The node's GPU made current while its backward runs (CuPy allocates on the current GPU,
+    so cuda:1's gradients stay on cuda:1); nothing to do on the CPU."""
+    device = node._output_meta[0][2]
+    if device.type == "cpu":
+        return _ON_HOST
+    from ..backend import on_device
+
+    return on_device(device)
 
 
 def _zeros(node, i):
@@ -200,6 +216,34 @@ def _run_hooks(hooks, g):
     return g
 
 
+# ---- what DistributedDataParallel needs: gradients as soon as they are ready, and an end ----
+post_hooks_in_use = False  # True once any leaf has a post-accumulate-grad hook (then leaves are counted)
+_callbacks = []  # queue_callback's functions, run when the backward running now ends
+
+
+def queue_callback(callback):
+    """Call ``callback()`` once the backward running now has finished (PyTorch's
+    ``Variable._execution_engine.queue_callback``); a hook calls it during backward."""
+    _callbacks.append(callback)
+
+
+def _leaf_edge_counts(order):
+    """How many edges reach each leaf that has post-accumulate-grad hooks. When its count
+    falls to 0 during the walk its gradient is complete, and it is finished right then."""
+    counts = {}
+    for node in order:
+        for edge in node.edges:
+            if edge is not None and not isinstance(edge[0], Function) and edge[0]._post_hooks:
+                k = _key(edge)
+                counts[k] = counts.get(k, 0) + 1
+    return counts
+
+
+def _run_post_hooks(leaf):
+    for hook in list(leaf._post_hooks):
+        hook(leaf)
+
+
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inputs=None,
                  allow_unused=False):
     """Backpropagate ``root_grads`` from ``roots``.
@@ -227,6 +271,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
         needed = _needed_nodes(order, targets)
     captured = {}
     owned = set()  # keys whose gradient is a sum made here (see _add_grad)
+    pending = _leaf_edge_counts(order) if post_hooks_in_use and inputs is None else None
 
     for node in order:
         if needed is not None and node not in needed and not any((id(node), i) in targets for i in range(len(node._output_meta))):
@@ -244,8 +289,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                     captured[(id(node), i)] = g
             if node not in needed:
                 continue
-        outs = [g if g is not None else _zeros(node, i) for i, g in enumerate(outs)]
-        with set_grad_enabled(create_graph), _blame(node):
+        with set_grad_enabled(create_graph), _blame(node), _device_of(node):
+            outs = [g if g is not None else _zeros(node, i) for i, g in enumerate(outs)]
             in_grads = node.backward(node, *outs)
             if not isinstance(in_grads, tuple):
                 in_grads = (in_grads,)
@@ -265,6 +310,14 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                 _add_grad(grads, owned, k, g, create_graph)
                 if not isinstance(edge[0], Function):
                     leaves[id(edge[0])] = edge[0]
+                    if pending and k in pending:
+                        pending[k] -= 1
+                        if pending[k] == 0:  # complete: into .grad now, then the post hooks
+                            leaf, g = edge[0], grads.pop(k)
+                            if leaf._hooks:
+                                g = _run_hooks(leaf._hooks, g)
+                            leaf._accumulate_grad(g, create_graph)
+                            _run_post_hooks(leaf)
         if not retain_graph:
             node._free()
     in_grads = outs = g = None  # drop the loop's last references, so _sole_owner can see the gradients free
@@ -286,7 +339,13 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                     leaf._grad = g  # nothing else holds it: no copy needed
                 else:
                     leaf._accumulate_grad(g, create_graph)
+                if leaf._post_hooks:
+                    _run_post_hooks(leaf)
 
+    if _callbacks:
+        queued, _callbacks[:] = list(_callbacks), []
+        for callback in queued:
+            callback()
     if targets is None:
         return None
     results = []

@@ -23,6 +23,9 @@ What forward saves comes back in backward as Tensors (``ctx.saved_tensors``):
 
 import weakref
 
+from numpy import ndarray as _ndarray
+
+from .. import backend
 from ..errors import DeviceError, GraphError
 from . import anomaly, views
 from .grad_mode import is_grad_enabled
@@ -49,9 +52,12 @@ class Function:
     #: derivative raises a clear error instead of returning a silently wrong one.
     supports_double_backward = True
 
-    #: True for ops whose outputs are views of their first input (reshape, permute, split):
-    #: each output that shares the input's memory records its base and how it was taken
+    #: True for ops whose outputs are views of their first input (Reshape, Permute,
+    #: BroadcastTo, Split in ops/shape.py; the strided views in ops/strided.py): each output
+    #: that shares the input's memory records its base and how it was taken
     #: (autograd/views.py), so an in-place change through it rewrites the base's history.
+    #: Slicing is a view too, but GetItem is not marked: only basic indexing gives a view, so
+    #: ``getitem`` (ops/indexing.py) records it itself, case by case.
     is_view = False
 
     __slots__ = ("edges", "needs_input_grad", "_input_meta", "_output_meta", "_saved",
@@ -83,7 +89,7 @@ class Function:
         device = None
         for t in inputs:
             if t is not None:
-                d = t.device
+                d = backend.CPU if type(t.array) is _ndarray else t.device  # the common case, without a call
                 if device is None:
                     device = d
                 elif d is not device and d != device:  # `is` first: every CPU array shares one Device
@@ -98,7 +104,12 @@ class Function:
         needs = tuple([t is not None and t._requires_grad for t in inputs])
         record = True in needs and is_grad_enabled()
         ctx.needs_input_grad = needs if record else (False,) * len(inputs)
-        raw = ctx.forward(ctx, *[None if t is None else t.array for t in inputs], **attrs)
+        arrays_in = [None if t is None else t.array for t in inputs]
+        if device is None or device.type == "cpu":
+            raw = ctx.forward(ctx, *arrays_in, **attrs)
+        else:  # CuPy allocates on the current GPU: make it the inputs' one (cuda:1 stays on cuda:1)
+            with backend.on_device(device):
+                raw = ctx.forward(ctx, *arrays_in, **attrs)
         multi = isinstance(raw, tuple)
         arrays = raw if multi else (raw,)
 

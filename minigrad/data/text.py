@@ -50,7 +50,7 @@ class CharVocab:
 
     def decode(self, ids):
         """The text spelled by ``ids`` (a list, an array or a Tensor of ints)."""
-        ids = np.asarray(ids.numpy() if hasattr(ids, "numpy") else ids).reshape(-1)
+        ids = np.asarray(ids.cpu().numpy() if hasattr(ids, "cpu") else ids).reshape(-1)
         return "".join(self.chars[int(i)] for i in ids)
 
     def to_array(self):

@@ -5,6 +5,8 @@
 """
 
 from . import functional, init, utils
+from . import parallel
+from .parallel import DataParallel
 from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
 from .activation import (CELU, ELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish,
                          PReLU, ReLU6, RReLU, SiLU, Softmax2d, Softmin, Softshrink, Softsign, Tanhshrink, Threshold)
@@ -73,3 +75,4 @@ __all__ += [
     "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d", "ChannelShuffle",
 ]
 __all__ += ["Dropout1d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
+__all__ += ["parallel", "DataParallel"]

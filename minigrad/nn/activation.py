@@ -29,13 +29,19 @@ class _Inplace(Module):
 
 
 class ReLU(_Inplace):
-    """y = max(x, 0)."""
+    """y = max(x, 0).
+
+    Function: ops/activation.py ReLU (through F.relu).
+    """
 
     function = staticmethod(F.relu)
 
 
 class LeakyReLU(Module):
-    """y = x for x > 0, negative_slope * x otherwise."""
+    """y = x for x > 0, negative_slope * x otherwise.
+
+    Function: ops/activation.py LeakyReLU (through F.leaky_relu).
+    """
 
     def __init__(self, negative_slope=0.01, inplace=False):
         super().__init__()
@@ -49,21 +55,30 @@ class LeakyReLU(Module):
 
 
 class Sigmoid(Module):
-    """y = 1 / (1 + exp(-x))."""
+    """y = 1 / (1 + exp(-x)).
+
+    Function: ops/activation.py Sigmoid (through F.sigmoid).
+    """
 
     def forward(self, x):
         return F.sigmoid(x)
 
 
 class Tanh(Module):
-    """y = tanh(x)."""
+    """y = tanh(x).
+
+    Function: ops/activation.py Tanh (through F.tanh).
+    """
 
     def forward(self, x):
         return F.tanh(x)
 
 
 class GELU(Module):
-    """y = x * Phi(x) (Phi the normal CDF); approximate='tanh' uses the tanh formula."""
+    """y = x * Phi(x) (Phi the normal CDF); approximate='tanh' uses the tanh formula.
+
+    Function: ops/activation.py GELU (through F.gelu).
+    """
 
     def __init__(self, approximate="none"):
         super().__init__()
@@ -77,7 +92,10 @@ class GELU(Module):
 
 
 class Softplus(Module):
-    """y = log(1 + exp(beta x)) / beta, and y = x where beta x > threshold."""
+    """y = log(1 + exp(beta x)) / beta, and y = x where beta x > threshold.
+
+    Function: ops/activation.py Softplus (through F.softplus).
+    """
 
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
@@ -91,7 +109,10 @@ class Softplus(Module):
 
 
 class Softmax(Module):
-    """y = exp(x) / sum(exp(x)) along ``dim``."""
+    """y = exp(x) / sum(exp(x)) along ``dim``.
+
+    Function: ops/activation.py Softmax (through F.softmax).
+    """
 
     def __init__(self, dim=None):
         super().__init__()
@@ -105,7 +126,10 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
-    """y = log(softmax(x)) along ``dim``, computed stably."""
+    """y = log(softmax(x)) along ``dim``, computed stably.
+
+    Function: ops/activation.py LogSoftmax (through F.log_softmax).
+    """
 
     def __init__(self, dim=None):
         super().__init__()
@@ -119,14 +143,20 @@ class LogSoftmax(Module):
 
 
 class LogSigmoid(Module):
-    """y = log sigmoid(x), computed stably."""
+    """y = log sigmoid(x), computed stably.
+
+    Function: ops/activations_smooth.py LogSigmoid (through F.logsigmoid).
+    """
 
     def forward(self, x):
         return F.logsigmoid(x)
 
 
 class ELU(Module):
-    """y = x for x > 0, alpha (exp(x) - 1) otherwise."""
+    """y = x for x > 0, alpha (exp(x) - 1) otherwise.
+
+    Function: ops/activations_smooth.py ELU (through F.elu).
+    """
 
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
@@ -140,44 +170,65 @@ class ELU(Module):
 
 
 class CELU(ELU):
-    """y = max(0, x) + min(0, alpha (exp(x / alpha) - 1))."""
+    """y = max(0, x) + min(0, alpha (exp(x / alpha) - 1)).
+
+    Function: ops/activations_smooth.py ELU (through F.celu).
+    """
 
     def forward(self, x):
         return F.celu(x, self.alpha, self.inplace)
 
 
 class SELU(_Inplace):
-    """y = scale (max(0, x) + min(0, alpha (exp(x) - 1))) with the self-normalizing constants."""
+    """y = scale (max(0, x) + min(0, alpha (exp(x) - 1))) with the self-normalizing constants.
+
+    Function: ops/activations_smooth.py ELU (through F.selu).
+    """
 
     function = staticmethod(F.selu)
 
 
 class SiLU(_Inplace):
-    """y = x sigmoid(x)."""
+    """y = x sigmoid(x).
+
+    Composition: F.silu (no Function of its own).
+    """
 
     function = staticmethod(F.silu)
 
 
 class Mish(_Inplace):
-    """y = x tanh(softplus(x))."""
+    """y = x tanh(softplus(x)).
+
+    Composition: F.mish (no Function of its own).
+    """
 
     function = staticmethod(F.mish)
 
 
 class Hardsigmoid(_Inplace):
-    """y = clamp(x / 6 + 1/2, 0, 1)."""
+    """y = clamp(x / 6 + 1/2, 0, 1).
+
+    Composition: F.hardsigmoid (no Function of its own).
+    """
 
     function = staticmethod(F.hardsigmoid)
 
 
 class Hardswish(_Inplace):
-    """y = x hardsigmoid(x)."""
+    """y = x hardsigmoid(x).
+
+    Composition: F.hardswish (no Function of its own).
+    """
 
     function = staticmethod(F.hardswish)
 
 
 class Hardtanh(Module):
-    """y = clamp(x, min_val, max_val)."""
+    """y = clamp(x, min_val, max_val).
+
+    Composition: F.hardtanh (no Function of its own).
+    """
 
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
         super().__init__()
@@ -193,27 +244,39 @@ class Hardtanh(Module):
 
 
 class ReLU6(_Inplace):
-    """y = min(max(x, 0), 6)."""
+    """y = min(max(x, 0), 6).
+
+    Composition: F.relu6 (no Function of its own).
+    """
 
     function = staticmethod(F.relu6)
 
 
 class Softsign(Module):
-    """y = x / (1 + |x|)."""
+    """y = x / (1 + |x|).
+
+    Composition: F.softsign (no Function of its own).
+    """
 
     def forward(self, x):
         return F.softsign(x)
 
 
 class Tanhshrink(Module):
-    """y = x - tanh(x)."""
+    """y = x - tanh(x).
+
+    Composition: F.tanhshrink (no Function of its own).
+    """
 
     def forward(self, x):
         return F.tanhshrink(x)
 
 
 class Softshrink(Module):
-    """y = x - lambd for x > lambd, x + lambd for x < -lambd, else 0."""
+    """y = x - lambd for x > lambd, x + lambd for x < -lambd, else 0.
+
+    Composition: F.softshrink (no Function of its own).
+    """
 
     def __init__(self, lambd=0.5):
         super().__init__()
@@ -227,14 +290,20 @@ class Softshrink(Module):
 
 
 class Hardshrink(Softshrink):
-    """y = x where |x| > lambd, else 0."""
+    """y = x where |x| > lambd, else 0.
+
+    Composition: F.hardshrink (no Function of its own).
+    """
 
     def forward(self, x):
         return F.hardshrink(x, self.lambd)
 
 
 class Threshold(Module):
-    """y = x where x > threshold, else value."""
+    """y = x where x > threshold, else value.
+
+    Composition: F.threshold (no Function of its own).
+    """
 
     def __init__(self, threshold, value, inplace=False):
         super().__init__()
@@ -248,7 +317,10 @@ class Threshold(Module):
 
 
 class GLU(Module):
-    """y = a sigmoid(b), with a, b the two halves of x along ``dim``."""
+    """y = a sigmoid(b), with a, b the two halves of x along ``dim``.
+
+    Composition: F.glu (no Function of its own).
+    """
 
     def __init__(self, dim=-1):
         super().__init__()
@@ -262,7 +334,10 @@ class GLU(Module):
 
 
 class RReLU(Module):
-    """Randomized leaky relu: a random negative slope in [lower, upper] while training, their mean in eval."""
+    """Randomized leaky relu: a random negative slope in [lower, upper] while training, their mean in eval.
+
+    Composition: F.rrelu (no Function of its own).
+    """
 
     def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
         super().__init__()
@@ -277,7 +352,10 @@ class RReLU(Module):
 
 class PReLU(Module):
     """y = x for x > 0, a x otherwise, with a learned slope a: one shared (num_parameters=1) or one
-    per channel (num_parameters = C, the input's dimension 1). The slopes start at ``init``."""
+    per channel (num_parameters = C, the input's dimension 1). The slopes start at ``init``.
+
+    Composition: F.prelu (no Function of its own).
+    """
 
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         super().__init__()
@@ -298,7 +376,10 @@ class PReLU(Module):
 
 
 class Softmin(Module):
-    """y = softmax(-x) along ``dim``."""
+    """y = softmax(-x) along ``dim``.
+
+    Composition: F.softmin (no Function of its own).
+    """
 
     def __init__(self, dim=None):
         super().__init__()
@@ -312,7 +393,10 @@ class Softmin(Module):
 
 
 class Softmax2d(Module):
-    """softmax over the channels (dimension -3) of (C, H, W) or (N, C, H, W) inputs."""
+    """softmax over the channels (dimension -3) of (C, H, W) or (N, C, H, W) inputs.
+
+    Function: ops/activation.py Softmax (through F.softmax2d).
+    """
 
     def forward(self, x):
         return F.softmax2d(x)

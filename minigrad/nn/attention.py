@@ -49,6 +49,8 @@ class MultiheadAttention(Module):
     None when need_weights=False. ``is_causal=True`` without an attn_mask builds the causal
     mask (query i sees keys 0..i; PyTorch raises there instead); with one, the given mask is
     used (a hint, as in PyTorch).
+
+    Function: ops/attention.py SoftmaxAttention (through attention), between nn.Linear projections.
     """
 
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False,

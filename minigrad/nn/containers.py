@@ -58,6 +58,8 @@ class Sequential(_ModuleSequence):
 
     Also ``Sequential(OrderedDict([("fc", Linear(2, 8)), ("act", ReLU())]))`` to name them.
     Indexing gives a module, slicing a new Sequential sharing the same modules.
+
+    Composition: its submodules in turn (no Function of its own).
     """
 
     def __init__(self, *args):
@@ -102,7 +104,10 @@ class Sequential(_ModuleSequence):
 
 
 class ModuleList(_ModuleSequence):
-    """A list of modules whose parameters the parent module sees (a plain list would hide them)."""
+    """A list of modules whose parameters the parent module sees (a plain list would hide them).
+
+    Composition: none; a list of submodules the owner calls (no Function of its own).
+    """
 
     def __init__(self, modules=None):
         super().__init__()
@@ -138,7 +143,10 @@ class ModuleList(_ModuleSequence):
 
 
 class ModuleDict(Module):
-    """A dict of modules (insertion order) whose parameters the parent module sees."""
+    """A dict of modules (insertion order) whose parameters the parent module sees.
+
+    Composition: none; a dict of submodules the owner calls (no Function of its own).
+    """
 
     def __init__(self, modules=None):
         super().__init__()
@@ -210,6 +218,8 @@ class ParameterList(Module):
 
     ``ParameterList([nn.Parameter(mg.randn(3)), mg.zeros(3)])``: indexing gives a Parameter,
     slicing a new ParameterList of the same Parameters.
+
+    Composition: none; a list of parameters (no Function of its own).
     """
 
     def __init__(self, values=None):
@@ -252,7 +262,10 @@ class ParameterList(Module):
 
 
 class ParameterDict(Module):
-    """A dict of parameters (insertion order) whose parent module sees them; no forward."""
+    """A dict of parameters (insertion order) whose parent module sees them; no forward.
+
+    Composition: none; a dict of parameters (no Function of its own).
+    """
 
     def __init__(self, parameters=None):
         super().__init__()

@@ -124,20 +124,28 @@ class Conv2d(_Conv):
     bias=True, padding_mode='zeros'); padding may be 'same' or 'valid'; padding_mode
     'zeros', 'reflect', 'replicate' or 'circular'.
     Output (N, out_channels, OH, OW), OH = (H + 2*padding - dilation*(kernel-1) - 1) // stride + 1.
+
+    Function: ops/conv.py Conv2d (through F.conv2d).
     """
 
     _spatial = 2
 
 
 class Conv1d(_Conv):
-    """1-D convolution over (N, in_channels, L) or (in_channels, L) inputs; arguments as Conv2d's."""
+    """1-D convolution over (N, in_channels, L) or (in_channels, L) inputs; arguments as Conv2d's.
+
+    Function: ops/conv.py Conv2d (through F.conv1d).
+    """
 
     _spatial = 1
 
 
 class Conv3d(_Conv):
     """3-D convolution over (N, in_channels, D, H, W) or (in_channels, D, H, W) inputs; arguments
-    as Conv2d's, with triples; weight (out_channels, in_channels / groups, KD, KH, KW)."""
+    as Conv2d's, with triples; weight (out_channels, in_channels / groups, KD, KH, KW).
+
+    Function: ops/conv.py Conv2d (through F.conv3d).
+    """
 
     _spatial = 3
 
@@ -165,19 +173,27 @@ class ConvTranspose2d(_ConvTranspose):
     groups=1, bias=True, dilation=1, padding_mode='zeros'), as in PyTorch.
     Output size: (H - 1)*stride - 2*padding + dilation*(kernel-1) + output_padding + 1;
     ``forward(input, output_size=...)`` may ask for a size instead.
+
+    Function: ops/conv.py ConvTranspose2d (through F.conv_transpose2d).
     """
 
     _spatial = 2
 
 
 class ConvTranspose1d(_ConvTranspose):
-    """Transposed 1-D convolution over (N, in_channels, L) inputs; arguments as ConvTranspose2d's."""
+    """Transposed 1-D convolution over (N, in_channels, L) inputs; arguments as ConvTranspose2d's.
+
+    Function: ops/conv.py ConvTranspose2d (through F.conv_transpose1d).
+    """
 
     _spatial = 1
 
 
 class ConvTranspose3d(_ConvTranspose):
     """Transposed 3-D convolution over (N, in_channels, D, H, W) inputs; arguments as ConvTranspose2d's;
-    weight (in_channels, out_channels / groups, KD, KH, KW)."""
+    weight (in_channels, out_channels / groups, KD, KH, KW).
+
+    Function: ops/conv.py ConvTranspose2d (through F.conv_transpose3d).
+    """
 
     _spatial = 3

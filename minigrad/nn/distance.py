@@ -5,7 +5,10 @@ from .module import Module
 
 
 class CosineSimilarity(Module):
-    """cos(x1, x2) = x1 . x2 / (max(||x1||, eps) max(||x2||, eps)) along ``dim``."""
+    """cos(x1, x2) = x1 . x2 / (max(||x1||, eps) max(||x2||, eps)) along ``dim``.
+
+    Composition: F.cosine_similarity (no Function of its own).
+    """
 
     def __init__(self, dim=1, eps=1e-8):
         super().__init__()
@@ -16,7 +19,10 @@ class CosineSimilarity(Module):
 
 
 class PairwiseDistance(Module):
-    """||x1 - x2 + eps||_p along the last dimension."""
+    """||x1 - x2 + eps||_p along the last dimension.
+
+    Composition: F.pairwise_distance (no Function of its own).
+    """
 
     def __init__(self, p=2.0, eps=1e-6, keepdim=False):
         super().__init__()

@@ -9,6 +9,9 @@ class Dropout(Module):
     """Zero each element with probability p during training and scale the rest by 1/(1-p).
 
     In ``eval()`` mode it passes its input through unchanged.
+
+    Composition: x * mask, the mask a constant of 0 and 1/(1-p) (no Function of its own: the backward is
+    ops/elementwise.py Mul).
     """
 
     def __init__(self, p=0.5, inplace=False):
@@ -29,6 +32,9 @@ class Dropout2d(Dropout):
 
     Neighbouring pixels of a feature map are strongly correlated, so dropping single pixels
     barely regularises a convolution; dropping the whole map does.
+
+    Composition: x * mask, the mask a constant of 0 and 1/(1-p) (no Function of its own: the backward is
+    ops/elementwise.py Mul).
     """
 
     def forward(self, x):
@@ -36,28 +42,44 @@ class Dropout2d(Dropout):
 
 
 class Dropout1d(Dropout):
-    """Zero whole channels of (N, C, L) inputs (each x[n, c] kept and scaled, or zeroed, as one)."""
+    """Zero whole channels of (N, C, L) inputs (each x[n, c] kept and scaled, or zeroed, as one).
+
+    Composition: x * mask, the mask a constant of 0 and 1/(1-p) (no Function of its own: the backward is
+    ops/elementwise.py Mul).
+    """
 
     def forward(self, x):
         return F.dropout1d(x, self.p, self.training, self.inplace)
 
 
 class Dropout3d(Dropout):
-    """Zero whole channels of (N, C, D, H, W) inputs."""
+    """Zero whole channels of (N, C, D, H, W) inputs.
+
+    Composition: x * mask, the mask a constant of 0 and 1/(1-p) (no Function of its own: the backward is
+    ops/elementwise.py Mul).
+    """
 
     def forward(self, x):
         return F.dropout3d(x, self.p, self.training, self.inplace)
 
 
 class AlphaDropout(Dropout):
-    """Dropout that keeps SELU networks self-normalising (see ``ops/dropout.py``)."""
+    """Dropout that keeps SELU networks self-normalising (see ``ops/dropout.py``).
+
+    Composition: of mul and add with a constant random mask (no Function of its own: the backward is
+    ops/elementwise.py Mul).
+    """
 
     def forward(self, x):
         return F.alpha_dropout(x, self.p, self.training)
 
 
 class FeatureAlphaDropout(Dropout):
-    """AlphaDropout of whole channels."""
+    """AlphaDropout of whole channels.
+
+    Composition: of mul and add with a constant random mask (no Function of its own: the backward is
+    ops/elementwise.py Mul).
+    """
 
     def forward(self, x):
         return F.feature_alpha_dropout(x, self.p, self.training)

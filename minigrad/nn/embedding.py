@@ -45,6 +45,8 @@ class Embedding(Module):
     ``norm_type``-norm exceeds it are rescaled to it, in place, at each forward.
     ``scale_grad_by_freq``: a row's gradient is divided by how often it occurs in the batch.
     ``sparse`` is accepted; the gradient is dense (see ``F.embedding``).
+
+    Function: ops/embedding.py Embedding (through F.embedding).
     """
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,

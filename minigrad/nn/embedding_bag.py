@@ -15,6 +15,8 @@ class EmbeddingBag(Module):
     or 'max'. Ids equal to ``padding_idx`` are left out of their bag; an empty bag gives
     zeros. ``weight``, ``max_norm``, ``scale_grad_by_freq`` and ``sparse`` as in Embedding.
     Cheaper than Embedding followed by a reduction: see ``F.embedding_bag``.
+
+    Function: ops/embedding.py Embedding (through F.embedding_bag).
     """
 
     def __init__(self, num_embeddings, embedding_dim, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,

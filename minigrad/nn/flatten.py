@@ -4,7 +4,10 @@ from .module import Module
 
 
 class Flatten(Module):
-    """Merge dims start_dim..end_dim into one: (N, C, H, W) -> (N, C*H*W) with the defaults."""
+    """Merge dims start_dim..end_dim into one: (N, C, H, W) -> (N, C*H*W) with the defaults.
+
+    Function: ops/shape.py Reshape (through flatten).
+    """
 
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
@@ -18,7 +21,10 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Split dim ``dim`` into ``unflattened_size``: Unflatten(1, (2, 5)) maps (N, 10) to (N, 2, 5)."""
+    """Split dim ``dim`` into ``unflattened_size``: Unflatten(1, (2, 5)) maps (N, 10) to (N, 2, 5).
+
+    Function: ops/shape.py Reshape (through reshape).
+    """
 
     def __init__(self, dim, unflattened_size):
         super().__init__()

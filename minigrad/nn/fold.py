@@ -12,6 +12,8 @@ class Unfold(Module):
     """(N, C, H, W) -> (N, C*KH*KW, L): every block as a column.
 
     Unfold(kernel_size, dilation=1, padding=0, stride=1).
+
+    Function: ops/fold.py Unfold (through F.unfold).
     """
 
     def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
@@ -30,6 +32,8 @@ class Fold(Module):
     """(N, C*KH*KW, L) -> (N, C, *output_size): the columns summed back into an image.
 
     Fold(output_size, kernel_size, dilation=1, padding=0, stride=1).
+
+    Function: ops/fold.py Fold (through F.fold).
     """
 
     def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):

@@ -25,6 +25,7 @@ from ..ops.dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3
 from ..ops.embedding import embedding
 from ..ops.embedding_bag import embedding_bag
 from ..ops.linalg import matmul
+from ..ops import linear as _fused
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss,
                         mse_loss, nll_loss)
 from ..ops.normalization import batch_norm, layer_norm
@@ -52,6 +53,9 @@ def linear(input, weight, bias=None):
     Leading axes are folded into one before the product, so the weight gradient is one GEMM
     (X^T G) rather than a batch of them summed afterwards. The gradients come from matmul's:
     dL/dx = G W, dL/dW = G^T x, dL/db = sum of G over the leading axes.
+
+    Function: ops/linear.py Linear (one fused node); where it does not apply, ops/linalg.py MatMul and
+    ops/elementwise.py Add.
     """
     if input.ndim == 0 or weight.ndim != 2 or input.shape[-1] != weight.shape[1]:
         raise ShapeError(f"linear: input of shape {tuple(input.shape)} does not fit a weight of shape "
@@ -61,9 +65,12 @@ def linear(input, weight, bias=None):
         raise ShapeError(f"linear: bias of shape {tuple(bias.shape)} does not fit out_features={weight.shape[0]}")
     lead = tuple(input.shape[:-1])
     x = input.reshape(-1, input.shape[-1]) if input.ndim > 2 else input
-    y = matmul(x, weight.T)
-    if bias is not None:
-        y = y + bias
+    if _fused.fusable(x, weight, bias):  # the same product as one node (ops/linear.py)
+        y = _fused.linear(x, weight, bias)
+    else:
+        y = matmul(x, weight.T)
+        if bias is not None:
+            y = y + bias
     return y.reshape(lead + (weight.shape[0],)) if input.ndim > 2 else y
 
 
@@ -72,6 +79,8 @@ def bilinear(input1, input2, weight, bias=None):
 
     As matrix products: (x1 @ A viewed as (in1, out*in2)) gives, for each k, the row x1^T A_k;
     multiplying it by x2 and summing over j finishes the double sum.
+
+    Composition: of reshape, F.matmul, permute, sum, mul, add (no Function of its own).
     """
     for name, t in (("input1", input1), ("input2", input2), ("weight", weight)):
         if t.dtype.kind != "f":

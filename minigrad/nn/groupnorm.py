@@ -14,6 +14,8 @@ class GroupNorm(Module):
     sample (like LayerNorm over (C, *), but with per-channel affine), num_groups=C each channel
     (InstanceNorm with affine). ``weight`` starts at 1 and ``bias`` at 0 (``affine=False``
     drops both, ``bias=False`` only the bias).
+
+    Composition: F.group_norm (no Function of its own).
     """
 
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *, bias=True):

@@ -50,18 +50,27 @@ class _InstanceNorm(NormBase):
 
 
 class InstanceNorm1d(_InstanceNorm):
-    """Instance normalization of (N, C, L) or (C, L) inputs."""
+    """Instance normalization of (N, C, L) or (C, L) inputs.
+
+    Composition: of unsqueeze, F.instance_norm, squeeze, add, sub (no Function of its own).
+    """
 
     _spatial = 1
 
 
 class InstanceNorm2d(_InstanceNorm):
-    """Instance normalization of (N, C, H, W) or (C, H, W) inputs."""
+    """Instance normalization of (N, C, H, W) or (C, H, W) inputs.
+
+    Composition: of unsqueeze, F.instance_norm, squeeze, add, sub (no Function of its own).
+    """
 
     _spatial = 2
 
 
 class InstanceNorm3d(_InstanceNorm):
-    """Instance normalization of (N, C, D, H, W) or (C, D, H, W) inputs."""
+    """Instance normalization of (N, C, D, H, W) or (C, D, H, W) inputs.
+
+    Composition: of unsqueeze, F.instance_norm, squeeze, add, sub (no Function of its own).
+    """
 
     _spatial = 3

@@ -16,7 +16,10 @@ from .parameter import Parameter
 
 
 class Identity(Module):
-    """Returns its input unchanged (any constructor arguments are ignored), a placeholder layer."""
+    """Returns its input unchanged (any constructor arguments are ignored), a placeholder layer.
+
+    Composition: none; returns its input (no Function of its own).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__()
@@ -26,7 +29,11 @@ class Identity(Module):
 
 
 class Linear(Module):
-    """y = x W^T + b for x of shape (*, in_features); y has shape (*, out_features)."""
+    """y = x W^T + b for x of shape (*, in_features); y has shape (*, out_features).
+
+    Function: ops/linear.py Linear (through F.linear); where it does not apply, ops/linalg.py MatMul and
+    ops/elementwise.py Add.
+    """
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
@@ -53,6 +60,8 @@ class Bilinear(Module):
     """y_k = x1^T A_k x2 + b_k, with ``weight`` A of shape (out, in1, in2) and ``bias`` (out,).
 
     Both weight and bias start as U(-1/sqrt(in1), 1/sqrt(in1)), as in PyTorch.
+
+    Composition: F.bilinear (no Function of its own).
     """
 
     def __init__(self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None):

@@ -27,21 +27,30 @@ class _WeightedLoss(_Loss):
 
 
 class MSELoss(_Loss):
-    """(x - t)**2, reduced."""
+    """(x - t)**2, reduced.
+
+    Composition: F.mse_loss (no Function of its own).
+    """
 
     def forward(self, input, target):
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
-    """|x - t|, reduced."""
+    """|x - t|, reduced.
+
+    Composition: F.l1_loss (no Function of its own).
+    """
 
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    """Cross-entropy from logits (N, C, ...) against class indices or class probabilities."""
+    """Cross-entropy from logits (N, C, ...) against class indices or class probabilities.
+
+    Function: ops/loss.py CrossEntropy (through F.cross_entropy).
+    """
 
     def __init__(self, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
         super().__init__(weight, reduction)
@@ -53,7 +62,10 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class NLLLoss(_WeightedLoss):
-    """Negative log-likelihood from log-probabilities (N, C, ...) against class indices."""
+    """Negative log-likelihood from log-probabilities (N, C, ...) against class indices.
+
+    Function: ops/loss.py NLLLoss (through F.nll_loss).
+    """
 
     def __init__(self, weight=None, *, ignore_index=-100, reduction="mean"):
         super().__init__(weight, reduction)
@@ -65,14 +77,20 @@ class NLLLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
-    """Binary cross-entropy of probabilities in [0, 1] (prefer BCEWithLogitsLoss on logits)."""
+    """Binary cross-entropy of probabilities in [0, 1] (prefer BCEWithLogitsLoss on logits).
+
+    Function: ops/loss.py BinaryCrossEntropy (through F.binary_cross_entropy).
+    """
 
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy of sigmoid(x), computed from the logits x (stable for any x)."""
+    """Binary cross-entropy of sigmoid(x), computed from the logits x (stable for any x).
+
+    Composition: F.binary_cross_entropy_with_logits (no Function of its own).
+    """
 
     def __init__(self, weight=None, *, reduction="mean", pos_weight=None):
         super().__init__(reduction)
@@ -85,7 +103,10 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class HuberLoss(_Loss):
-    """0.5 (x - t)^2 where |x - t| < delta, delta (|x - t| - delta / 2) elsewhere."""
+    """0.5 (x - t)^2 where |x - t| < delta, delta (|x - t| - delta / 2) elsewhere.
+
+    Composition: F.huber_loss (no Function of its own).
+    """
 
     def __init__(self, reduction="mean", delta=1.0):
         super().__init__(reduction)
@@ -96,7 +117,10 @@ class HuberLoss(_Loss):
 
 
 class SmoothL1Loss(_Loss):
-    """0.5 (x - t)^2 / beta where |x - t| < beta, |x - t| - beta / 2 elsewhere."""
+    """0.5 (x - t)^2 / beta where |x - t| < beta, |x - t| - beta / 2 elsewhere.
+
+    Composition: F.smooth_l1_loss (no Function of its own).
+    """
 
     def __init__(self, reduction="mean", beta=1.0):
         super().__init__(reduction)
@@ -107,7 +131,10 @@ class SmoothL1Loss(_Loss):
 
 
 class KLDivLoss(_Loss):
-    """KL divergence of the target from the input, the input given as log-probabilities."""
+    """KL divergence of the target from the input, the input given as log-probabilities.
+
+    Composition: F.kl_div (no Function of its own).
+    """
 
     _reductions = ("mean", "batchmean", "sum", "none")
 
@@ -120,7 +147,10 @@ class KLDivLoss(_Loss):
 
 
 class PoissonNLLLoss(_Loss):
-    """Negative log-likelihood of Poisson targets (the input a log-rate when log_input)."""
+    """Negative log-likelihood of Poisson targets (the input a log-rate when log_input).
+
+    Composition: F.poisson_nll_loss (no Function of its own).
+    """
 
     def __init__(self, log_input=True, full=False, eps=1e-8, reduction="mean"):
         super().__init__(reduction)
@@ -132,7 +162,10 @@ class PoissonNLLLoss(_Loss):
 
 
 class GaussianNLLLoss(_Loss):
-    """Negative log-likelihood of targets under normals with the given means and variances."""
+    """Negative log-likelihood of targets under normals with the given means and variances.
+
+    Composition: F.gaussian_nll_loss (no Function of its own).
+    """
 
     def __init__(self, *, full=False, eps=1e-6, reduction="mean"):
         super().__init__(reduction)
@@ -143,7 +176,10 @@ class GaussianNLLLoss(_Loss):
 
 
 class CTCLoss(_Loss):
-    """Connectionist temporal classification loss of log-probabilities (T, N, C) against label sequences."""
+    """Connectionist temporal classification loss of log-probabilities (T, N, C) against label sequences.
+
+    Function: ops/ctc.py CTCLoss (through F.ctc_loss).
+    """
 
     def __init__(self, blank=0, reduction="mean", zero_infinity=False):
         super().__init__(reduction)
@@ -161,7 +197,10 @@ class _MarginLoss(_Loss):
 
 
 class MarginRankingLoss(_MarginLoss):
-    """max(0, -y (x1 - x2) + margin)."""
+    """max(0, -y (x1 - x2) + margin).
+
+    Composition: F.margin_ranking_loss (no Function of its own).
+    """
 
     def __init__(self, margin=0.0, reduction="mean"):
         super().__init__(margin, reduction)
@@ -171,7 +210,10 @@ class MarginRankingLoss(_MarginLoss):
 
 
 class HingeEmbeddingLoss(_MarginLoss):
-    """x where y = 1, max(0, margin - x) where y = -1."""
+    """x where y = 1, max(0, margin - x) where y = -1.
+
+    Composition: F.hinge_embedding_loss (no Function of its own).
+    """
 
     def __init__(self, margin=1.0, reduction="mean"):
         super().__init__(margin, reduction)
@@ -181,7 +223,10 @@ class HingeEmbeddingLoss(_MarginLoss):
 
 
 class CosineEmbeddingLoss(_MarginLoss):
-    """1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1."""
+    """1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1.
+
+    Composition: F.cosine_embedding_loss (no Function of its own).
+    """
 
     def __init__(self, margin=0.0, reduction="mean"):
         super().__init__(margin, reduction)
@@ -191,7 +236,10 @@ class CosineEmbeddingLoss(_MarginLoss):
 
 
 class TripletMarginLoss(_MarginLoss):
-    """max(0, d(a, p) - d(a, n) + margin) with d the pairwise p-norm distance."""
+    """max(0, d(a, p) - d(a, n) + margin) with d the pairwise p-norm distance.
+
+    Composition: F.triplet_margin_loss (no Function of its own).
+    """
 
     def __init__(self, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction="mean"):
         super().__init__(margin, reduction)
@@ -203,28 +251,40 @@ class TripletMarginLoss(_MarginLoss):
 
 
 class SoftMarginLoss(_Loss):
-    """log(1 + exp(-y x))."""
+    """log(1 + exp(-y x)).
+
+    Composition: F.soft_margin_loss (no Function of its own).
+    """
 
     def forward(self, input, target):
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):
-    """The logistic loss of each class, averaged over the classes."""
+    """The logistic loss of each class, averaged over the classes.
+
+    Composition: F.multilabel_soft_margin_loss (no Function of its own).
+    """
 
     def forward(self, input, target):
         return F.multilabel_soft_margin_loss(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class MultiLabelMarginLoss(_Loss):
-    """Hinge between every listed class and every unlisted one (targets end at the first -1)."""
+    """Hinge between every listed class and every unlisted one (targets end at the first -1).
+
+    Composition: F.multilabel_margin_loss (no Function of its own).
+    """
 
     def forward(self, input, target):
         return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
 class MultiMarginLoss(_WeightedLoss):
-    """Multi-class hinge: max(0, margin - x_y + x_i)^p summed over i != y, divided by C."""
+    """Multi-class hinge: max(0, margin - x_y + x_i)^p summed over i != y, divided by C.
+
+    Composition: F.multi_margin_loss (no Function of its own).
+    """
 
     def __init__(self, p=1, margin=1.0, weight=None, reduction="mean"):
         if p not in (1, 2):

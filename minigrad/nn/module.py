@@ -443,8 +443,8 @@ class Module:
     def load_state_dict(self, state_dict, strict=True):
         """Copy values from ``state_dict`` into this module's parameters and buffers.
 
-        Values may be Tensors or arrays (a PyTorch state dict converted with ``.numpy()``
-        loads as is). Every problem is collected first and reported together, by key: keys
+        Values may be Tensors or arrays, NumPy's or CuPy's (a PyTorch state dict converted
+        with ``.numpy()`` loads as is; each value is copied to its target's device). Every problem is collected first and reported together, by key: keys
         the model expects but the dict lacks (missing), keys the model does not have
         (unexpected, both only errors when ``strict``), and wrong shapes or non-numeric
         values (always errors). When anything is wrong nothing is changed. Returns
@@ -462,7 +462,7 @@ class Module:
             value = state_dict[key]
             if not isinstance(value, Tensor):
                 try:
-                    value = Tensor._make(np.asarray(value))
+                    value = Tensor._make(backend.as_array(value))  # a CuPy array is taken as it is
                 except Exception:  # noqa: BLE001 - reported below by key
                     value = None
             if value is None or value.dtype.kind not in "biuf":

@@ -48,6 +48,8 @@ class LayerNorm(Module):
     len(normalized_shape) axes of each sample; the same in training and eval.
     ``weight`` starts at 1 and ``bias`` at 0 (``elementwise_affine=False`` drops both,
     ``bias=False`` only the bias).
+
+    Function: ops/normalization.py LayerNorm (through F.layer_norm).
     """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None, dtype=None):
@@ -76,6 +78,8 @@ class RMSNorm(Module):
     y = x / sqrt(mean(x**2) + eps) * weight over the last len(normalized_shape) axes; ``eps``
     None means the machine epsilon of x's dtype. ``weight`` starts at 1
     (``elementwise_affine=False`` drops it). No bias, no centring: see ``F.rms_norm``.
+
+    Composition: F.rms_norm (no Function of its own).
     """
 
     def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None):
@@ -157,8 +161,9 @@ class _BatchNorm(NormBase):
         if self.training and self.track_running_stats:
             with no_grad():
                 self.num_batches_tracked.add_(1)
-            if self.momentum is None:  # cumulative moving average
-                factor = 1.0 / float(self.num_batches_tracked.item())
+            if self.momentum is None:  # cumulative moving average: 1 / batches seen, a 0-d array on
+                # the buffer's device (float() of it would wait for the GPU at every step)
+                factor = 1.0 / self.num_batches_tracked.array.astype("float64")
         # batch statistics in training, and in eval when there are no running ones
         use_batch = self.training or self.running_mean is None
         track = not self.training or self.track_running_stats
@@ -171,18 +176,27 @@ class _BatchNorm(NormBase):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalization of (N, C) or (N, C, L) inputs, per channel C."""
+    """Batch normalization of (N, C) or (N, C, L) inputs, per channel C.
+
+    Function: ops/normalization.py BatchNorm (through F.batch_norm).
+    """
 
     _expected_dims = (2, 3)
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalization of (N, C, H, W) inputs, per channel C."""
+    """Batch normalization of (N, C, H, W) inputs, per channel C.
+
+    Function: ops/normalization.py BatchNorm (through F.batch_norm).
+    """
 
     _expected_dims = (4,)
 
 
 class BatchNorm3d(_BatchNorm):
-    """Batch normalization of (N, C, D, H, W) inputs, per channel C."""
+    """Batch normalization of (N, C, D, H, W) inputs, per channel C.
+
+    Function: ops/normalization.py BatchNorm (through F.batch_norm).
+    """
 
     _expected_dims = (5,)

@@ -45,19 +45,28 @@ class _ConstantPadNd(_PadNd):
 
 
 class ConstantPad1d(_ConstantPadNd):
-    """Pad the last dimension with ``value``: ConstantPad1d(padding, value)."""
+    """Pad the last dimension with ``value``: ConstantPad1d(padding, value).
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial = 1
 
 
 class ConstantPad2d(_ConstantPadNd):
-    """Pad the last two dimensions with ``value``: ConstantPad2d(padding, value)."""
+    """Pad the last two dimensions with ``value``: ConstantPad2d(padding, value).
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial = 2
 
 
 class ConstantPad3d(_ConstantPadNd):
-    """Pad the last three dimensions with ``value``: ConstantPad3d(padding, value)."""
+    """Pad the last three dimensions with ``value``: ConstantPad3d(padding, value).
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial = 3
 
@@ -71,72 +80,108 @@ class _ZeroPadNd(_ConstantPadNd):
 
 
 class ZeroPad1d(_ZeroPadNd):
-    """Pad the last dimension with zeros."""
+    """Pad the last dimension with zeros.
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial = 1
 
 
 class ZeroPad2d(_ZeroPadNd):
-    """Pad the last two dimensions with zeros."""
+    """Pad the last two dimensions with zeros.
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial = 2
 
 
 class ZeroPad3d(_ZeroPadNd):
-    """Pad the last three dimensions with zeros."""
+    """Pad the last three dimensions with zeros.
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial = 3
 
 
 class ReflectionPad1d(_PadNd):
-    """Pad the last dimension with its mirror image, the edge not repeated (widths < its size)."""
+    """Pad the last dimension with its mirror image, the edge not repeated (widths < its size).
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial, _mode = 1, "reflect"
 
 
 class ReflectionPad2d(_PadNd):
-    """Pad the last two dimensions with their mirror images."""
+    """Pad the last two dimensions with their mirror images.
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial, _mode = 2, "reflect"
 
 
 class ReflectionPad3d(_PadNd):
-    """Pad the last three dimensions with their mirror images."""
+    """Pad the last three dimensions with their mirror images.
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial, _mode = 3, "reflect"
 
 
 class ReplicationPad1d(_PadNd):
-    """Pad the last dimension by repeating its edge values."""
+    """Pad the last dimension by repeating its edge values.
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial, _mode = 1, "replicate"
 
 
 class ReplicationPad2d(_PadNd):
-    """Pad the last two dimensions by repeating their edges."""
+    """Pad the last two dimensions by repeating their edges.
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial, _mode = 2, "replicate"
 
 
 class ReplicationPad3d(_PadNd):
-    """Pad the last three dimensions by repeating their edges."""
+    """Pad the last three dimensions by repeating their edges.
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial, _mode = 3, "replicate"
 
 
 class CircularPad1d(_PadNd):
-    """Pad the last dimension by wrapping around (the end continues from the start)."""
+    """Pad the last dimension by wrapping around (the end continues from the start).
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial, _mode = 1, "circular"
 
 
 class CircularPad2d(_PadNd):
-    """Pad the last two dimensions by wrapping around."""
+    """Pad the last two dimensions by wrapping around.
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial, _mode = 2, "circular"
 
 
 class CircularPad3d(_PadNd):
-    """Pad the last three dimensions by wrapping around."""
+    """Pad the last three dimensions by wrapping around.
+
+    Composition: F.pad (no Function of its own).
+    """
 
     _spatial, _mode = 3, "circular"

@@ -8,7 +8,10 @@ from .module import Module
 
 
 class PixelShuffle(Module):
-    """(*, C*r*r, H, W) -> (*, C, H*r, W*r) with r = upscale_factor."""
+    """(*, C*r*r, H, W) -> (*, C, H*r, W*r) with r = upscale_factor.
+
+    Composition: F.pixel_shuffle (no Function of its own).
+    """
 
     def __init__(self, upscale_factor):
         super().__init__()
@@ -22,7 +25,10 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
-    """(*, C, H*r, W*r) -> (*, C*r*r, H, W) with r = downscale_factor."""
+    """(*, C, H*r, W*r) -> (*, C*r*r, H, W) with r = downscale_factor.
+
+    Composition: F.pixel_unshuffle (no Function of its own).
+    """
 
     def __init__(self, downscale_factor):
         super().__init__()
@@ -36,7 +42,10 @@ class PixelUnshuffle(Module):
 
 
 class ChannelShuffle(Module):
-    """(N, C, *) -> (N, C, *) with the channels of ``groups`` groups interleaved (ShuffleNet)."""
+    """(N, C, *) -> (N, C, *) with the channels of ``groups`` groups interleaved (ShuffleNet).
+
+    Composition: F.channel_shuffle (no Function of its own).
+    """
 
     def __init__(self, groups):
         super().__init__()

@@ -39,6 +39,8 @@ class MaxPool2d(_MaxPoolNd):
     """The maximum of each kernel_size window of (N, C, H, W) inputs; stride defaults to kernel_size.
 
     MaxPool2d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False).
+
+    Function: ops/pooling.py MaxPool2d (through F.max_pool2d).
     """
 
     def forward(self, input):
@@ -47,7 +49,10 @@ class MaxPool2d(_MaxPoolNd):
 
 
 class MaxPool1d(_MaxPoolNd):
-    """The maximum of each window of (N, C, L) inputs; arguments as MaxPool2d's."""
+    """The maximum of each window of (N, C, L) inputs; arguments as MaxPool2d's.
+
+    Function: ops/pooling.py MaxPool2d (through F.max_pool1d).
+    """
 
     def forward(self, input):
         return P.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
@@ -55,7 +60,10 @@ class MaxPool1d(_MaxPoolNd):
 
 
 class MaxPool3d(_MaxPoolNd):
-    """The maximum of each window of (N, C, D, H, W) inputs; arguments as MaxPool2d's."""
+    """The maximum of each window of (N, C, D, H, W) inputs; arguments as MaxPool2d's.
+
+    Function: ops/pooling.py MaxPool2d (through F.max_pool3d).
+    """
 
     def forward(self, input):
         return P3.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
@@ -67,6 +75,8 @@ class AvgPool2d(Module):
 
     AvgPool2d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
     divisor_override=None).
+
+    Function: ops/pooling.py WindowSum (through F.avg_pool2d).
     """
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
@@ -86,7 +96,10 @@ class AvgPool2d(Module):
 
 
 class AvgPool3d(AvgPool2d):
-    """The mean of each kernel_size window of (N, C, D, H, W) inputs; arguments as AvgPool2d's."""
+    """The mean of each kernel_size window of (N, C, D, H, W) inputs; arguments as AvgPool2d's.
+
+    Function: ops/pooling.py WindowSum (through F.avg_pool3d).
+    """
 
     def forward(self, input):
         return P3.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
@@ -97,6 +110,8 @@ class AvgPool1d(Module):
     """The mean of each window of (N, C, L) inputs.
 
     AvgPool1d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True).
+
+    Function: ops/pooling.py WindowSum (through F.avg_pool1d).
     """
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
@@ -116,7 +131,10 @@ class AvgPool1d(Module):
 
 
 class AdaptiveAvgPool2d(Module):
-    """Average pooling to a fixed output size (int or (OH, OW); None keeps that input size)."""
+    """Average pooling to a fixed output size (int or (OH, OW); None keeps that input size).
+
+    Composition: F.adaptive_avg_pool2d (no Function of its own).
+    """
 
     def __init__(self, output_size):
         super().__init__()
@@ -130,7 +148,10 @@ class AdaptiveAvgPool2d(Module):
 
 
 class AdaptiveAvgPool1d(Module):
-    """Average pooling of (N, C, L) inputs to length ``output_size``."""
+    """Average pooling of (N, C, L) inputs to length ``output_size``.
+
+    Composition: F.adaptive_avg_pool1d (no Function of its own).
+    """
 
     def __init__(self, output_size):
         super().__init__()
@@ -144,7 +165,10 @@ class AdaptiveAvgPool1d(Module):
 
 
 class AdaptiveAvgPool3d(AdaptiveAvgPool2d):
-    """Average pooling of (N, C, D, H, W) inputs to a fixed output size (int or triple; None keeps)."""
+    """Average pooling of (N, C, D, H, W) inputs to a fixed output size (int or triple; None keeps).
+
+    Composition: F.adaptive_avg_pool3d (no Function of its own).
+    """
 
     def forward(self, input):
         return A.adaptive_avg_pool3d(input, self.output_size)
@@ -165,19 +189,28 @@ class _AdaptiveMaxPoolNd(Module):
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
-    """Max pooling of (N, C, L) inputs to length ``output_size``; AdaptiveMaxPool1d(output_size, return_indices=False)."""
+    """Max pooling of (N, C, L) inputs to length ``output_size``; AdaptiveMaxPool1d(output_size, return_indices=False).
+
+    Composition: F.adaptive_max_pool1d (no Function of its own).
+    """
 
     _function = staticmethod(A.adaptive_max_pool1d)
 
 
 class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
-    """Max pooling of (N, C, H, W) inputs to a fixed output size (int or pair; None keeps that size)."""
+    """Max pooling of (N, C, H, W) inputs to a fixed output size (int or pair; None keeps that size).
+
+    Composition: F.adaptive_max_pool2d (no Function of its own).
+    """
 
     _function = staticmethod(A.adaptive_max_pool2d)
 
 
 class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
-    """Max pooling of (N, C, D, H, W) inputs to a fixed output size (int or triple; None keeps)."""
+    """Max pooling of (N, C, D, H, W) inputs to a fixed output size (int or triple; None keeps).
+
+    Composition: F.adaptive_max_pool3d (no Function of its own).
+    """
 
     _function = staticmethod(A.adaptive_max_pool3d)
 
@@ -204,6 +237,8 @@ class MaxUnpool1d(_MaxUnpoolNd):
     """The partial inverse of MaxPool1d: values back at their arg-max indices, zeros elsewhere.
 
     MaxUnpool1d(kernel_size, stride=None, padding=0); forward(input, indices, output_size=None).
+
+    Composition: F.max_unpool1d (no Function of its own).
     """
 
     _spatial = 1
@@ -211,14 +246,20 @@ class MaxUnpool1d(_MaxUnpoolNd):
 
 
 class MaxUnpool2d(_MaxUnpoolNd):
-    """The partial inverse of MaxPool2d; arguments as MaxUnpool1d's."""
+    """The partial inverse of MaxPool2d; arguments as MaxUnpool1d's.
+
+    Composition: F.max_unpool2d (no Function of its own).
+    """
 
     _spatial = 2
     _function = staticmethod(U.max_unpool2d)
 
 
 class MaxUnpool3d(_MaxUnpoolNd):
-    """The partial inverse of MaxPool3d; arguments as MaxUnpool1d's."""
+    """The partial inverse of MaxPool3d; arguments as MaxUnpool1d's.
+
+    Composition: F.max_unpool3d (no Function of its own).
+    """
 
     _spatial = 3
     _function = staticmethod(U.max_unpool3d)
@@ -241,18 +282,27 @@ class _LPPoolNd(Module):
 
 class LPPool1d(_LPPoolNd):
     """The norm_type-norm of each window of (N, C, L) inputs: LPPool1d(norm_type, kernel_size, stride=None,
-    ceil_mode=False)."""
+    ceil_mode=False).
+
+    Composition: F.lp_pool1d (no Function of its own).
+    """
 
     _function = staticmethod(L.lp_pool1d)
 
 
 class LPPool2d(_LPPoolNd):
-    """The norm_type-norm of each window of (N, C, H, W) inputs; arguments as LPPool1d's."""
+    """The norm_type-norm of each window of (N, C, H, W) inputs; arguments as LPPool1d's.
+
+    Composition: F.lp_pool2d (no Function of its own).
+    """
 
     _function = staticmethod(L.lp_pool2d)
 
 
 class LPPool3d(_LPPoolNd):
-    """The norm_type-norm of each window of (N, C, D, H, W) inputs; arguments as LPPool1d's."""
+    """The norm_type-norm of each window of (N, C, D, H, W) inputs; arguments as LPPool1d's.
+
+    Composition: F.lp_pool3d (no Function of its own).
+    """
 
     _function = staticmethod(L.lp_pool3d)

@@ -218,6 +218,10 @@ class RNN(RNNBase):
     """Elman RNN: h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), act = tanh or relu.
 
     ``forward(input, h_0=None) -> output, h_n``.
+
+    Function: ops/recurrent.py FusedRecurrentLayer, one node per layer and direction with backpropagation
+    through time written out (through run_layer); under create_graph its backward rebuilds the steps from
+    ops/recurrent.py FusedRNNCell.
     """
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
@@ -234,6 +238,11 @@ class LSTM(RNNBase):
 
     ``forward(input, (h_0, c_0)=None) -> output, (h_n, c_n)``. With ``proj_size`` P > 0 the
     hidden state is projected, h_t = W_hr (o ⊙ tanh(c_t)): output and h_n have P features.
+
+    Function: ops/recurrent.py FusedRecurrentLayer, one node per layer and direction with backpropagation
+    through time written out (through run_layer); under create_graph its backward rebuilds the steps from
+    ops/recurrent.py FusedLSTMCell. With proj_size > 0 the steps are one ops/recurrent.py FusedLSTMCell
+    node each (through run_projected_lstm in ops/recurrent_projected.py), differentiated by the engine.
     """
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
@@ -246,6 +255,10 @@ class GRU(RNNBase):
     """Gated recurrent unit (gates r, z, n; see ``FusedGRUCell`` for the equations).
 
     ``forward(input, h_0=None) -> output, h_n``.
+
+    Function: ops/recurrent.py FusedRecurrentLayer, one node per layer and direction with backpropagation
+    through time written out (through run_layer); under create_graph its backward rebuilds the steps from
+    ops/recurrent.py FusedGRUCell.
     """
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
@@ -315,7 +328,10 @@ class RNNCellBase(Module):
 
 
 class RNNCell(RNNCellBase):
-    """h' = act(W_ih x + b_ih + W_hh h + b_hh).   ``forward(input, hx=None) -> h'``."""
+    """h' = act(W_ih x + b_ih + W_hh h + b_hh).   ``forward(input, hx=None) -> h'``.
+
+    Function: ops/recurrent.py FusedRNNCell.
+    """
 
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
         if nonlinearity not in ("tanh", "relu"):
@@ -330,7 +346,10 @@ class RNNCell(RNNCellBase):
 
 
 class LSTMCell(RNNCellBase):
-    """One LSTM step.   ``forward(input, (h, c)=None) -> (h', c')``."""
+    """One LSTM step.   ``forward(input, (h, c)=None) -> (h', c')``.
+
+    Function: ops/recurrent.py FusedLSTMCell.
+    """
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, 4, device, dtype)
@@ -345,7 +364,10 @@ class LSTMCell(RNNCellBase):
 
 
 class GRUCell(RNNCellBase):
-    """One GRU step.   ``forward(input, hx=None) -> h'``."""
+    """One GRU step.   ``forward(input, hx=None) -> h'``.
+
+    Function: ops/recurrent.py FusedGRUCell.
+    """
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, 3, device, dtype)

@@ -55,6 +55,9 @@ class TransformerEncoderLayer(Module):
 
     src is (S, N, d_model), or (N, S, d_model) with batch_first=True. ``activation`` is 'relu',
     'gelu' or a function. Masks as in MultiheadAttention (bool True = masked, float = added).
+
+    Composition: of nn.MultiheadAttention, nn.Linear, nn.Dropout, nn.LayerNorm and the residual adds (no
+    Function of its own).
     """
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu", layer_norm_eps=1e-5,
@@ -102,6 +105,9 @@ class TransformerEncoder(Module):
     which gives the same numbers at every position that is not padding. (At padded positions
     that path returns 0; minigrad, like PyTorch's plain path, returns what the layers compute.)
     ``is_causal`` is a hint: the mask given is what is used.
+
+    Composition: its nn.TransformerEncoderLayer copies in turn, then an optional norm (no Function of its
+    own).
     """
 
     def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):

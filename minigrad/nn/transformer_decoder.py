@@ -30,6 +30,9 @@ class TransformerDecoderLayer(Module):
     tgt is (T, N, d_model) and memory (S, N, d_model), or batch first with batch_first=True.
     Masks as in MultiheadAttention (bool True = masked, float = added); ``*_is_causal`` are
     hints that the matching mask is causal (the mask given is what is used).
+
+    Composition: of nn.MultiheadAttention, nn.Linear, nn.Dropout, nn.LayerNorm and the residual adds (no
+    Function of its own).
     """
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu", layer_norm_eps=1e-5,
@@ -84,6 +87,9 @@ class TransformerDecoder(Module):
     ``forward(tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
     memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False)``: every layer
     reads the same memory.
+
+    Composition: its nn.TransformerDecoderLayer copies in turn, then an optional norm (no Function of its
+    own).
     """
 
     def __init__(self, decoder_layer, num_layers, norm=None):

@@ -23,6 +23,8 @@ class Transformer(Module):
     memory_is_causal=False) -> output``.
 
     ``custom_encoder`` / ``custom_decoder`` replace the stacks built from the other arguments.
+
+    Composition: nn.TransformerEncoder then nn.TransformerDecoder (no Function of its own).
     """
 
     def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,

@@ -13,6 +13,8 @@ class Upsample(Module):
 
     Upsample(size=None, scale_factor=None, mode='nearest', align_corners=None,
     recompute_scale_factor=None); modes as F.interpolate's.
+
+    Composition: F.interpolate (no Function of its own).
     """
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
@@ -37,14 +39,20 @@ class Upsample(Module):
 
 
 class UpsamplingNearest2d(Upsample):
-    """Nearest-neighbour resizing of (N, C, H, W) inputs: Upsample(size, scale_factor, mode='nearest')."""
+    """Nearest-neighbour resizing of (N, C, H, W) inputs: Upsample(size, scale_factor, mode='nearest').
+
+    Composition: F.interpolate (no Function of its own).
+    """
 
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, mode="nearest")
 
 
 class UpsamplingBilinear2d(Upsample):
-    """Bilinear resizing of (N, C, H, W) inputs with align_corners=True (as PyTorch's layer)."""
+    """Bilinear resizing of (N, C, H, W) inputs with align_corners=True (as PyTorch's layer).
+
+    Composition: F.interpolate (no Function of its own).
+    """
 
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)

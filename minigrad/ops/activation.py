@@ -21,7 +21,7 @@ from .shape import normalize_dim
 
 # ---- piecewise linear ---------------------------------------------------------------------------
 class ReLU(Function):
-    """y = max(x, 0).   dy/dx = 1 where x > 0, else 0 (0 at x = 0, as in PyTorch).
+    """y = max(x, 0).   dy/dx = [x > 0] (at the kink x = 0 the value 0 is a convention, PyTorch's).
 
     The mask is read from the saved output: y > 0 exactly where x > 0.
     """
@@ -293,23 +293,28 @@ def _out(x, y, inplace, op):
 
 
 def relu(input, inplace=False):
+    """Function: ops/activation.py ReLU."""
     return _out(input, ReLU.apply(input), inplace, "relu")
 
 
 def relu_(x):
+    """Function: ops/activation.py ReLU (through F.relu)."""
     return relu(x, inplace=True)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """Function: ops/activation.py LeakyReLU."""
     y = LeakyReLU.apply(_floating(input, "leaky_relu"), negative_slope=float(negative_slope))
     return _out(input, y, inplace, "leaky_relu")
 
 
 def leaky_relu_(x, negative_slope=0.01):
+    """Function: ops/activation.py LeakyReLU (through F.leaky_relu)."""
     return leaky_relu(x, negative_slope, inplace=True)
 
 
 def sigmoid(x):
+    """Function: ops/activation.py Sigmoid."""
     return Sigmoid.apply(_as_float(x))
 
 
@@ -318,6 +323,7 @@ def sigmoid_(x):
 
 
 def tanh(x):
+    """Function: ops/activation.py Tanh."""
     return Tanh.apply(_as_float(x))
 
 
@@ -326,6 +332,7 @@ def tanh_(x):
 
 
 def softplus(x, beta=1.0, threshold=20.0):
+    """Function: ops/activation.py Softplus."""
     if beta == 0:
         raise ArgumentError("softplus: beta must be non-zero")
     return Softplus.apply(_floating(x, "softplus"), beta=float(beta), threshold=float(threshold))
@@ -336,6 +343,7 @@ def erf(x):
 
 
 def gelu(x, approximate="none"):
+    """Function: ops/activation.py GELU."""
     if approximate not in ("none", "tanh"):
         raise ArgumentError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     return GELU.apply(_floating(x, "gelu"), approximate=approximate)
@@ -350,13 +358,19 @@ def _softmax_args(x, dim, dtype, op):
 
 
 def softmax(x, dim, dtype=None):
-    """exp(x) / sum(exp(x)) along ``dim`` (required, as in PyTorch)."""
+    """exp(x) / sum(exp(x)) along ``dim`` (required, as in PyTorch).
+
+    Function: ops/activation.py Softmax.
+    """
     x, dim = _softmax_args(x, dim, dtype, "softmax")
     return Softmax.apply(x, dim=dim)
 
 
 def log_softmax(x, dim, dtype=None):
-    """log(softmax(x)) along ``dim``, computed stably."""
+    """log(softmax(x)) along ``dim``, computed stably.
+
+    Function: ops/activation.py LogSoftmax.
+    """
     x, dim = _softmax_args(x, dim, dtype, "log_softmax")
     return LogSoftmax.apply(x, dim=dim)
 

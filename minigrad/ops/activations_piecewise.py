@@ -38,6 +38,8 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """y = min_val for x <= min_val, x in between, max_val for x >= max_val.
 
     dy/dx = 1 strictly inside (min_val, max_val), else 0 (at both ends too, as PyTorch).
+
+    Composition: of clamp, add, where (no Function of its own).
     """
     x = _floating(input, "hardtanh")
     if min_val > max_val:
@@ -49,17 +51,24 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
 
 
 def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    """Composition: F.hardtanh (no Function of its own)."""
     return hardtanh(input, min_val, max_val, inplace=True)
 
 
 def relu6(input, inplace=False):
-    """y = min(max(x, 0), 6) = hardtanh(x, 0, 6).   dy/dx = 1 on (0, 6), 0 elsewhere (0 at x = 0 and 6)."""
+    """y = min(max(x, 0), 6) = hardtanh(x, 0, 6).   dy/dx = 1 on (0, 6), 0 elsewhere (0 at x = 0 and 6).
+
+    Composition: F.hardtanh (no Function of its own).
+    """
     y = hardtanh(_floating(input, "relu6"), 0.0, 6.0)
     return _out(input, y, inplace, "relu6")
 
 
 def hardsigmoid(input, inplace=False):
-    """y = 0 for x <= -3, x / 6 + 1/2 in between, 1 for x >= 3.   dy/dx = 1/6 on (-3, 3), else 0."""
+    """y = 0 for x <= -3, x / 6 + 1/2 in between, 1 for x >= 3.   dy/dx = 1/6 on (-3, 3), else 0.
+
+    Composition: of add, where, mul (no Function of its own).
+    """
     x = _floating(input, "hardsigmoid")
     a = x.array
     inside = constant((a > -3) & (a < 3))
@@ -72,6 +81,8 @@ def hardswish(input, inplace=False):
 
     dy/dx = (2x + 3) / 6 = x / 3 + 1/2 on (-3, 3), 0 for x <= -3 and 1 for x >= 3 (PyTorch's
     ends: 0 at x = -3, 1 at x = 3).
+
+    Composition: of where, add, mul (no Function of its own).
     """
     x = _floating(input, "hardswish")
     a = x.array
@@ -82,7 +93,10 @@ def hardswish(input, inplace=False):
 
 # ---- shrinking and thresholding ---------------------------------------------------------------------
 def hardshrink(input, lambd=0.5):
-    """y = x where |x| > lambd, else 0.   dy/dx = 1 where |x| > lambd, else 0 (0 at |x| = lambd)."""
+    """y = x where |x| > lambd, else 0.   dy/dx = 1 where |x| > lambd, else 0 (0 at |x| = lambd).
+
+    Composition: where (no Function of its own).
+    """
     x = _floating(input, "hardshrink")
     keep = constant(abs_array(x) > lambd)
     return where(keep, x, _fill(x, 0.0))
@@ -92,6 +106,8 @@ def softshrink(input, lambd=0.5):
     """y = x - lambd for x > lambd, x + lambd for x < -lambd, else 0.
 
     dy/dx = 1 where |x| > lambd, else 0 (0 at |x| = lambd). lambd must be >= 0, as in PyTorch.
+
+    Composition: of where, neg, add (no Function of its own).
     """
     x = _floating(input, "softshrink")
     if lambd < 0:
@@ -106,13 +122,17 @@ def abs_array(x):
 
 
 def threshold(input, threshold, value, inplace=False):
-    """y = x where x > threshold, else value.   dy/dx = 1 where x > threshold, else 0."""
+    """y = x where x > threshold, else value.   dy/dx = 1 where x > threshold, else 0.
+
+    Composition: of where, add (no Function of its own).
+    """
     x = _floating(input, "threshold")
     y = where(constant(x.array > threshold), x, _fill(x, value))
     return _out(x, y, inplace, "threshold")
 
 
 def threshold_(input, threshold, value):
+    """Composition: F.threshold (no Function of its own)."""
     return _threshold(input, threshold, value, inplace=True)
 
 
@@ -126,6 +146,8 @@ def prelu(input, weight):
     weight has 1 element (one slope shared by every channel) or C = input.shape[1] elements
     (an input of fewer than 2 dimensions has one channel, as in PyTorch). dy/dx = 1 or a (a at
     x = 0, as PyTorch); dy/da = x where x <= 0, else 0, summed over every position a is used at.
+
+    Composition: of reshape, where, sub, mul, add (no Function of its own).
     """
     x = _floating(input, "prelu")
     if weight.dtype.kind != "f":
@@ -147,6 +169,8 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     Training: a ~ Uniform(lower, upper), drawn afresh for every element at every call (the
     draw is a constant, so dy/dx = 1 or a). Evaluation: a = (lower + upper) / 2, a plain
     leaky relu. At x = 0 the negative slope is used, as in PyTorch.
+
+    Composition: F.leaky_relu (no Function of its own).
     """
     x = _floating(input, "rrelu")
     if not 0 <= lower <= upper:
@@ -161,6 +185,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
 
 
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    """Composition: F.rrelu (no Function of its own)."""
     return rrelu(input, lower, upper, training, inplace=True)
 
 

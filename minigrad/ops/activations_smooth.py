@@ -55,17 +55,24 @@ class ELU(Function):
 
 
 def elu(input, alpha=1.0, inplace=False):
-    """y = x for x > 0, alpha (exp(x) - 1) otherwise."""
+    """y = x for x > 0, alpha (exp(x) - 1) otherwise.
+
+    Function: ops/activations_smooth.py ELU.
+    """
     x = _floating(input, "elu")
     return _out(x, ELU.apply(x, alpha=float(alpha), scale=1.0, input_scale=1.0), inplace, "elu")
 
 
 def elu_(input, alpha=1.0):
+    """Function: ops/activations_smooth.py ELU (through F.elu)."""
     return elu(input, alpha, inplace=True)
 
 
 def celu(input, alpha=1.0, inplace=False):
-    """y = max(0, x) + min(0, alpha (exp(x / alpha) - 1)), continuously differentiable at 0."""
+    """y = max(0, x) + min(0, alpha (exp(x / alpha) - 1)), continuously differentiable at 0.
+
+    Function: ops/activations_smooth.py ELU.
+    """
     x = _floating(input, "celu")
     if alpha == 0:
         raise ArgumentRuntimeError("celu: alpha must not be 0 (it divides x)")
@@ -74,6 +81,7 @@ def celu(input, alpha=1.0, inplace=False):
 
 
 def celu_(input, alpha=1.0):
+    """Function: ops/activations_smooth.py ELU (through F.celu)."""
     return celu(input, alpha, inplace=True)
 
 
@@ -83,12 +91,16 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(input, inplace=False):
-    """y = scale (max(0, x) + min(0, alpha (exp(x) - 1))), with the fixed self-normalizing constants."""
+    """y = scale (max(0, x) + min(0, alpha (exp(x) - 1))), with the fixed self-normalizing constants.
+
+    Function: ops/activations_smooth.py ELU.
+    """
     x = _floating(input, "selu")
     return _out(x, ELU.apply(x, alpha=SELU_ALPHA, scale=SELU_SCALE, input_scale=1.0), inplace, "selu")
 
 
 def selu_(input):
+    """Function: ops/activations_smooth.py ELU (through F.selu)."""
     return selu(input, inplace=True)
 
 
@@ -114,37 +126,53 @@ class LogSigmoid(Function):
 
 
 def logsigmoid(input):
+    """Function: ops/activations_smooth.py LogSigmoid."""
     return LogSigmoid.apply(_floating(input, "logsigmoid"))
 
 
 def silu(input, inplace=False):
-    """y = x sigmoid(x) (also called swish). Composition: sigmoid is stable for any x."""
+    """y = x sigmoid(x) (also called swish). Composition: sigmoid is stable for any x.
+
+    Composition: F.sigmoid (no Function of its own).
+    """
     x = _floating(input, "silu")
     return _out(x, x * sigmoid(x), inplace, "silu")
 
 
 def mish(input, inplace=False):
-    """y = x tanh(softplus(x)). Composition: softplus is computed stably, tanh saturates."""
+    """y = x tanh(softplus(x)). Composition: softplus is computed stably, tanh saturates.
+
+    Composition: of add, F.tanh, F.softplus, mul (no Function of its own).
+    """
     x = _floating(input, "mish")
     return _out(x, x * tanh(softplus(x)), inplace, "mish")
 
 
 # ---- rational and shrinking ---------------------------------------------------------------------------
 def softsign(input):
-    """y = x / (1 + |x|).   dy/dx = 1 / (1 + |x|)^2, also at 0 (abs'(0) = 0 there, times x = 0)."""
+    """y = x / (1 + |x|).   dy/dx = 1 / (1 + |x|)^2, also at 0 (abs'(0) = 0 there, times x = 0).
+
+    Composition: of abs, add, div (no Function of its own).
+    """
     x = _floating(input, "softsign")
     return x / (abs(x) + 1)
 
 
 def tanhshrink(input):
-    """y = x - tanh(x).   dy/dx = tanh(x)^2."""
+    """y = x - tanh(x).   dy/dx = tanh(x)^2.
+
+    Composition: F.tanh (no Function of its own).
+    """
     x = _floating(input, "tanhshrink")
     return x - tanh(x)
 
 
 # ---- softmax relatives and gating --------------------------------------------------------------------
 def softmin(input, dim=None, dtype=None):
-    """y = softmax(-x) along ``dim``: the smallest entries get the largest weights."""
+    """y = softmax(-x) along ``dim``: the smallest entries get the largest weights.
+
+    Composition: F.softmax (no Function of its own).
+    """
     return softmax(-input, dim, dtype=dtype)
 
 
@@ -156,6 +184,8 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     samples closer to one-hot. hard=True returns the one-hot vector of argmax(y), with y's
     gradient (straight-through: one_hot - y + y, the first two terms constants).
     ``eps`` is accepted for PyTorch compatibility and unused, as in PyTorch.
+
+    Composition: of log, F.softmax, argmax, reshape, neg, add (no Function of its own).
     """
     x = _floating(logits, "gumbel_softmax")
     if tau <= 0:
@@ -178,7 +208,10 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
 
 def softmax2d(input):
     """softmax over the channels of (C, H, W) or (N, C, H, W): at every position, a distribution
-    over channels (dimension -3)."""
+    over channels (dimension -3).
+
+    Function: ops/activation.py Softmax (through F.softmax).
+    """
     if input.ndim not in (3, 4):
         raise ShapeError(f"softmax2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape "
                          f"{tuple(input.shape)}")
@@ -190,6 +223,8 @@ def glu(input, dim=-1):
 
     dy/da = sigmoid(b), dy/db = a sigmoid(b) (1 - sigmoid(b)); autograd gets them from the split,
     the product and sigmoid.
+
+    Composition: F.sigmoid (no Function of its own).
     """
     x = _floating(input, "glu")
     if x.ndim == 0:

@@ -92,7 +92,10 @@ def _adaptive_avg(op, input, output_size, spatial):
 
 
 def adaptive_avg_pool1d(input, output_size):
-    """Average pooling of (N, C, L) or (C, L) to length ``output_size``: y = x @ A^T."""
+    """Average pooling of (N, C, L) or (C, L) to length ``output_size``: y = x @ A^T.
+
+    Composition: of reshape, add, mul, neg, sub, div (no Function of its own).
+    """
     return _adaptive_avg("adaptive_avg_pool1d", input, output_size, 1)
 
 
@@ -100,12 +103,17 @@ def adaptive_avg_pool2d(input, output_size):
     """Average pooling to a fixed output size (an int, a pair, None keeps that input size).
 
     y = A_h @ x @ A_w^T with the window-averaging matrices of the module docstring.
+
+    Composition: of reshape, add, mul, neg, sub, div (no Function of its own).
     """
     return _adaptive_avg("adaptive_avg_pool2d", input, output_size, 2)
 
 
 def adaptive_avg_pool3d(input, output_size):
-    """Average pooling of (N, C, D, H, W) or (C, D, H, W) to (OD, OH, OW) (an int, a triple, None keeps)."""
+    """Average pooling of (N, C, D, H, W) or (C, D, H, W) to (OD, OH, OW) (an int, a triple, None keeps).
+
+    Composition: of reshape, add, mul, neg, sub, div (no Function of its own).
+    """
     return _adaptive_avg("adaptive_avg_pool3d", input, output_size, 3)
 
 
@@ -145,18 +153,27 @@ def _adaptive_max(op, input, output_size, return_indices, spatial):
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     """Max pooling of (N, C, L) or (C, L) to length ``output_size``; with ``return_indices``
-    also the arg-max of each window as an index into its input channel (int64)."""
+    also the arg-max of each window as an index into its input channel (int64).
+
+    Composition: of reshape, add, mul, neg, max, minimum, prod (no Function of its own).
+    """
     return _adaptive_max("adaptive_max_pool1d", input, output_size, return_indices, 1)
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     """Max pooling of (N, C, H, W) or (C, H, W) to ``output_size`` (int, pair, None keeps);
-    indices are flat positions h*W + w in each input channel."""
+    indices are flat positions h*W + w in each input channel.
+
+    Composition: of reshape, add, mul, neg, max, minimum, prod (no Function of its own).
+    """
     return _adaptive_max("adaptive_max_pool2d", input, output_size, return_indices, 2)
 
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
-    """Max pooling of (N, C, D, H, W) or (C, D, H, W) to ``output_size``; indices d*H*W + h*W + w."""
+    """Max pooling of (N, C, D, H, W) or (C, D, H, W) to ``output_size``; indices d*H*W + h*W + w.
+
+    Composition: of reshape, add, mul, neg, max, minimum, prod (no Function of its own).
+    """
     return _adaptive_max("adaptive_max_pool3d", input, output_size, return_indices, 3)
 
 

@@ -4,43 +4,49 @@
 col2im (``im2col.py``) and every array-level helper here take any number of spatial axes; the
 formulas below are written for two, a third adds one more index i, p alike.)
 
-Notation (2-D, one group): x (N, C, H, W) the input, w (OC, C, KH, KW) the kernel, b (OC,)
-the bias, stride (sh, sw), dilation (dh, dw), and xp the input with its zero padding.
+Notation (2-D, one group; docs/notation.md): x (N, C, H, W) the input, w (OC, C, KH, KW) the
+kernel, b (OC,) the bias, stride (sh, sw), dilation (dh, dw), and xpad the input with its zero
+padding (in the code ``xp`` is the array module, NumPy or CuPy). g = dL/dy (N, OC, OH, OW) is
+the incoming gradient, and G the same numbers as the matrix (OC, N*OH*OW) laid out like Y.
 
-    y[n, o, p, q] = b[o] + sum_{c, i, j} w[o, c, i, j] * xp[n, c, p*sh + i*dh, q*sw + j*dw]
+    y[n, o, p, q] = b[o] + sum_{c, i, j} w[o, c, i, j] * xpad[n, c, p*sh + i*dh, q*sw + j*dw]
 
-im2col turns this sum into one matrix product. Copy every input patch into a column:
+im2col turns this sum into one matrix product (picture: docs/figures/conv-im2col.svg). Copy
+every input patch into a column:
 
-    cols[(c, i, j), (n, p, q)] = xp[n, c, p*sh + i*dh, q*sw + j*dw]      (C*KH*KW, N*OH*OW)
+    cols[(c, i, j), (n, p, q)] = xpad[n, c, p*sh + i*dh, q*sw + j*dw]      (C*KH*KW, N*OH*OW)
 
 then, with W = w viewed as the matrix (OC, C*KH*KW),
 
     Y = W @ cols,     y[n, o, p, q] = Y[o, (n, p, q)] + b[o].
 
-``cols`` is built without any Python loop: it is a strided *view* of xp (``as_strided``:
-moving one step along p moves sh rows in xp, one step along i moves dh rows, ...) copied once
-into a contiguous buffer. So the whole forward pass is one copy and one large GEMM. (With
+``cols`` is built without any Python loop: it is a strided *view* of xpad (``as_strided``:
+moving one step along p moves sh rows in xpad, one step along i moves dh rows, ...) copied once
+into a contiguous buffer (on the CPU a per-thread scratch buffer, ``im2col.scratch``, that the
+next call reuses: the columns are never kept, backward rebuilds them). So the whole forward pass is one copy and one large GEMM. (With
 stride 1 and one group, a cheaper layout replaces most of that copy: see "shifted matrix
 products" below.)
 
-Backward, from the matrix-product rule dL/dW = G @ cols^T, dL/dcols = W^T @ G:
+Backward, from the matrix-product rule Y = W @ cols: dL/dW = G @ cols^T, dL/dcols = W^T @ G:
 
     dL/dw = G @ cols^T              (a GEMM; "Conv2dGradWeight")
     dL/dx = col2im(W^T @ G)         (a GEMM, then col2im; "ConvTranspose2d")
-    dL/db[o] = sum_{n, p, q} G[n, o, p, q]
+    dL/db[o] = sum_{n, p, q} g[n, o, p, q]
 
-col2im is the adjoint of im2col: an entry of xp was copied into several columns (once per
+col2im is the adjoint of im2col: an entry of xpad was copied into several columns (once per
 kernel offset whose window covers it), so its gradient is the sum of those columns' gradients.
 It loops over the KH*KW kernel offsets (never over pixels) and adds each slab into a padded
-buffer, then drops the padding.
+buffer, then drops the padding. That is the path for stride > 1. At stride 1 dL/dx is instead
+computed as a convolution of g with the kernel flipped in space and its channels swapped
+(derived above ``_full_conv_padding``), which runs the forward path (the shifted products) again.
 
 Double backward. Both gradients are again convolutions:
 - x -> conv(x, w) is linear, and dL/dx = conv_transpose(G, w) is its adjoint (transpose).
-  conv_transpose is linear in G and in w; its own gradients are conv(H, w) for G and
-  Conv2dGradWeight(H, G) for w (H being the gradient arriving at its output).
-- Conv2dGradWeight(x, G) = dL/dw is bilinear in x and G. Contracting it with a gradient H
-  of w's shape: <H, dL/dw> = <G, conv(x, H)> = <conv_transpose(G, H), x>, so its gradients are
-  conv_transpose(G, H) for x and conv(x, H) for G.
+  conv_transpose is linear in g and in w; its own gradients are conv(H, w) for g and
+  Conv2dGradWeight(H, g) for w (H being the gradient arriving at its output).
+- Conv2dGradWeight(x, g) = dL/dw is bilinear in x and g. Contracting it with a gradient H
+  of w's shape: <H, dL/dw> = <g, conv(x, H)> = <conv_transpose(g, H), x>, so its gradients are
+  conv_transpose(g, H) for x and conv(x, H) for g.
 So the three Functions below differentiate into each other, and conv can be differentiated
 any number of times (DeZero's Conv2d / Deconv2d / Conv2DGradW design).
 
@@ -210,10 +216,10 @@ def _conv_grad_weight(x, g, kernel, stride, padding, dilation, groups):
 def _conv_pair_backward(ctx, g, adjoint, transposed):
     """The backward of Conv2d and of ConvTranspose2d, each of which is the other's adjoint.
 
-    dL/dx = adjoint(G, w): ConvTranspose2d for Conv2d, Conv2d for ConvTranspose2d.
-    dL/dw = Conv2dGradWeight(x, G) for Conv2d; for ConvTranspose2d x and G swap roles,
-            Conv2dGradWeight(G, x).
-    dL/db = G summed over (N, H, W).
+    dL/dx = adjoint(g, w): ConvTranspose2d for Conv2d, Conv2d for ConvTranspose2d.
+    dL/dw = Conv2dGradWeight(x, g) for Conv2d; for ConvTranspose2d x and g swap roles,
+            Conv2dGradWeight(g, x).
+    dL/db = g summed over (N, H, W).
     """
     x, w = ctx.saved_tensors
     stride, padding, dilation, groups = ctx.geometry
@@ -236,9 +242,9 @@ class Conv2d(Function):
     Named for images, it takes any number of spatial axes: conv3d runs it on (N, C, D, H, W)
     volumes, conv1d on height-1 images; so do ConvTranspose2d and Conv2dGradWeight.
 
-    backward: dL/dx = conv_transpose2d(G, w)  (ConvTranspose2d),
-              dL/dw = Conv2dGradWeight(x, G),
-              dL/db = G summed over (N, OH, OW).
+    backward, with g = dL/dy: dL/dx = conv_transpose2d(g, w)  (ConvTranspose2d),
+              dL/dw = Conv2dGradWeight(x, g),
+              dL/db = g summed over (N, OH, OW).
     """
 
     @staticmethod
@@ -256,13 +262,14 @@ class ConvTranspose2d(Function):
     """y = conv_transpose2d(x, w) + b: the adjoint (transpose) of x' -> conv2d(x', w).
 
     For x (N, Cin, H, W) and w (Cin, Cout/groups, KH, KW) (PyTorch's layout: the weight of the
-    convolution that goes the other way), y = col2im(W^T @ X) has shape (N, Cout, *out_hw).
+    convolution that goes the other way), y = col2im(W^T @ X) has shape (N, Cout, *out_hw), X being
+    x as the matrix (Cin, N*H*W) and W the kernel as the matrix (Cin, Cout/groups*KH*KW).
     Each input pixel spreads a KH x KW patch, scaled by w, into the output.
 
-    Since y = A x with A^T = conv2d(., w):  dL/dx = A^T G = conv2d(G, w).
-    It is bilinear in x and w, and <G, y> = <conv2d(G, w), x>, so dL/dw = Conv2dGradWeight(G, x)
-    (G in the role of the convolution's input, x in the role of its output gradient).
-    dL/db = G summed over (N, H, W).
+    Since y = A x with A^T = conv2d(., w), for g = dL/dy:  dL/dx = A^T g = conv2d(g, w).
+    It is bilinear in x and w, and <g, y> = <conv2d(g, w), x>, so dL/dw = Conv2dGradWeight(g, x)
+    (g in the role of the convolution's input, x in the role of its output gradient).
+    dL/db = g summed over (N, H, W).
     """
 
     @staticmethod
@@ -279,7 +286,7 @@ class ConvTranspose2d(Function):
 class Conv2dGradWeight(Function):
     """gw = dL/dw of y = conv2d(x, w), given x (N, C, H, W) and gy = dL/dy (N, OC, OH, OW).
 
-    gw[o, c, i, j] = sum_{n, p, q} gy[n, o, p, q] * xp[n, c, p*sh + i*dh, q*sw + j*dw],
+    gw[o, c, i, j] = sum_{n, p, q} gy[n, o, p, q] * xpad[n, c, p*sh + i*dh, q*sw + j*dw],
     i.e. GW = GY @ cols(x)^T: one GEMM over all N*OH*OW positions.
 
     It is bilinear; for a gradient H of gw's shape, <H, gw> = <gy, conv2d(x, H)>, so
@@ -441,6 +448,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     'valid' (none) or 'same' (output as large as the input; stride 1 only; an odd total
     padding puts the extra row/column after). Output (N, OC, OH, OW) with
     OH = (H + 2*ph - dh*(KH-1) - 1) // sh + 1.
+
+    Function: ops/conv.py Conv2d (through _convolution).
     """
     return _convolution("conv2d", input, weight, bias, stride, padding, dilation, groups, 2)
 
@@ -449,6 +458,8 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D convolution of input (N, C, L) or (C, L) with weight (OC, C/groups, K).
 
     It runs as conv2d on a height-1 view: (N, C, 1, L) with a (OC, C/groups, 1, K) kernel.
+
+    Function: ops/conv.py Conv2d (through _convolution).
     """
     return _convolution("conv1d", input, weight, bias, stride, padding, dilation, groups, 1)
 
@@ -506,6 +517,8 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     A strided conv2d maps several input sizes onto the same output size; ``output_padding``
     (smaller than the stride or the dilation) says which of them to produce, or give
     ``output_size`` instead. Argument order as PyTorch's: groups comes before dilation.
+
+    Function: ops/conv.py ConvTranspose2d (through _transposed).
     """
     return _transposed("conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups,
                        dilation, output_size, 2)
@@ -516,6 +529,8 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
     """Transposed 1-D convolution, run as conv_transpose2d on a height-1 view.
 
     input (N, Cin, L) or (Cin, L), weight (Cin, Cout/groups, K), bias (Cout,).
+
+    Function: ops/conv.py ConvTranspose2d (through _transposed).
     """
     return _transposed("conv_transpose1d", input, weight, bias, stride, padding, output_padding, groups,
                        dilation, output_size, 1)

@@ -4,7 +4,9 @@ They are the 2-D convolutions of ``conv.py`` with one more spatial axis, run by 
 Functions (Conv2d, ConvTranspose2d, Conv2dGradWeight), whose array code takes any number of
 spatial axes:
 
-    y[n, o, a, p, q] = b[o] + sum_{c, k, i, j} w[o, c, k, i, j] * xp[n, c, a*sd + k*dd, p*sh + i*dh, q*sw + j*dw]
+    y[n, o, a, p, q] = b[o] + sum_{c, k, i, j} w[o, c, k, i, j] * xpad[n, c, a*sd + k*dd, p*sh + i*dh, q*sw + j*dw]
+
+(xpad: x with its zero padding; docs/notation.md)
 
 im2col copies each (C, KD, KH, KW) input patch into a column, one GEMM does the rest; the
 gradients are those of conv2d (see conv.py's docstring), with the sums running over D too.
@@ -19,6 +21,8 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     weight (OC, C/groups, KD, KH, KW), bias (OC,) or None. ``padding``: an int, a triple,
     'valid' or 'same' (stride 1 only). Output (N, OC, OD, OH, OW) with
     OD = (D + 2*pd - dd*(KD-1) - 1) // sd + 1, and so on.
+
+    Function: ops/conv.py Conv2d (through _convolution).
     """
     return _convolution("conv3d", input, weight, bias, stride, padding, dilation, groups, 3)
 
@@ -29,6 +33,8 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
     input (N, Cin, D, H, W) or unbatched, weight (Cin, Cout/groups, KD, KH, KW), bias (Cout,).
     Output size per axis (D-1)*s - 2*p + d*(K-1) + 1 + output_padding (or ``output_size``).
+
+    Function: ops/conv.py ConvTranspose2d (through _transposed).
     """
     return _transposed("conv_transpose3d", input, weight, bias, stride, padding, output_padding, groups,
                        dilation, output_size, 3)

@@ -212,6 +212,8 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     (N,) integers (tensors, lists or tuples). reduction 'mean' divides each loss by its target
     length, then averages over the batch (PyTorch's rule); zero_infinity replaces infinite
     losses (no alignment fits) and their gradients by 0.
+
+    Function: ops/ctc.py CTCLoss.
     """
     op = "ctc_loss"
     _check_reduction(reduction, op)

@@ -29,6 +29,8 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
     The clamp at eps keeps zero slices finite (they stay 0); below it the gradient does not
     flow through the norm (clamp's rule), as in PyTorch.
+
+    Composition: of clamp, vector_norm, reshape, div (no Function of its own).
     """
     op = "normalize"
     if out is not None:
@@ -45,6 +47,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     x1 and x2 broadcast against each other; ``dim`` is a dimension of the broadcast shape.
     As in PyTorch, the clamp at eps applies to the norms' values only: their gradient flows
     as if unclamped (n = ||x|| + a constant), so tiny vectors still get a direction.
+
+    Composition: of broadcast_to, reshape, maximum, sub, add, vector_norm (no Function of its own).
     """
     op = "cosine_similarity"
     _floating(x1, op, "x1")
@@ -70,6 +74,8 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """||x1 - x2 + eps||_p along the last dimension (eps keeps the norm away from its kink at 0).
 
     x1 and x2 broadcast; (N, D) and (N, D) give (N,), (D,) and (D,) a 0-d tensor.
+
+    Composition: of reshape, vector_norm, sub, add (no Function of its own).
     """
     op = "pairwise_distance"
     _floating(x1, op, "x1")
@@ -84,7 +90,10 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 def pdist(input, p=2.0):
     """The p-norm distance between every pair of rows i < j of an (N, M) input, as a vector of
     N(N-1)/2 entries (the upper triangle of cdist(input, input), row by row). A composition:
-    the row pairs are gathered by index, so rows never meet themselves (no 0-distance kink)."""
+    the row pairs are gathered by index, so rows never meet themselves (no 0-distance kink).
+
+    Composition: of vector_norm, sub (no Function of its own).
+    """
     if input.ndim != 2:
         raise ShapeError(f"pdist: expected a 2-D input (N, M), got shape {tuple(input.shape)}")
     from ..creation import triu_indices

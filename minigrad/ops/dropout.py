@@ -38,7 +38,11 @@ def _apply(x, mask, inplace):
 
 
 def dropout(x, p=0.5, training=True, inplace=False):
-    """Zero each element with probability p and scale the rest by 1/(1-p); identity when not training."""
+    """Zero each element with probability p and scale the rest by 1/(1-p); identity when not training.
+
+    Composition: x * mask, the mask a constant of 0 and 1/(1-p) (no Function of its own: the backward is
+    ops/elementwise.py Mul).
+    """
     _check_p(p, "dropout")
     if not training or p == 0.0:
         return x
@@ -46,7 +50,11 @@ def dropout(x, p=0.5, training=True, inplace=False):
 
 
 def dropout2d(x, p=0.5, training=True, inplace=False):
-    """Zero whole channels: x of shape (N, C, H, W) (or (N, C, L)) keeps or drops each x[n, c] as one."""
+    """Zero whole channels: x of shape (N, C, H, W) (or (N, C, L)) keeps or drops each x[n, c] as one.
+
+    Composition: x * mask, the mask a constant of 0 and 1/(1-p) (no Function of its own: the backward is
+    ops/elementwise.py Mul).
+    """
     _check_p(p, "dropout2d")
     if x.ndim not in (3, 4):
         raise ShapeError(f"dropout2d: expected a 3-D or 4-D input (N, C, ...), got shape {tuple(x.shape)}")
@@ -69,12 +77,20 @@ def _channel_dropout(x, p, training, inplace, dims, op):
 
 
 def dropout1d(x, p=0.5, training=True, inplace=False):
-    """Zero whole channels of (N, C, L) (or (C, L)) input: one kept-or-dropped decision per channel."""
+    """Zero whole channels of (N, C, L) (or (C, L)) input: one kept-or-dropped decision per channel.
+
+    Composition: x * mask, the mask a constant of 0 and 1/(1-p) (no Function of its own: the backward is
+    ops/elementwise.py Mul).
+    """
     return _channel_dropout(x, p, training, inplace, 1, "dropout1d")
 
 
 def dropout3d(x, p=0.5, training=True, inplace=False):
-    """Zero whole channels of (N, C, D, H, W) (or (C, D, H, W)) input."""
+    """Zero whole channels of (N, C, D, H, W) (or (C, D, H, W)) input.
+
+    Composition: x * mask, the mask a constant of 0 and 1/(1-p) (no Function of its own: the backward is
+    ops/elementwise.py Mul).
+    """
     return _channel_dropout(x, p, training, inplace, 3, "dropout3d")
 
 
@@ -102,12 +118,20 @@ def _alpha_dropout(x, p, training, shape, op):
 
 
 def alpha_dropout(x, p=0.5, training=False, inplace=False):
-    """Dropout for SELU networks: keeps inputs of mean 0 and variance 1 at mean 0 and variance 1."""
+    """Dropout for SELU networks: keeps inputs of mean 0 and variance 1 at mean 0 and variance 1.
+
+    Composition: of mul and add with a constant random mask (no Function of its own: the backward is
+    ops/elementwise.py Mul).
+    """
     return _alpha_dropout(x, p, training, tuple(x.shape), "alpha_dropout")
 
 
 def feature_alpha_dropout(x, p=0.5, training=False, inplace=False):
-    """alpha_dropout of whole channels of (N, C, *) input."""
+    """alpha_dropout of whole channels of (N, C, *) input.
+
+    Composition: of mul and add with a constant random mask (no Function of its own: the backward is
+    ops/elementwise.py Mul).
+    """
     shape = tuple(x.shape[:2]) + (1,) * (x.ndim - 2)
     return _alpha_dropout(x, p, training, shape, "feature_alpha_dropout")
 

@@ -2,12 +2,15 @@
 clamp, which pick one of their inputs, are in ``selections.py``).
 
 Binary ops broadcast like NumPy. Their backward returns the gradient at the broadcast
-shape; the engine's ``sum_to`` sums it back to each input's shape, so no op here repeats
-that logic.
+shape; the engine's ``sum_to`` sums it back to each input's shape, so no op in this file
+repeats that logic (MatMul, in linalg.py, calls ``sum_to`` itself for its batch axes).
 
 Notation: z is the output, g = dL/dz the incoming gradient.
 """
 
+import numpy as np
+
+from .. import backend
 from ..autograd.function import Function
 from ..dtypes import default_float, result_type, scalar_dtype
 from ..errors import DTypeError, DTypeRuntimeError, ShapeError
@@ -18,8 +21,10 @@ def as_tensor_like(value, like):
     """A python number (or array) as a Tensor on ``like``'s device, with the dtype it should take."""
     if isinstance(value, Tensor):
         return value
-    xp = like.xp
-    return Tensor._make(xp.asarray(value, dtype=scalar_dtype(value, like.dtype)))
+    if backend.is_host(like.array):
+        return Tensor._make(np.asarray(value, dtype=scalar_dtype(value, like.dtype)))
+    with backend.on_device(like.device):  # on like's GPU, not the current one
+        return Tensor._make(like.xp.asarray(value, dtype=scalar_dtype(value, like.dtype)))
 
 
 def pair(a, b, op, broadcast=True):
@@ -227,7 +232,7 @@ class Sqrt(Function):
 
 
 class Abs(Function):
-    """z = |x|.   dz/dx = sign(x) (0 at x = 0, as in PyTorch), so dL/dx = g * sign(x)."""
+    """z = |x|.   dz/dx = sign(x) (0 at the kink x = 0: a convention, PyTorch's), so dL/dx = g * sign(x)."""
 
     @staticmethod
     def forward(ctx, x):

@@ -13,7 +13,8 @@ With ``scale_grad_by_freq`` each row's sum is divided by how often r appears in 
 
     dL/dW[r] = (1 / count_r) * sum over p with idx[p] == r of g[p]
 
-The scatter-add is itself linear in g; its own gradient gathers again: d/dg[p] of
+The scatter-add is itself linear in g; its own gradient gathers again. With G the gradient
+arriving at dL/dW (same shape as W, in a double backward), d/dg[p] of
 sum_r <G[r], dL/dW[r]> = G[idx[p]] / count_idx[p] (0 where idx[p] is the padding row). Each
 of the two Functions is the other's backward, so embeddings can be differentiated any number
 of times.
@@ -23,6 +24,7 @@ exceeds max_norm is rescaled in place to norm max_norm (PyTorch's embedding_reno
 no_grad: the rescaling is not part of the graph).
 """
 
+from .. import backend
 from ..autograd.function import Function
 from ..errors import ArgumentError, DTypeError, DTypeRuntimeError, IndexOutOfRange, ShapeError
 from .elementwise import constant, mul
@@ -56,8 +58,8 @@ class EmbeddingBackward(Function):
     """dW = scatter-add of g's rows into the rows named by idx (padding row left at zero),
     each row divided by its count when ``scale_grad_by_freq``.
 
-    Backward (of this linear map in g): dL/dg[p] = G[idx[p]] (/ count_idx[p]), zero where
-    idx[p] is the padding row.
+    Backward (of this linear map in g), with G the gradient arriving at dW (W's shape):
+    dL/dg[p] = G[idx[p]] (/ count_idx[p]), zero where idx[p] is the padding row.
     """
 
     @staticmethod
@@ -114,7 +116,7 @@ def renorm_rows_(weight, indices, max_norm, norm_type=2.0):
     else:
         norms = (xp.abs(picked) ** p).sum(axis=1) ** (1.0 / p)
     scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(weight.dtype)
-    if not (scale != 1).any():
+    if backend.is_host(scale) and not (scale != 1).any():  # nothing to rescale (not asked on a GPU: a wait)
         return
     new = weight.array.copy()
     new[rows] = picked * scale[:, None]
@@ -130,7 +132,7 @@ def check_indices(op, input, n):
         input = Tensor(input)
     if input.dtype.kind not in "iu":
         raise DTypeRuntimeError(f"{op}: indices must be an integer tensor, got dtype {input.dtype}")
-    if input.array.size:
+    if input.array.size and backend.is_host(input.array):  # no wait for the GPU: checked on the CPU only
         lo, hi = int(input.array.min()), int(input.array.max())
         if lo < 0 or hi >= n:
             bad = lo if lo < 0 else hi
@@ -154,6 +156,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
 
     ``sparse`` is accepted for PyTorch's signature; minigrad's weight gradient is always a dense
     array (the same values PyTorch's sparse gradient holds).
+
+    Function: ops/embedding.py Embedding.
     """
     if weight.ndim != 2:
         raise ShapeError("embedding: weight must be 2-D (num_embeddings, embedding_dim), "

@@ -78,6 +78,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     """(B, D): the sum, mean or max of each bag's embeddings (see the module docstring).
 
     ``sparse`` is accepted for PyTorch's signature; the weight gradient is a dense array.
+
+    Function: ops/embedding.py Embedding.
     """
     op = "embedding_bag"
     if weight.ndim != 2:

@@ -2,7 +2,9 @@
 
 unfold copies every KH x KW block of a (zero-padded) image into one column:
 
-    cols[n, (c, i, j), (p, q)] = xp[n, c, p*sh + i*dh, q*sw + j*dw]       (N, C*KH*KW, L = OH*OW)
+    cols[n, (c, i, j), (p, q)] = xpad[n, c, p*sh + i*dh, q*sw + j*dw]     (N, C*KH*KW, L = OH*OW)
+
+(xpad: the zero-padded image; docs/notation.md)
 
 the column matrix that convolution multiplies by its weight (conv2d(x, w) is
 w.view(OC, -1) @ unfold(x)). fold is its adjoint: it adds every column's entries back at the
@@ -99,7 +101,10 @@ def _check_float(op, x):
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
-    """The sliding blocks of input (N, C, H, W) or (C, H, W) as columns (N, C*KH*KW, L), L = OH*OW."""
+    """The sliding blocks of input (N, C, H, W) or (C, H, W) as columns (N, C*KH*KW, L), L = OH*OW.
+
+    Function: ops/fold.py Unfold.
+    """
     op = "unfold"
     _check_float(op, input)
     if input.ndim not in (3, 4):
@@ -114,6 +119,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """Columns (N, C*KH*KW, L) or (C*KH*KW, L) summed back into an image (N, C, *output_size).
 
     L must be the number of blocks that fit output_size; overlapping blocks add up.
+
+    Function: ops/fold.py Fold.
     """
     op = "fold"
     _check_float(op, input)

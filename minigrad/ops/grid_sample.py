@@ -62,7 +62,10 @@ def _base_coordinates(n, align_corners, xp, dtype):
 
 def affine_grid(theta, size, align_corners=False):
     """The sampling grid of the affine maps theta (N, 2, 3) for an output of size (N, C, H, W):
-    (N, H, W, 2); or theta (N, 3, 4) and size (N, C, D, H, W): (N, D, H, W, 3)."""
+    (N, H, W, 2); or theta (N, 3, 4) and size (N, C, D, H, W): (N, D, H, W, 3).
+
+    Composition: of reshape, F.matmul, sub, mul, div, add (no Function of its own).
+    """
     op = "affine_grid"
     if not isinstance(theta, Tensor):
         raise TypeError(f"{op}: theta must be a Tensor, got {type(theta).__name__}")
@@ -168,6 +171,8 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     grid holds normalised (x, y) points: x = -1 is the left edge, y = -1 the top (see the module
     docstring). mode 'bilinear', 'nearest' or 'bicubic'; padding_mode 'zeros', 'border' or 'reflection';
     align_corners defaults to False. 5-D inputs take grids (N, D', H', W', 3) of (x, y, z) points.
+
+    Composition: of sub, reshape, trunc, clamp, abs, floor, where (no Function of its own).
     """
     op = "grid_sample"
     _check_grid_sample(op, input, grid, mode, padding_mode)

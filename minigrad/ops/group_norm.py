@@ -53,7 +53,10 @@ def _check_input(op, input, min_dims):
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Standardise each sample over groups of ``num_groups`` channel blocks, then scale and
-    shift per channel (see the module docstring). input (N, C, *), C divisible by num_groups."""
+    shift per channel (see the module docstring). input (N, C, *), C divisible by num_groups.
+
+    Composition: of reshape, sub, mul, add, ops/normalization.py LayerNorm (no Function of its own).
+    """
     op = "group_norm"
     _check_input(op, input, 2)
     if isinstance(num_groups, bool) or not isinstance(num_groups, int) or num_groups < 1:
@@ -74,6 +77,8 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         running_mean = (1 - momentum) * running_mean + momentum * mean_N(mu_nc)
         running_var  = (1 - momentum) * running_var  + momentum * mean_N(var_nc) * n / (n - 1)
     use_input_stats=False: normalise with the running statistics, as batch_norm in eval.
+
+    Composition: of F.batch_norm, reshape, mean, sub (no Function of its own).
     """
     from ..autograd.grad_mode import no_grad
     from ..tensor import Tensor

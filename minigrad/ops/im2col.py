@@ -2,7 +2,7 @@
 
 im2col copies every (C, KH, KW) input patch of a zero-padded image into one column,
 
-    cols[c, i, j, n, p, q] = xp[n, c, p*sh + i*dh, q*sw + j*dw]
+    cols[c, i, j, n, p, q] = xpad[n, c, p*sh + i*dh, q*sw + j*dw]      (xpad: x zero-padded)
 
 (one more kernel and output index for volumes), through a strided *view* of the padded input
 copied once. col2im is its adjoint: every column entry is added back where it was read, one
@@ -22,7 +22,8 @@ from ..backend import device_of, get_array_module
 # The column matrix is large (KH*KW times the input: 75 MB for a 3x3 conv of a (32, 64, 32, 32)
 # batch) and lives only for the duration of one GEMM. A fresh allocation of that size is served
 # by the operating system with fresh pages, which it zeroes first: that costs about as much as
-# filling the columns. So each thread keeps one buffer per device and reuses it. The columns
+# filling the columns. So each thread keeps one buffer (on the CPU; on a GPU CuPy's pool does
+# this, stream-safely) and reuses it. The columns
 # never leave the function that fills them (they are not saved for backward; backward rebuilds
 # them), so reusing the buffer is safe. The shifted convolution (conv.py) keeps its other
 # temporaries in further named slots for the same reason.
@@ -30,9 +31,11 @@ _scratch_local = threading.local()
 
 
 def scratch(shape, dtype, like, slot="cols"):
-    """An uninitialised array of ``shape`` and ``dtype`` on ``like``'s device, reusing the
-    memory of the last array asked for under the same ``slot`` name."""
+    """An uninitialised array of ``shape`` and ``dtype`` on ``like``'s device, reusing (on the
+    CPU) the memory of the last array asked for under the same ``slot`` name."""
     xp = get_array_module(like)
+    if xp is not np:  # CuPy's memory pool already reuses blocks, per stream; a buffer kept here
+        return xp.empty(shape, dtype=dtype)  # could still be read by a kernel queued on another stream
     dtype = np.dtype(dtype)
     nbytes = int(np.prod(shape)) * dtype.itemsize
     buffers = getattr(_scratch_local, "buffers", None)
@@ -75,10 +78,10 @@ def kernel_offsets(kernel):
 
 
 def im2col(x, kernel, stride, padding, dilation, out_hw):
-    """The column matrix of x: cols[c, i, j, n, p, q] = xp[n, c, p*sh + i*dh, q*sw + j*dw].
+    """The column matrix of x: cols[c, i, j, n, p, q] = xpad[n, c, p*sh + i*dh, q*sw + j*dw].
 
     Shape (C, KH, KW, N, OH, OW) (with one more kernel and output axis for 3-D), contiguous, in
-    scratch memory (read it before the next call). The strided view reads xp in place; the one
+    scratch memory (read it before the next call). The strided view reads xpad in place; the one
     copy into ``cols`` is the only data movement.
     """
     xp = get_array_module(x)

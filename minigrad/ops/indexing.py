@@ -13,6 +13,7 @@ picking again, so GetItem and ScatterAdd are each other's backward: second deriv
 
 import numpy as np
 
+from .. import backend
 from ..autograd import views
 from ..autograd.function import Function
 from ..errors import (ArgumentError, DTypeError, DTypeRuntimeError, IndexDTypeError, IndexOutOfRange,
@@ -163,7 +164,7 @@ def _check_ranges(shape, items, op):
         if isinstance(item, (int, np.integer)) and not isinstance(item, bool):
             _check_int(int(item), d, shape[d], op)
         elif hasattr(item, "dtype") and item.dtype.kind in "iu":
-            if item.size:
+            if item.size and backend.is_host(item):  # no wait for the GPU: checked on the CPU only
                 lo, hi = int(item.min()), int(item.max())
                 _check_int(hi if hi >= shape[d] else lo, d, shape[d], op)
         elif hasattr(item, "dtype") and item.dtype.kind == "b" and item.ndim:
@@ -256,7 +257,7 @@ def gather(x, dim, index):
                              f"{tuple(x.shape)} in dimension {k}")
     xp = x.xp
     grids = [xp.arange(n).reshape((1,) * k + (n,) + (1,) * (idx.ndim - k - 1)) for k, n in enumerate(idx.shape)]
-    if idx.size and not (int(idx.min()) >= 0 and int(idx.max()) < x.shape[d]):  # no negative indices, as in PyTorch
+    if idx.size and backend.is_host(idx) and not (int(idx.min()) >= 0 and int(idx.max()) < x.shape[d]):  # no negative indices, as in PyTorch
         bad = int(idx.max()) if int(idx.max()) >= x.shape[d] else int(idx.min())
         raise IndexRuntimeError(f"gather: index {bad} is out of range for dimension {d} with size {x.shape[d]}")
     grids[d] = idx

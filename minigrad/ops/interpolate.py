@@ -140,6 +140,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     floor(L * scale_factor) and the coordinates use 1/scale_factor, unless
     recompute_scale_factor=True (then L/O). See the module docstring for the formulas.
     antialias=True (PyTorch's low-pass filter when downsampling) is not supported.
+
+    Composition: of mul, floor, add, F.adaptive_avg_pool1d, F.adaptive_avg_pool2d, F.adaptive_avg_pool3d,
+    minimum (no Function of its own).
     """
     op = "interpolate"
     if not isinstance(input, Tensor):
@@ -177,7 +180,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    """The old name of interpolate (deprecated in PyTorch, kept for old code)."""
+    """The old name of interpolate (deprecated in PyTorch, kept for old code).
+
+    Composition: F.interpolate (no Function of its own).
+    """
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 

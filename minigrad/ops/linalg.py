@@ -15,10 +15,14 @@ from .shape import reshape, sum_to, transpose
 class MatMul(Function):
     """Z = X @ Y for X (..., n, k) and Y (..., k, m).
 
-    Z[i, j] = sum_k X[i, k] Y[k, j], so dL/dX[i, k] = sum_j G[i, j] Y[k, j], i.e.
-        dL/dX = G @ Y^T,      dL/dY = X^T @ G
-    (^T swaps the last two axes). Batch axes that were broadcast are summed back with
-    sum_to, and 1-D operands are viewed as matrices first and reshaped back at the end.
+    With G = dL/dZ the incoming gradient (docs/notation.md), by the chain rule through
+    Z[i, j] = sum_k X[i, k] Y[k, j]:
+        dL/dX[i, k] = sum_j G[i, j] dZ[i, j]/dX[i, k] = sum_j G[i, j] Y[k, j]   ->  dL/dX = G @ Y^T
+        dL/dY[k, j] = sum_i G[i, j] dZ[i, j]/dY[k, j] = sum_i X[i, k] G[i, j]   ->  dL/dY = X^T @ G
+    (^T swaps the last two axes). Batch axes that were broadcast are summed back here with
+    sum_to (the engine would do it too, but this op reshapes 1-D operands first, so it sums
+    before reshaping back), and 1-D operands are viewed as matrices first and reshaped back at
+    the end.
     """
 
     @staticmethod

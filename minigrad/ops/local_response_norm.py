@@ -17,7 +17,10 @@ from .padding import pad
 
 
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
-    """y = x / (k + alpha * mean of x**2 over a window of ``size`` channels) ** beta."""
+    """y = x / (k + alpha * mean of x**2 over a window of ``size`` channels) ** beta.
+
+    Composition: F.pad (no Function of its own).
+    """
     op = "local_response_norm"
     if input.dtype.kind != "f":
         raise DTypeError(f"{op}: input must be a floating point tensor, got dtype {input.dtype}")

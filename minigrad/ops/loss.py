@@ -13,8 +13,9 @@ to ``ignore_index`` contributes nothing. ``reduction``:
             (PyTorch's rule; a batch whose targets are all ignored gives nan, 0/0).
 """
 
-import numpy as np  # only for errstate (no computation on data goes through it)
+import numpy as np  # for dtype constants and host data handed in (no computation on data goes through it)
 
+from .. import backend
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ..errors import ArgumentError, ArgumentRuntimeError, DTypeError, DTypeRuntimeError, IndexOutOfRange, ShapeError
@@ -70,7 +71,7 @@ def _reduce(loss, wy, reduction, ctx):
     if reduction == "sum":
         return loss.sum()
     ctx.denom = wy.sum()
-    with np.errstate(invalid="ignore", divide="ignore"):  # every target ignored: nan, as PyTorch
+    with backend.errstate(wy, invalid="ignore", divide="ignore"):  # every target ignored: nan, as PyTorch
         return loss.sum() / ctx.denom
 
 
@@ -87,7 +88,8 @@ class CrossEntropy(Function):
     """Cross-entropy of softmax(x) against class indices, fused with the log-softmax.
 
     With target distribution q_i (one-hot at y_i, or label-smoothed with s:
-    q_ic = (1 - s) [c = y_i] + s / C) and class weights w, the loss of position i is
+    q_ic = (1 - s) [c = y_i] + s / C, where [·] is the Iverson bracket: 1 when the condition
+    holds, else 0; docs/notation.md) and class weights w, the loss of position i is
         l_i = -sum_c a_ic log softmax(x_i)_c,      a_ic = w_c q_ic  (0 when y_i is ignored)
     Log-sum-exp keeps it finite: with z = x - max_c x (so exp never overflows),
         log softmax(x)_c = z_c - lse,   lse = log sum_c exp(z_c),
@@ -113,7 +115,10 @@ class CrossEntropy(Function):
         e = xp.exp(z)
         total = e.sum(axis=1, keepdims=True)
         lse = xp.log(total)[:, 0]
-        z_y = xp.take_along_axis(z, safe[:, None], axis=1)[:, 0]
+        if x.ndim == 2:  # z[n, y_n] for each n: one gather (take_along_axis costs more to set up)
+            z_y = z[xp.arange(x.shape[0]), safe]
+        else:
+            z_y = xp.take_along_axis(z, safe[:, None], axis=1)[:, 0]
         loss = (lse - z_y) * wy
         if label_smoothing > 0:
             wc = 1.0 if weight is None else weight.reshape(_class_axis_shape(x.ndim, c))
@@ -121,6 +126,7 @@ class CrossEntropy(Function):
             smooth = (lse * w_sum - (z * wc).sum(axis=1)) * valid  # sum_c w_c (lse - z_c)
             loss = loss * (1.0 - label_smoothing) + smooth * (label_smoothing / c)
         ctx.ignore_index, ctx.label_smoothing = ignore_index, label_smoothing
+        ctx.targets = valid, safe, wy  # backward needs them too (target is saved: not changed since)
         ctx.save_for_backward(x, target, weight, e, total)  # softmax(x) = e / total, for backward
         return _reduce(loss, wy, reduction, ctx)
 
@@ -131,7 +137,7 @@ class CrossEntropy(Function):
             return None, None, None
         c, s, dt = x.shape[1], ctx.label_smoothing, x.dtype
         w = None if weight is None else weight.array
-        valid, safe, wy = _target_weights(target.array, w, ctx.ignore_index, dt)
+        valid, safe, wy = ctx.targets
         on_target = wy * (1.0 - s)  # the one-hot part of a, at the target class
         big_a = on_target
         spread = None  # the label-smoothing part of a, on every class
@@ -197,12 +203,16 @@ class BinaryCrossEntropy(Function):
         dl/dx = w (x - t) / (x (1 - x))     (denominator floored at 1e-12, as PyTorch)
         dl/dt = w (log(1 - x) - log(x))     (each log clamped at -100)
     both written with minigrad ops on x and t, so they can be differentiated again.
+    Where x (1 - x) < 1e-12 the backward deliberately differs from the derivative of the loss
+    as computed: with the floor, dl/dx is w (x - t) / 1e-12, large but finite, while the
+    clamped loss is flat where a log sits at its clamp (derivative 0) and steeper than the
+    floor just above it. PyTorch's rule, kept so that a saturated sigmoid does not give inf.
     """
 
     @staticmethod
     def forward(ctx, x, t, weight, reduction):
         xp = _xp(x)
-        with np.errstate(divide="ignore"):  # log(0) = -inf, clamped just below
+        with backend.errstate(x, divide="ignore"):  # log(0) = -inf, clamped just below
             log_x = xp.maximum(xp.log(x), -100.0)
             log_1mx = xp.maximum(xp.log1p(-x), -100.0)
         loss = (t - 1.0) * log_1mx - t * log_x
@@ -225,7 +235,7 @@ class BinaryCrossEntropy(Function):
         if ctx.needs_input_grad[0]:
             gx = g * (x - t) / clamp((1 - x) * x, min=_BCE_EPS)
         if ctx.needs_input_grad[1]:
-            with np.errstate(divide="ignore"):
+            with backend.errstate(x.array, divide="ignore"):
                 gt = g * (clamp(log(1 - x), min=-100.0) - clamp(log(x), min=-100.0))
         return gx, gt, None
 
@@ -288,7 +298,7 @@ def _check_class_targets(input, target, weight, ignore_index, op):
     if weight is not None and tuple(weight.shape) != (c,):
         raise ShapeError(f"{op}: weight must have shape ({c},), one per class, got {tuple(weight.shape)}")
     data = target.array
-    counted = data[data != ignore_index]
+    counted = data[data != ignore_index] if backend.is_host(data) else data[:0]  # checked on the CPU only
     if counted.size:
         lo, hi = int(counted.min()), int(counted.max())
         if lo < 0 or hi >= c:
@@ -311,6 +321,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 
     target: class indices (N, d1, ...) (integers), or class probabilities of input's shape
     (floats; ``ignore_index`` does not apply to them).
+
+    Function: ops/loss.py CrossEntropy.
     """
     op = "cross_entropy"
     _check_reduction(reduction, op)
@@ -349,7 +361,10 @@ def _cross_entropy_probs(input, target, weight, reduction, label_smoothing):
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
-    """Negative log-likelihood of class indices, given log-probabilities (N, C, d1, ...)."""
+    """Negative log-likelihood of class indices, given log-probabilities (N, C, d1, ...).
+
+    Function: ops/loss.py NLLLoss.
+    """
     op = "nll_loss"
     _check_reduction(reduction, op)
     _check_floating(input, op)
@@ -368,7 +383,10 @@ def _reduce_elementwise(loss, reduction):
 
 
 def mse_loss(input, target, reduction="mean"):
-    """Mean squared error: l = (x - t)**2, reduced. dL/dx = 2 (x - t) / n for 'mean'."""
+    """Mean squared error: l = (x - t)**2, reduced. dL/dx = 2 (x - t) / n for 'mean'.
+
+    Composition: of sum, mean, sub, mul (no Function of its own).
+    """
     _check_reduction(reduction, "mse_loss")
     target = _as_tensor(target, input)
     _check_same_shape(input, target, "mse_loss")
@@ -377,7 +395,10 @@ def mse_loss(input, target, reduction="mean"):
 
 
 def l1_loss(input, target, reduction="mean"):
-    """Mean absolute error: l = |x - t|, reduced. Its gradient is sign(x - t) (0 where x = t)."""
+    """Mean absolute error: l = |x - t|, reduced. Its gradient is sign(x - t) (0 where x = t).
+
+    Composition: of sum, mean, abs, sub (no Function of its own).
+    """
     _check_reduction(reduction, "l1_loss")
     target = _as_tensor(target, input)
     _check_same_shape(input, target, "l1_loss")
@@ -385,7 +406,10 @@ def l1_loss(input, target, reduction="mean"):
 
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
-    """-w (t log x + (1 - t) log(1 - x)) for probabilities x; use the logits version when you can."""
+    """-w (t log x + (1 - t) log(1 - x)) for probabilities x; use the logits version when you can.
+
+    Function: ops/loss.py BinaryCrossEntropy.
+    """
     op = "binary_cross_entropy"
     _check_reduction(reduction, op)
     target = _as_tensor(target, input)
@@ -394,7 +418,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     target = _like_input(target, input)
     for name, v in (("input", input), ("target", target)):
         d = v.array
-        if d.size and not bool(((d >= 0) & (d <= 1)).all()):
+        if d.size and backend.is_host(d) and not bool(((d >= 0) & (d <= 1)).all()):  # CPU only
             raise ArgumentRuntimeError(f"{op}: all elements of {name} should be between 0 and 1, got values in "
                                 f"[{float(d.min()):g}, {float(d.max()):g}]"
                                 + (" (apply sigmoid first, or use binary_cross_entropy_with_logits)"
@@ -418,6 +442,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     log(1 + exp(-x)) = max(-x, 0) + log1p(exp(-|x|)) (softplus without its linear cut-off), which
     is finite for any x. p = pos_weight (one per class, broadcast over the last axis) weighs
     the positive targets; weight rescales each element.
+
+    Composition: of F.softplus, sum, mean, neg, sub (no Function of its own).
     """
     op = "binary_cross_entropy_with_logits"
     _check_reduction(reduction, op)

@@ -8,6 +8,7 @@ for the ranking, embedding and triplet losses, gradient 0 (``relu``, PyTorch's z
 for the multi-class ones. Targets y in {1, -1} (or class indices) are constants.
 """
 
+from .. import backend
 from ..errors import ArgumentError, DTypeError, IndexRuntimeError, ShapeError
 from .activation import relu, softplus
 from .activations_smooth import logsigmoid
@@ -32,7 +33,10 @@ def _signs(target, input):
 
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
-    """l = max(0, -y (x1 - x2) + margin): x1 should rank above x2 by margin where y = 1, below where y = -1."""
+    """l = max(0, -y (x1 - x2) + margin): x1 should rank above x2 by margin where y = 1, below where y = -1.
+
+    Composition: of sum, mean, clamp, neg, sub, mul (no Function of its own).
+    """
     op = "margin_ranking_loss"
     _check_reduction(reduction, op)
     _check_floating(input1, op)
@@ -46,7 +50,10 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
 
 
 def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
-    """l = x where y = 1, max(0, margin - x) where y = -1 (x is usually a distance)."""
+    """l = x where y = 1, max(0, margin - x) where y = -1 (x is usually a distance).
+
+    Composition: of where, clamp, sum, mean, sub, add (no Function of its own).
+    """
     op = "hinge_embedding_loss"
     _check_reduction(reduction, op)
     _check_floating(input, op)
@@ -57,7 +64,10 @@ def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
 
 
 def soft_margin_loss(input, target, reduction="mean"):
-    """l = log(1 + exp(-y x)), a smooth hinge (computed stably as softplus(-y x))."""
+    """l = log(1 + exp(-y x)), a smooth hinge (computed stably as softplus(-y x)).
+
+    Composition: of sum, mean, F.softplus, neg, mul (no Function of its own).
+    """
     op = "soft_margin_loss"
     _check_reduction(reduction, op)
     _check_floating(input, op)
@@ -75,6 +85,8 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
 
     Inputs (N, D) with targets (N,), or (D,) with a 0-d target. As PyTorch,
     cos = sum(x1 x2) / sqrt((sum x1^2 + 1e-12) (sum x2^2 + 1e-12)).
+
+    Composition: of sum, sqrt, where, clamp, mean, sub (no Function of its own).
     """
     op = "cosine_embedding_loss"
     _check_reduction(reduction, op)
@@ -97,6 +109,8 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     """l = max(0, d(a, p) - d(a, n) + margin), d the pairwise p-norm distance.
 
     swap=True uses min(d(a, n), d(p, n)) as the negative distance (the harder negative).
+
+    Composition: of F.pairwise_distance, minimum, sum, mean, clamp, sub, add (no Function of its own).
     """
     op = "triplet_margin_loss"
     _check_reduction(reduction, op)
@@ -126,6 +140,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
     """Multi-class hinge: l_n = sum_{i != y_n} w_{y_n} max(0, margin - x_{n, y_n} + x_{n, i})^p / C.
 
     p is 1 or 2. The target's own term (i = y_n) is masked out with a constant.
+
+    Composition: of reshape, add, min, max, sum, F.relu (no Function of its own).
     """
     op = "multi_margin_loss"
     _check_reduction(reduction, op)
@@ -140,7 +156,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
     if tuple(t.shape) != (n,):
         raise ShapeError(f"{op}: input of shape {tuple(input.shape)} needs a target of shape "
                          f"{tuple(input.shape[:-1])}, got {tuple(target.shape)}")
-    if t.size and (int(t.min()) < 0 or int(t.max()) >= c):
+    if t.size and backend.is_host(t) and (int(t.min()) < 0 or int(t.max()) >= c):  # CPU only
         raise IndexRuntimeError(f"{op}: target out of range: class indices must be in [0, {c - 1}]")
     if weight is not None and tuple(weight.shape) != (c,):
         raise ShapeError(f"{op}: weight must have shape ({c},), one per class, got {tuple(weight.shape)}")
@@ -161,6 +177,8 @@ def multilabel_margin_loss(input, target, reduction="mean"):
     target (same shape as input, int64) lists the classes Y_n of each row, ended by the first
     -1 (the rest is ignored). Built as an (N, C, C) table of pairs with constant masks (a class
     listed twice counts twice, as in PyTorch).
+
+    Composition: of reshape, add, cumprod, sum, F.relu (no Function of its own).
     """
     op = "multilabel_margin_loss"
     _check_reduction(reduction, op)
@@ -178,7 +196,7 @@ def multilabel_margin_loss(input, target, reduction="mean"):
                          f"shape {tuple(input.shape)}")
     xp = x.xp
     listed = xp.cumprod(t >= 0, axis=1).astype(bool)  # entries before the first -1
-    if bool((listed & (t >= c)).any()):
+    if backend.is_host(t) and bool((listed & (t >= c)).any()):  # CPU only
         raise IndexRuntimeError(f"{op}: target out of range: class indices must be in [-1, {c - 1}]")
     safe = xp.where(listed, t, 0)
     # count[n, j]: how many times class j is listed in row n (a one-hot sum over the list)
@@ -194,6 +212,8 @@ def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
     """l_n = -(1/C) sum_c w_c (y_nc log sigmoid(x_nc) + (1 - y_nc) log sigmoid(-x_nc)), with y in {0, 1}.
 
     The logistic loss of each class, averaged over the classes (the last dimension).
+
+    Composition: of F.logsigmoid, sum, mean, mul, sub (no Function of its own).
     """
     op = "multilabel_soft_margin_loss"
     _check_reduction(reduction, op)

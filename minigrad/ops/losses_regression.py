@@ -38,6 +38,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     dl/dx = (x - t) inside, delta sign(x - t) outside: quadratic near the target, linear
     (robust to outliers) far from it. ``weight`` (the input's shape) rescales each element;
     'mean' still divides by the number of elements, as PyTorch.
+
+    Composition: of abs, where, mul, sub, sum (no Function of its own).
     """
     op = "huber_loss"
     input, target = _pair(input, target, op, reduction)
@@ -56,6 +58,8 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     """l = 0.5 (x - t)^2 / beta for |x - t| < beta, |x - t| - beta / 2 otherwise: huber / beta.
 
     beta = 0 gives the L1 loss |x - t|.
+
+    Composition: of abs, where, mul, sub, sum (no Function of its own).
     """
     op = "smooth_l1_loss"
     input, target = _pair(input, target, op, reduction)
@@ -84,6 +88,8 @@ def kl_div(input, target, reduction="mean", log_target=False):
     reduction 'batchmean' divides the sum by the batch size input.shape[0], which is the true
     KL divergence of each row; 'mean' divides by the number of elements, as PyTorch does.
     Both the input and the target get gradients: dl/dlog q = -t, dl/dt = log t + 1 - log q.
+
+    Composition: of exp, where, log, mul (no Function of its own).
     """
     op = "kl_div"
     if reduction not in ("mean", "sum", "none", "batchmean"):
@@ -105,6 +111,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduct
         l = x - t log(x + eps)          (log_input=False: x = lambda; eps avoids log 0)
     full=True adds Stirling's approximation of log t!, t log t - t + 0.5 log(2 pi t), for the
     targets t > 1 (PyTorch's rule; it does not depend on x, so it only shifts the loss).
+
+    Composition: of exp, log, where, sum, mean (no Function of its own).
     """
     op = "poisson_nll_loss"
     input, target = _pair(input, target, op, reduction)
@@ -130,6 +138,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     sample), or a last dimension of 1, or is a number. The clamp at eps keeps the loss
     finite; as in PyTorch it is applied to the value only, so var's gradient still flows
     (dl/dvar = 0.5 (1 / v - (x - t)^2 / v^2), v the clamped variance).
+
+    Composition: of unsqueeze, maximum, log, sum, mean (no Function of its own).
     """
     op = "gaussian_nll_loss"
     input, target = _pair(input, target, op, reduction)

@@ -28,17 +28,26 @@ def _lp_pool(op, input, norm_type, kernel_size, stride, ceil_mode, spatial):
 
 
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """The norm_type-norm of each window of (N, C, L) or (C, L); stride defaults to kernel_size."""
+    """The norm_type-norm of each window of (N, C, L) or (C, L); stride defaults to kernel_size.
+
+    Composition: of mul, ops/pooling.py WindowSum, pow, sign, F.relu, abs, prod (no Function of its own).
+    """
     return _lp_pool("lp_pool1d", input, norm_type, kernel_size, stride, ceil_mode, 1)
 
 
 def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """The norm_type-norm of each window of (N, C, H, W) or (C, H, W)."""
+    """The norm_type-norm of each window of (N, C, H, W) or (C, H, W).
+
+    Composition: of mul, ops/pooling.py WindowSum, pow, sign, F.relu, abs, prod (no Function of its own).
+    """
     return _lp_pool("lp_pool2d", input, norm_type, kernel_size, stride, ceil_mode, 2)
 
 
 def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """The norm_type-norm of each window of (N, C, D, H, W) or (C, D, H, W)."""
+    """The norm_type-norm of each window of (N, C, D, H, W) or (C, D, H, W).
+
+    Composition: of mul, ops/pooling.py WindowSum, pow, sign, F.relu, abs, prod (no Function of its own).
+    """
     return _lp_pool("lp_pool3d", input, norm_type, kernel_size, stride, ceil_mode, 3)
 
 

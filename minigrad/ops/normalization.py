@@ -11,7 +11,9 @@ Both standardise x over a set of axes A (n elements per group), then scale and s
 LayerNorm: A = the last len(normalized_shape) axes, w and b of shape normalized_shape.
 BatchNorm (training): A = every axis except the channel axis 1, w and b one per channel.
 
-Backward. Write dxhat = g * w. Inside one group, with d_ij the Kronecker delta,
+Backward. With g = dL/dy and the convention dX = dL/dX (docs/notation.md), the gradient
+reaching xhat is dxhat = dL/dxhat = g * w (g itself when there is no w). Inside one group,
+with d_ij the Kronecker delta,
     d mu / d x_i   = 1/n
     d var / d x_i  = 2 (x_i - mu) / n                    (the mu terms sum to zero)
     d rstd / d x_i = -rstd**3 (x_i - mu) / n
@@ -117,7 +119,10 @@ def _xp(array):
 
 # ---- the functions users call ------------------------------------------------------------------
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
-    """Standardise over the last len(normalized_shape) axes, then scale by weight and add bias."""
+    """Standardise over the last len(normalized_shape) axes, then scale by weight and add bias.
+
+    Function: ops/normalization.py LayerNorm.
+    """
     from ..errors import DTypeError, ShapeError
 
     if input.dtype.kind != "f":
@@ -144,6 +149,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         running_mean = (1 - momentum) * running_mean + momentum * batch_mean
         running_var  = (1 - momentum) * running_var  + momentum * batch_var * n / (n - 1)
     (the running variance is the unbiased one, as in PyTorch). Otherwise: use the running ones.
+
+    Function: ops/normalization.py BatchNorm.
     """
     from ..autograd.grad_mode import no_grad
     from ..errors import ArgumentError, DTypeError, ShapeError

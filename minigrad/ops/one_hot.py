@@ -9,6 +9,8 @@ def one_hot(tensor, num_classes=-1):
 
     num_classes=-1 takes one more than the largest index (an empty tensor then needs an
     explicit num_classes, as in PyTorch). Built by one comparison against arange(C), broadcast.
+
+    Composition: none; an integer result, not differentiable (no Function of its own).
     """
     op = "one_hot"
     if tensor.dtype.kind not in "iu":

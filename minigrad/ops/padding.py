@@ -47,6 +47,9 @@ def pad(x, pad, mode="constant", value=0):
     'replicate' (repeat the edge), 'circular' (wrap around); in every mode a negative width
     crops, as in PyTorch. An unknown mode raises NotImplementedError (UnknownMode). Unlike
     PyTorch, the non-constant modes work on any dimensions, not only the last one to three.
+
+    Function: ops/padding.py Pad for constant padding; reflect, replicate and circular padding gather by
+    index (ops/indexing.py GetItem).
     """
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:

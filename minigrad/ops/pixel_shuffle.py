@@ -32,7 +32,10 @@ def _check(op, input):
 
 
 def pixel_shuffle(input, upscale_factor):
-    """(*, C*r*r, H, W) -> (*, C, H*r, W*r) with r = upscale_factor (see the module docstring)."""
+    """(*, C*r*r, H, W) -> (*, C, H*r, W*r) with r = upscale_factor (see the module docstring).
+
+    Composition: of reshape, permute, mul, add (no Function of its own).
+    """
     op = "pixel_shuffle"
     _check(op, input)
     r = _factor(op, upscale_factor, "upscale_factor")
@@ -47,7 +50,10 @@ def pixel_shuffle(input, upscale_factor):
 
 
 def pixel_unshuffle(input, downscale_factor):
-    """(*, C, H*r, W*r) -> (*, C*r*r, H, W) with r = downscale_factor: the inverse of pixel_shuffle."""
+    """(*, C, H*r, W*r) -> (*, C*r*r, H, W) with r = downscale_factor: the inverse of pixel_shuffle.
+
+    Composition: of reshape, permute, add, mul (no Function of its own).
+    """
     op = "pixel_unshuffle"
     _check(op, input)
     r = _factor(op, downscale_factor, "downscale_factor")
@@ -62,7 +68,10 @@ def pixel_unshuffle(input, downscale_factor):
 
 
 def channel_shuffle(input, groups):
-    """(N, C, *) -> (N, C, *) with the channels of ``groups`` groups interleaved (see above)."""
+    """(N, C, *) -> (N, C, *) with the channels of ``groups`` groups interleaved (see above).
+
+    Composition: of reshape, transpose, add (no Function of its own).
+    """
     op = "channel_shuffle"
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")

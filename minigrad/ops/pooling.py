@@ -4,16 +4,18 @@ A pooling layer slides a KH x KW window over each channel (stride s, dilation d,
 and summarises it: its maximum or its mean. For the output pixel (p, q) and the kernel offset
 (i, j), the window element is
 
-    xp[n, c, p*sh + i*dh, q*sw + j*dw]       (xp: x with its padding)
+    xpad[n, c, p*sh + i*dh, q*sw + j*dw]       (xpad: x with its padding; docs/notation.md)
 
 For a fixed offset (i, j) these elements, over all (p, q), form the strided slice
-``xp[:, :, i*dh :: sh, j*dw :: sw]`` (cut to OH x OW). So every op here loops over the KH*KW
+``xpad[:, :, i*dh :: sh, j*dw :: sw]`` (cut to OH x OW). So every op here loops over the KH*KW
 kernel offsets, each step one vectorised operation on a whole (N, C, OH, OW) slab; nothing
 loops over pixels.
 
 Max pooling.   y = max over the window;  dy/dx = 1 at the window's arg-max, 0 elsewhere.
-    Ties: the gradient goes to the *first* maximum in window order (row by row, i.e. the
-    smallest i*KW + j), as in PyTorch. NaN counts as larger than any number.
+    Ties (a convention, PyTorch's: at a tie y has no derivative): the gradient goes to one
+    element, the *first* maximum in window order (row by row, i.e. the smallest i*KW + j).
+    NaN counts as larger than any number, and a later NaN replaces an earlier one, so with
+    several NaNs in a window the gradient goes to the *last* NaN (as in PyTorch).
     The backward is a scatter (each output's gradient added at its arg-max) and the gradient
     of that scatter is the gather of the same positions: two linear Functions that are each
     other's transpose, so max pooling has second derivatives (zero with respect to x, since
@@ -22,7 +24,9 @@ Max pooling.   y = max over the window;  dy/dx = 1 at the window's arg-max, 0 el
 Average pooling.   y = (sum over the window) / count.
     The window sum is linear; its transpose adds each output's gradient to every element of
     its window (a loop over the offsets again). The two are each other's gradient.
-    count is KH*KW, or with count_include_pad=False the number of non-padding elements.
+    count is the number of window elements inside the padded input (KH*KW, except for the
+    windows that ``ceil_mode`` lets run past it: those count only the elements they cover),
+    or with count_include_pad=False the number of elements of x itself in the window.
 """
 
 import functools
@@ -340,12 +344,17 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     Padding (at most half the kernel) counts as -inf. With ``return_indices`` also returns the
     arg-max of each window as the flat index h*W + w into its input channel (int64).
     Ties go to the first maximum in window order, as in PyTorch.
+
+    Function: ops/pooling.py MaxPool2d (through _max_pool).
     """
     return _max_pool("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    """1-D max pooling of (N, C, L) or (C, L), run as max_pool2d on a height-1 view."""
+    """1-D max pooling of (N, C, L) or (C, L), run as max_pool2d on a height-1 view.
+
+    Function: ops/pooling.py MaxPool2d (through _max_pool).
+    """
     return _max_pool("max_pool1d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1)
 
 
@@ -386,13 +395,18 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     Zero padding (at most half the kernel). The divisor is the window size KH*KW, or, with
     ``count_include_pad=False``, the number of input (non-padding) elements in the window, or
     ``divisor_override``. With ceil_mode the extra last window divides by what it covers.
+
+    Function: ops/pooling.py WindowSum (through _avg_pool).
     """
     return _avg_pool("avg_pool2d", input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                      divisor_override, 2)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
-    """1-D average pooling of (N, C, L) or (C, L), run as avg_pool2d on a height-1 view."""
+    """1-D average pooling of (N, C, L) or (C, L), run as avg_pool2d on a height-1 view.
+
+    Function: ops/pooling.py WindowSum (through _avg_pool).
+    """
     return _avg_pool("avg_pool1d", input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1)
 
 

@@ -8,6 +8,7 @@ repeat (their backward comes with them).
 
 import numpy as np
 
+from .. import backend
 from ..autograd.function import Function
 from ..errors import ArgumentRuntimeError, IndexOutOfRange, ShapeError
 from ..tensor import Tensor
@@ -206,7 +207,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     d = 0 if dim is None else normalize_dim(dim, x.ndim, "repeat_interleave")
     n = x.shape[d]
     xp = x.xp
-    r = repeats.array if isinstance(repeats, Tensor) else np.asarray(repeats)
+    r = repeats.array if isinstance(repeats, Tensor) else backend.as_array(repeats)
     if r.dtype.kind not in "iu":
         raise ArgumentRuntimeError(f"repeat_interleave: repeats must be integers, got dtype {r.dtype}")
     r = r.reshape(-1) if r.ndim else r

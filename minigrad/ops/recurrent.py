@@ -18,8 +18,8 @@ step. Everything elementwise that follows is fused:
   a single GEMM at the end. ``nn.RNN``, ``nn.LSTM`` and ``nn.GRU`` call it through
   ``run_layer``.
 
-Notation: B batch, H hidden size, σ the logistic sigmoid, ⊙ the elementwise product,
-dX = dL/dX. Derivatives used: σ'(a) = σ(a)(1 - σ(a)), tanh'(a) = 1 - tanh(a)².
+Notation (docs/notation.md): B batch, H hidden size, σ the logistic sigmoid, ⊙ the elementwise
+product, dX = dL/dX, h_{-1} = h0 the initial state. Picture: docs/figures/lstm-cell.svg. Derivatives used: σ'(a) = σ(a)(1 - σ(a)), tanh'(a) = 1 - tanh(a)².
 
 Backward has one set of formulas per cell and two ways to run them:
 - plain ``backward()`` (no graph recorded): on arrays, with the activations forward saved;
@@ -145,6 +145,34 @@ def _lstm_grads(i, f, g, o, tc, c_prev, dh, dc):
     return (da_i, da_f, da_g, da_o), dc * f
 
 
+def _lstm_grads_into(da, i, f, g, o, tc, c_prev, dh, dc, tmp):
+    """_lstm_grads on arrays, writing [da_i, da_f, da_g, da_o] straight into the (B, 4H) rows
+    ``da`` (no four blocks to concatenate afterwards); returns dc_prev = dc_total ⊙ f.
+
+    The same formulas, each product taken in the same order, so the numbers are the same bit
+    for bit; ``tmp`` is a (2, B, H) scratch buffer reused at every step.
+    """
+    xp = get_array_module(da)
+    h = i.shape[-1]
+    da_i, da_f, da_g, da_o = (da[..., k * h:(k + 1) * h] for k in range(4))
+    dct, t = tmp[0], tmp[1]
+    xp.multiply(dh, o, out=dct)  # dc_total = dc + dh ⊙ o ⊙ (1 - tc²)
+    xp.multiply(tc, tc, out=t)
+    xp.subtract(1, t, out=t)
+    dct *= t
+    xp.add(dc, dct, out=dct)
+    for out, a, b, act in ((da_i, dct, g, i), (da_f, dct, c_prev, f), (da_o, dh, tc, o)):
+        xp.multiply(a, b, out=out)  # σ gates: (a ⊙ b) ⊙ act ⊙ (1 - act)
+        out *= act
+        xp.subtract(1, act, out=t)
+        out *= t
+    xp.multiply(dct, i, out=da_g)  # da_g = dc_total ⊙ i ⊙ (1 - g²)
+    xp.multiply(g, g, out=t)
+    xp.subtract(1, t, out=t)
+    da_g *= t
+    return dct * f
+
+
 class FusedLSTMCell(Function):
     """One LSTM step: (xg, hg, c_prev) -> (h, c), gates in PyTorch's order i, f, g, o.
 
@@ -266,7 +294,7 @@ class FusedRecurrentLayer(Function):
     (None, or a bool array (T, B, 1) that is False at padded steps).
     Outputs: output (T, B, H), h_n, and c_n for an LSTM.
 
-    Forward, for t = 0 .. T-1 (T-1 .. 0 when ``reverse``):
+    Forward, for t = 0 .. T-1 (T-1 .. 0 when ``reverse``), with h_{-1} = h0 (and c_{-1} = c0):
         hg_t    = h_{t-1} W_hh^T + b_hh                one GEMM per step
         state_t = cell(xg_t + b_ih, hg_t, state_{t-1})   the fused cells' equations
         output_t = h_t
@@ -350,6 +378,7 @@ class FusedRecurrentLayer(Function):
         dhg = dxg if mode != "GRU" else xp.empty((steps,) + xg.shape[1:], dtype=xg.dtype)
         dh = d_hn.array.copy()
         dc = d_cn.array.copy() if mode == "LSTM" else None
+        scratch = xp.empty((2,) + dh.shape, dtype=dh.dtype) if mode == "LSTM" else None
         for t in (range(steps) if ctx.reverse else range(steps - 1, -1, -1)):
             dh_new = dh + d_out[t]  # output_t = h_t, and step t+1 took h_t as its h_{t-1}
             dc_new = dc
@@ -360,8 +389,7 @@ class FusedRecurrentLayer(Function):
                     dc_new, keep_c = dc * v[t], dc * (1 - v[t])
             if mode == "LSTM":
                 i, f, g, o = _parts(acts[t], 4)
-                da, dc = _lstm_grads(i, f, g, o, extra[1, t], extra[0, t], dh_new, dc_new)
-                _join(da, out=dxg[t])
+                dc = _lstm_grads_into(dxg[t], i, f, g, o, extra[1, t], extra[0, t], dh_new, dc_new, scratch)
                 dh_direct = None
             elif mode == "GRU":
                 r, z, n = _parts(acts[t], 3)

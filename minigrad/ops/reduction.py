@@ -8,6 +8,7 @@ back to each of them by broadcasting it over the reduced axes.
 import builtins
 from collections import namedtuple
 
+from .. import backend
 from ..autograd.function import Function
 from ..errors import ArgumentError, ShapeError, UnsupportedDType
 from .shape import broadcast_to, normalize_dim, reshape
@@ -90,10 +91,12 @@ def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=False, dtype=None):
 class Amax(Function):
     """z = max of x over ``axes``.
 
-    z depends on the elements equal to the max: dz/dx_i = 1/k for each of the k elements tied
-    at the max and 0 for the rest (PyTorch's rule for amax and for max without dim: ties
-    share the gradient evenly, so it still sums to g). dL/dx = g broadcast back * that weight.
-    The weights are constants: they only change where a tie appears or breaks.
+    Without a tie, dz/dx_i = [x_i is the max] (Iverson bracket, docs/notation.md). With k
+    elements tied at the max, z has no derivative (it is a kink), and the gradient used is a
+    convention, a subgradient, not a derivative: weight 1/k for each tied element and 0 for
+    the rest (PyTorch's rule for amax and for max without dim: ties share the gradient evenly,
+    so it still sums to g). dL/dx = g broadcast back * that weight. The weights are constants:
+    they only change where a tie appears or breaks.
     """
 
     @staticmethod
@@ -112,8 +115,9 @@ class Amax(Function):
 class Amin(Amax):
     """z = min of x over ``axes``; the mirror image of Amax, whose backward it inherits.
 
-    The same rule holds with min for max: dz/dx_i = 1/k for each of the k elements tied at the
-    min and 0 for the rest, so dL/dx = g broadcast back * that weight.
+    The same convention holds with min for max: weight 1/k for each of the k elements tied at
+    the min (a subgradient at the kink) and 0 for the rest, so dL/dx = g broadcast back * that
+    weight.
     """
 
     @staticmethod
@@ -143,8 +147,6 @@ class Var(Function):
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdims):
-        import numpy as np
-
         ctx.in_shape, ctx.axes = x.shape, axes
         n = 1
         for a in axes:
@@ -152,7 +154,7 @@ class Var(Function):
         ctx.dof = builtins.max(n - correction, 0)
         ctx.save_for_backward(x)
         d = x - x.mean(axis=axes, keepdims=True)
-        with np.errstate(divide="ignore", invalid="ignore"):  # n <= correction gives inf/nan, as in PyTorch
+        with backend.errstate(x, divide="ignore", invalid="ignore"):  # n <= correction: inf/nan, as in PyTorch
             return (d * d).sum(axis=axes, keepdims=keepdims) / ctx.dof
 
     @staticmethod
@@ -174,13 +176,11 @@ class LogSumExp(Function):
 
     @staticmethod
     def forward(ctx, x, axes, keepdims):
-        import numpy as np
-
         xp = _xp(x)
         ctx.in_shape, ctx.axes = x.shape, axes
         m = x.max(axis=axes, keepdims=True) if x.size else xp.zeros(kept_shape(x.shape, axes), x.dtype)
         m = xp.where(xp.isfinite(m), m, 0)
-        with np.errstate(divide="ignore"):  # log(0) = -inf for a slice of -inf: the right answer
+        with backend.errstate(x, divide="ignore"):  # log(0) = -inf for a slice of -inf: the right answer
             z = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
         z = z if keepdims else z.reshape(tuple(s for i, s in enumerate(x.shape) if i not in axes))
         ctx.save_for_backward(x, z)

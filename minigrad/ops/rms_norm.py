@@ -21,7 +21,10 @@ from .reduction import mean
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
-    """x / sqrt(mean(x**2) + eps) * weight over the last len(normalized_shape) axes."""
+    """x / sqrt(mean(x**2) + eps) * weight over the last len(normalized_shape) axes.
+
+    Composition: of mean, sub, mul, add (no Function of its own).
+    """
     op = "rms_norm"
     if input.dtype.kind != "f":
         raise DTypeError(f"{op}: input must be a floating point tensor, got dtype {input.dtype}")

@@ -21,6 +21,7 @@ say which; here the last one); ``scatter_add``/``index_add`` add them all up.
 
 import numpy as np
 
+from .. import backend
 from ..errors import (ArgumentRuntimeError, IndexOutOfRange, IndexRuntimeError, IndexShapeError, ShapeError,
                       UnsupportedDType)
 from ..tensor import Tensor
@@ -32,9 +33,9 @@ from .shape import normalize_dim, reshape
 # ---- checking indices ---------------------------------------------------------------------------
 def index_array(index, x, op):
     """``index`` (a Tensor, array or list) as an integer array on x's device."""
-    from ..backend import to_device
+    from ..backend import as_array, to_device
 
-    arr = index.array if isinstance(index, Tensor) else np.asarray(index)
+    arr = index.array if isinstance(index, Tensor) else as_array(index)
     if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind == "f"):
         raise UnsupportedDType(f"{op}: the index must be an integer tensor (int64), got dtype {arr.dtype}")
     return to_device(arr.astype(np.int64, copy=False), x.device)
@@ -42,7 +43,7 @@ def index_array(index, x, op):
 
 def _check_bounds(idx, size, dim, op, negative=False, error=IndexRuntimeError):
     """Every index in [0, size) (or in [-size, size) when ``negative`` is allowed)."""
-    if idx.size == 0:
+    if idx.size == 0 or not backend.is_host(idx):  # no wait for the GPU: checked on the CPU only
         return
     lo, hi = int(idx.min()), int(idx.max())
     low = -size if negative else 0

@@ -6,6 +6,7 @@ element, so dL/dx is g scatter-added back to where each element came from (an el
 twice gets both gradients). nonzero and argwhere return int64 positions: not differentiable.
 """
 
+from .. import backend
 from ..errors import IndexOutOfRange, IndexRuntimeError, ShapeError, UnsupportedDType
 from ..tensor import Tensor
 from .indexing import gather, getitem
@@ -27,7 +28,7 @@ def take(input, index):
     Negative indices count from the end."""
     idx = index_array(index, input, "take")
     n = input.numel()
-    if idx.size and (int(idx.min()) < -n or int(idx.max()) >= n):
+    if idx.size and backend.is_host(idx) and (int(idx.min()) < -n or int(idx.max()) >= n):  # CPU only
         bad = int(idx.max()) if int(idx.max()) >= n else int(idx.min())
         raise IndexOutOfRange(f"take: index {bad} is out of range for a tensor of {n} elements "
                               f"(shape {tuple(input.shape)})")

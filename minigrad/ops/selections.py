@@ -17,8 +17,8 @@ from .elementwise import _xp, cast, check_broadcast, constant, pair
 class Maximum(Function):
     """z = max(x, y) elementwise.
 
-    dz/dx = 1 where x > y, 0 where x < y; at a tie the gradient is split, 1/2 to each
-    (PyTorch's rule), so the two halves still add up to g.
+    dz/dx = 1 where x > y, 0 where x < y; at a tie z has no derivative, and the gradient is
+    split by convention (PyTorch's), 1/2 to each, so the two halves still add up to g.
     """
 
     @staticmethod
@@ -71,7 +71,7 @@ class Clamp(Function):
     """z = min(max(x, lo), hi), the bounds numbers or tensors (None: no bound on that side).
 
     When lo > hi every z is hi (PyTorch's rule: the max is taken first, the min last). So
-        dL/dx  = g where lo <= x <= hi, else 0 (a tie with a bound counts as inside, as PyTorch);
+        dL/dx  = g where lo <= x <= hi, else 0 (a tie with a bound counts as inside: a convention, PyTorch's);
         dL/dlo = g where x < lo <= hi (lo is what max picked, and min kept it), else 0;
         dL/dhi = g where max(x, lo) > hi (hi is what min picked), else 0.
     For lo <= hi these are PyTorch's rules. Where tensor bounds cross (lo > hi) PyTorch hands

@@ -52,7 +52,7 @@ def _quantile(input, q, dim, keepdim, interpolation, skip_nan, op):
         raise ArgumentError(f"{op}: interpolation must be one of linear, lower, higher, midpoint, nearest; "
                             f"got {interpolation!r}")
     scalar_q = not isinstance(q, Tensor) and np.ndim(q) == 0
-    qs = np.atleast_1d(q.numpy() if isinstance(q, Tensor) else np.asarray(q, dtype=np.float64)).astype(np.float64)
+    qs = np.atleast_1d(q.cpu().numpy() if isinstance(q, Tensor) else np.asarray(q, dtype=np.float64)).astype(np.float64)
     if qs.ndim > 1 or ((qs < 0) | (qs > 1)).any():
         raise ArgumentRuntimeError(f"{op}: q must be a scalar or 1-D tensor with values in [0, 1], got {qs.tolist()}")
     if dim is None:

@@ -75,17 +75,25 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_siz
     """(N, C, L) max-pooled values and their indices -> (N, C, L_in), zeros off the maxima.
 
     L_in = (L - 1)*stride - 2*padding + kernel_size unless ``output_size`` says otherwise.
+
+    Composition: of reshape, add, mul, neg, sub, prod, min (no Function of its own).
     """
     return _max_unpool("max_unpool1d", input, indices, kernel_size, stride, padding, output_size, 1)
 
 
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """(N, C, H, W) max-pooled values and their flat indices h*W + w -> (N, C, H_in, W_in)."""
+    """(N, C, H, W) max-pooled values and their flat indices h*W + w -> (N, C, H_in, W_in).
+
+    Composition: of reshape, add, mul, neg, sub, prod, min (no Function of its own).
+    """
     return _max_unpool("max_unpool2d", input, indices, kernel_size, stride, padding, output_size, 2)
 
 
 def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """(N, C, D, H, W) max-pooled values and their flat indices -> (N, C, D_in, H_in, W_in)."""
+    """(N, C, D, H, W) max-pooled values and their flat indices -> (N, C, D_in, H_in, W_in).
+
+    Composition: of reshape, add, mul, neg, sub, prod, min (no Function of its own).
+    """
     return _max_unpool("max_unpool3d", input, indices, kernel_size, stride, padding, output_size, 3)
 
 

@@ -70,10 +70,17 @@ class Adam(Optimizer):
             g = -g
         if wd != 0:
             g = self._apply_weight_decay(p, g, lr, wd)  # AdamW decays θ here instead
-        m *= beta1  # in place: m = β₁ m + (1 - β₁) g
-        m += (1 - beta1) * g
-        v *= beta2  # in place: v = β₂ v + (1 - β₂) g²
-        v += (1 - beta2) * g * g
+        # Each line below is one line of the docstring's formula, computed in place: every
+        # temporary goes into one scratch buffer (``tmp``) shared by all parameters, so a step
+        # allocates nothing (for a 0.4 M-parameter layer, five fresh arrays of 1.6 MB a step).
+        # The products are taken in the formula's order: the numbers are the same bit for bit.
+        tmp = self._scratch_like(p, xp)
+        m *= beta1  # m = β₁ m + (1 - β₁) g
+        m += xp.multiply(g, 1 - beta1, out=tmp)
+        v *= beta2  # v = β₂ v + (1 - β₂) g²
+        xp.multiply(g, 1 - beta2, out=tmp)
+        tmp *= g
+        v += tmp
         if group["amsgrad"]:
             v_max = state["max_exp_avg_sq"].array
             xp.maximum(v_max, v, out=v_max)
@@ -82,7 +89,19 @@ class Adam(Optimizer):
         bias_correction1 = 1 - beta1 ** t
         bias_correction2 = 1 - beta2 ** t
         step_size = lr / bias_correction1
-        denom = xp.sqrt(v)  # a new array, finished in place: √v̂ + ε
+        denom = xp.sqrt(v, out=tmp)  # √v̂ + ε
         denom /= math.sqrt(bias_correction2)
         denom += eps
-        p -= step_size * (m / denom)
+        update = xp.divide(m, denom, out=tmp)  # θ = θ - (γ / (1 - β₁ᵗ)) m / (√v̂ + ε)
+        update *= step_size
+        p -= update
+
+    def _scratch_like(self, p, xp):
+        """A scratch array of p's shape and dtype: a view of one flat buffer per dtype and
+        device, grown to the largest parameter (not part of the state: nothing to save)."""
+        buffers = self.__dict__.setdefault("_scratch", {})
+        key = (p.dtype.str, type(p), getattr(getattr(p, "device", None), "id", None))
+        flat = buffers.get(key)
+        if flat is None or flat.size < p.size:
+            flat = buffers[key] = xp.empty(p.size, dtype=p.dtype)
+        return flat[:p.size].reshape(p.shape)

@@ -27,7 +27,7 @@ from collections import defaultdict
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad, no_grad
-from ..backend import get_array_module, to_device
+from ..backend import get_array_module, is_host, on_device, to_device
 from ..errors import DeviceError, DTypeError, ShapeError
 from ..tensor import Tensor
 
@@ -141,13 +141,21 @@ class Optimizer:
                     if param.grad is None:
                         continue  # took no part in the loss: no update, no state change
                     grad = self._checked_grad(param)
-                    self._update(param.array, grad, self.state[param], group)
+                    if is_host(param.array):
+                        self._update(param.array, grad, self.state[param], group)
+                    else:  # CuPy allocates on the current GPU: the state goes on the parameter's
+                        with on_device(param.device):
+                            self._update(param.array, grad, self.state[param], group)
                     param._vbox[0] += 1  # the version counter: a graph that saved the old value sees it changed
         return loss
 
     def _checked_grad(self, param):
         """The gradient's array, once sure it fits the parameter (a hand-set .grad may not)."""
-        grad, name = param.grad.array, type(self).__name__
+        grad, array = param.grad.array, param.array
+        if type(grad) is np.ndarray and type(array) is np.ndarray and grad.shape == array.shape \
+                and grad.dtype == array.dtype:
+            return grad  # the common case, checked without the property lookups below
+        name = type(self).__name__
         if grad.shape != param.array.shape:
             raise ShapeError(f"{name}.step: a parameter of shape {tuple(param.shape)} has a gradient of shape "
                              f"{tuple(grad.shape)}")
@@ -224,7 +232,7 @@ class Optimizer:
 def _plain(value, like=None):
     """A loaded option as a python value (files give back numpy scalars and lists for tuples)."""
     if isinstance(value, Tensor):
-        value = value.numpy()
+        value = value.cpu().numpy()
     if isinstance(value, (np.ndarray, np.generic)):
         value = value.tolist()
     if isinstance(value, list) and isinstance(like, tuple):

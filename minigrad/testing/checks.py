@@ -27,11 +27,19 @@ from .strategies import noncontiguous
 WEIGHT_SEED = 1234  # seeds the random output weights u of the u^T J comparisons
 
 
-def bound(entry, sample):
+def _kwargs_on(sample, device):
+    """The sample's keyword arguments, their arrays moved to ``device`` as its args are."""
+    if backend.Device(device).type == "cpu":
+        return sample.kwargs
+    return {k: backend.to_device(v, device) if isinstance(v, np.ndarray) else v for k, v in sample.kwargs.items()}
+
+
+def bound(entry, sample, device="cpu"):
     """``entry.op`` with the sample's keyword arguments bound, named after the entry."""
+    kwargs = _kwargs_on(sample, device)
 
     def fn(*args):
-        return entry.op(*args, **sample.kwargs)
+        return entry.op(*args, **kwargs)
 
     fn.__name__ = entry.name
     return fn
@@ -55,7 +63,7 @@ def _run(entry, sample, dtype=np.float64, device="cpu", args=None):
         args = sample.to_args(dtype, device)
     wrt = [a for a in args if isinstance(a, Tensor) and a.requires_grad]
     with enable_grad():
-        outs = _float_outputs(entry.op(*args, **sample.kwargs))
+        outs = _float_outputs(entry.op(*args, **_kwargs_on(sample, device)))
     weights = _weights(outs)
     live = [(o, w) for o, w in zip(outs, weights) if o.requires_grad]
     grads = [None] * len(wrt)
@@ -116,7 +124,7 @@ def _compare_runs(result, label, run, ref, rtol, atol, dtype=None):
 
 def gradcheck(entry, sample, device="cpu", seed=0):
     """Backward against central differences, float64."""
-    return check_gradients(bound(entry, sample), tuple(sample.to_args(np.float64, device)),
+    return check_gradients(bound(entry, sample, device), tuple(sample.to_args(np.float64, device)),
                            eps=entry.extra.get("eps", 1e-6), atol=entry.atol, rtol=entry.rtol,
                            fast_mode=entry.fast_mode, seed=seed)
 
@@ -125,7 +133,7 @@ def gradgradcheck(entry, sample, device="cpu", seed=0):
     """The gradient of the gradient against central differences (None when not supported)."""
     if not entry.double_backward:
         return None
-    return check_gradients(bound(entry, sample), tuple(sample.to_args(np.float64, device)),
+    return check_gradients(bound(entry, sample, device), tuple(sample.to_args(np.float64, device)),
                            eps=entry.extra.get("eps", 1e-6), atol=entry.extra.get("gradgrad_atol", entry.atol),
                            rtol=entry.extra.get("gradgrad_rtol", entry.rtol), fast_mode=entry.fast_mode,
                            seed=seed, order=2)

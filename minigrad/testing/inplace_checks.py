@@ -35,7 +35,7 @@ def _grads(loss, inputs):
 
     wanted = [t for t in inputs if t.requires_grad]
     got = grad(loss, wanted, allow_unused=True) if wanted else ()
-    return [None if g is None else g.numpy() for g in got]
+    return [None if g is None else g.cpu().numpy() for g in got]
 
 
 def _run(entry, sample, kind, inplace, seed):
@@ -74,7 +74,7 @@ def _run(entry, sample, kind, inplace, seed):
     loss = (result.to(dtype=np.float64) * weights).sum() if result.dtype.kind == "f" else None
     tensors = [a for a in args if isinstance(a, Tensor)]
     grads = _grads(loss, tensors) if loss is not None and loss.requires_grad else []
-    return result.numpy().copy(), grads
+    return result.cpu().numpy().copy(), grads
 
 
 def check_inplace(entry, sample, kind, seed=0):

@@ -10,7 +10,10 @@ from ..module import Module
 
 
 class DataParallel(Module):
-    """Runs ``module`` unchanged (module docstring); ``device_ids`` etc. are accepted, not used."""
+    """Runs ``module`` unchanged (module docstring); ``device_ids`` etc. are accepted, not used.
+
+    Composition: its module on each device, the gradients summed by the reducer (no Function of its own).
+    """
 
     def __init__(self, module, device_ids=None, output_device=None, dim=0):
         super().__init__()

@@ -52,7 +52,9 @@ class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorte
 
 
 def _numpy(t):
-    return t.numpy() if isinstance(t, Tensor) else np.asarray(t)
+    """Lengths, batch sizes and sorting indices as NumPy arrays: host data, as in PyTorch (a
+    cuda tensor of lengths is copied to the host, the one wait for the GPU it costs)."""
+    return backend.to_device(t.array, "cpu") if isinstance(t, Tensor) else np.asarray(t)
 
 
 def _index_on(array, like):
@@ -160,7 +162,7 @@ def pack_sequence(sequences, enforce_sorted=True):
 def _padded_from_packed(packed):
     """(time-major padded input in original batch order, lengths as a NumPy array)."""
     padded, lengths = pad_packed_sequence(packed)
-    return padded, lengths.numpy()
+    return padded, lengths.array  # a host array: the lengths never went to the GPU
 
 
 def _packed_from_padded(x, like):
