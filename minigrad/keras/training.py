@@ -28,6 +28,7 @@ from .. import backend
 from ..autograd.grad_mode import no_grad
 from ..errors import ArgumentError
 from ..optim.optimizer import Optimizer as TorchStyleOptimizer
+from . import compile_config
 from . import metrics as metrics_module
 from . import optimizers as optimizers_module
 from .callbacks import CallbackList
@@ -58,12 +59,30 @@ class Trainer:
         else:
             self.optimizer = optimizers_module.get(optimizer)
         self.loss, self.loss_weights = loss, loss_weights
+        self._compile_args = dict(loss=loss, loss_weights=loss_weights, metrics=metrics,
+                                  weighted_metrics=weighted_metrics, run_eagerly=run_eagerly,
+                                  steps_per_execution=steps_per_execution, jit_compile=jit_compile)
         self._metric_ids, self._weighted_metric_ids = metrics, weighted_metrics
         self._compile_loss = self._compile_metrics = None  # made at the first batch (see compile_utils.py)
         self.compiled_metrics = None  # then the list of metric objects
         self._loss_tracker = metrics_module.Mean(name="loss")
         self.stop_training = False
         self.compiled = True
+
+    def get_compile_config(self):
+        """compile's arguments as JSON-ready data ({} before compile): what ``save`` stores.
+
+        The optimizer is the model's own object, so its learning rate is the current one (after
+        ``ReduceLROnPlateau``, say). Raises ``ArgumentError`` for a setting JSON cannot hold (a
+        function of your own, a PyTorch-style optimizer); see compile_config.py.
+        """
+        if not getattr(self, "compiled", False):
+            return {}
+        return compile_config.serialize(dict(optimizer=self.optimizer, **self._compile_args), "compile")
+
+    def compile_from_config(self, config):
+        """``compile`` with the arguments ``get_compile_config`` gave (``load_model`` calls it)."""
+        self.compile(**compile_config.deserialize(config))
 
     def _check_compiled(self, what):
         if not getattr(self, "compiled", False):
@@ -125,13 +144,18 @@ class Trainer:
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
         self._loss_tracker.update_state(float(loss.item()), sample_weight=_batch_size(x))
         weights = self.trainable_weights
-        for w in weights:
-            w.grad = None
-        loss.backward()
-        if isinstance(self.optimizer, TorchStyleOptimizer):
-            self.optimizer.step()
+        if weights:
+            for w in weights:
+                w.grad = None
+            loss.backward()
+            if isinstance(self.optimizer, TorchStyleOptimizer):
+                self.optimizer.step()
+            else:
+                self.optimizer.apply([w.grad for w in weights], weights)
         else:
-            self.optimizer.apply([w.grad for w in weights], weights)
+            # nothing to train (only pooling, reshaping, frozen layers): the loss is still
+            # reported, as Keras does
+            warnings.warn("The model does not have any trainable weights.", stacklevel=2)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
@@ -296,7 +320,7 @@ def _verbose(verbose):
 
 
 def _device_of(model):
-    for w in model.trainable_weights:
+    for w in model.weights:  # all of them: a frozen model on a GPU still wants its inputs there
         return w.device
     return None
 
