@@ -12,11 +12,14 @@ training.py). The three ways to make one:
 - a subclass of ``Model`` with its own ``call``: it runs as written.
 
 Saving is safe: ``save``/``load_model`` write one ``minigrad.save`` archive (``.npz``, no
-pickle) holding the architecture as JSON text (each layer's ``get_config()``) and the weights
-as arrays; ``save_weights``/``load_weights`` write only the weights.
+pickle) holding the architecture as JSON text (each layer's ``get_config()``), the weights as
+arrays and, for a compiled model, compile's settings (``get_compile_config()``) and the
+optimizer's state, so that the loaded model evaluates and trains on at once;
+``save_weights``/``load_weights`` write only the weights.
 """
 
 import json
+import warnings
 
 import numpy as np
 
@@ -29,6 +32,7 @@ from ..tensor import Tensor
 from .layers.base import Layer, standardize_shape, unique_name
 from .layers.input import InputLayer
 from .layers.symbolic import KerasTensor, flatten, map_structure
+from .optimizers import Optimizer as KerasOptimizer
 from .summary import summary_lines
 from .training import Trainer
 
@@ -131,8 +135,20 @@ class Model(Trainer, Layer):
             return self._run_graph(inputs)
         raise NotImplementedError(f"Model {self.name}: a subclassed Model defines `call(self, inputs)`")
 
+    def _build_for_call(self, args, kwargs, shape_of):
+        """A subclassed model builds from its first call itself: that call builds each layer it
+        runs, on the real batch (no extra run on zeros, and the inputs have their real dtype).
+        A model with a ``build`` of its own (Sequential's, or a subclass's) is built by it, as usual."""
+        if type(self).build is not Model.build:
+            return Layer._build_for_call(self, args, kwargs, shape_of)
+        if not self.built:
+            self._build_shapes = map_structure(shape_of, args[0])
+            self.built = True
+
     def build(self, input_shape=None):
-        """Build with the full input shape (batch axis first): a subclassed model runs once on zeros."""
+        """Build with the full input shape (batch axis first): a subclassed model runs once on a
+        batch of that shape, of token ids (ones: 0 may mean padding) when its first layer is an
+        Embedding, else of float32 zeros."""
         if self._graph or self.built:
             self.built = True
             return
@@ -140,8 +156,9 @@ class Model(Trainer, Layer):
             raise ArgumentError(f"Model {self.name}: build() needs the input shape")
         self.built = True  # the run below must not try to build again
         shape = tuple(1 if d is None else d for d in standardize_shape(input_shape))
+        batch = np.ones(shape, dtype=np.int64) if _takes_token_ids(self) else np.zeros(shape, dtype=np.float32)
         with no_grad():
-            self(np.zeros(shape, dtype=np.float32), training=False)
+            self(batch, training=False)
 
     @property
     def input_shape(self):
@@ -259,10 +276,18 @@ class Model(Trainer, Layer):
         record = {"format": FORMAT + ".model", "version": 1,
                   "config": json.dumps(serialize_layer(self)), "names": self._weight_names(),
                   "weights": self.get_weights()}
-        compile_config = getattr(self, "get_compile_config", None)
-        config = compile_config() if callable(compile_config) else None
-        if config is not None:
+        try:
+            config = self.get_compile_config()
+        except ArgumentError as e:  # a setting JSON cannot hold: save the model uncompiled
+            warnings.warn(f"save: the compile settings are not saved ({e}); compile the loaded model again",
+                          stacklevel=2)
+            config = {}
+        if config:
             record["compile_config"] = json.dumps(config)
+            optimizer = self.optimizer
+            if include_optimizer and isinstance(optimizer, KerasOptimizer):
+                record["optimizer_iterations"] = optimizer.iterations
+                record["optimizer_state"] = optimizer.state_arrays(self.trainable_weights)
         _save(record, filepath)
 
     def _check_built(self, what):
@@ -409,6 +434,19 @@ class Sequential(Model):
         return model
 
 
+def _takes_token_ids(model):
+    """Whether the first layer ``model`` holds (looking into nested models) is an Embedding."""
+    from .layers.embedding import Embedding
+
+    layer = model
+    while isinstance(layer, Model):
+        layers = layer.layers
+        if not layers:
+            return False
+        layer = layers[0]
+    return isinstance(layer, Embedding)
+
+
 # ---- architectures as JSON ---------------------------------------------------------------------
 def serialize_layer(layer):
     """{"class_name": ..., "config": layer.get_config()}: what a saved model stores per layer."""
@@ -446,7 +484,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     model = deserialize_layer(json.loads(data["config"]), custom_objects)
     model._check_built("load_model")
     model._set_named_weights(data["names"], data["weights"], filepath)
-    compile_from_config = getattr(model, "compile_from_config", None)
-    if compile and "compile_config" in data and callable(compile_from_config):
-        compile_from_config(json.loads(data["compile_config"]))
+    if compile and "compile_config" in data:
+        model.compile_from_config(json.loads(data["compile_config"]))
+        if "optimizer_state" in data and isinstance(model.optimizer, KerasOptimizer):
+            arrays = [np.asarray(backend.to_device(a.array, "cpu")) if isinstance(a, Tensor) else a
+                      for a in data["optimizer_state"]]
+            model.optimizer.load_state_arrays(model.trainable_weights, arrays, int(data["optimizer_iterations"]))
     return model

@@ -18,8 +18,10 @@ the model sees them and no graph records them.
 
 import math
 
+import numpy as np
+
 from ..autograd.grad_mode import no_grad
-from ..backend import get_array_module
+from ..backend import get_array_module, to_device
 from ..errors import ArgumentError, ShapeError
 from . import schedules  # noqa: F401  (keras.optimizers.schedules)
 
@@ -143,6 +145,28 @@ class Optimizer:
     def update_step(self, g, p, lr, slots):
         """Change the array ``p`` in place from its gradient ``g`` (subclasses)."""
         raise NotImplementedError
+
+    # ---- the state, saved with a model ------------------------------------------------------
+    def state_arrays(self, variables):
+        """The slot arrays of ``variables``, variable by variable, as NumPy copies (state is made
+        first for a variable that has none yet): what ``model.save`` stores."""
+        self.build(variables)
+        return [np.array(to_device(slot, "cpu")) for v in variables for slot in self._state[v].values()]
+
+    def load_state_arrays(self, variables, arrays, iterations):
+        """Put back what ``state_arrays`` gave (for the same variables, in the same order)."""
+        self.build(variables)
+        slots = [(v, name) for v in variables for name in self._state[v]]
+        if len(slots) != len(arrays):
+            raise ShapeError(f"{type(self).__name__}: the saved optimizer state has {len(arrays)} arrays, "
+                             f"this model's optimizer needs {len(slots)}")
+        for (v, name), a in zip(slots, arrays):
+            mine = self._state[v][name]
+            if tuple(np.shape(a)) != tuple(mine.shape):
+                raise ShapeError(f"{type(self).__name__}: saved slot {name!r} has shape {tuple(np.shape(a))}, "
+                                 f"the variable's is {tuple(mine.shape)}")
+            mine[...] = to_device(np.asarray(a, dtype=mine.dtype), v.device)
+        self.iterations = int(iterations)
 
     # ---- configuration ----------------------------------------------------------------------
     def get_config(self):

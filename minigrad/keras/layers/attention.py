@@ -7,8 +7,13 @@ For query x_q (B, T, d_q) and value x_v (B, S, d_v) (key x_k = x_v unless given)
 Keras stores W_q as (d_q, heads, key_dim) and W_o as (heads, value_dim, d_out); the layer
 reshapes them (views) into plain matrices, so each projection is one GEMM, and the scores
 one batched matmul. ``attention_mask`` (B, T, S) is True where a query may look;
-``use_causal_mask`` forbids looking ahead. Masked scores become -1e9 before the softmax and
-their weights are set to 0 after it, as Keras does (a row with nothing to attend to is 0).
+``use_causal_mask`` forbids looking ahead. As in Keras, the masks that come with the inputs
+(``Embedding(mask_zero=True)`` upstream) join in: ``query_mask`` (B, T) as (B, T, 1) and
+``value_mask``/``key_mask`` (B, S) as (B, 1, S), all combined with "and"; the output carries
+the query's mask on. A mask passed explicitly is used as given (Keras 3 always takes
+``query_mask`` from the query tensor, ignoring the argument). Masked scores become -1e9
+before the softmax and their weights are set to 0 after it, as Keras does (a row with
+nothing to attend to is 0).
 """
 
 import math
@@ -20,7 +25,7 @@ from ...ops.linalg import matmul
 from ...ops.selections import where
 from ...ops.shape import reshape
 from .. import initializers
-from .base import Layer, to_tensor
+from .base import Layer, get_mask, to_tensor
 
 
 class MultiHeadAttention(Layer):
@@ -89,7 +94,7 @@ class MultiHeadAttention(Layer):
         k = self._project(key, "key")
         v = self._project(value, "value")
         scores = matmul(q, k.transpose(-2, -1))  # (B, heads, T, S)
-        mask = self._mask(query, value, attention_mask, use_causal_mask)
+        mask = self._mask(query, value, attention_mask, use_causal_mask, query_mask, value_mask, key_mask)
         if mask is not None:
             scores = where(mask, scores, -1e9)
         weights = softmax(scores, dim=-1)
@@ -105,21 +110,29 @@ class MultiHeadAttention(Layer):
             out = out + self.attention_output_bias
         return (out, weights) if return_attention_scores else out
 
-    def _mask(self, query, value, attention_mask, use_causal_mask):
+    def _mask(self, query, value, attention_mask, use_causal_mask, query_mask=None, value_mask=None, key_mask=None):
         """A bool array (B or 1, 1, T, S), True where attention is allowed, or None."""
         xp = query.xp
         mask = None
+
+        def join(m):
+            return m if mask is None else (mask & m)
         if attention_mask is not None:
             m = to_tensor(attention_mask).array.astype(bool)
             mask = m[:, None] if m.ndim == 3 else m
+        if query_mask is not None:
+            mask = join(to_tensor(query_mask).array.astype(bool)[:, None, :, None])  # (B, 1, T, 1)
+        for m in (value_mask, key_mask):
+            if m is not None:
+                mask = join(to_tensor(m).array.astype(bool)[:, None, None, :])  # (B, 1, 1, S)
         if use_causal_mask:
             t, s = query.shape[1], value.shape[1]
             causal = xp.tril(xp.ones((t, s), dtype=bool))[None, None]
-            mask = causal if mask is None else (mask & causal)
+            mask = join(causal)
         return mask
 
     def compute_mask(self, inputs, previous_mask):
-        return None
+        return get_mask(inputs)  # the query's, as Keras hands it on
 
     def get_config(self):
         return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim,

@@ -202,7 +202,7 @@ class Layer(Module):
         cls = type(self)
         cache = cls.__dict__.get("_call_params_cache")
         if cache is None:
-            cache = frozenset(inspect.signature(self.call).parameters)
+            cache = tuple(inspect.signature(self.call).parameters)  # in order: positional names first
             cls._call_params_cache = cache
         return cache
 
@@ -227,6 +227,7 @@ class Layer(Module):
             kwargs["mask"] = previous_mask
         else:
             kwargs.pop("mask", None)
+        self._fill_argument_masks(args, kwargs, params)
         training = kwargs.pop("training", None)
         if training is None:
             training = _CONTEXT["training"]
@@ -245,6 +246,24 @@ class Layer(Module):
             for t, m in zip(outputs, out_mask):
                 set_mask(t, m)
         return outputs
+
+    @staticmethod
+    def _fill_argument_masks(args, kwargs, params):
+        """Keras's masks for a call on several tensors: each tensor argument ``x`` whose ``call``
+        has a parameter ``x_mask`` left unset gets the mask attached to that tensor
+        (``MultiHeadAttention(query, value)`` receives ``query_mask`` and ``value_mask``)."""
+        if not any(p.endswith("_mask") for p in params):
+            return
+        given = dict(zip(params, args))
+        given.update(kwargs)
+        tensors = {k: v for k, v in given.items() if isinstance(v, Tensor)}
+        if len(tensors) < 2:
+            return
+        for name, value in tensors.items():
+            if f"{name}_mask" in params and given.get(f"{name}_mask") is None:
+                mask = get_mask(value)
+                if mask is not None:
+                    kwargs[f"{name}_mask"] = mask
 
     def compute_mask(self, inputs, previous_mask):
         """The mask of the output: a layer that supports masking passes its input's on."""
