@@ -2,7 +2,8 @@
 
 Run it with ``python -m benchmarks`` (``--help`` lists the options).
 
-- ``workloads``: each workload written once, for any framework, through a small adapter,
+- ``frameworks``: the adapters (minigrad, torch) a workload is written against;
+- ``workloads``: each workload written once, for any framework,
   with the matrix products of its NumPy floor; ``register`` adds a workload from another
   module (``EXTRA_MODULES``: benchmarks/bert.py, benchmarks/distributed.py);
 - ``runner``: the block protocol (each framework's calls back to back, a pause, alternating

@@ -31,8 +31,8 @@ import sys
 import time
 
 from . import report
-from .workloads import (W6_STEPS, WORKLOADS, FrameworkMissing, build, floor_products, load_extra_workloads,
-                        load_framework, sizes_for)
+from .frameworks import FrameworkMissing, load_framework
+from .workloads import W6_STEPS, WORKLOADS, build, floor_products, load_extra_workloads, sizes_for
 
 ORDER = ("minigrad", "torch")
 FLOOR = "floor"

@@ -54,6 +54,14 @@ class UnknownMode(ArgumentError, NotImplementedError):
     does not know, e.g. ``F.pad(x, p, mode='wrap')`` or an interpolation mode."""
 
 
+class NotSupported(MinigradError, NotImplementedError):
+    """A PyTorch feature minigrad does not have (yet), e.g. a distributed group of only some ranks."""
+
+
+class DistributedError(MinigradError, RuntimeError):
+    """A collective that cannot complete, e.g. a rank missing at a monitored barrier (PyTorch's DistError)."""
+
+
 class MissingForward(MinigradError, NotImplementedError):
     """A Module subclass called without defining ``forward`` (PyTorch raises NotImplementedError)."""
 

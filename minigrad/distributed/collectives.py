@@ -8,9 +8,11 @@ With N ranks, rank r holding x_r (same shape and dtype everywhere):
     all_gather(outs, x)      every rank: outs[r] <- x_r, for r in 0..N-1
     all_gather_into_tensor(out, x)     out <- x_0, ..., x_{N-1} one after the other (dim 0)
     gather(x, outs, dst)     rank dst:   outs[r] <- x_r
+    scatter(x, ins, src)     rank r:     x <- rank src's ins[r]
     reduce_scatter(out, xs, op)        rank r: out <- op over ranks of xs[r]
     reduce_scatter_tensor(out, x, op)  rank r: out <- op over ranks of chunk r of x (dim 0)
     barrier()                nobody leaves until everybody has arrived
+    monitored_barrier(timeout)         the same, raising if someone has not arrived in time
 
 Results are written in place into the tensors passed, as in PyTorch. Each call works on
 contiguous copies of its inputs, and the result is written with ``Tensor._write`` (so the
@@ -22,8 +24,10 @@ MPI cannot check that for us, and a mismatch hangs or garbles the job.
 Collectives are not recorded by autograd: they move values, not gradients.
 """
 
+import time
+
 from ..autograd.grad_mode import no_grad
-from ..errors import ArgumentError, DeviceError, DTypeError, DTypeRuntimeError, ShapeError
+from ..errors import ArgumentError, DeviceError, DistributedError, DTypeError, DTypeRuntimeError, ShapeError
 from ..tensor import Tensor
 from .group import default_group
 from .reduce_op import BOOL_AS_BYTES, ReduceOp
@@ -36,9 +40,10 @@ def _group(group, tensors, op):
     for t in tensors:
         if not isinstance(t, Tensor):
             raise DTypeError(f"{op}: expected Tensors, got {type(t).__name__}")
-        wanted = "nccl" if t.device.type == "cuda" else "mpi"  # the backend that moves such tensors
-        if wanted != pg.name():
-            raise DeviceError(f"{op}: a tensor on {t.device} needs the {wanted!r} backend; this process "
+        wanted = "nccl" if t.device.type == "cuda" else "mpi"  # the transport that moves such tensors
+        if wanted != pg.backend.name:
+            needs = "'nccl'" if wanted == "nccl" else "'gloo' or 'mpi'"
+            raise DeviceError(f"{op}: a tensor on {t.device} needs the {needs} backend; this process "
                               f"group runs {pg.name()!r}")
     return pg
 
@@ -214,6 +219,24 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
     return _start(request, finish, async_op)
 
 
+def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, group_src=None):
+    """Rank r's ``tensor`` becomes ``scatter_list[r]`` of rank ``src``; other ranks pass no list."""
+    pg = _group(group, [tensor, *(scatter_list or [])], "scatter")
+    src = _rank(src, group_src, pg, "scatter", "src", default=0)
+    send = None
+    if pg.rank() == src:
+        if scatter_list is None:
+            raise ArgumentError("scatter: Argument ``scatter_list`` must be specified on source rank.")
+        _count(scatter_list, pg, "scatter", "scatter_list")
+        _same(scatter_list, tensor, "scatter")
+        send = tensor.xp.stack([t.array for t in scatter_list])  # a fresh contiguous (N, ...) buffer
+    elif scatter_list:
+        raise ArgumentError("scatter: Argument ``scatter_list`` must NOT be specified on non-source ranks.")
+    recv = _empty(tensor, tuple(tensor.shape))
+    request = pg.backend.scatter(None if send is None else _wire(send), _wire(recv), src)
+    return _start(request, lambda: _store(tensor, recv, "scatter"), async_op)
+
+
 def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=False):
     """On rank r, ``output`` becomes ``op`` over all ranks of their ``input_list[r]``."""
     pg = _group(group, [output, *input_list], "reduce_scatter")
@@ -252,3 +275,27 @@ def barrier(group=None, async_op=False, device_ids=None):
     """Return only once every rank has called barrier (``device_ids`` is accepted, not used)."""
     pg = default_group(group, "barrier")
     return _start(pg.backend.barrier(), None, async_op)
+
+
+def monitored_barrier(group=None, timeout=None, wait_all_ranks=False):
+    """A barrier that raises a RuntimeError when not every rank has arrived within ``timeout``.
+
+    ``timeout`` is a ``datetime.timedelta`` or seconds (None: wait as long as it takes). The
+    barrier's request is polled every millisecond until it completes or time is up; a rank
+    that raises here then aborts the job (group.py), so a missing rank ends it instead of
+    hanging it. ``wait_all_ranks`` is accepted for PyTorch programs (MPI's barrier cannot
+    tell which ranks are missing, so the error names none).
+    """
+    pg = default_group(group, "monitored_barrier")
+    request = pg.backend.barrier()
+    if timeout is None:
+        request.Wait()
+        return None
+    seconds = timeout.total_seconds() if hasattr(timeout, "total_seconds") else float(timeout)
+    deadline = time.monotonic() + seconds
+    while not request.Test():
+        if time.monotonic() > deadline:
+            raise DistributedError(f"monitored_barrier: rank {pg.rank()} waited {seconds:g} s and not every rank "
+                                   f"of the {pg.size()} arrived")
+        time.sleep(0.001)
+    return None

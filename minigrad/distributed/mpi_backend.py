@@ -60,6 +60,23 @@ def abort_on_uncaught_error(comm, rank):
     return previous
 
 
+class _StatusRequest:
+    """An MPI request that remembers who sent the message it received (``source``)."""
+
+    def __init__(self, request, status):
+        self.request, self.status, self.source = request, status, None
+
+    def Wait(self):  # noqa: N802  (the same methods as an MPI request)
+        self.request.Wait(self.status)
+        self.source = self.status.Get_source()
+
+    def Test(self):  # noqa: N802
+        done = self.request.Test(self.status)
+        if done:
+            self.source = self.status.Get_source()
+        return done
+
+
 class MPIBackend:
     """Collectives on MPI's world: every process that ``mpiexec`` started."""
 
@@ -70,6 +87,7 @@ class MPIBackend:
         self.MPI = MPI
         # A communicator of our own: the program's MPI messages never meet minigrad's.
         self.comm = MPI.COMM_WORLD.Dup()
+        self.objects = self.comm  # where Python objects travel (objects.py), pickled by mpi4py
         self.rank, self.size = self.comm.Get_rank(), self.comm.Get_size()
         self._byte_types = {}  # itemsize -> MPI type of that many bytes
         self._byte_ops = {}  # (dtype, op) -> MPI user-defined op
@@ -135,6 +153,18 @@ class MPIBackend:
     def gather(self, send, recv, dst):
         """On rank dst: recv[r] <- rank r's send; elsewhere recv is None."""
         return self.comm.Igather(self._spec(send), None if recv is None else self._spec(recv), root=dst)
+
+    def scatter(self, send, recv, src):
+        """recv <- row `rank` of rank src's send (send is None elsewhere)."""
+        return self.comm.Iscatter(None if send is None else self._spec(send), self._spec(recv), root=src)
+
+    def send(self, buf, dst, tag):
+        return self.comm.Isend(self._spec(buf), dest=dst, tag=tag)
+
+    def recv(self, buf, src, tag):
+        """buf <- the message from rank src (any rank when src is None); the request tells the sender."""
+        source = self.MPI.ANY_SOURCE if src is None else src
+        return _StatusRequest(self.comm.Irecv(self._spec(buf), source=source, tag=tag), self.MPI.Status())
 
     def barrier(self):
         return self.comm.Ibarrier()

@@ -55,6 +55,7 @@ class NCCLBackend:
         self.cupy, self.nccl = cupy, nccl
         world = MPI.COMM_WORLD
         self.world, self.rank, self.size = world, world.Get_rank(), world.Get_size()
+        self.objects = world.Dup()  # Python objects (objects.py) travel over MPI, pickled by mpi4py
         self._previous_hook = None
         local = world.Split_type(MPI.COMM_TYPE_SHARED)  # the ranks on this machine
         cupy.cuda.Device(local.Get_rank() % cupy.cuda.runtime.getDeviceCount()).use()
@@ -112,6 +113,14 @@ class NCCLBackend:
             recv[...] = everything
         return request
 
+    def scatter(self, send, recv, src):
+        """NCCL has no scatter: rank src broadcasts every row, each rank keeps its own."""
+        everything = send if send is not None else self.cupy.empty((self.size,) + recv.shape, dtype=recv.dtype)
+        request = self.broadcast(everything, src)
+        request.Wait()
+        recv[...] = everything[self.rank]
+        return request
+
     def barrier(self):
         one = self.cupy.zeros(1, dtype=self.cupy.float32)
         return self.all_reduce(one, ReduceOp.SUM)
@@ -124,3 +133,4 @@ class NCCLBackend:
             sys.excepthook, self._previous_hook = self._previous_hook, None
         self.stream.synchronize()
         self.comm.destroy()
+        self.objects.Free()

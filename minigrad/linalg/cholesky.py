@@ -1,4 +1,7 @@
-"""The Cholesky factorization A = L L^T of a symmetric positive-definite matrix."""
+"""The Cholesky factorization A = L L^T of a symmetric positive-definite matrix.
+
+Notation: docs/notation.md.
+"""
 
 from ..autograd.function import Function
 from ..ops.elementwise import constant

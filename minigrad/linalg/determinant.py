@@ -1,4 +1,7 @@
-"""Determinants: det, and slogdet (its sign and the log of its absolute value)."""
+"""Determinants: det, and slogdet (its sign and the log of its absolute value).
+
+Notation: docs/notation.md.
+"""
 
 from collections import namedtuple
 

@@ -1,4 +1,7 @@
-"""Eigenvalues and eigenvectors of symmetric matrices: A = V diag(w) V^T."""
+"""Eigenvalues and eigenvectors of symmetric matrices: A = V diag(w) V^T.
+
+Notation: docs/notation.md.
+"""
 
 from collections import namedtuple
 

@@ -1,4 +1,7 @@
-"""The matrix inverse and integer matrix powers."""
+"""The matrix inverse and integer matrix powers.
+
+Notation: docs/notation.md.
+"""
 
 from collections import namedtuple
 

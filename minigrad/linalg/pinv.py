@@ -1,4 +1,7 @@
-"""The Moore-Penrose pseudo-inverse A^+."""
+"""The Moore-Penrose pseudo-inverse A^+.
+
+Notation: docs/notation.md.
+"""
 
 from ..autograd.function import Function
 from ..ops.elementwise import constant

@@ -1,4 +1,7 @@
-"""The QR factorization A = Q R: Q with orthonormal columns, R upper triangular."""
+"""The QR factorization A = Q R: Q with orthonormal columns, R upper triangular.
+
+Notation: docs/notation.md.
+"""
 
 from collections import namedtuple
 

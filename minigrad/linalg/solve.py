@@ -1,4 +1,7 @@
-"""Linear systems: solve A X = B (or X A = B) without forming A^-1; and triangular systems."""
+"""Linear systems: solve A X = B (or X A = B) without forming A^-1; and triangular systems.
+
+Notation: docs/notation.md.
+"""
 
 from ..autograd.function import Function
 from ..errors import ShapeError

@@ -1,4 +1,7 @@
-"""The singular value decomposition A = U diag(S) V^T, and the singular values alone."""
+"""The singular value decomposition A = U diag(S) V^T, and the singular values alone.
+
+Notation: docs/notation.md.
+"""
 
 from collections import namedtuple
 

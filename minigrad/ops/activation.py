@@ -4,12 +4,12 @@ Each backward is written with minigrad's own ops on the saved input or output, s
 gradient can itself be differentiated (``create_graph=True``). Masks that only say which
 side of a kink an element is on are constants: their derivative is zero except at the kink.
 
-Notation: y is the output, g = dL/dy the incoming gradient.
+Notation (docs/notation.md): y is the output, g = dL/dy the incoming gradient.
 """
 
 import math
 
-import numpy as np  # errstate only
+import numpy as np  # errstate, and telling host arrays from device ones
 
 from .. import dtypes
 from ..autograd.function import Function
@@ -147,11 +147,22 @@ def _poly(coefs, x):
     return result
 
 
-def erf_array(x):
-    """erf on a raw array (NumPy has none), vectorised: every branch on every element, then pick."""
+def _horner(coefs, x):
+    """_poly in place on one new array: the same roundings, so the same bits for finite x
+    (x * 0 + c0 is c0 exactly, and 1 * x is x), in half the passes over memory."""
+    result = x + coefs[1] if coefs[0] == 1 else x * coefs[0] + coefs[1]
+    for c in coefs[2:]:
+        result *= x
+        result += c
+    return result
+
+
+def _erf_reference(x):
+    """erf on a raw array, the plain way: every branch on every element, then pick. The readable
+    statement of the formula, and what erf_array must agree with bit for bit (tests/test_erf_fast.py)."""
     xp = _xp(x)
     if x.dtype == "float16":  # the coefficients overflow float16: compute in float32
-        return erf_array(x.astype("float32")).astype(x.dtype)
+        return _erf_reference(x.astype("float32")).astype(x.dtype)
     a = xp.abs(x)
     # clip each branch's argument into its own range: no overflow, no inf/inf, no warnings
     # (beyond |x| = 1e5, exp(-x^2) is 0 and the large branch's value does not matter)
@@ -161,6 +172,85 @@ def erf_array(x):
     large = _poly(_ERFC_R, a_large) / _poly(_ERFC_S, a_large)
     erfc = xp.exp(-a * a) * xp.where(a < 8, mid, large)
     return xp.where(a <= 1, small, xp.sign(x) * (1 - erfc))
+
+
+# From here on the formula gives erf(x) = +-1 exactly: 1 - erfc(x) rounds to 1 once erfc(x) is
+# below half an ulp of 1. Found by searching every float32 (and bisecting float64) for the first
+# x where _erf_reference is 1; true erf rounded to the dtype (math.erf) turns to 1 at the same x.
+# Both lie below 8, so erf never needs the |x| >= 8 branch (erfc does).
+_ERF_IS_ONE_FROM = {"float32": 3.919206, "float64": 5.921587195794508}
+
+
+def _erf_small_into(x, a):
+    """x T(x^2) / U(x^2), erf's |x| <= 1 branch, on every element; a = |x| is used as scratch.
+
+    Right (the same bits as _erf_reference) where |x| <= 1 or x is nan; finite or +-inf elsewhere,
+    for the caller to overwrite. x^2 is taken as min(|x|, 1)^2, equal to clip(x, -1, 1)^2.
+    """
+    xp = _xp(x)
+    zz = xp.minimum(a, 1, out=a)
+    zz *= zz
+    out = _horner(_ERF_T, zz)
+    with np.errstate(over="ignore"):  # only where |x| > 1, which the caller overwrites
+        out *= x
+    out /= _horner(_ERF_U, zz)
+    return out
+
+
+def _erfc_middle(a):
+    """exp(-a^2) P(a) / Q(a), erfc on 1 < a < 8, written over a new array (a is kept)."""
+    xp = _xp(a)
+    erfc = a * a
+    xp.negative(erfc, out=erfc)
+    xp.exp(erfc, out=erfc)
+    ratio = _horner(_ERFC_P, a)
+    ratio /= _horner(_ERFC_Q, a)
+    erfc *= ratio
+    return erfc
+
+
+def _erf_compacted(x):
+    """_erf_reference's values, each branch evaluated only where it is needed.
+
+    The |x| <= 1 branch runs on every element: it is the cheapest and, for activations, where
+    most elements lie. The |x| > 1 elements are gathered into a short array by their flat
+    indices; from t = _ERF_IS_ONE_FROM on they get sign(x), below t the middle branch, and
+    they are scattered back. A branch no element needs costs nothing. Every step writes into
+    an array it owns (out=, in-place operators): new large arrays cost more than the arithmetic.
+    """
+    xp = _xp(x)
+    one_from = _ERF_IS_ONE_FROM[str(x.dtype)]
+    a = xp.abs(x)
+    outer = xp.flatnonzero(a > 1)
+    a_outer = a.ravel().take(outer)
+    out = _erf_small_into(x, a)
+    if outer.size:
+        x_outer = xp.take(x, outer)
+        values = xp.sign(x_outer)
+        near = xp.flatnonzero(a_outer < one_from)
+        if near.size:
+            erf = _erfc_middle(a_outer.take(near))
+            xp.subtract(1, erf, out=erf)
+            values[near] = xp.copysign(erf, x_outer.take(near))
+        out.ravel()[outer] = values
+    return out
+
+
+def erf_array(x):
+    """erf on a raw array (NumPy has none), vectorised, with Cephes' three branches above.
+
+    On the host each branch runs only on its own elements (_erf_compacted). On a GPU the plain
+    every-branch formula is used: its extra kernels cost little there, while gathering a
+    branch's elements needs their count on the host, a synchronisation on every call.
+    """
+    xp = _xp(x)
+    if x.dtype == "float16":  # the coefficients overflow float16: compute in float32
+        return erf_array(x.astype("float32")).astype(x.dtype)
+    if xp is not np or str(x.dtype) not in _ERF_IS_ONE_FROM:
+        return _erf_reference(x)
+    if x.ndim == 0:  # flat indices need an array, not NumPy's 0-d scalars
+        return _erf_compacted(x.reshape(1)).reshape(())
+    return _erf_compacted(xp.ascontiguousarray(x))  # results are scattered through a flat view
 
 
 class Erf(Function):
@@ -199,10 +289,22 @@ class GELU(Function):
     def forward(ctx, x, approximate):
         ctx.save_for_backward(x)
         ctx.approximate = approximate
+        # y = ((1 + t) * 0.5) * x in place on t's new array: the same bits as 0.5 * x * (1 + t),
+        # as halving is exact (1 + t is 0 or at least an ulp of 1, and where x is subnormal,
+        # 1 + t is 1), with fewer new arrays. In-place operators, not out=: x may be 0-d.
         if approximate == "tanh":
-            t = _xp(x).tanh(_SQRT_2_OVER_PI * (x + _GELU_A * x * x * x))
-            return 0.5 * x * (1 + t)
-        return 0.5 * x * (1 + erf_array(x * (1 / math.sqrt(2))))
+            u = _GELU_A * x
+            u *= x
+            u *= x
+            u += x
+            u *= _SQRT_2_OVER_PI
+            t = _xp(x).tanh(u)
+        else:
+            t = erf_array(x * (1 / math.sqrt(2)))
+        t += 1
+        t *= 0.5
+        t *= x
+        return t
 
     @staticmethod
     def backward(ctx, g):

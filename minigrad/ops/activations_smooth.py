@@ -2,7 +2,7 @@
 softsign, tanhshrink, softmin, gumbel_softmax, softmax2d, glu (compositions of existing ops,
 differentiated by autograd).
 
-Notation: y is the output, g = dL/dy the incoming gradient.
+Notation (docs/notation.md): y is the output, g = dL/dy the incoming gradient.
 """
 
 from .. import backend

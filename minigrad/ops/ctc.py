@@ -28,6 +28,8 @@ cancels when lp comes from log_softmax, the documented use; the two agree throug
 
 The gradient is computed in forward, alongside the loss; it is not itself differentiable:
 asking for a second derivative through it raises a GraphError naming ctc_loss.
+
+Notation: docs/notation.md.
 """
 
 import numpy as np  # errstate only

@@ -7,8 +7,8 @@ time, when dropout is the identity. ``dropout2d`` drops whole channels: one m pe
 shared by every position of that feature map.
 
 The mask is a constant, so y is a product of x with a constant and ``mul``'s own backward
-gives dL/dx = g * m / (1 - p), to any order. No new Function is needed.
-Random numbers come from ``backend.generator(device)``, seeded by ``manual_seed``.
+gives dL/dx = g * m / (1 - p), to any order. No new Function is needed (notation:
+docs/notation.md). Random numbers come from ``backend.generator(device)``, seeded by ``manual_seed``.
 """
 
 from .. import backend

@@ -14,6 +14,8 @@ The wrapper ``einsum`` rewrites the equation so that the Function sees a plain o
 ``...`` replaced by fresh letters, every operand broadcast so that one letter has one size
 everywhere. Broadcasting is the differentiable ``broadcast_to``, whose backward sums the
 gradient back, so the Function itself never has to think about it.
+
+Notation: docs/notation.md.
 """
 
 import math

@@ -5,7 +5,7 @@ Binary ops broadcast like NumPy. Their backward returns the gradient at the broa
 shape; the engine's ``sum_to`` sums it back to each input's shape, so no op in this file
 repeats that logic (MatMul, in linalg.py, calls ``sum_to`` itself for its batch axes).
 
-Notation: z is the output, g = dL/dz the incoming gradient.
+Notation (docs/notation.md): z is the output, g = dL/dz the incoming gradient.
 """
 
 import numpy as np

@@ -22,6 +22,8 @@ of times.
 ``max_norm``: before the lookup, every row of W that idx names and whose ``norm_type``-norm
 exceeds max_norm is rescaled in place to norm max_norm (PyTorch's embedding_renorm_, under
 no_grad: the rescaling is not part of the graph).
+
+Notation: docs/notation.md.
 """
 
 from .. import backend

@@ -9,6 +9,8 @@ of x; each picked element z_j is one x_i, so dz_j/dx_i is 1 when z_j came from x
 a scatter-add of g into zeros of x's shape. An element picked twice (x[[0, 0]]) gets both
 gradients: repeated indices accumulate. Scatter-add is linear in g, and its own adjoint is
 picking again, so GetItem and ScatterAdd are each other's backward: second derivatives work.
+
+Notation: docs/notation.md.
 """
 
 import numpy as np

@@ -21,6 +21,8 @@ is the one of the out-of-place form.
 
 In-place changes of shape (``x.t_()``, ``x.squeeze_()``, ``x.resize_(...)``) change no value;
 they live in ``minigrad.ops.inplace_shape``.
+
+Notation: docs/notation.md.
 """
 
 from ..autograd.function import Function, _INPUT

@@ -4,6 +4,8 @@
 - N-D: a stack of matrix products over the leading (batch) dimensions, which broadcast.
 - a 1-D left operand is a row vector (k,) -> (1, k), a 1-D right operand a column (k,) -> (k, 1);
   the added dimension is removed from the result.
+
+Notation: docs/notation.md.
 """
 
 from ..autograd.function import Function

@@ -11,6 +11,8 @@ to ``ignore_index`` contributes nothing. ``reduction``:
     'mean'  their sum divided by the number of targets; for the class losses, by the sum of
             the weights of the (non-ignored) targets, so the weights act as a weighted mean
             (PyTorch's rule; a batch whose targets are all ignored gives nan, 0/0).
+
+Notation: docs/notation.md.
 """
 
 import numpy as np  # for dtype constants and host data handed in (no computation on data goes through it)

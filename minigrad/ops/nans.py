@@ -1,7 +1,7 @@
 """Ops that treat NaN and infinities on purpose: fmax, fmin (NaN-ignoring max/min) and
 nan_to_num.
 
-Notation: z is the output, g = dL/dz the incoming gradient.
+Notation (docs/notation.md): z is the output, g = dL/dz the incoming gradient.
 """
 
 from ..autograd.function import Function

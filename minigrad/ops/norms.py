@@ -5,6 +5,8 @@
 
 Matrix norms (Frobenius, nuclear, spectral, ...) live in ``minigrad.linalg.norms``, which
 builds on these and on the singular values.
+
+Notation: docs/notation.md.
 """
 
 import math

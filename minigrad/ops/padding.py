@@ -4,6 +4,8 @@
 of g. The other modes ('reflect', 'replicate', 'circular') add copies of x's own elements:
 they gather with one integer index array per padded dimension through getitem, whose
 backward scatter-adds each copy's gradient back to its source. No new Function is needed.
+
+Notation: docs/notation.md.
 """
 
 import math

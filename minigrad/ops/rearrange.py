@@ -4,6 +4,8 @@ narrow, tile, repeat_interleave.
 Each output entry is one input entry, so each backward moves g back: Flip is its own adjoint,
 Roll's adjoint rolls the other way, and the rest are compositions of permute, getitem and
 repeat (their backward comes with them).
+
+Notation: docs/notation.md.
 """
 
 import numpy as np

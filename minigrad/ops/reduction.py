@@ -2,7 +2,7 @@
 
 ``dim`` (PyTorch) and ``axis`` (NumPy) name the same thing, as do ``keepdim``/``keepdims``.
 Each reduced element got contributions from a set of inputs; backward hands the gradient
-back to each of them by broadcasting it over the reduced axes.
+back to each of them by broadcasting it over the reduced axes. Notation: docs/notation.md.
 """
 
 import builtins

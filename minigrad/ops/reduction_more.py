@@ -5,7 +5,7 @@ or None, as PyTorch's. all/any/count_nonzero give bools and counts: not differen
 PyTorch. The rest are compositions of differentiable ops except prod, whose gradient needs
 care at zeros (see Prod).
 
-Notation: z is the output, g = dL/dz the incoming gradient.
+Notation (docs/notation.md): z is the output, g = dL/dz the incoming gradient.
 """
 
 from collections import namedtuple

@@ -7,7 +7,7 @@ an int64 tensor is the same int64 tensor) and refuse bool tensors, as PyTorch do
 
 Integer division and remainder by zero raise, as in PyTorch (NumPy would quietly give 0).
 
-Notation: z is the output, g = dL/dz the incoming gradient.
+Notation (docs/notation.md): z is the output, g = dL/dz the incoming gradient.
 """
 
 import numpy as np

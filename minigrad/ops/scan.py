@@ -7,7 +7,8 @@ before it, for shift = 1, 2, 4, ... After the pass with shift s each element hol
 over the 2s elements ending at it, so after log2(n) passes it holds the whole prefix.
 (NumPy's ``ufunc.accumulate`` does the same serially; whole-array passes run unchanged on CuPy.)
 
-Notation: z is the output, g = dL/dz the incoming gradient, n the length of ``dim``.
+Notation (docs/notation.md): z is the output, g = dL/dz the incoming gradient, n the length
+of ``dim``.
 """
 
 from collections import namedtuple

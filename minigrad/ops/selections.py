@@ -4,7 +4,7 @@ maximum, minimum, where and clamp. Each backward sends g to the input that was p
 zero to the others (ties are shared, as in PyTorch: see Maximum), so their derivatives are
 piecewise constant: 1 where an input was chosen, 0 elsewhere.
 
-Notation: z is the output, g = dL/dz the incoming gradient.
+Notation (docs/notation.md): z is the output, g = dL/dz the incoming gradient.
 """
 
 from ..autograd.function import Function

@@ -5,6 +5,8 @@ None of these does arithmetic, so each backward just undoes the rearrangement:
 the gradient of a reshape is reshaped back, of a permutation is permuted back by the
 inverse permutation, of a broadcast is summed over the copied axes (``sum_to``), of a
 concatenation is split back into pieces (and of a split is concatenated back).
+
+Notation: docs/notation.md.
 """
 
 import operator

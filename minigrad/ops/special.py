@@ -13,6 +13,8 @@ with a fixed number of steps (no loop over elements):
 
 The derivatives chain into each other: d log Γ(x)/dx = ψ(x) = ψ⁽⁰⁾(x) and
 dψ⁽ᵐ⁾/dx = ψ⁽ᵐ⁺¹⁾, so each backward is the next function up and every order is defined.
+
+Notation: docs/notation.md.
 """
 
 import math

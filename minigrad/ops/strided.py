@@ -13,6 +13,8 @@ Each output element is one input element, so the backward scatter-adds g back to
 it was read from (a place read by two windows gets both gradients). Those scatters are
 differentiable (ScatterAdd, or DiagonalScatter whose backward is Diagonal), so second
 derivatives work.
+
+Notation: docs/notation.md.
 """
 
 import numpy as np

@@ -6,7 +6,7 @@ Each is a fused Function: NumPy has an accurate kernel for every forward (a comp
 formula in minigrad ops, so second derivatives come for free. Integer and bool inputs are
 computed in the default float, as in PyTorch (``torch.tan(int tensor)`` is float32).
 
-Notation: z is the output, g = dL/dz the incoming gradient.
+Notation (docs/notation.md): z is the output, g = dL/dz the incoming gradient.
 """
 
 import math

@@ -1,7 +1,7 @@
 """``python -m minigrad.testing``: the gradient-check report (see ``minigrad.testing.report``).
 
 ``python -m minigrad.testing --index [FILE]`` prints the op index instead (or writes it to FILE,
-e.g. docs/op-index.md; see ``minigrad.testing.op_index``).
+e.g. docs/op-index.md; see ``minigrad.testing.op_index``). ``--help`` lists every option.
 """
 
 import os
@@ -10,10 +10,6 @@ import sys
 from .report import main
 
 try:
-    if sys.argv[1:2] == ["--index"]:
-        from .op_index import main as index_main
-
-        sys.exit(index_main(sys.argv[2] if len(sys.argv) > 2 else None))
     sys.exit(main())
 except BrokenPipeError:  # the reader went away (``... | head``): stop quietly
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -9,6 +9,7 @@ exit status is 1 when anything failed, so scripts and CI can rely on it.
     python -m minigrad.testing                  # every op, on the CPU
     python -m minigrad.testing --op matmul      # ops whose name contains "matmul"
     python -m minigrad.testing --device cuda    # on the GPU (needs CuPy)
+    python -m minigrad.testing --index          # the op index instead (see op_index.py)
 """
 
 import argparse
@@ -122,7 +123,15 @@ def main(argv=None):
                         help="only this check (repeatable); default: all")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample inputs (default 0)")
     parser.add_argument("--list", action="store_true", help="list the registered ops and exit")
+    parser.add_argument("--index", nargs="?", const="-", default=None, metavar="FILE",
+                        help="print the op index (public name -> Function -> file:line of its "
+                             "derivation) instead, or write it to FILE, e.g. docs/op-index.md")
     args = parser.parse_args(argv)
+
+    if args.index is not None:
+        from .op_index import main as index_main
+
+        return index_main(None if args.index == "-" else args.index)
 
     entries = all_entries()
     if args.list:

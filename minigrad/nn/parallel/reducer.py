@@ -86,6 +86,7 @@ class Reducer:
         self.handles = [p.register_post_accumulate_grad_hook(self._hook(bucket, slot))
                         for bucket in self.buckets for slot, p in enumerate(bucket.params)]
         self.armed = False  # True from prepare() until the end of that backward
+        self.divisor = None  # the mean divides by this (None: the world size); join.py changes it
         self.wait_seconds = 0.0  # time spent waiting at the end of backward: communication not hidden
         self.comm_bytes = sum(b.nbytes() for b in self.buckets)
 
@@ -149,8 +150,20 @@ class Reducer:
                              "find_unused_parameters=True when a forward may leave parameters unused")
         self._write_back(used)
 
+    def shadow(self):
+        """Take part in one backward's all-reduces with zeros (a rank that has joined, join.py)."""
+        requests = []
+        for bucket in self.buckets:
+            bucket.buffer[...] = 0
+            requests.append(self.group.backend.all_reduce(bucket.buffer, ReduceOp.SUM))
+        if self.find_unused_parameters:
+            used = self.buckets[0].params[0].xp.zeros(sum(len(b.params) for b in self.buckets), dtype="uint8")
+            requests.append(self.group.backend.all_reduce(used, ReduceOp.MAX))
+        for request in requests:
+            request.Wait()
+
     def _write_back(self, used):
-        world = self.group.size()
+        world = self.group.size() if self.divisor is None else self.divisor
         k = 0
         with no_grad():
             for bucket in self.buckets:
