@@ -108,7 +108,8 @@ def conv_im2col():
              f"marker-end='url(#arrow-333333)'/>")
     b.append(text(cx + 8 * cw, cy + 9 * cw + 18, "cols: 9 rows (c, i, j) × 16 columns (n, p, q); "
                   "column 0 is the orange window", 11))
-    b.append(text(cx + 8 * cw, cy + 9 * cw + 38, "Y = W @ cols : one GEMM (OC, 9C) @ (9C, N·OH·OW)", 12, weight="bold"))
+    b.append(text(cx + 8 * cw, cy + 9 * cw + 38, "Y = W @ cols : one GEMM (OC, 9C) @ (9C, N·OH·OW)", 12,
+                  weight="bold"))
 
     top = 330
     b.append(text(20, top, "shifted products (2-D, stride 1, one group): 3 shifted copies of x instead of 9",
@@ -326,13 +327,15 @@ def attention():
              "row (all −∞) gives P = 0 and out = 0,",
              "as PyTorch's scaled_dot_product_attention does. bias: a float mask is added as is; a boolean mask "
              "is 0 where True (may attend),",
-             "−∞ where False. Dropout multiplies P by a 0 or 1/(1 − p) mask, keep: out = P_d V with P_d = P ⊙ keep.")
+             "−∞ where False. Dropout multiplies P by a 0 or 1/(1 − p) mask, keep: out = P_d V with "
+             "P_d = P ⊙ keep.")
     for k, s in enumerate(notes):
         b.append(text(20, yb + 18 * k, s, 11, "start"))
     yb += 18 * len(notes) + 14
     rows = ("backward, given dout:  dV = P_dᵀ dout;  dP = (dout Vᵀ) ⊙ keep (+ dP_out when the returned weights "
             "are used)",
-            "through the softmax rows:  dZ = P ⊙ (dP − rowsum(dP ⊙ P)), from ∂P_ij/∂z_ik = P_ij (δ_jk − P_ik)",
+            "through the softmax rows:  dZ = P ⊙ (dP − rowsum(dP ⊙ P)), "
+            "from ∂P_ij/∂z_ik = P_ij (δ_jk − P_ik)",
             "through the scores:  dQ = dZ K · scale;  dK = dZᵀ Q · scale;  dbias = dZ")
     for k, s in enumerate(rows):
         b.append(text(20, yb + 18 * k, s, 11, "start", color=RED))
