@@ -1,9 +1,11 @@
 """Registry entries for the fused affine map of minigrad/ops/linear.py (Linear, LinearBackward).
 
 gradgradcheck goes through LinearBackward's own backward: Linear's second derivatives.
-Samples: with and without a bias, and a batch of one row (the per-op overhead case).
+Samples (2-D, one float dtype: the inputs F.linear sends to Linear): with and without a bias,
+and a batch of one row (the per-op overhead case).
 """
 
+from ...nn import functional as F
 from ...ops import linear as LIN
 from ..registry import OpInfo, Sample
 from ..strategies import smooth_normal
@@ -16,6 +18,7 @@ def _samples(rng):
 
 
 ENTRIES = [
-    OpInfo("linear_fused", LIN.linear, _samples, functions=(LIN.Linear, LIN.LinearBackward),
+    # through F.linear, which checks shapes and takes Linear for 2-D inputs of one float dtype
+    OpInfo("linear_fused", F.linear, _samples, functions=(LIN.Linear, LIN.LinearBackward),
            torch_fn=lambda torch, x, w, b=None: torch.nn.functional.linear(x, w, b)),
 ]
