@@ -15,6 +15,8 @@ Start the processes with MPI's launcher and join them into a group:
                    monitored_barrier
 - objects.py:      all_gather_object, gather_object, broadcast_object_list, scatter_object_list
 - point_to_point.py: send, recv, isend, irecv
+- spawn.py:        torch.multiprocessing.spawn for programs mpiexec started (minigrad.multiprocessing)
+- algorithms/join.py: Join([ddp]) for uneven inputs (DistributedDataParallel.join)
 - reduce_op.py:    ReduceOp (SUM, AVG, PRODUCT, MIN, MAX, BAND, BOR, BXOR)
 - work.py:         the handle ``async_op=True`` returns (``wait()``, ``is_completed()``)
 - coalesced.py:    broadcast_coalesced, many small tensors as one message per dtype

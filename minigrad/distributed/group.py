@@ -138,7 +138,7 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
 
 
 def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local_synchronization=False,
-              group_desc=None, device_id=None):
+              group_desc=None, device_id=None, sort_ranks=True):
     """A group of ``ranks`` (every rank when None); only groups of the whole world are supported.
 
     Its collectives are the world's (one MPI communicator carries both, in the order the
@@ -146,7 +146,8 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local
     world's; the other arguments are accepted for PyTorch programs and not used.
     """
     pg = default_group(None, "new_group")
-    if ranks is not None and sorted(int(r) for r in ranks) != list(range(pg.size())):
+    order = None if ranks is None else [int(r) for r in ranks]
+    if order is not None and (sorted(order) if sort_ranks else order) != list(range(pg.size())):
         raise NotSupported(f"new_group: only a group of every rank (0..{pg.size() - 1}) is supported, got ranks "
                            f"{list(ranks)}")
     if backend is not None and TRANSPORT.get(str(backend).lower()) != TRANSPORT[pg.backend_name]:

@@ -152,13 +152,12 @@ class Reducer:
 
     def shadow(self):
         """Take part in one backward's all-reduces with zeros (a rank that has joined, join.py)."""
-        requests = []
-        for bucket in self.buckets:
-            bucket.buffer[...] = 0
-            requests.append(self.group.backend.all_reduce(bucket.buffer, ReduceOp.SUM))
-        if self.find_unused_parameters:
-            used = self.buckets[0].params[0].xp.zeros(sum(len(b.params) for b in self.buckets), dtype="uint8")
-            requests.append(self.group.backend.all_reduce(used, ReduceOp.MAX))
+        # fresh zeros (a bucket may be the .grad itself, gradient_as_bucket_view), alive until Wait
+        sends = [(b.params[0].xp.zeros_like(b.buffer), ReduceOp.SUM) for b in self.buckets]
+        if self.find_unused_parameters and self.buckets:
+            xp = self.buckets[0].params[0].xp
+            sends.append((xp.zeros(sum(len(b.params) for b in self.buckets), dtype="uint8"), ReduceOp.MAX))
+        requests = [self.group.backend.all_reduce(buffer, op) for buffer, op in sends]
         for request in requests:
             request.Wait()
 
