@@ -477,7 +477,7 @@ def test_the_benchmark_workload_computes_the_same_in_both_frameworks():
     """benchmarks/bert.py (W8): minigrad's and torch's forward agree, and the floor is ~23 GFLOP."""
     torch = pytest.importorskip("torch")
     from benchmarks import bert as w8
-    from benchmarks.workloads import MinigradFramework, TorchFramework
+    from benchmarks.frameworks import MinigradFramework, TorchFramework
 
     data = w8.bert_data(np.random.default_rng(0), batch=2, seq=9)
     ours = w8.build_bert(MinigradFramework(), data)["fwd"]().numpy()

@@ -14,8 +14,6 @@ never import mpi4py.
 import importlib.util
 import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -29,12 +27,9 @@ from minigrad import nn
 from minigrad.autograd import engine
 from minigrad.data import DistributedSampler
 from minigrad.errors import ArgumentError, GraphError, MissingDependency
+from mpi_launch import MPIEXEC, ROOT, launch_env, needs_mpi, run_or_kill
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.join(ROOT, "tests", "distributed")
-MPIEXEC = shutil.which("mpiexec")
-needs_mpi = pytest.mark.skipif(importlib.util.find_spec("mpi4py") is None or MPIEXEC is None,
-                               reason="needs mpi4py and mpiexec: pip install 'minigrad[distributed]'")
 
 CHECKS = ["group_facts", "all_reduce_every_dtype_and_op", "all_reduce_async_work", "all_reduce_in_place_on_views",
           "float16_as_bytes_with_own_reduction", "reduce_to_the_last_rank", "broadcast_from_each_rank",
@@ -48,20 +43,10 @@ CHECKS = ["group_facts", "all_reduce_every_dtype_and_op", "all_reduce_async_work
 def mpiexec(n, script, *args, timeout=90, extra_env=None):
     """Run ``mpiexec -n n python script args``; (return code, output, seconds). On timeout the
     whole process group (mpiexec and every rank) is killed and the test fails."""
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               PYTHONPATH=os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH")) if p),
-               EXPECT_WORLD=str(n), **(extra_env or {}))
-    cmd = [MPIEXEC, "-n", str(n), sys.executable, script, *args]
+    env = launch_env(dict(EXPECT_WORLD=str(n), **(extra_env or {})))
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-                            cwd=ROOT, start_new_session=True)
-    try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-        pytest.fail(f"{' '.join(cmd)} did not finish in {timeout}s (killed):\n{out[-3000:]}")
-    return proc.returncode, out, time.perf_counter() - start
+    code, out = run_or_kill([MPIEXEC, "-n", str(n), sys.executable, script, *args], env, timeout)
+    return code, out, time.perf_counter() - start
 
 
 _launches = {}

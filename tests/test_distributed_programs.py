@@ -11,8 +11,6 @@ checks at the end need neither MPI nor PyTorch.
 import importlib.util
 import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,12 +21,9 @@ import pytest
 import minigrad as mg
 from minigrad import nn, optim
 from minigrad.distributed import launcher
+from mpi_launch import MPIEXEC, ROOT, launch_env, needs_mpi, run_or_kill
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAMS = os.path.join(ROOT, "tests", "distributed", "programs")
-MPIEXEC = shutil.which("mpiexec")
-needs_mpi = pytest.mark.skipif(importlib.util.find_spec("mpi4py") is None or MPIEXEC is None,
-                               reason="needs mpi4py and mpiexec: pip install 'minigrad[distributed]'")
 
 
 def mpich_launcher():
@@ -45,8 +40,7 @@ def run(program, *args, n=None, cwd=None, timeout=60, env=None):
     """
     if n and not mpich_launcher():
         pytest.skip("the programs' output is collected with MPICH's mpiexec (-outfile-pattern)")
-    environ = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-                   PYTHONPATH=os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH")) if p), **(env or {}))
+    environ = launch_env(env)
     for name in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "LOCAL_WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"):
         if env is None or name not in env:
             environ.pop(name, None)  # what the launcher sets, not what this shell happens to have
@@ -54,17 +48,10 @@ def run(program, *args, n=None, cwd=None, timeout=60, env=None):
         pattern = os.path.join(outputs, "rank%r.out")
         cmd = ([MPIEXEC, "-outfile-pattern", pattern, "-n", str(n)] if n else []) + [
             sys.executable, os.path.join(PROGRAMS, program), *args]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environ,
-                                cwd=cwd or ROOT, start_new_session=True)
-        try:
-            out, _ = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, _ = proc.communicate()
-            pytest.fail(f"{' '.join(cmd)} did not finish in {timeout}s (killed):\n{out[-3000:]}")
+        code, out = run_or_kill(cmd, environ, timeout, cwd=cwd or ROOT)
         files = [pattern.replace("%r", str(r)) for r in range(n or 0)]
         per_rank = [out] if not n else [open(f).read() if os.path.exists(f) else "" for f in files]  # silent: none
-    assert proc.returncode == 0, f"{' '.join(cmd)} failed ({proc.returncode}):\n{out[-3000:]}\n{per_rank}"
+    assert code == 0, f"{' '.join(cmd)} failed ({code}):\n{out[-3000:]}\n{per_rank}"
     return per_rank
 
 
@@ -210,17 +197,9 @@ def test_join_options_and_a_late_rank_at_monitored_barrier():
     for r in seen:
         assert "Detected at least one rank that exhausted inputs" in r["throw"]
 
-    environ = dict(os.environ, PYTHONPATH=ROOT)
-    cmd = [MPIEXEC, "-n", "2", sys.executable, os.path.join(PROGRAMS, "uneven_inputs.py"), "--late"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environ,
-                            cwd=ROOT, start_new_session=True)
-    try:
-        out, _ = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-        pytest.fail(f"a late rank hung the job:\n{out[-3000:]}")
-    assert proc.returncode != 0
+    code, out = run_or_kill([MPIEXEC, "-n", "2", sys.executable, os.path.join(PROGRAMS, "uneven_inputs.py"),
+                             "--late"], launch_env(), timeout=30)  # a late rank must not hang the job
+    assert code != 0
     assert "monitored_barrier: rank 0 waited 0.5 s and not every rank of the 2 arrived" in out
     assert "got past the barrier" not in out
 

@@ -3,13 +3,13 @@ kept by save/load_model, subclassed models fed token ids, and masks through Conc
 the elementwise merges and MultiHeadAttention."""
 
 import json
-import os
 import warnings
 
 import numpy as np
 import pytest
 
 import minigrad.keras as mk
+from keras_support import keras_or_skip
 from minigrad.errors import ArgumentError
 from minigrad.keras.layers.base import get_mask
 
@@ -18,12 +18,7 @@ L = mk.layers
 
 @pytest.fixture(scope="module")
 def keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    try:
-        import keras
-    except ImportError:
-        pytest.skip("keras 3 is not installed")
-    return keras
+    return keras_or_skip()
 
 
 def _numpy(t):

@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import minigrad  # noqa: E402
 import minigrad.keras as mk  # noqa: E402
 from keras_layer_cases import CASES, FIT_CASES, run_fit, run_minigrad  # noqa: E402
+from keras_support import keras_or_skip  # noqa: E402
 from minigrad.errors import ArgumentError, ShapeError  # noqa: E402
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "keras_layers.npz")
@@ -28,14 +29,8 @@ RTOL = ATOL = 1e-5
 @pytest.fixture(scope="module")
 def keras_torch():
     """(keras, torch) with Keras on its torch backend, imported once; skips without them."""
-    os.environ["KERAS_BACKEND"] = "torch"
-    try:
-        import keras
-        import torch
-    except ImportError:
-        pytest.skip("keras 3 and torch are not installed")
-    if keras.backend.backend() != "torch":
-        pytest.skip("keras was imported with another backend")
+    keras = keras_or_skip()
+    import torch  # there, since Keras runs on it
     return keras, torch
 
 

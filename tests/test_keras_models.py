@@ -11,6 +11,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import minigrad  # noqa: E402
 import minigrad.keras as mk  # noqa: E402
 from keras_layer_cases import SUMMARY_MODELS, summary_text  # noqa: E402
+from keras_support import keras_or_skip  # noqa: E402
 from minigrad.errors import ArgumentError, ShapeError  # noqa: E402
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "keras_layers.npz")
@@ -19,12 +20,7 @@ L = mk.layers
 
 @pytest.fixture(scope="module")
 def keras():
-    os.environ["KERAS_BACKEND"] = "torch"
-    try:
-        import keras
-    except ImportError:
-        pytest.skip("keras 3 is not installed")
-    return keras
+    return keras_or_skip()
 
 
 @pytest.fixture

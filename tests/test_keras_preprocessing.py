@@ -1,27 +1,17 @@
 """minigrad.keras preprocessing: Tokenizer (Keras's documented rules), pad_sequences and
 to_categorical (against Keras 3's own, where Keras is installed)."""
 
-import os
-
 import numpy as np
 import pytest
 
 import minigrad as tf
+from keras_support import keras_or_skip
 from minigrad.errors import ArgumentError, ShapeError
 from minigrad.keras.preprocessing.sequence import pad_sequences
 from minigrad.keras.preprocessing.text import Tokenizer, text_to_word_sequence, tokenizer_from_json
 from minigrad.keras.utils import normalize, to_categorical
 
 TEXTS = ["The cat sat on the mat.", "The dog ate my homework!", "My cat, my dog: the best of friends?"]
-
-
-def keras_or_skip():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    try:
-        import keras
-    except ImportError:
-        pytest.skip("keras is not installed")
-    return keras
 
 
 def test_the_import_paths_of_the_programs():

@@ -8,7 +8,6 @@ backend) to show the golden numbers are still Keras's.
 
 import io
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ import pytest
 import keras_training_cases as cases
 import minigrad
 import minigrad.keras as mk
+from keras_support import import_keras, keras_or_skip
 from minigrad.errors import ShapeError
 from minigrad.keras import callbacks, losses, metrics, optimizers
 
@@ -28,18 +28,6 @@ TOL = dict(rtol=1e-5, atol=1e-5)
 def golden():
     with np.load(GOLDEN) as g:
         return {k: g[k] for k in g.files}
-
-
-def _keras():
-    """Keras 3 on its torch backend, imported once, or None."""
-    if not hasattr(_keras, "module"):
-        os.environ.setdefault("KERAS_BACKEND", "torch")
-        try:
-            import keras
-            _keras.module = keras if keras.backend.backend() == "torch" else None
-        except ImportError:
-            _keras.module = None
-    return _keras.module
 
 
 def tiny_model(units=1, activation=None, seed=0):
@@ -101,9 +89,7 @@ def test_metric_matches_keras(golden, name):
 
 
 def test_golden_numbers_are_still_keras(golden):
-    keras = _keras()
-    if keras is None:
-        pytest.skip("keras 3 with its torch backend is not installed")
+    keras = keras_or_skip()
     import record_keras_training_golden as record  # noqa: E402  (scripts/, put on the path below)
     runs = {case: (lambda case=case: cases.run(keras, case)) for case in ("adam_amsgrad_logits",
                                                                          "rmsprop_centered_sparse")}
@@ -195,7 +181,7 @@ def test_learning_rate_schedules():
     assert [s.PiecewiseConstantDecay([5, 12], [1.0, 0.5, 0.1])(t) for t in (5, 6, 12, 13)] == [1.0, 0.5, 0.5, 0.1]
     assert math.isclose(s.CosineDecay(0.1, 20, alpha=0.1)(10), 0.1 * (0.9 * 0.5 + 0.1))
     assert math.isclose(s.CosineDecay(0.0, 20, warmup_target=0.2, warmup_steps=5)(5), 0.2)
-    keras = _keras()
+    keras = import_keras()
     if keras is not None:
         for name, args, kwargs in SCHEDULES:
             ours, theirs = getattr(s, name)(*args, **kwargs), getattr(keras.optimizers.schedules, name)(*args, **kwargs)

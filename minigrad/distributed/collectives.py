@@ -107,6 +107,22 @@ def _start(request, finish, async_op):
     return None
 
 
+def _root_list(tensors, like, pg, root, op, what, role):
+    """True on the root rank, whose ``tensors`` must be one per rank like ``like``; the others pass none.
+
+    gather and scatter both take a list on their root rank only (PyTorch's wording in the errors).
+    """
+    if pg.rank() != root:
+        if tensors:
+            raise ArgumentError(f"{op}: Argument ``{what}`` must NOT be specified on non-{role} ranks.")
+        return False
+    if tensors is None:
+        raise ArgumentError(f"{op}: Argument ``{what}`` must be specified on {role} rank.")
+    _count(tensors, pg, op, what)
+    _same(tensors, like, op)
+    return True
+
+
 def _rank(value, group_value, pg, op, what, default=None):
     value = group_value if value is None else value
     value = default if value is None else value
@@ -200,14 +216,8 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
     pg = _group(group, [tensor, *(gather_list or [])], "gather")
     dst = _rank(dst, group_dst, pg, "gather", "dst", default=0)
     recv = None
-    if pg.rank() == dst:
-        if gather_list is None:
-            raise ArgumentError("gather: Argument ``gather_list`` must be specified on destination rank.")
-        _count(gather_list, pg, "gather", "gather_list")
-        _same(gather_list, tensor, "gather")
+    if _root_list(gather_list, tensor, pg, dst, "gather", "gather_list", "destination"):
         recv = _empty(tensor, (pg.size(),) + tuple(tensor.shape))
-    elif gather_list:
-        raise ArgumentError("gather: Argument ``gather_list`` must NOT be specified on non-destination ranks.")
     send = _copy(tensor)
     request = pg.backend.gather(_wire(send), None if recv is None else _wire(recv), dst)
 
@@ -224,14 +234,8 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, gro
     pg = _group(group, [tensor, *(scatter_list or [])], "scatter")
     src = _rank(src, group_src, pg, "scatter", "src", default=0)
     send = None
-    if pg.rank() == src:
-        if scatter_list is None:
-            raise ArgumentError("scatter: Argument ``scatter_list`` must be specified on source rank.")
-        _count(scatter_list, pg, "scatter", "scatter_list")
-        _same(scatter_list, tensor, "scatter")
+    if _root_list(scatter_list, tensor, pg, src, "scatter", "scatter_list", "source"):
         send = tensor.xp.stack([t.array for t in scatter_list])  # a fresh contiguous (N, ...) buffer
-    elif scatter_list:
-        raise ArgumentError("scatter: Argument ``scatter_list`` must NOT be specified on non-source ranks.")
     recv = _empty(tensor, tuple(tensor.shape))
     request = pg.backend.scatter(None if send is None else _wire(send), _wire(recv), src)
     return _start(request, lambda: _store(tensor, recv, "scatter"), async_op)

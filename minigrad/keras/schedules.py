@@ -23,32 +23,33 @@ class LearningRateSchedule:
         return cls(**config)
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _RatioDecay(LearningRateSchedule):
+    """The two decays below take the same arguments and differ only in how they use step / decay_steps."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name=None):
+        if decay_steps <= 0:
+            raise ArgumentError(f"{type(self).__name__}: decay_steps must be > 0, got {decay_steps}")
+        self.initial_learning_rate, self.decay_steps, self.decay_rate = initial_learning_rate, decay_steps, decay_rate
+        self.staircase, self.name = staircase, name or type(self).__name__
+
+    def _ratio(self, step):
+        """step / decay_steps, floored with ``staircase``."""
+        p = step / self.decay_steps
+        return math.floor(p) if self.staircase else p
+
+
+class ExponentialDecay(_RatioDecay):
     """lr = initial · decay_rate^(step / decay_steps) (the exponent floored with ``staircase``)."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
-        if decay_steps <= 0:
-            raise ArgumentError(f"ExponentialDecay: decay_steps must be > 0, got {decay_steps}")
-        self.initial_learning_rate, self.decay_steps, self.decay_rate = initial_learning_rate, decay_steps, decay_rate
-        self.staircase, self.name = staircase, name
-
     def __call__(self, step):
-        p = step / self.decay_steps
-        return self.initial_learning_rate * self.decay_rate ** (math.floor(p) if self.staircase else p)
+        return self.initial_learning_rate * self.decay_rate ** self._ratio(step)
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RatioDecay):
     """lr = initial / (1 + decay_rate · step / decay_steps) (the ratio floored with ``staircase``)."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
-        if decay_steps <= 0:
-            raise ArgumentError(f"InverseTimeDecay: decay_steps must be > 0, got {decay_steps}")
-        self.initial_learning_rate, self.decay_steps, self.decay_rate = initial_learning_rate, decay_steps, decay_rate
-        self.staircase, self.name = staircase, name
-
     def __call__(self, step):
-        p = step / self.decay_steps
-        return self.initial_learning_rate / (1 + self.decay_rate * (math.floor(p) if self.staircase else p))
+        return self.initial_learning_rate / (1 + self.decay_rate * self._ratio(step))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):

@@ -96,17 +96,27 @@ class BertSelfAttention(Module):
         return out.transpose(1, 2).reshape(b, t, h * e), weights
 
 
-class BertSelfOutput(Module):
-    """The attention's output projection, then dropout, the residual sum and LayerNorm."""
+class _ProjectAddNorm(Module):
+    """Linear ``in_features -> D``, dropout, the residual sum and LayerNorm: how both blocks end.
 
-    def __init__(self, config):
+    The attribute names (dense, LayerNorm, dropout) are those of the checkpoints' weights.
+    """
+
+    def __init__(self, in_features, config):
         super().__init__()
-        self.dense = Linear(config.hidden_size, config.hidden_size)
+        self.dense = Linear(in_features, config.hidden_size)
         self.LayerNorm = LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
         self.dropout = Dropout(config.hidden_dropout_prob)
 
     def forward(self, hidden_states, input_tensor):
         return self.LayerNorm(self.dropout(self.dense(hidden_states)) + input_tensor)
+
+
+class BertSelfOutput(_ProjectAddNorm):
+    """The attention's output projection, then dropout, the residual sum and LayerNorm."""
+
+    def __init__(self, config):
+        super().__init__(config.hidden_size, config)
 
 
 class BertAttention(Module):
@@ -132,17 +142,11 @@ class BertIntermediate(Module):
         return ACTIVATIONS[self.hidden_act](self.dense(hidden_states))
 
 
-class BertOutput(Module):
+class BertOutput(_ProjectAddNorm):
     """The feed-forward's second half: intermediate_size -> D, dropout, residual sum, LayerNorm."""
 
     def __init__(self, config):
-        super().__init__()
-        self.dense = Linear(config.intermediate_size, config.hidden_size)
-        self.LayerNorm = LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
-        self.dropout = Dropout(config.hidden_dropout_prob)
-
-    def forward(self, hidden_states, input_tensor):
-        return self.LayerNorm(self.dropout(self.dense(hidden_states)) + input_tensor)
+        super().__init__(config.intermediate_size, config)
 
 
 class BertLayer(Module):

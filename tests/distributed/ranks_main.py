@@ -228,7 +228,11 @@ def main(out_dir):
                (lambda: dist.all_gather_into_tensor(mg.ones(world * 2 + 1), mg.ones(2)), ShapeError, "times"),
                (lambda: dist.reduce_scatter_tensor(mg.ones(2), mg.ones(2 * world + 1)), ShapeError, "times"),
                (lambda: dist.gather(mg.ones(2), [mg.ones(2)] * world, dst=(rank + 1) % world), ArgumentError,
-                "NOT" if world > 1 else "")]
+                "NOT" if world > 1 else ""),
+               (lambda: dist.gather(mg.ones(2), dst=rank), ArgumentError, "specified on destination rank"),
+               (lambda: dist.scatter(mg.ones(2), src=rank), ArgumentError, "specified on source rank"),
+               (lambda: dist.scatter(mg.ones(2), [mg.ones(2)] * world, src=(rank + 1) % world), ArgumentError,
+                "NOT be specified on non-source ranks")]
         for call, error, words in bad:
             try:
                 call()

@@ -8,6 +8,8 @@ features is: joined on the features, a step is real if it is in any input; joine
 steps, the masks follow one another.
 """
 
+import operator
+
 from ...errors import ArgumentError
 from ...ops.elementwise import maximum, minimum
 from ...ops.shape import cat
@@ -38,6 +40,14 @@ class Merge(Layer):
             raise ArgumentError(f"A merge layer {type(self).__name__} should be called on a list of at least 2 "
                                 f"inputs. Got {len(inputs) if isinstance(inputs, (list, tuple)) else 1} input.")
         return list(inputs)
+
+    def _fold(self, inputs, combine):
+        """``combine(out, x)`` over the inputs left to right: the elementwise merges differ only in it."""
+        inputs = self._check(inputs)
+        out = inputs[0]
+        for x in inputs[1:]:
+            out = combine(out, x)
+        return out
 
 
 class Concatenate(Merge):
@@ -74,11 +84,7 @@ class Add(Merge):
     """The elementwise sum of the inputs."""
 
     def call(self, inputs):
-        inputs = self._check(inputs)
-        out = inputs[0]
-        for x in inputs[1:]:
-            out = out + x
-        return out
+        return self._fold(inputs, operator.add)
 
 
 class Subtract(Merge):
@@ -95,37 +101,21 @@ class Multiply(Merge):
     """The elementwise product of the inputs."""
 
     def call(self, inputs):
-        inputs = self._check(inputs)
-        out = inputs[0]
-        for x in inputs[1:]:
-            out = out * x
-        return out
+        return self._fold(inputs, operator.mul)
 
 
 class Average(Merge):
     """The elementwise mean of the inputs."""
 
     def call(self, inputs):
-        inputs = self._check(inputs)
-        out = inputs[0]
-        for x in inputs[1:]:
-            out = out + x
-        return out / float(len(inputs))
+        return self._fold(inputs, operator.add) / float(len(inputs))
 
 
 class Maximum(Merge):
     def call(self, inputs):
-        inputs = self._check(inputs)
-        out = inputs[0]
-        for x in inputs[1:]:
-            out = maximum(out, x)
-        return out
+        return self._fold(inputs, maximum)
 
 
 class Minimum(Merge):
     def call(self, inputs):
-        inputs = self._check(inputs)
-        out = inputs[0]
-        for x in inputs[1:]:
-            out = minimum(out, x)
-        return out
+        return self._fold(inputs, minimum)
