@@ -16,9 +16,9 @@ import math
 import numpy as np
 
 from ..autograd.function import Function
-from .activation import (_ERFC_P, _ERFC_Q, _ERFC_R, _ERFC_S, _erf_reference, _erf_small_into,
-                         _erfc_middle, _horner, _poly, sigmoid)
+from .activation import sigmoid
 from .elementwise import _float_input, _xp, constant, exp, log, pair, where
+from .erf_rational import erfc_array
 from ..errors import UnsupportedDType
 from .inplace import with_inplace
 
@@ -210,71 +210,6 @@ class Erfc(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return g * (-2 / math.sqrt(math.pi)) * exp(-(x * x))
-
-
-def _erfc_reference(x):
-    """erfc on a raw array, the plain way: 1 - erf(x) for |x| <= 1; for |x| > 1, exp(-x**2) times
-    the rational approximations erf uses (so the tail keeps its relative precision), mirrored
-    for x < -1 by erfc(-a) = 2 - erfc(a). Every branch on every element, then pick: the readable
-    statement of the formula, and what erfc_array must agree with bit for bit."""
-    xp = _xp(x)
-    if x.dtype == "float16":
-        return _erfc_reference(x.astype("float32")).astype(x.dtype)
-    a = xp.abs(x)
-    a_mid, a_large = xp.clip(a, 1, 8), xp.clip(a, 8, 1e5)
-    tail = xp.exp(-a * a) * xp.where(a < 8, _poly(_ERFC_P, a_mid) / _poly(_ERFC_Q, a_mid),
-                                     _poly(_ERFC_R, a_large) / _poly(_ERFC_S, a_large))
-    far = xp.where(x > 0, tail, 2 - tail)
-    return xp.where(a <= 1, 1 - _erf_reference(xp.clip(x, -1, 1)), far)
-
-
-def _erfc_large(a):
-    """exp(-a^2) R(a) / S(a), erfc on a >= 8. Past a = 1e5 exp(-a^2) is 0: a is capped there, so
-    a^2 cannot overflow."""
-    xp = _xp(a)
-    a = xp.minimum(a, 1e5)
-    erfc = a * a
-    xp.negative(erfc, out=erfc)
-    xp.exp(erfc, out=erfc)
-    ratio = _horner(_ERFC_R, a)
-    ratio /= _horner(_ERFC_S, a)
-    erfc *= ratio
-    return erfc
-
-
-def _erfc_compacted(x):
-    """_erfc_reference's values, each branch evaluated only where it is needed (as erf_array
-    does): 1 - erf's small branch on every element, then the |x| > 1 elements gathered by
-    their flat indices, given the middle or the large branch, mirrored where x < -1, scattered back."""
-    xp = _xp(x)
-    a = xp.abs(x)
-    outer = xp.flatnonzero(a > 1)
-    a_outer = a.ravel().take(outer)
-    out = _erf_small_into(x, a)
-    xp.subtract(1, out, out=out)
-    if outer.size:
-        tail = xp.empty_like(a_outer)
-        for branch, mask in ((_erfc_middle, a_outer < 8), (_erfc_large, a_outer >= 8)):
-            index = xp.flatnonzero(mask)
-            if index.size:
-                tail[index] = branch(a_outer.take(index))
-        negative = xp.flatnonzero(xp.take(x, outer) < 0)
-        tail[negative] = 2 - tail.take(negative)
-        out.ravel()[outer] = tail
-    return out
-
-
-def erfc_array(x):
-    """erfc on a raw array: _erfc_reference's formula, on the host each branch only on its own
-    elements (on a GPU the every-branch form: see erf_array)."""
-    xp = _xp(x)
-    if x.dtype == "float16":
-        return erfc_array(x.astype("float32")).astype(x.dtype)
-    if xp is not np or x.dtype not in (np.float32, np.float64):
-        return _erfc_reference(x)
-    if x.ndim == 0:  # flat indices need an array, not NumPy's 0-d scalars
-        return _erfc_compacted(x.reshape(1)).reshape(())
-    return _erfc_compacted(xp.ascontiguousarray(x))
 
 
 # ---- the functions users call -----------------------------------------------------------------
