@@ -549,6 +549,8 @@ def _initial_grad(t, gradient, op):
                 f"{op}: grad can be implicitly created only for scalar outputs; this output has shape "
                 f"{tuple(t.shape)}, so pass gradient= (dL/d(output), same shape)"
             )
+        if type(t.array) is np.ndarray:
+            return Tensor._make(np.ones_like(t.array))
         with backend.on_device(t.device):  # CuPy allocates on the current GPU: make it t's
             return Tensor._make(t.xp.ones_like(t.array))
     gradient = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=t.dtype)

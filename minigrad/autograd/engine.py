@@ -15,8 +15,9 @@
    last edge has run, so a hook can act on it (send it to other processes) while the rest
    of the graph is still walked; ``queue_callback`` functions run when the walk ends.
 
-Without ``create_graph`` each backward runs under ``no_grad``: nothing is recorded.
-With it, the backward's own ops are recorded, so the gradients can be differentiated again.
+Without ``create_graph`` the whole walk (each backward and each hook, as in PyTorch) runs
+under ``no_grad``, switched once, not per node: nothing is recorded. With it, the backward's
+own ops are recorded, so the gradients can be differentiated again.
 """
 
 import contextlib
@@ -244,6 +245,22 @@ def _run_post_hooks(leaf):
         hook(leaf)
 
 
+def _node_backward(node, outs, create_graph, check_anomaly):
+    """One node's backward on the gradients of its outputs: one gradient per input (or None)."""
+    if len(outs) > 1:  # (`None in outs` would compare Tensors with ==)
+        outs = [g if g is not None else _zeros(node, i) for i, g in enumerate(outs)]
+    in_grads = node.backward(node, *outs)
+    if not isinstance(in_grads, tuple):
+        in_grads = (in_grads,)
+    if len(in_grads) != len(node.edges):
+        raise GraphError(f"{node.name}.backward returned {len(in_grads)} gradients for {len(node.edges)} inputs")
+    if create_graph and not node.supports_double_backward:
+        in_grads = _mark_not_twice(node, in_grads)
+    if check_anomaly:
+        anomaly.check_backward(node, in_grads)
+    return in_grads
+
+
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inputs=None,
                  allow_unused=False):
     """Backpropagate ``root_grads`` from ``roots``.
@@ -273,43 +290,48 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     owned = set()  # keys whose gradient is a sum made here (see _add_grad)
     pending = _leaf_edge_counts(order) if post_hooks_in_use and inputs is None else None
 
-    for node in order:
-        if needed is not None and node not in needed and not any((id(node), i) in targets for i in range(len(node._output_meta))):
-            continue
-        outs = [grads.pop((id(node), i), None) for i in range(len(node._output_meta))]
-        if all(g is None for g in outs):
-            continue
-        if node._output_hooks:
-            for i, hooks in node._output_hooks.items():
-                if outs[i] is not None:
-                    outs[i] = _run_hooks(hooks, outs[i])
-        if targets is not None:
-            for i, g in enumerate(outs):
-                if (id(node), i) in targets:
-                    captured[(id(node), i)] = g
-            if node not in needed:
+    blame = anomaly.is_enabled()  # looked up once: the common case costs nothing per node
+    with set_grad_enabled(create_graph):  # switched once for the whole walk, hooks included
+        for node in order:
+            nid = id(node)
+            n_out = len(node._output_meta)
+            if needed is not None and node not in needed and not any((nid, i) in targets for i in range(n_out)):
                 continue
-        with set_grad_enabled(create_graph), _blame(node), _device_of(node):
-            outs = [g if g is not None else _zeros(node, i) for i, g in enumerate(outs)]
-            in_grads = node.backward(node, *outs)
-            if not isinstance(in_grads, tuple):
-                in_grads = (in_grads,)
-            if len(in_grads) != len(node.edges):
-                raise GraphError(
-                    f"{node.name}.backward returned {len(in_grads)} gradients for {len(node.edges)} inputs"
-                )
-            if create_graph and not node.supports_double_backward:
-                in_grads = _mark_not_twice(node, in_grads)
-            if anomaly.is_enabled():
-                anomaly.check_backward(node, in_grads)
+            if n_out == 1:  # the common case, without a loop
+                g = grads.pop((nid, 0), None)
+                if g is None:
+                    continue
+                outs = [g]
+            else:
+                outs = [grads.pop((nid, i), None) for i in range(n_out)]
+                if all(g is None for g in outs):
+                    continue
+            if node._output_hooks:
+                for i, hooks in node._output_hooks.items():
+                    if outs[i] is not None:
+                        outs[i] = _run_hooks(hooks, outs[i])
+            if targets is not None:
+                for i, g in enumerate(outs):
+                    if (nid, i) in targets:
+                        captured[(nid, i)] = g
+                if node not in needed:
+                    continue
+            if blame or node._output_meta[0][2].type != "cpu":
+                with _blame(node), _device_of(node):
+                    in_grads = _node_backward(node, outs, create_graph, blame)
+            else:
+                in_grads = _node_backward(node, outs, create_graph, False)
+            input_meta = node._input_meta
             for i, (edge, g) in enumerate(zip(node.edges, in_grads)):
                 if edge is None or g is None:
                     continue
-                g = _fit_shape(g, node._input_meta[i][0], node, i)
-                k = _key(edge)
+                shape = input_meta[i][0]
+                if g.array.shape != shape:
+                    g = _fit_shape(g, shape, node, i)
+                k = (id(edge[0]), edge[1])  # _key(edge), inlined
                 _add_grad(grads, owned, k, g, create_graph)
-                if not isinstance(edge[0], Function):
-                    leaves[id(edge[0])] = edge[0]
+                if edge[1] is None:  # a leaf: a node's edge always has an output index
+                    leaves[k[0]] = edge[0]
                     if pending and k in pending:
                         pending[k] -= 1
                         if pending[k] == 0:  # complete: into .grad now, then the post hooks
@@ -318,8 +340,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                                 g = _run_hooks(leaf._hooks, g)
                             leaf._accumulate_grad(g, create_graph)
                             _run_post_hooks(leaf)
-        if not retain_graph:
-            node._free()
+            if not retain_graph:
+                node._free()
     in_grads = outs = g = None  # drop the loop's last references, so _sole_owner can see the gradients free
 
     with set_grad_enabled(create_graph):

@@ -28,7 +28,10 @@ from numpy import ndarray as _ndarray
 from .. import backend
 from ..errors import DeviceError, GraphError
 from . import anomaly, views
+from .grad_mode import _state as _grad_state
 from .grad_mode import is_grad_enabled
+
+_anomaly_state = anomaly._state  # both flags are read here as attributes: a call per op costs more
 
 _INPUT, _OUTPUT, _CONST = 0, 1, 2
 
@@ -102,7 +105,7 @@ class Function:
         ctx = cls()
         # list comprehensions, not generator expressions: this runs for every op, and they are faster
         needs = tuple([t is not None and t._requires_grad for t in inputs])
-        record = True in needs and is_grad_enabled()
+        record = True in needs and getattr(_grad_state, "enabled", True)  # is_grad_enabled(), inlined
         ctx.needs_input_grad = needs if record else (False,) * len(inputs)
         arrays_in = [None if t is None else t.array for t in inputs]
         if device is None or device.type == "cpu":
@@ -114,10 +117,13 @@ class Function:
         arrays = raw if multi else (raw,)
 
         if record:
-            ctx.edges = tuple([t._edge() if n else None for t, n in zip(inputs, needs)])
+            # t._edge(), inlined: a stale view was refreshed in the loop above (grad mode is on here)
+            ctx.edges = tuple([None if not n else (t, None) if t.grad_fn is None else (t.grad_fn, t._output_nr)
+                               for t, n in zip(inputs, needs)])
             ctx._input_meta = tuple([None if t is None else (t.array.shape, t.array.dtype) for t in inputs])
             outs = tuple([Tensor._make(a, ctx, i) for i, a in enumerate(arrays)])
-            ctx._output_meta = tuple([(o.array.shape, o.array.dtype, o.device) for o in outs])
+            ctx._output_meta = tuple([(o.array.shape, o.array.dtype,
+                                       backend.CPU if type(o.array) is _ndarray else o.device) for o in outs])
             ctx._outputs = tuple([weakref.ref(o) for o in outs])
             ctx._pack_saved(inputs, arrays)
         else:
@@ -127,7 +133,7 @@ class Function:
             for i, o in enumerate(outs):
                 if views.shares_memory(o.array, x.array):
                     views.record_view(o, x, cls, attrs, i if multi else None)
-        if anomaly.is_enabled():
+        if getattr(_anomaly_state, "enabled", False):  # anomaly.is_enabled(), inlined
             anomaly.check_forward(ctx, cls.__name__, outs)
         return outs if multi else outs[0]
 

@@ -74,6 +74,9 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         """Run ``forward``, with any forward hooks before and after it (and backward hooks' edges)."""
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
+                or self._backward_pre_hooks):
+            return self.forward(*args, **kwargs)  # no hooks, the common case: nothing else to do
         for key, hook in list(self._forward_pre_hooks.items()):
             if key in self._hooks_with_kwargs:
                 result = hook(self, args, kwargs)

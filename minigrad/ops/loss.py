@@ -55,6 +55,9 @@ def _add_at_targets(out, safe, values):
     view; one index per target, so nothing is written twice.
     """
     xp = _xp(out)
+    if out.ndim == 2:  # (N, C) logits: out[n, y_n] += values[n], the same elements, one fancy index
+        out[xp.arange(out.shape[0]), safe] += values
+        return out
     out = xp.ascontiguousarray(out)  # the flat view below must be a view, not a copy
     n, c = out.shape[0], out.shape[1]
     r = out.size // max(n * c, 1)
@@ -84,6 +87,16 @@ def _per_target_grad(ctx, g):
     if ctx.reduction == "sum":
         return g
     return g / constant(ctx.denom)
+
+
+def _per_target_grad_array(ctx, g):
+    """``_per_target_grad(ctx, g).array`` on the array ``g``, without recording ops: the same
+    arithmetic (g[:, None], g, g / denom), for a backward that is not differentiated again."""
+    if ctx.reduction == "none":
+        return g.reshape(g.shape[:1] + (1,) + g.shape[1:])
+    if ctx.reduction == "sum":
+        return g
+    return g / ctx.denom
 
 
 class CrossEntropy(Function):
@@ -149,15 +162,15 @@ class CrossEntropy(Function):
             validf = valid.astype(dt)
             spread = validf[:, None] * wc * (s / c)
             big_a = big_a + validf * (w_sum * (s / c))
-        scale = _per_target_grad(ctx, g)
         if not is_grad_enabled():
             # first derivative only: plain arrays, softmax from forward's exp, a added at the targets
-            sc = scale.array
+            sc = _per_target_grad_array(ctx, g.array)
             gx = e.array * ((big_a[:, None] * sc) / total.array)
             if spread is not None:
                 gx -= spread * sc
             return Tensor._make(_add_at_targets(gx, safe, -(on_target[:, None] * sc)[:, 0])), None, None
         # the graph of the gradient is wanted: softmax as a differentiable function of x
+        scale = _per_target_grad(ctx, g)
         a = _add_at_targets(x.xp.zeros(x.shape, dtype=dt), safe, on_target)
         if spread is not None:
             a = a + spread
@@ -300,7 +313,11 @@ def _check_class_targets(input, target, weight, ignore_index, op):
     if weight is not None and tuple(weight.shape) != (c,):
         raise ShapeError(f"{op}: weight must have shape ({c},), one per class, got {tuple(weight.shape)}")
     data = target.array
-    counted = data[data != ignore_index] if backend.is_host(data) else data[:0]  # checked on the CPU only
+    if not backend.is_host(data) or data.size == 0:
+        return  # checked on the CPU only
+    if 0 <= data.min() and data.max() < c:
+        return  # every target a class index (the common case: no mask to build)
+    counted = data[data != ignore_index]
     if counted.size:
         lo, hi = int(counted.min()), int(counted.max())
         if lo < 0 or hi >= c:

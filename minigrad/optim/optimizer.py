@@ -117,10 +117,10 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
+                if p._grad is None:
                     continue
                 if set_to_none:
-                    p.grad = None
+                    p._grad = None  # the .grad setter's checks are for a Tensor assigned, not None
                 else:
                     p.grad.detach_()  # a gradient built with create_graph=True leaves its graph
                     p.grad.zero_()
@@ -135,17 +135,24 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        state = self.state
         with no_grad():
             for group in self.param_groups:
                 for param in group["params"]:
-                    if param.grad is None:
+                    g = param._grad  # the .grad property, without its call
+                    if g is None:
                         continue  # took no part in the loss: no update, no state change
-                    grad = self._checked_grad(param)
-                    if is_host(param.array):
-                        self._update(param.array, grad, self.state[param], group)
-                    else:  # CuPy allocates on the current GPU: the state goes on the parameter's
-                        with on_device(param.device):
-                            self._update(param.array, grad, self.state[param], group)
+                    grad, array = g.array, param.array
+                    if type(grad) is np.ndarray and type(array) is np.ndarray and grad.shape == array.shape \
+                            and grad.dtype == array.dtype:  # the common case: _checked_grad's test, inlined
+                        self._update(array, grad, state[param], group)
+                    else:
+                        grad = self._checked_grad(param)
+                        if is_host(array):
+                            self._update(array, grad, state[param], group)
+                        else:  # CuPy allocates on the current GPU: the state goes on the parameter's
+                            with on_device(param.device):
+                                self._update(array, grad, state[param], group)
                     param._vbox[0] += 1  # the version counter: a graph that saved the old value sees it changed
         return loss
 

@@ -42,7 +42,8 @@ class SGD(Optimizer):
                      f"dampening={group['dampening']}")
 
     def _update(self, p, g, state, group):
-        lr, mu, tau, wd = (float(group[k]) for k in ("lr", "momentum", "dampening", "weight_decay"))
+        lr, mu = float(group["lr"]), float(group["momentum"])  # no generator: this runs per parameter
+        tau, wd = float(group["dampening"]), float(group["weight_decay"])
         if group["maximize"]:
             g = -g
         if wd != 0:
