@@ -36,7 +36,7 @@ import numpy as np  # shape arithmetic only
 
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
-from ..backend import get_array_module
+from ..backend import get_array_module, is_host
 from ..errors import ArgumentError, ArgumentRuntimeError, DTypeError, ShapeError
 from ..tensor import Tensor
 from .im2col import kernel_offsets, window_slices
@@ -103,7 +103,8 @@ def _max_and_argmax(x, kernel, stride, padding, dilation, out_hw, with_indices):
     view of x with .max(axis=(3, 5)) needs no loop, but NumPy reduces such short, strided
     axes several times slower than these few whole-slab passes.)
     """
-    if _is_2x2_tiling(x.shape, kernel, stride, padding, dilation):
+    # (on CPU only: its NaN test needs the answer on the host, a wait for the GPU every call)
+    if is_host(x) and _is_2x2_tiling(x.shape, kernel, stride, padding, dilation):
         found = _max_and_argmax_2x2(x, with_indices)
         if found is not None:
             return found
