@@ -15,6 +15,7 @@ from .. import creation
 from ..errors import ArgumentError, ArgumentRuntimeError
 from ..ops import conv as C
 from ..ops import conv3d as C3
+from ..ops.conv_checks import same_padding
 from ..ops.padding import pad as _pad
 from . import init
 from .module import Module
@@ -69,7 +70,7 @@ class _ConvNd(Module):
         if self.padding == "valid":
             pairs = ((0, 0),) * n
         elif self.padding == "same":
-            pairs = C.same_padding(self.kernel_size, self.dilation)
+            pairs = same_padding(self.kernel_size, self.dilation)
         else:
             pairs = tuple((p, p) for p in self.padding)
         self._reversed_padding_repeated_twice = tuple(v for pair in reversed(pairs) for v in pair)

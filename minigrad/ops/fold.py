@@ -21,7 +21,7 @@ kernel offset, never a loop over pixels).
 from ..autograd.function import Function
 from ..errors import ArgumentError, DTypeError, ShapeError
 from ..tensor import Tensor
-from .conv import _pair
+from .conv_checks import _pair
 from .im2col import col2im, im2col
 from .shape import reshape
 
