@@ -30,7 +30,7 @@ import numpy as np
 from .. import backend
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
-from ..backend import get_array_module
+from ..backend import get_array_module, is_host
 from ..errors import ArgumentRuntimeError, DTypeError, ShapeError
 from ..tensor import Tensor
 from .linalg import matmul
@@ -42,12 +42,25 @@ class SoftmaxAttention(Function):
     """(out, P) = attention of q (..., L, E), k (..., S, E), v (..., S, Ev); see the module docstring.
 
     Inputs: ``bias`` (additive, broadcast to (..., L, S)) or None; ``keep`` (the dropout mask,
-    0 or 1/(1-p) per weight, a constant) or None; attribute ``scale``. With dropout the output
-    uses the dropped weights P_d = P ⊙ keep: out = P_d V.
+    0 or 1/(1-p) per weight, a constant) or None; attributes ``scale`` and ``weights``. With
+    dropout the output uses the dropped weights P_d = P ⊙ keep: out = P_d V.
+
+    ``weights=False`` says the caller will not read P. When, in addition, no gradient is
+    recorded, the op returns out alone and saves a pass over the (..., L, S) scores: each row
+    of P is e / Σe, and dividing a row of P V by Σe is the same as dividing the row of P first,
+    so out = (e V) / Σe (the same numbers up to float rounding, the division coming after the
+    sums instead of before). With a graph P is returned regardless: the backward needs it
+    (saved as an output, so that differentiating it again goes through this node).
 
     Forward, per row z of the scores Z (numerically stable softmax):
         m = max_j z_j (0 when the row is all -inf),   e_j = exp(z_j - m),
         P_j = e_j / Σ_j e_j  (0 when Σ e = 0: a fully masked row)
+
+    Memory layout (speed only, the values are the same): with a heads axis (..., H, L, E), the
+    output and the gradients of Q, K, V are written as (..., L, H, E) in memory and returned
+    as that buffer's transposed view, so the usual next step, joining the heads
+    (``out.transpose(-2, -3).reshape(..., L, H·E)``), is free instead of a copy. The inputs
+    may be strided views too (heads sliced out of one projection): the GEMMs read them in place.
 
     Backward, given dO = dL/dout (and dP_out, the gradient of the returned weights, often 0):
         out = P_d V                     gives   dV = P_dᵀ dO,   dP = (dO Vᵀ) ⊙ keep + dP_out
@@ -61,7 +74,7 @@ class SoftmaxAttention(Function):
     """
 
     @staticmethod
-    def forward(ctx, q, k, v, bias, keep, scale):
+    def forward(ctx, q, k, v, bias, keep, scale, weights=True):
         xp = get_array_module(q, k, v)
         s = xp.matmul(q * scale, xp.swapaxes(k, -1, -2))  # scaling q costs less than scaling Z
         if bias is not None:
@@ -74,8 +87,15 @@ class SoftmaxAttention(Function):
         total = _row_sums(xp, p)
         if bias is not None:
             total[total == 0] = 1  # fully masked row: 0 / 1 = 0 instead of 0 / 0
-        p *= xp.reciprocal(total, out=total)
-        out = xp.matmul(p if keep is None else p * keep, v)
+        inverse = xp.reciprocal(total, out=total)
+        if not weights and True not in ctx.needs_input_grad:  # out = (e V) / Σe, P never formed
+            e = p if keep is None else p * keep
+            out = xp.matmul(e, v, out=_heads_interleaved(xp, e, v))
+            out *= inverse
+            return out
+        p *= inverse
+        p_used = p if keep is None else p * keep
+        out = xp.matmul(p_used, v, out=_heads_interleaved(xp, p_used, v))
         ctx.scale = scale
         ctx.save_for_backward(q, k, v, keep, p)
         return out, p
@@ -109,12 +129,35 @@ def _row_sums(xp, a, b=None):
     return sums[..., None]
 
 
+def _heads_interleaved(xp, a, b):
+    """An empty array for matmul(a, b), shape (..., H, L, E), laid out in memory as
+    (..., L, H, E) (see SoftmaxAttention's docstring); a plain one below 3 dimensions, and on a
+    GPU, where a product into a strided ``out=`` is not one cuBLAS call to count on."""
+    shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1])
+    dtype = np.result_type(a.dtype, b.dtype)
+    if len(shape) < 3 or not is_host(a):
+        return xp.empty(shape, dtype=dtype)
+    *lead, heads, rows, cols = shape
+    return xp.swapaxes(xp.empty((*lead, rows, heads, cols), dtype=dtype), -2, -3)
+
+
+def _rows_in_place(xp, a):
+    """a itself when BLAS can read its matrices in place (unit stride along rows, no repeated
+    rows: a permuted view of the heads qualifies); else a contiguous copy. A broadcast gradient
+    (from ``out.sum()``) has stride 0, which would send matmul to a slow loop."""
+    if a.ndim >= 2 and a.strides[-1] == a.itemsize and a.strides[-2] >= a.shape[-1] * a.itemsize:
+        return a
+    return xp.ascontiguousarray(a)
+
+
 def _grads_on_arrays(ctx, q, k, v, keep, p, d_out, d_p):
     """SoftmaxAttention's backward on arrays (a plain backward(), nothing recorded): the
     formulas of its docstring, with the (..., L, S) temporaries reused in place."""
     xp = get_array_module(q, k, v)
-    d_out = xp.ascontiguousarray(d_out)  # it often arrives as a permuted view: GEMMs prefer rows
-    dv = xp.matmul(xp.swapaxes(p if keep is None else p * keep, -1, -2), d_out)
+    d_out = _rows_in_place(xp, d_out)
+    p_used = p if keep is None else p * keep
+    p_used_t = xp.swapaxes(p_used, -1, -2)
+    dv = xp.matmul(p_used_t, d_out, out=_heads_interleaved(xp, p_used_t, d_out))
     dp = xp.matmul(d_out, xp.swapaxes(v, -1, -2))
     if keep is not None:
         dp *= keep
@@ -126,10 +169,11 @@ def _grads_on_arrays(ctx, q, k, v, keep, p, d_out, d_p):
     ds = xp.multiply(dp, p, out=dp)  # dS = P ⊙ (dP - rowsum(dP ⊙ P))
     dq = dk = None
     if ctx.needs_input_grad[0]:
-        dq = xp.matmul(ds, k)
+        dq = xp.matmul(ds, k, out=_heads_interleaved(xp, ds, k))
         dq *= ctx.scale
     if ctx.needs_input_grad[1]:
-        dk = xp.matmul(xp.swapaxes(ds, -1, -2), q)
+        ds_t = xp.swapaxes(ds, -1, -2)
+        dk = xp.matmul(ds_t, q, out=_heads_interleaved(xp, ds_t, q))
         dk *= ctx.scale
     grads = (dq, dk, dv, ds if ctx.needs_input_grad[3] else None, None)
     return tuple(None if g is None else Tensor._make(g) for g in grads)
@@ -189,10 +233,11 @@ def dropout_keep(like, shape, p):
     return Tensor._make(keep.astype(like.dtype) * like.dtype.type(1.0 / (1.0 - p)))
 
 
-def attention(query, key, value, bias=None, dropout_p=0.0, scale=None, op="attention"):
+def attention(query, key, value, bias=None, dropout_p=0.0, scale=None, op="attention", need_weights=True):
     """(out, weights): softmax attention with an additive ``bias`` (already built from the masks).
 
-    The weights returned are the ones used, after dropout. Shapes are checked here.
+    The weights returned are the ones used, after dropout; None with ``need_weights=False``
+    (which lets the op skip forming them when no gradient is recorded). Shapes are checked here.
     """
     for name, t in (("query", query), ("key", key), ("value", value)):
         if not isinstance(t, Tensor) or t.ndim < 2:
@@ -219,7 +264,12 @@ def attention(query, key, value, bias=None, dropout_p=0.0, scale=None, op="atten
         raise ArgumentRuntimeError(f"{op}: dropout_p must be in [0, 1], got {dropout_p}")
     keep = dropout_keep(query, weights_shape, dropout_p) if dropout_p > 0 else None
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
-    out, weights = SoftmaxAttention.apply(query, key, value, bias, keep, scale=scale)
+    result = SoftmaxAttention.apply(query, key, value, bias, keep, scale=scale, weights=need_weights)
+    if not isinstance(result, tuple):  # out alone: no graph, weights not asked for
+        return result, None
+    out, weights = result
+    if not need_weights:
+        return out, None
     return out, (weights if keep is None else weights * keep)
 
 
@@ -277,7 +327,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         bias = causal_bias(query, query.shape[-2], key.shape[-2])
     elif attn_mask is not None:
         bias = attention_bias(op, attn_mask, query, query.shape[-2], key.shape[-2])
-    return attention(query, key, value, bias, dropout_p, scale, op)[0]
+    return attention(query, key, value, bias, dropout_p, scale, op, need_weights=False)[0]
 
 
 TENSOR_METHODS = {}

@@ -1,0 +1,220 @@
+"""The fast paths of attention equal the plain formulas.
+
+ops/attention.py writes the output and the gradients of Q, K, V of a (..., H, L, E) attention
+in (..., L, H, E) memory order and reads strided (view) inputs in place; nn/attention.py hands
+the heads to it as views of the projection when no graph is recorded. The arithmetic is the
+same GEMMs on the same numbers, only the memory layout differs, so the results are compared
+bit for bit against contiguous inputs; against the plain composition (matmul, softmax,
+matmul), whose operations are ordered differently, to float rounding.
+"""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn
+from minigrad.ops.attention import SoftmaxAttention, scaled_dot_product_attention
+
+torch = None
+try:
+    import torch
+except ImportError:
+    pass
+
+
+def _qkv(rng, dtype=np.float64, n=2, heads=3, rows=5, cols=6, e=4):
+    """q, k, v as head views of one projection (n, length, 3·heads·e), like MultiheadAttention's."""
+    proj_q = rng.standard_normal((n, rows, heads * e)).astype(dtype)
+    proj_kv = rng.standard_normal((n, cols, 2 * heads * e)).astype(dtype)
+    split = lambda a, lo: a[..., lo:lo + heads * e].reshape(n, a.shape[1], heads, e).transpose(0, 2, 1, 3)  # noqa: E731
+    return split(proj_q, 0), split(proj_kv, 0), split(proj_kv, heads * e)
+
+
+def _run(q, k, v, device="cpu"):
+    """out and the gradients SoftmaxAttention's backward returns for q, k, v (as it made them:
+    hooks see them before any accumulation into .grad)."""
+    ts = [mg.tensor(np.asarray(a), requires_grad=True, device=device) if device != "cpu"
+          else mg.Tensor._make(a).requires_grad_() for a in (q, k, v)]
+    grads = [None] * 3
+    for i, t in enumerate(ts):
+        t.register_hook(lambda g, i=i: grads.__setitem__(i, g))
+    out, p = SoftmaxAttention.apply(*ts, None, None, scale=0.5)
+    g = np.random.default_rng(9).standard_normal(out.shape).astype(q.dtype)
+    out.backward(mg.tensor(g, device=device))
+    return out, grads
+
+
+def test_strided_inputs_give_the_contiguous_results_bit_for_bit():
+    q, k, v = _qkv(np.random.default_rng(0))
+    assert not q.flags.c_contiguous
+    out_views, grads_views = _run(q, k, v)
+    out_plain, grads_plain = _run(*(np.ascontiguousarray(a) for a in (q, k, v)))
+    np.testing.assert_array_equal(out_views.numpy(), out_plain.numpy())
+    for a, b in zip(grads_views, grads_plain):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_output_and_grads_are_laid_out_heads_last_and_equal_the_plain_formula(dtype):
+    q, k, v = (np.ascontiguousarray(a) for a in _qkv(np.random.default_rng(1), dtype))
+    out, grads = _run(q, k, v)
+    # memory order (n, L, heads, e): joining the heads is a view
+    assert out.array.transpose(0, 2, 1, 3).flags.c_contiguous and out.dtype == dtype
+    for g in grads:
+        assert g.array.transpose(0, 2, 1, 3).flags.c_contiguous and g.dtype == dtype
+    # the plain composition of minigrad ops
+    ts = [mg.tensor(a, requires_grad=True) for a in (q, k, v)]
+    weights = mg.softmax(ts[0] @ ts[1].transpose(-1, -2) * 0.5, dim=-1)
+    plain = weights @ ts[2]
+    plain.backward(mg.tensor(np.random.default_rng(9).standard_normal(plain.shape).astype(dtype)))
+    tol = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(out.numpy(), plain.numpy(), **tol)
+    for a, t in zip(grads, ts):
+        np.testing.assert_allclose(a.numpy(), t.grad.numpy(), **tol)
+
+
+def test_three_dimensional_and_broadcast_inputs_keep_their_plain_layout():
+    rng = np.random.default_rng(2)
+    q = mg.tensor(rng.standard_normal((5, 4)), requires_grad=True)  # broadcast over the batch of k, v
+    k = mg.tensor(rng.standard_normal((3, 6, 4)), requires_grad=True)
+    v = mg.tensor(rng.standard_normal((3, 6, 2)), requires_grad=True)
+    out = scaled_dot_product_attention(q, k, v)
+    out.sum().backward()
+    w = mg.softmax(q @ k.transpose(-1, -2) / 2.0, dim=-1)
+    np.testing.assert_allclose(out.numpy(), (w @ v).numpy(), rtol=1e-12)
+    assert q.grad.shape == (5, 4) and k.grad.shape == (3, 6, 4) and v.grad.shape == (3, 6, 2)
+
+
+def _mha(seed=0, **kwargs):
+    mg.manual_seed(seed)
+    m = nn.MultiheadAttention(16, 4, batch_first=True, **kwargs)
+    with mg.no_grad():
+        m.in_proj_bias.copy_(mg.tensor(np.random.default_rng(5).standard_normal(48).astype(np.float32)))
+    return m
+
+
+def test_mha_without_graph_reads_head_views_and_equals_the_graph_path():
+    m = _mha()
+    x = mg.tensor(np.random.default_rng(3).standard_normal((2, 7, 16)).astype(np.float32))
+    with mg.no_grad():
+        fast, _ = m(x, x, x, need_weights=False)
+    graph, _ = m(x, x, x, need_weights=False)  # parameters need grads: heads copied once
+    assert graph.requires_grad and not fast.requires_grad
+    # the views give the same products bit for bit (test above); the no-graph path also divides
+    # by Σe after P V (see SoftmaxAttention): equal to float rounding
+    np.testing.assert_allclose(fast.numpy(), graph.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_mha_joins_the_heads_without_a_copy():
+    m = _mha()
+    x = mg.tensor(np.random.default_rng(4).standard_normal((2, 7, 16)).astype(np.float32))
+    seen = {}
+    original = m.out_proj.forward
+    m.out_proj.forward = lambda t: (seen.__setitem__("x", t), original(t))[1]  # noqa: E731
+    with mg.no_grad():
+        m(x, x, x, need_weights=False)
+    assert seen["x"].array.flags.c_contiguous  # the op wrote (N, L, h, d) in memory: a view, no copy
+
+
+@pytest.mark.skipif(torch is None, reason="torch is not installed")
+@pytest.mark.parametrize("grad", [False, True])
+def test_mha_matches_torch_on_both_paths(grad):
+    m = _mha()
+    tm = torch.nn.MultiheadAttention(16, 4, batch_first=True)
+    with torch.no_grad():
+        tm.in_proj_weight.copy_(torch.from_numpy(m.in_proj_weight.numpy()))
+        tm.in_proj_bias.copy_(torch.from_numpy(m.in_proj_bias.numpy()))
+        tm.out_proj.weight.copy_(torch.from_numpy(m.out_proj.weight.numpy()))
+        tm.out_proj.bias.copy_(torch.from_numpy(m.out_proj.bias.numpy()))
+    x = np.random.default_rng(6).standard_normal((3, 5, 16)).astype(np.float32)
+    xt = torch.from_numpy(x)
+    if grad:
+        out, _ = m(mg.tensor(x), mg.tensor(x), mg.tensor(x), need_weights=False)
+        out.sum().backward()
+        ref, _ = tm(xt, xt, xt, need_weights=False)
+        ref.sum().backward()
+        np.testing.assert_allclose(m.in_proj_weight.grad.numpy(), tm.in_proj_weight.grad.numpy(),
+                                   rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(m.out_proj.weight.grad.numpy(), tm.out_proj.weight.grad.numpy(),
+                                   rtol=1e-4, atol=1e-5)
+    else:
+        with mg.no_grad():
+            out, _ = m(mg.tensor(x), mg.tensor(x), mg.tensor(x), need_weights=False)
+        with torch.no_grad():
+            ref, _ = tm(xt, xt, xt, need_weights=False)
+    np.testing.assert_allclose(out.numpy(), ref.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.gpu
+def test_strided_heads_on_cuda_match_cpu():
+    q, k, v = _qkv(np.random.default_rng(7), np.float32)
+    out_gpu, grads_gpu = _run(q, k, v, device="cuda")
+    out_cpu, grads_cpu = _run(q, k, v)
+    assert out_gpu.is_cuda
+    np.testing.assert_allclose(out_gpu.cpu().numpy(), out_cpu.numpy(), rtol=1e-5, atol=1e-6)
+    for a, b in zip(grads_gpu, grads_cpu):
+        np.testing.assert_allclose(a.cpu().numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_out_without_weights_or_graph_equals_the_normalised_weights_path(masked):
+    """weights=False under no-grad divides P V's rows by Σe instead of P's: float rounding apart."""
+    rng = np.random.default_rng(8)
+    q, k, v = (mg.tensor(rng.standard_normal(s).astype(np.float32)) for s in ((2, 3, 5, 4), (2, 3, 6, 4), (2, 3, 6, 2)))
+    bias = None
+    if masked:  # the last query may attend to nothing: its output is 0 on both paths
+        allowed = np.ones((5, 6), bool)
+        allowed[-1] = False
+        allowed[0, :3] = False
+        bias = mg.tensor(np.where(allowed, 0.0, -np.inf).astype(np.float32))
+    with mg.no_grad():
+        fast = SoftmaxAttention.apply(q, k, v, bias, None, scale=0.5, weights=False)
+        out, p = SoftmaxAttention.apply(q, k, v, bias, None, scale=0.5)
+    assert not isinstance(fast, tuple) and fast.dtype == np.float32
+    np.testing.assert_allclose(fast.numpy(), out.numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(out.numpy(), (p @ v).numpy(), rtol=1e-6, atol=1e-7)
+    if masked:
+        assert not fast.numpy()[..., -1, :].any()
+
+
+def test_weights_false_with_a_graph_still_differentiates_twice():
+    rng = np.random.default_rng(10)
+    q, k, v = (mg.tensor(rng.standard_normal(s), requires_grad=True) for s in ((2, 5, 4), (2, 6, 4), (2, 6, 3)))
+    out, p = SoftmaxAttention.apply(q, k, v, None, None, scale=0.5, weights=False)
+    (gq,) = mg.autograd.grad((out * out).sum(), [q], create_graph=True)
+    (ggq,) = mg.autograd.grad(gq.sum(), [q])
+    tq = mg.tensor(q.numpy(), requires_grad=True)
+    w = mg.softmax(tq @ k.detach().transpose(-1, -2) * 0.5, dim=-1)
+    plain = w @ v.detach()
+    (gp,) = mg.autograd.grad((plain * plain).sum(), [tq], create_graph=True)
+    (ggp,) = mg.autograd.grad(gp.sum(), [tq])
+    np.testing.assert_allclose(gq.numpy(), gp.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(ggq.numpy(), ggp.numpy(), rtol=1e-8)
+
+
+def test_sdpa_and_mha_without_weights_return_the_same_as_with():
+    rng = np.random.default_rng(11)
+    q, k, v = (mg.tensor(rng.standard_normal((2, 3, 5, 4)).astype(np.float32)) for _ in range(3))
+    with mg.no_grad():
+        fast = scaled_dot_product_attention(q, k, v)
+        out, _ = SoftmaxAttention.apply(q, k, v, None, None, scale=0.5)
+    np.testing.assert_allclose(fast.numpy(), out.numpy(), rtol=1e-6, atol=1e-7)
+    m = _mha()
+    x = mg.tensor(rng.standard_normal((2, 7, 16)).astype(np.float32))
+    with mg.no_grad():
+        a, none = m(x, x, x, need_weights=False)
+        b, w = m(x, x, x, need_weights=True)
+    assert none is None and w.shape == (2, 7, 7)
+    np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_broadcast_output_gradient_gives_the_plain_gradients():
+    """out.sum() sends a stride-0 gradient: it is copied before the GEMMs, values unchanged."""
+    q, k, v = (np.ascontiguousarray(a) for a in _qkv(np.random.default_rng(12)))
+    ts = [mg.tensor(a, requires_grad=True) for a in (q, k, v)]
+    out, _ = SoftmaxAttention.apply(*ts, None, None, scale=0.5)
+    out.sum().backward()
+    plain = [mg.tensor(a, requires_grad=True) for a in (q, k, v)]
+    (mg.softmax(plain[0] @ plain[1].transpose(-1, -2) * 0.5, dim=-1) @ plain[2]).sum().backward()
+    for a, b in zip(ts, plain):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-12, atol=1e-13)
