@@ -130,7 +130,9 @@ def test_loaded_model_evaluates_and_trains_on_as_the_original(tmp_path):
     # the optimizer's moments came back too: one more epoch moves both models alike
     h1 = model.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0).history
     h2 = loaded.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0).history
-    assert h1 == pytest.approx(h2, rel=1e-6)
+    assert h1.keys() == h2.keys()
+    for key in h1:
+        assert h1[key] == pytest.approx(h2[key], rel=1e-6), key
     for a, b in zip(model.get_weights(), loaded.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
