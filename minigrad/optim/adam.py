@@ -95,13 +95,3 @@ class Adam(Optimizer):
         update = xp.divide(m, denom, out=tmp)  # θ = θ - (γ / (1 - β₁ᵗ)) m / (√v̂ + ε)
         update *= step_size
         p -= update
-
-    def _scratch_like(self, p, xp):
-        """A scratch array of p's shape and dtype: a view of one flat buffer per dtype and
-        device, grown to the largest parameter (not part of the state: nothing to save)."""
-        buffers = self.__dict__.setdefault("_scratch", {})
-        key = (p.dtype.str, type(p), getattr(getattr(p, "device", None), "id", None))
-        flat = buffers.get(key)
-        if flat is None or flat.size < p.size:
-            flat = buffers[key] = xp.empty(p.size, dtype=p.dtype)
-        return flat[:p.size].reshape(p.shape)

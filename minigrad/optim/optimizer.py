@@ -177,6 +177,17 @@ class Optimizer:
         """Change the array ``p`` in place, given its gradient array ``g`` (subclasses)."""
         raise NotImplementedError
 
+    def _scratch_like(self, p, xp):
+        """A scratch array of p's shape and dtype, for an update's temporaries: a view of one flat
+        buffer per dtype and device, grown to the largest parameter (not part of the state:
+        nothing to save), so a step allocates no array per parameter."""
+        buffers = self.__dict__.setdefault("_scratch", {})
+        key = (p.dtype.str, type(p), getattr(getattr(p, "device", None), "id", None))
+        flat = buffers.get(key)
+        if flat is None or flat.size < p.size:
+            flat = buffers[key] = xp.empty(p.size, dtype=p.dtype)
+        return flat[:p.size].reshape(p.shape)
+
     # ---- saving and loading -----------------------------------------------------------------
     def state_dict(self):
         """The optimizer's state in PyTorch's layout, parameters replaced by their index.

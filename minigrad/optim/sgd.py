@@ -1,5 +1,6 @@
 """SGD: stochastic gradient descent, with optional momentum and Nesterov momentum."""
 
+from ..backend import get_array_module
 from ..tensor import Tensor
 from .optimizer import Optimizer, check_option
 
@@ -57,4 +58,5 @@ class SGD(Optimizer):
                 b *= mu  # in place: bₜ = μ bₜ₋₁ + (1 - τ) g
                 b += g if tau == 0 else (1 - tau) * g  # no temporary in the common τ = 0 case
             g = g + mu * b if group["nesterov"] else b
-        p -= lr * g
+        xp = get_array_module(p)
+        p -= xp.multiply(g, lr, out=self._scratch_like(p, xp))  # θ -= γ d, with γ d in scratch: no new array
