@@ -14,7 +14,7 @@ import numpy as np  # errstate only
 from .. import dtypes
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
-from ..errors import ArgumentError, DTypeError, UnsupportedDType
+from ..errors import ArgumentError, UnsupportedDType
 from .elementwise import _xp, cast, constant, exp, where
 from .erf_rational import erf_array
 from .reduction import sum as _sum
@@ -164,12 +164,7 @@ class GELU(Function):
         # as halving is exact (1 + t is 0 or at least an ulp of 1, and where x is subnormal,
         # 1 + t is 1), with fewer new arrays. In-place operators, not out=: x may be 0-d.
         if approximate == "tanh":
-            u = _GELU_A * x
-            u *= x
-            u *= x
-            u += x
-            u *= _SQRT_2_OVER_PI
-            t = _xp(x).tanh(u)
+            t = _xp(x).tanh(_tanh_argument(x))
         else:
             t = erf_array(x * (1 / math.sqrt(2)))
         t += 1
@@ -191,17 +186,23 @@ class GELU(Function):
         return g * (cdf + x * pdf)
 
 
+def _tanh_argument(x):
+    """u = sqrt(2/pi) (x + 0.044715 x^3), gelu's tanh argument, in place on one new array."""
+    u = _GELU_A * x
+    u *= x
+    u *= x
+    u += x
+    u *= _SQRT_2_OVER_PI
+    return u
+
+
 def _gelu_grad_array(x, g, approximate):
     """GELU.backward's formulas on raw arrays, in place on a few new arrays (x not 0-d: NumPy's
     0-d results are scalars, with no out=). The same roundings as the Tensor form, up to
     halvings moved across a product (exact but for subnormals)."""
     xp = _xp(x)
     if approximate == "tanh":
-        t = _GELU_A * x
-        t *= x
-        t *= x
-        t += x
-        t *= _SQRT_2_OVER_PI
+        t = _tanh_argument(x)
         xp.tanh(t, out=t)
         slope = t * t  # ((x / 2) (1 - t^2)) du
         xp.subtract(1, slope, out=slope)

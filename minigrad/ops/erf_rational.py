@@ -91,16 +91,21 @@ def _erf_small_into(x, a):
     return out
 
 
-def _erfc_middle(a):
-    """exp(-a^2) P(a) / Q(a), erfc on 1 < a < 8, written over a new array (a is kept)."""
+def _exp_ratio(a, p, q):
+    """exp(-a^2) p(a) / q(a) over a new array (a is kept): the form of erfc's two outer branches."""
     xp = _xp(a)
     erfc = a * a
     xp.negative(erfc, out=erfc)
     xp.exp(erfc, out=erfc)
-    ratio = _horner(_ERFC_P, a)
-    ratio /= _horner(_ERFC_Q, a)
+    ratio = _horner(p, a)
+    ratio /= _horner(q, a)
     erfc *= ratio
     return erfc
+
+
+def _erfc_middle(a):
+    """exp(-a^2) P(a) / Q(a), erfc on 1 < a < 8."""
+    return _exp_ratio(a, _ERFC_P, _ERFC_Q)
 
 
 def _erf_compacted(x):
@@ -137,14 +142,19 @@ def erf_array(x):
     every-branch formula is used: its extra kernels cost little there, while gathering a
     branch's elements needs their count on the host, a synchronisation on every call.
     """
-    xp = _xp(x)
-    if x.dtype == "float16":  # the coefficients overflow float16: compute in float32
-        return erf_array(x.astype("float32")).astype(x.dtype)
-    if xp is not np or str(x.dtype) not in _ERF_IS_ONE_FROM:
-        return _erf_reference(x)
+    return _by_branches(x, _erf_compacted, _erf_reference)
+
+
+def _by_branches(x, compacted, reference):
+    """compacted(x) on the host in float32 and float64, reference(x) on a GPU and in other
+    dtypes; float16 goes through float32 (the coefficients overflow float16)."""
+    if x.dtype == "float16":
+        return _by_branches(x.astype("float32"), compacted, reference).astype(x.dtype)
+    if _xp(x) is not np or x.dtype not in (np.float32, np.float64):
+        return reference(x)
     if x.ndim == 0:  # flat indices need an array, not NumPy's 0-d scalars
-        return _erf_compacted(x.reshape(1)).reshape(())
-    return _erf_compacted(xp.ascontiguousarray(x))  # results are scattered through a flat view
+        return compacted(x.reshape(1)).reshape(())
+    return compacted(np.ascontiguousarray(x))  # results are scattered through a flat view
 
 
 # ---- erfc ---------------------------------------------------------------------------------------
@@ -167,15 +177,7 @@ def _erfc_reference(x):
 def _erfc_large(a):
     """exp(-a^2) R(a) / S(a), erfc on a >= 8. Past a = 1e5 exp(-a^2) is 0: a is capped there, so
     a^2 cannot overflow."""
-    xp = _xp(a)
-    a = xp.minimum(a, 1e5)
-    erfc = a * a
-    xp.negative(erfc, out=erfc)
-    xp.exp(erfc, out=erfc)
-    ratio = _horner(_ERFC_R, a)
-    ratio /= _horner(_ERFC_S, a)
-    erfc *= ratio
-    return erfc
+    return _exp_ratio(_xp(a).minimum(a, 1e5), _ERFC_R, _ERFC_S)
 
 
 def _erfc_compacted(x):
@@ -203,11 +205,4 @@ def _erfc_compacted(x):
 def erfc_array(x):
     """erfc on a raw array: _erfc_reference's formula, on the host each branch only on its own
     elements (on a GPU the every-branch form: see erf_array)."""
-    xp = _xp(x)
-    if x.dtype == "float16":
-        return erfc_array(x.astype("float32")).astype(x.dtype)
-    if xp is not np or x.dtype not in (np.float32, np.float64):
-        return _erfc_reference(x)
-    if x.ndim == 0:  # flat indices need an array, not NumPy's 0-d scalars
-        return _erfc_compacted(x.reshape(1)).reshape(())
-    return _erfc_compacted(xp.ascontiguousarray(x))
+    return _by_branches(x, _erfc_compacted, _erfc_reference)
