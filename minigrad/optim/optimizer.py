@@ -157,11 +157,9 @@ class Optimizer:
         return loss
 
     def _checked_grad(self, param):
-        """The gradient's array, once sure it fits the parameter (a hand-set .grad may not)."""
-        grad, array = param.grad.array, param.array
-        if type(grad) is np.ndarray and type(array) is np.ndarray and grad.shape == array.shape \
-                and grad.dtype == array.dtype:
-            return grad  # the common case, checked without the property lookups below
+        """The gradient's array, once sure it fits the parameter (a hand-set .grad may not); step
+        comes here only when its inlined test of the common case (host arrays that fit) failed."""
+        grad = param.grad.array
         name = type(self).__name__
         if grad.shape != param.array.shape:
             raise ShapeError(f"{name}.step: a parameter of shape {tuple(param.shape)} has a gradient of shape "
