@@ -8,6 +8,7 @@ gradient checker in ``minigrad.testing``.
 
 import numpy as _np
 
+from . import host_memory as _host_memory  # noqa: F401  (keeps freed memory for reuse: see its docstring)
 from . import ops as _ops  # noqa: F401  (installs the operators on Tensor)
 from .autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd import inference_mode, is_inference_mode_enabled

@@ -175,3 +175,35 @@ def test_graph_of_a_custom_function_is_freed_without_the_garbage_collector():
         assert node() is None  # freed by reference counting: the node holds no cycle through itself
     finally:
         gc.enable()
+
+
+class TwoOutputs(Function):
+    """(2x, 3x); records what backward received for the output that was not used."""
+
+    received = []
+
+    @staticmethod
+    def forward(ctx, x, materialize):
+        ctx.set_materialize_grads(materialize)
+        return x * 2, x * 3
+
+    @staticmethod
+    def backward(ctx, g2, g3):
+        TwoOutputs.received.append(g3)
+        return g2 * 2 + (0 if g3 is None else g3 * 3), None
+
+
+@pytest.mark.parametrize("materialize", [True, False])
+def test_set_materialize_grads_false_passes_none_for_an_unused_output(materialize):
+    """PyTorch's rule: with set_materialize_grads(False) an output no gradient reached arrives as
+    None; by default as zeros of its shape."""
+    TwoOutputs.received.clear()
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    doubled, _ = TwoOutputs.apply(x, materialize)
+    doubled.sum().backward()
+    (g3,) = TwoOutputs.received
+    if materialize:
+        np.testing.assert_array_equal(g3.numpy(), [0.0, 0.0])
+    else:
+        assert g3 is None
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0])

@@ -218,3 +218,61 @@ def test_broadcast_output_gradient_gives_the_plain_gradients():
     (mg.softmax(plain[0] @ plain[1].transpose(-1, -2) * 0.5, dim=-1) @ plain[2]).sum().backward()
     for a, b in zip(ts, plain):
         np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-12, atol=1e-13)
+
+
+def _plain_softmax_weights(q, k, scale):
+    """softmax(Q Kᵀ · scale) with the usual shift by the row max, in float64."""
+    z = np.matmul(q.astype(np.float64) * scale, np.swapaxes(k.astype(np.float64), -1, -2))
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@pytest.mark.parametrize("size", [1.0, 8.0, 40.0])
+def test_softmax_without_the_shift_only_where_the_scores_are_bounded(size):
+    """The shift by the row max is skipped only when Cauchy-Schwarz bounds every score well inside
+    exp's range (size 1); larger scores (sizes 8, 40: |z| up to ~10³, where exp(z) overflows)
+    take the shifted path. Both equal the plain float64 softmax to float32 rounding."""
+    from minigrad.ops.attention import _scores_bounded
+
+    rng = np.random.default_rng(13)
+    q = (size * rng.standard_normal((2, 3, 16, 8))).astype(np.float32)
+    k = (size * rng.standard_normal((2, 3, 20, 8))).astype(np.float32)
+    v = rng.standard_normal((2, 3, 20, 4)).astype(np.float32)
+    assert _scores_bounded(np, q * np.float32(0.5), k, 20) == (size == 1.0)
+    _, p = SoftmaxAttention.apply(*(mg.tensor(a) for a in (q, k, v)), None, None, scale=0.5)
+    assert np.isfinite(p.numpy()).all()
+    np.testing.assert_allclose(p.numpy(), _plain_softmax_weights(q, k, 0.5), rtol=2e-5, atol=1e-7)
+
+
+def test_the_bound_accounts_for_the_number_of_keys_and_the_dtype():
+    """B² = max‖q‖²·max‖k‖² against ((ln(max) - ln(keys)) / 2)²: float32 allows |z| ≤ ~40 for a
+    few keys, fewer for many keys, and float16 only ~5."""
+    from minigrad.ops.attention import _scores_bounded
+
+    q = np.full((1, 4), 3.0, np.float32)  # ‖q‖ = 6
+    k = np.full((1, 4), 3.0, np.float32)  # ‖k‖ = 6: B = 36
+    assert _scores_bounded(np, q, k, 10)  # (88.7 - 2.3) / 2 = 43.2
+    assert not _scores_bounded(np, q, k, 10 ** 8)  # (88.7 - 18.4) / 2 = 35.1
+    assert not _scores_bounded(np, q.astype(np.float16), k.astype(np.float16), 10)
+    assert not _scores_bounded(np, q[:0], k, 10)
+
+
+@pytest.mark.parametrize("used", ["out", "weights", "both"])
+def test_unused_outputs_get_no_zeros_and_the_gradients_equal_the_plain_composition(used):
+    """The op takes None for an output no gradient reached (materialize_grads = False)."""
+    rng = np.random.default_rng(14)
+    arrays = [rng.standard_normal(s) for s in ((2, 5, 4), (2, 6, 4), (2, 6, 3))]
+    cw = rng.standard_normal((2, 5, 6))
+    fused = [mg.tensor(a, requires_grad=True) for a in arrays]
+    plain = [mg.tensor(a, requires_grad=True) for a in arrays]
+    out, p = SoftmaxAttention.apply(*fused, None, None, scale=0.5)
+    w = mg.softmax(plain[0] @ plain[1].transpose(-1, -2) * 0.5, dim=-1)
+    for o, weights, ts in ((out, p, fused), (w @ plain[2], w, plain)):
+        loss = {"out": (o * o).sum(), "weights": (weights * mg.tensor(cw)).sum()}
+        loss["both"] = loss["out"] + loss["weights"]
+        loss[used].backward()
+    for a, b in zip(fused, plain):
+        if used == "weights" and b.grad is None:  # v does not reach the weights
+            assert a.grad is None or not a.grad.numpy().any()
+            continue
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-12)

@@ -111,7 +111,8 @@ class Function(_base.Function):
         self._non_differentiable = tensors
 
     def set_materialize_grads(self, value):
-        """Accepted for PyTorch programs: backward always receives zeros, never None, here."""
+        """False: backward receives None, not zeros, for an output that no gradient reached
+        (of a forward with several outputs; a single output always has its gradient)."""
         self.materialize_grads = bool(value)
 
     def _pack_tensors(self, inputs, outputs):

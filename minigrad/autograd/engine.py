@@ -247,7 +247,7 @@ def _run_post_hooks(leaf):
 
 def _node_backward(node, outs, create_graph, check_anomaly):
     """One node's backward on the gradients of its outputs: one gradient per input (or None)."""
-    if len(outs) > 1:  # (`None in outs` would compare Tensors with ==)
+    if len(outs) > 1 and node.materialize_grads:  # (`None in outs` would compare Tensors with ==)
         outs = [g if g is not None else _zeros(node, i) for i, g in enumerate(outs)]
     in_grads = node.backward(node, *outs)
     if not isinstance(in_grads, tuple):

@@ -63,6 +63,11 @@ class Function:
     #: ``getitem`` (ops/indexing.py) records it itself, case by case.
     is_view = False
 
+    #: An output of a multi-output node that no gradient reached gets an array of zeros in
+    #: backward. An op that handles None for it instead (and so skips forming and adding the
+    #: zeros) sets this False; so does ``ctx.set_materialize_grads(False)`` in a custom Function.
+    materialize_grads = True
+
     __slots__ = ("edges", "needs_input_grad", "_input_meta", "_output_meta", "_saved",
                  "_freed", "_output_hooks", "_outputs", "trace", "__dict__", "__weakref__")
 
