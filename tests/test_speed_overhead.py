@@ -210,3 +210,23 @@ def test_python_calls_per_training_step_stay_few():
     # about 780 now; 1116 before the fast paths of the engine, Function.apply, the optimizer,
     # the 2-D cross-entropy and modules without hooks
     assert calls[0] < 900, calls[0]
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_with_every_target_counted_equals_the_masked_path(smoothing, reduction):
+    """Targets all in [0, C) with ignore_index outside it skip the mask (``all_counted``); with
+    ignore_index = 0 and no target 0 the mask path runs on the same numbers: bit for bit."""
+    rng = np.random.default_rng(3)
+    logits = rng.standard_normal((6, 5)).astype(np.float32)
+    target = mg.tensor(rng.integers(1, 5, 6))
+    results = []
+    for ignore in (-100, 0):
+        x = mg.tensor(logits, requires_grad=True)
+        loss = mg.nn.functional.cross_entropy(x, target, ignore_index=ignore, reduction=reduction,
+                                              label_smoothing=smoothing)
+        loss.sum().backward()
+        results.append((loss.numpy(), x.grad.numpy()))
+    (fast, fast_grad), (masked, masked_grad) = results
+    np.testing.assert_array_equal(fast, masked)
+    np.testing.assert_array_equal(fast_grad, masked_grad)

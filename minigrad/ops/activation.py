@@ -15,6 +15,7 @@ from .. import dtypes
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ..errors import ArgumentError, UnsupportedDType
+from ..tensor import Tensor
 from .elementwise import _xp, cast, constant, exp, where
 from .erf_rational import erf_array
 from .reduction import sum as _sum
@@ -37,6 +38,8 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, g):
         (y,) = ctx.saved_tensors
+        if not is_grad_enabled():  # no graph wanted: the same product on arrays, no node for it
+            return Tensor._make(g.array * (y.array > 0))
         return g * constant((y.array > 0).astype(g.dtype))
 
 

@@ -10,6 +10,8 @@ Notation: docs/notation.md.
 """
 
 from ..autograd.function import Function
+from ..autograd.grad_mode import is_grad_enabled
+from ..tensor import Tensor
 
 
 class Linear(Function):
@@ -34,7 +36,13 @@ class Linear(Function):
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
-        which = tuple(i for i, n in enumerate(ctx.needs_input_grad) if n)
+        needs = ctx.needs_input_grad
+        if not is_grad_enabled():  # no graph wanted: LinearBackward's arithmetic without its node
+            g, x, w = g.array, x.array, w.array
+            return (Tensor._make(g @ w) if needs[0] else None,
+                    Tensor._make(g.T @ x) if needs[1] else None,
+                    Tensor._make(g.sum(axis=0)) if len(needs) > 2 and needs[2] else None)
+        which = tuple(i for i, n in enumerate(needs) if n)
         grads = LinearBackward.apply(g, x, w, which=which)
         out = [None, None, None]
         for i, grad in zip(which, grads):

@@ -36,7 +36,7 @@ REDUCTIONS = ("mean", "sum", "none")
 # ---- shared pieces of the class losses ----------------------------------------------------------
 def _target_weights(target, weight, ignore_index, dtype):
     """For each target: whether it counts, a safe class index, and its weight w[y] (0 if ignored)."""
-    xp = _xp(target)
+    xp = backend.get_array_module(target)
     valid = target != ignore_index
     safe = xp.where(valid, target, 0)
     wy = valid.astype(dtype) if weight is None else weight[safe] * valid
@@ -68,13 +68,19 @@ def _add_at_targets(out, safe, values):
     return out
 
 
-def _reduce(loss, wy, reduction, ctx):
-    """Apply the reduction to per-target losses; remember the 'mean' denominator for backward."""
+def _reduce(loss, wy, reduction, ctx, all_counted=False):
+    """Apply the reduction to per-target losses; remember the 'mean' denominator for backward.
+
+    ``all_counted``: every target is known to count with weight 1, so the mean's denominator is
+    their number (at least 1) and the weights need not be summed."""
     ctx.reduction = reduction
     if reduction == "none":
         return loss
     if reduction == "sum":
         return loss.sum()
+    if all_counted:
+        ctx.denom = loss.dtype.type(loss.size)
+        return loss.sum() / ctx.denom
     ctx.denom = wy.sum()
     with backend.errstate(wy, invalid="ignore", divide="ignore"):  # every target ignored: nan, as PyTorch
         return loss.sum() / ctx.denom
@@ -122,10 +128,17 @@ class CrossEntropy(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, target, weight, ignore_index, label_smoothing, reduction):
-        xp = _xp(x)
+    def forward(ctx, x, target, weight, ignore_index, label_smoothing, reduction, all_counted=False):
+        xp = backend.get_array_module(x)
         c = x.shape[1]
-        valid, safe, wy = _target_weights(target, weight, ignore_index, x.dtype)
+        # all_counted: the caller saw every target in [0, C) and ignore_index outside it, so no
+        # target is ignored; without class weights each then weighs 1 (the common case, unmasked)
+        all_counted = all_counted and weight is None
+        if all_counted:
+            wy = xp.ones(target.shape, dtype=x.dtype)
+            valid, safe = wy, target  # (valid as 1.0s: it is only multiplied by)
+        else:
+            valid, safe, wy = _target_weights(target, weight, ignore_index, x.dtype)
         z = x - x.max(axis=1, keepdims=True)
         e = xp.exp(z)
         total = e.sum(axis=1, keepdims=True)
@@ -134,7 +147,7 @@ class CrossEntropy(Function):
             z_y = z[xp.arange(x.shape[0]), safe]
         else:
             z_y = xp.take_along_axis(z, safe[:, None], axis=1)[:, 0]
-        loss = (lse - z_y) * wy
+        loss = lse - z_y if all_counted else (lse - z_y) * wy
         if label_smoothing > 0:
             wc = 1.0 if weight is None else weight.reshape(_class_axis_shape(x.ndim, c))
             w_sum = float(c) if weight is None else weight.sum()
@@ -143,7 +156,7 @@ class CrossEntropy(Function):
         ctx.ignore_index, ctx.label_smoothing = ignore_index, label_smoothing
         ctx.targets = valid, safe, wy  # backward needs them too (target is saved: not changed since)
         ctx.save_for_backward(x, target, weight, e, total)  # softmax(x) = e / total, for backward
-        return _reduce(loss, wy, reduction, ctx)
+        return _reduce(loss, wy, reduction, ctx, all_counted)
 
     @staticmethod
     def backward(ctx, g):
@@ -300,7 +313,10 @@ def _check_same_shape(input, target, op):
 
 
 def _check_class_targets(input, target, weight, ignore_index, op):
-    """Targets are integer class indices of shape (N, d1, ...) in [0, C) (or ignore_index)."""
+    """Targets are integer class indices of shape (N, d1, ...) in [0, C) (or ignore_index).
+
+    Returns True when every target was seen to be a class index that counts (in [0, C), and
+    ignore_index outside it); False when some may be ignored or they were not read (on a GPU)."""
     c = input.shape[1]
     if target.dtype.kind not in "iu":
         raise DTypeRuntimeError(f"{op}: class-index targets must be integers (int64), got dtype {target.dtype}; "
@@ -314,15 +330,16 @@ def _check_class_targets(input, target, weight, ignore_index, op):
         raise ShapeError(f"{op}: weight must have shape ({c},), one per class, got {tuple(weight.shape)}")
     data = target.array
     if not backend.is_host(data) or data.size == 0:
-        return  # checked on the CPU only
-    if 0 <= data.min() and data.max() < c:
-        return  # every target a class index (the common case: no mask to build)
+        return False  # checked on the CPU only
+    if 0 <= data.min() and data.max() < c:  # every target a class index (the common case)
+        return not 0 <= ignore_index < c
     counted = data[data != ignore_index]
     if counted.size:
         lo, hi = int(counted.min()), int(counted.max())
         if lo < 0 or hi >= c:
             raise IndexOutOfRange(f"{op}: target {lo if lo < 0 else hi} is out of bounds: class indices must "
                                   f"be in [0, {c - 1}] for {c} classes (or equal ignore_index={ignore_index})")
+    return False
 
 
 def _batched(input, target, op):
@@ -353,10 +370,11 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if target.dtype.kind == "f" and tuple(target.shape) == tuple(input.shape):
         return _cross_entropy_probs(input, target, weight, reduction, label_smoothing)
     input, target, unbatched = _batched(input, target, op)
-    _check_class_targets(input, target, weight, ignore_index, op)
+    all_counted = _check_class_targets(input, target, weight, ignore_index, op)
     weight = _like_input(weight, input)
     out = CrossEntropy.apply(input, target, weight, ignore_index=ignore_index,
-                             label_smoothing=float(label_smoothing), reduction=reduction)
+                             label_smoothing=float(label_smoothing), reduction=reduction,
+                             all_counted=all_counted)
     return out.reshape(()) if unbatched and reduction == "none" else out
 
 
