@@ -238,7 +238,7 @@ def test_softmax_without_the_shift_only_where_the_scores_are_bounded(size):
     q = (size * rng.standard_normal((2, 3, 16, 8))).astype(np.float32)
     k = (size * rng.standard_normal((2, 3, 20, 8))).astype(np.float32)
     v = rng.standard_normal((2, 3, 20, 4)).astype(np.float32)
-    assert _scores_bounded(np, q * np.float32(0.5), k, 20) == (size == 1.0)
+    assert _scores_bounded(np, q * np.float32(0.5), np.swapaxes(k, -1, -2)) == (size == 1.0)
     _, p = SoftmaxAttention.apply(*(mg.tensor(a) for a in (q, k, v)), None, None, scale=0.5)
     assert np.isfinite(p.numpy()).all()
     np.testing.assert_allclose(p.numpy(), _plain_softmax_weights(q, k, 0.5), rtol=2e-5, atol=1e-7)
@@ -249,12 +249,12 @@ def test_the_bound_accounts_for_the_number_of_keys_and_the_dtype():
     few keys, fewer for many keys, and float16 only ~5."""
     from minigrad.ops.attention import _scores_bounded
 
-    q = np.full((1, 4), 3.0, np.float32)  # ‖q‖ = 6
-    k = np.full((1, 4), 3.0, np.float32)  # ‖k‖ = 6: B = 36
-    assert _scores_bounded(np, q, k, 10)  # (88.7 - 2.3) / 2 = 43.2
-    assert not _scores_bounded(np, q, k, 10 ** 8)  # (88.7 - 18.4) / 2 = 35.1
-    assert not _scores_bounded(np, q.astype(np.float16), k.astype(np.float16), 10)
-    assert not _scores_bounded(np, q[:0], k, 10)
+    q = np.full((1, 4), np.sqrt(10.0), np.float32)  # ‖q‖² = 40
+    k_t = lambda keys: np.broadcast_to(np.sqrt(np.float32(10.0)), (4, keys))  # noqa: E731  (‖k‖² = 40: B = 40)
+    assert _scores_bounded(np, q, k_t(10))  # (88.7 - 2.3) / 2 = 43.2
+    assert not _scores_bounded(np, q, k_t(10 ** 5))  # (88.7 - 11.5) / 2 = 38.6
+    assert not _scores_bounded(np, q.astype(np.float16), k_t(10).astype(np.float16))
+    assert not _scores_bounded(np, q[:0], k_t(10))
 
 
 @pytest.mark.parametrize("used", ["out", "weights", "both"])

@@ -78,10 +78,11 @@ class SoftmaxAttention(Function):
     def forward(ctx, q, k, v, bias, keep, scale, weights=True):
         xp = get_array_module(q, k, v)
         q_scaled = xp.multiply(q, scale, out=xp.empty(q.shape, dtype=q.dtype))  # cheaper than scaling Z
-        s = xp.matmul(q_scaled, _transposed_copy(xp, k))
+        k_t = _transposed_copy(xp, k)
+        s = xp.matmul(q_scaled, k_t)
         if bias is not None:
             s = s + bias
-        if bias is None and _scores_bounded(xp, q_scaled, k, s.shape[-1]):
+        if bias is None and _scores_bounded(xp, q_scaled, k_t):
             p = xp.exp(s, out=s)  # the shift by the row max is only there to keep exp finite
         else:
             m = s.max(axis=-1, keepdims=True) if s.size else s.sum(axis=-1, keepdims=True)  # (no keys: 0)
@@ -137,7 +138,7 @@ def _transposed_copy(xp, a):
     return xp.ascontiguousarray(xp.swapaxes(a, -1, -2))
 
 
-def _scores_bounded(xp, q_scaled, k, keys):
+def _scores_bounded(xp, q_scaled, k_t):
     """True when every score z = (scale·q)·k is known to keep exp(z) well inside the dtype's
     range, so softmax may skip its shift by the row max (exp(z - m) / Σ exp(z - m) equals
     exp(z) / Σ exp(z); the shift only guards exp from overflowing or underflowing).
@@ -145,12 +146,13 @@ def _scores_bounded(xp, q_scaled, k, keys):
     Cauchy-Schwarz bounds every score: |z_ij| ≤ ‖scale·q_i‖ ‖k_j‖ ≤ B, the largest norms taken.
     With B ≤ (ln(max) - ln(keys)) / 2 each exp(z) lies in [e^-B, e^B] (normal numbers, so full
     relative precision) and a row's sum of ``keys`` of them stays below the largest float.
-    On the host only: the test reads one number, which on a GPU would wait for it."""
-    if not is_host(q_scaled) or q_scaled.size == 0 or k.size == 0:
+    On the host only: the test reads one number, which on a GPU would wait for it.
+    ``k_t`` is Kᵀ (..., E, S): a key is a column."""
+    if not is_host(q_scaled) or q_scaled.size == 0 or k_t.size == 0:
         return False
-    limit = (math.log(float(np.finfo(q_scaled.dtype).max)) - math.log(keys)) / 2
+    limit = (math.log(float(np.finfo(q_scaled.dtype).max)) - math.log(k_t.shape[-1])) / 2
     q_norm2 = xp.einsum("...i,...i->...", q_scaled, q_scaled).max()
-    k_norm2 = xp.einsum("...i,...i->...", k, k).max()
+    k_norm2 = xp.einsum("...ij,...ij->...j", k_t, k_t).max()
     return bool(q_norm2 * k_norm2 <= limit * limit)  # B² = max‖q‖² · max‖k‖²
 
 
