@@ -79,7 +79,8 @@ def test_lstm_gate_gradients_written_in_place_equal_the_plain_formulas_bit_for_b
     tc, c_prev, dh, dc = (rng.standard_normal((b, h)).astype(np.float32) for _ in range(4))
     (plain, dc_prev) = R._lstm_grads(i, f, g, o, tc, c_prev, dh, dc)
     da = np.full((b, 4 * h), np.nan, dtype=np.float32)
-    got = R._lstm_grads_into(da, i, f, g, o, tc, c_prev, dh, dc, np.empty((2, b, h), np.float32))
+    gates = np.concatenate([i, f, g, o], axis=-1)
+    got = R._lstm_grads_into(da, gates, tc, c_prev, dh, dc, np.full((b, 5 * h), np.nan, np.float32))
     np.testing.assert_array_equal(da, np.concatenate(plain, axis=-1))
     np.testing.assert_array_equal(got, dc_prev)
     assert da.dtype == got.dtype == np.float32

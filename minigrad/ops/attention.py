@@ -90,7 +90,7 @@ class SoftmaxAttention(Function):
                 m = xp.where(xp.isfinite(m), m, 0)
             s -= m
             p = xp.exp(s, out=s)
-        v = _rows_in_place(xp, v)
+        v = xp.ascontiguousarray(v)  # P V on the strided head view ran a third slower than copy + product
         total = _row_sums(xp, p)
         if bias is not None:
             total[total == 0] = 1  # fully masked row: 0 / 1 = 0 instead of 0 / 0

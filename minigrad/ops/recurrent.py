@@ -108,28 +108,26 @@ class FusedRNNCell(Function):
 
 
 # ---- LSTM --------------------------------------------------------------------------------------
-def _lstm_scales(xp, hidden, dtype):
-    """The per-column factors that let one tanh activate all four LSTM gates.
-
-    σ(a) = (1 + tanh(a/2)) / 2, so with s = 1/2 on the i, f, o columns and 1 on the g
-    columns, and shift = 1/2 on i, f, o and 0 on g:  act(a) = s · tanh(s · a) + shift.
-    """
-    scale = xp.full(4 * hidden, 0.5, dtype=dtype)
-    scale[2 * hidden:3 * hidden] = 1.0
-    return scale, 1.0 - scale
-
-
-def _lstm_forward(gates, c_prev, scales, tc=None, h=None):
+def _lstm_forward(gates, c_prev, c=None, tc=None, h=None):
     """Activate ``gates`` (B, 4H) in place (i, f, o: σ; g: tanh); return c, tanh(c), h
-    (tanh(c) and h are written into ``tc`` and ``h`` when given)."""
+    (written into ``c``, ``tc`` and ``h`` when given).
+
+    σ(a) = (1 + tanh(a/2)) / 2, so ONE tanh over all four blocks activates them all: the σ
+    blocks (i and f, the first two, and o, the last) are halved before it and mapped
+    t -> t/2 + 1/2 after it. Scalar factors on those blocks cost less than multiplying every
+    column by a per-column scale array (a broadcast operand makes NumPy's inner loop short).
+    """
     xp = get_array_module(gates)
-    scale, shift = scales
-    gates *= scale  # one tanh for all four gates (see _lstm_scales)
+    hidden = gates.shape[-1] // 4
+    sigma = (gates[..., :2 * hidden], gates[..., 3 * hidden:])  # i, f | o
+    for s in sigma:
+        s *= 0.5  # python floats keep float32 float32
     xp.tanh(gates, out=gates)
-    gates *= scale
-    gates += shift
+    for s in sigma:
+        s *= 0.5
+        s += 0.5
     i, f, g, o = _parts(gates, 4)
-    c = f * c_prev
+    c = xp.multiply(f, c_prev, out=c)  # c = f ⊙ c_prev + i ⊙ g
     c += i * g
     tc = xp.tanh(c, out=tc)
     return c, tc, xp.multiply(o, tc, out=h)
@@ -138,38 +136,44 @@ def _lstm_forward(gates, c_prev, scales, tc=None, h=None):
 def _lstm_grads(i, f, g, o, tc, c_prev, dh, dc):
     """The LSTM cell's backward (see FusedLSTMCell), on arrays or Tensors alike."""
     dc = dc + dh * o * (1 - tc * tc)  # c reaches the loss directly and through h = o ⊙ tanh(c)
-    da_i = dc * g * i * (1 - i)
-    da_f = dc * c_prev * f * (1 - f)
-    da_g = dc * i * (1 - g * g)
-    da_o = dh * tc * o * (1 - o)
+    da_i = (dc * g) * (i * (1 - i))  # (d gate) ⊙ (the derivative of its activation)
+    da_f = (dc * c_prev) * (f * (1 - f))
+    da_g = (dc * i) * (1 - g * g)
+    da_o = (dh * tc) * (o * (1 - o))
     return (da_i, da_f, da_g, da_o), dc * f
 
 
-def _lstm_grads_into(da, i, f, g, o, tc, c_prev, dh, dc, tmp):
+def _lstm_grads_into(da, gates, tc, c_prev, dh, dc, tmp):
     """_lstm_grads on arrays, writing [da_i, da_f, da_g, da_o] straight into the (B, 4H) rows
-    ``da`` (no four blocks to concatenate afterwards); returns dc_prev = dc_total ⊙ f.
+    ``da`` (no four blocks to concatenate afterwards); ``gates`` (B, 4H) holds the activated
+    [i, f, g, o]; returns dc_prev = dc_total ⊙ f.
 
     The same formulas, each product taken in the same order, so the numbers are the same bit
-    for bit; ``tmp`` is a (2, B, H) scratch buffer reused at every step.
+    for bit, in fewer NumPy calls: da = [di, df, dg, do] ⊙ [i(1 - i), f(1 - f), 1 - g², o(1 - o)],
+    each of the two factors built for all four gates at once (the second as act ⊙ (1 - act)
+    over all of ``gates``, then 1 - g² over the g block). ``tmp`` is a (B, 5H) scratch buffer
+    reused at every step.
     """
     xp = get_array_module(da)
-    h = i.shape[-1]
-    da_i, da_f, da_g, da_o = (da[..., k * h:(k + 1) * h] for k in range(4))
-    dct, t = tmp[0], tmp[1]
-    xp.multiply(dh, o, out=dct)  # dc_total = dc + dh ⊙ o ⊙ (1 - tc²)
-    xp.multiply(tc, tc, out=t)
-    xp.subtract(1, t, out=t)
-    dct *= t
-    xp.add(dc, dct, out=dct)
-    for out, a, b, act in ((da_i, dct, g, i), (da_f, dct, c_prev, f), (da_o, dh, tc, o)):
-        xp.multiply(a, b, out=out)  # σ gates: (a ⊙ b) ⊙ act ⊙ (1 - act)
-        out *= act
-        xp.subtract(1, act, out=t)
-        out *= t
-    xp.multiply(dct, i, out=da_g)  # da_g = dc_total ⊙ i ⊙ (1 - g²)
-    xp.multiply(g, g, out=t)
-    xp.subtract(1, t, out=t)
-    da_g *= t
+    i, f, g, o = _parts(gates, 4)
+    hidden = i.shape[-1]
+    dct, d_gates = tmp[..., :hidden], tmp[..., hidden:]  # dc_total and [di, df, dg, do]
+    d_i, d_f, d_g, d_o = _parts(d_gates, 4)
+    xp.multiply(tc, tc, out=d_i)  # dc_total = dc + dh ⊙ o ⊙ (1 - tc²)  (d_i as scratch)
+    xp.subtract(1, d_i, out=d_i)
+    xp.multiply(dh, o, out=dct)
+    dct *= d_i
+    dct += dc
+    xp.subtract(1, gates, out=da)  # the activations' derivatives: act ⊙ (1 - act) ...
+    da *= gates
+    da_g = _parts(da, 4)[2]
+    xp.multiply(g, g, out=da_g)  # ... but 1 - g² for the tanh gate
+    xp.subtract(1, da_g, out=da_g)
+    xp.multiply(dct, g, out=d_i)  # di, df, dg, do
+    xp.multiply(dct, c_prev, out=d_f)
+    xp.multiply(dct, i, out=d_g)
+    xp.multiply(dh, tc, out=d_o)
+    da *= d_gates
     return dct * f
 
 
@@ -194,8 +198,7 @@ class FusedLSTMCell(Function):
     @staticmethod
     def forward(ctx, xg, hg, c_prev):
         gates = xg + hg  # a fresh array: activated in place
-        scales = _lstm_scales(get_array_module(gates), c_prev.shape[-1], gates.dtype)
-        c, tc, h = _lstm_forward(gates, c_prev, scales)
+        c, tc, h = _lstm_forward(gates, c_prev)
         ctx.save_for_backward(xg, hg, c_prev, gates, tc)
         return h, c
 
@@ -284,6 +287,15 @@ class FusedGRUCell(Function):
 
 
 # ---- a whole layer -----------------------------------------------------------------------------
+def _columns(b, batch):
+    """The bias ``b`` (n,) as a contiguous (n, batch) array, every column b.
+
+    Adding it to a (n, batch) array is then a plain contiguous add; broadcasting b[:, None]
+    instead gives NumPy inner loops only ``batch`` elements long, ~3× slower."""
+    xp = get_array_module(b)
+    return xp.ascontiguousarray(xp.broadcast_to(b[:, None], (b.shape[0], batch)))
+
+
 class FusedRecurrentLayer(Function):
     """One recurrent layer in one direction over a whole sequence, as one node.
 
@@ -310,107 +322,151 @@ class FusedRecurrentLayer(Function):
     and the biases get the sums over steps and batch: db_ih = Σ dxg_t, db_hh = Σ dhg_t.
     With create_graph the backward instead rebuilds the steps from the per-step cell
     Functions and differentiates them (``run_cells``), so second derivatives work too.
+
+    Memory layout (speed only, the numbers are those of the equations above): every per-step
+    array is kept transposed, features × batch: the gates of a step as (G·H, B), h and c as
+    (H, B), each contiguous. Then
+    - the step's GEMM is hg_tᵀ = W_hh h_{t-1}ᵀ, a shape BLAS runs faster than h W_hhᵀ, and
+      it writes straight into the step's gate buffer; h_tᵀ feeds the next step's GEMM as is;
+    - each gate is a block of rows, one contiguous piece of memory, so every elementwise
+      pass runs over contiguous memory (in the (B, G·H) layout a gate is a strided block);
+    - the backward's GEMM is likewise dh_{t-1}ᵀ = W_hhᵀ dhg_tᵀ.
+    The cell functions (_lstm_forward, _lstm_grads_into, ...) are written for (B, ·) arrays:
+    they get the buffers through ``.T`` views, which NumPy walks in memory order. The
+    outputs are transposed back to (T, B, H) once, at the end; dxg is returned as a
+    (T, B, G·H) view of a (G·H, T, B) array, the layout run_layer's input GEMM wants for its
+    backward (dW_ih = dxgᵀ x as one contiguous product).
     """
 
     @staticmethod
     def forward(ctx, xg, w_hh, b_ih, b_hh, h0, c0, mode, reverse, valid):
         xp = get_array_module(xg, w_hh, h0)
         steps, batch, hidden = xg.shape[0], xg.shape[1], w_hh.shape[1]
-        v = None if valid is None else valid.astype(xg.dtype)
-        out = xp.empty((steps, batch, hidden), dtype=xg.dtype)
+        gh, dtype = w_hh.shape[0], xg.dtype
+        w = xp.ascontiguousarray(w_hh)  # row-major for the per-step GEMM (Keras passes a transposed view)
+        # The state h_tᵀ of every step: the output. Slot s of hs and cs is h (c) before step s
+        # (forward) or after it (reverse): step t reads slot t + reverse, writes t + 1 - reverse.
+        hs = xp.empty((steps + 1, hidden, batch), dtype=dtype)
         # What backward needs, per step. With no backward to come (no_grad), one step's worth
-        # is enough: its buffers are reused at every step and stay in cache.
+        # is enough: its buffers are reused at every step and stay in cache (index t % keep).
         keep = steps if True in ctx.needs_input_grad else 1
-        prev = xp.empty((keep, batch, hidden), dtype=xg.dtype)  # h_{t-1}: what step t multiplied by W_hh
-        acts = xp.empty((keep,) + xg.shape[1:], dtype=xg.dtype)  # the activated gates of every step
-        extra = xp.empty((2, keep, batch, hidden), dtype=xg.dtype) if mode in ("LSTM", "GRU") else None
-        hg_t = xp.empty((w_hh.shape[0], batch), dtype=xg.dtype)
-        scales = _lstm_scales(xp, hidden, xg.dtype) if mode == "LSTM" else None
+        acts = xp.empty((keep, gh, batch), dtype=dtype)  # the activated gates of every step
+        # LSTM: tanh(c_t); GRU: the n-block of hg_t + b_hh
+        extra = xp.empty((keep, hidden, batch), dtype=dtype) if mode in ("LSTM", "GRU") else None
+        cs = xp.empty((keep + 1, hidden, batch), dtype=dtype) if mode == "LSTM" else None  # index s % (keep + 1)
         bias = b_ih  # added to xg_t; in an LSTM or RNN both biases simply add: use their sum
         if mode != "GRU" and b_hh is not None:
             bias = b_hh if b_ih is None else b_ih + b_hh
-        h, c = h0, c0
+        bias = None if bias is None else _columns(bias, batch)
+        if mode == "GRU":
+            bias_hh = None if b_hh is None else _columns(b_hh, batch)
+            x_t, hg = xp.empty((gh, batch), dtype=dtype), xp.empty((gh, batch), dtype=dtype)
+        start = steps if reverse else 0
+        hs[start] = h0.T
+        if mode == "LSTM":
+            cs[start % (keep + 1)] = c0.T
         for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-            k = t if keep > 1 else 0  # this step's slot in the saved buffers
-            prev[k] = h
-            a = acts[k]
-            xp.matmul(w_hh, h.T, out=hg_t)  # hg^T = W_hh h^T: BLAS is faster this way round
-            if mode == "GRU":  # r, z, n go to acts[t]; the n-block of hg + b_hh to extra[0]
-                hg = xp.ascontiguousarray(hg_t.T) if b_hh is None else hg_t.T + b_hh
-                r, z, n, h_new = _gru_forward(xg[t] if bias is None else xg[t] + bias, hg, h)
-                _join((r, z, n), out=a)
-                extra[0, k] = _parts(hg, 3)[2]
+            src, dst = t + reverse, t + 1 - reverse  # the slots of state_{t-1} and state_t
+            h, a = hs[src], acts[t % keep]
+            if mode == "GRU":  # r, z, n go to acts; the n-block of hg + b_hh to extra
+                xp.matmul(w, h, out=hg)  # hgᵀ = W_hh h_{t-1}ᵀ
+                if bias_hh is not None:
+                    hg += bias_hh
+                if bias is None:
+                    x_t[...] = xg[t].T
+                else:
+                    xp.add(xg[t].T, bias, out=x_t)
+                r, z, n, h_new = _gru_forward(x_t.T, hg.T, h.T)
+                _join((r, z, n), out=a.T)
+                extra[t % keep] = hg[2 * hidden:]
+                hs[dst] = h_new.T
             else:
-                xp.add(xg[t], hg_t.T, out=a)
+                xp.matmul(w, h, out=a)  # aᵀ = W_hh h_{t-1}ᵀ, straight into this step's gates
+                xp.add(a, xg[t].T, out=a)  # + xg_tᵀ
                 if bias is not None:
                     a += bias
-                if mode == "LSTM":  # activations to acts[t]; c_{t-1} and tanh(c_t) to extra
-                    extra[0, k] = c
-                    h_out = out[t] if v is None else None  # unpadded: h goes straight to the output
-                    c_new, _, h_new = _lstm_forward(a, c, scales, tc=extra[1, k], h=h_out)
+                if mode == "LSTM":  # activations to acts, c_t to cs, tanh(c_t) to extra, h_t to hs
+                    c_prev, c = cs[src % (keep + 1)], cs[dst % (keep + 1)]
+                    _lstm_forward(a.T, c_prev.T, c=c.T, tc=extra[t % keep].T, h=hs[dst].T)
                 else:
-                    h_new = _rnn_forward(a, "tanh" if mode == "RNN_TANH" else "relu")
-            if v is None:
-                if mode != "LSTM":
-                    out[t] = h_new
-                h = h_new
-                c = c_new if mode == "LSTM" else None
-            else:  # freeze the state past each sequence's end
-                out[t] = h_new * v[t]
-                h = xp.where(valid[t], h_new, h)
-                c = xp.where(valid[t], c_new, c) if mode == "LSTM" else None
+                    hs[dst] = _rnn_forward(a, "tanh" if mode == "RNN_TANH" else "relu")
+            if valid is not None:  # freeze the state past each sequence's end
+                v_t = valid[t].T  # (1, B)
+                hs[dst] = xp.where(v_t, hs[dst], hs[src])
+                if mode == "LSTM":
+                    cs[dst % (keep + 1)] = xp.where(v_t, cs[dst % (keep + 1)], cs[src % (keep + 1)])
+        states = (hs[:steps] if reverse else hs[1:]).transpose(0, 2, 1)  # state_t, (T, B, H)
+        out = xp.empty((steps, batch, hidden), dtype=dtype)
+        if valid is None:
+            out[...] = states
+        else:  # output_t = v state_t (= v h_new: where v is 0 both are 0)
+            xp.multiply(states, valid.astype(dtype), out=out)
         ctx.mode, ctx.reverse, ctx.valid = mode, reverse, valid
-        ctx.save_for_backward(xg, w_hh, b_ih, b_hh, h0, c0, prev, acts, extra, v)
-        # h and c may be views of saved buffers or the inputs: return copies of their own
-        return (out, h.copy(), c.copy()) if mode == "LSTM" else (out, h.copy())
+        ctx.save_for_backward(xg, w_hh, b_ih, b_hh, h0, c0, hs, acts, extra, cs)
+        last = 0 if reverse else steps
+        h_n = hs[last].T.copy()  # arrays of their own, in the (B, H) layout
+        return (out, h_n, cs[last % (keep + 1)].T.copy()) if mode == "LSTM" else (out, h_n)
 
     @staticmethod
     def backward(ctx, d_out, d_hn, d_cn=None):
         saved = ctx.saved_tensors
         if is_grad_enabled():
             return _backward_through_cells(ctx, saved[:6], (d_out, d_hn, d_cn))
-        xg, w_hh, b_ih, b_hh, h0, c0, prev, acts, extra, v = (None if s is None else s.array for s in saved)
+        xg, w_hh, b_ih, b_hh, h0, c0, hs, acts, extra, cs = (None if s is None else s.array for s in saved)
         xp = get_array_module(xg)
-        mode, hidden = ctx.mode, w_hh.shape[1]
-        steps = xg.shape[0]
+        mode, reverse, valid = ctx.mode, ctx.reverse, ctx.valid
+        steps, batch, gh = xg.shape
+        hidden = w_hh.shape[1]
+        w_t = xp.ascontiguousarray(w_hh.T)  # W_hhᵀ row-major: BLAS runs the per-step GEMM faster on it
         d_out = d_out.array
-        dxg = xp.empty_like(xg)
-        dhg = dxg if mode != "GRU" else xp.empty((steps,) + xg.shape[1:], dtype=xg.dtype)
-        dh = d_hn.array.copy()
-        dc = d_cn.array.copy() if mode == "LSTM" else None
-        scratch = xp.empty((2,) + dh.shape, dtype=dh.dtype) if mode == "LSTM" else None
-        for t in (range(steps) if ctx.reverse else range(steps - 1, -1, -1)):
-            dh_new = dh + d_out[t]  # output_t = h_t, and step t+1 took h_t as its h_{t-1}
-            dc_new = dc
-            if v is not None:  # padded step: its gradient passes to the state it carried
-                dh_new *= v[t]
-                keep_h = dh * (1 - v[t])
+        # Transposed, like the forward's buffers: dxg_tᵀ (G·H, B) per step, dh and dc (H, B)
+        dxg = xp.empty((steps, gh, batch), dtype=xg.dtype)
+        dhg = dxg if mode != "GRU" else xp.empty_like(dxg)
+        dh = d_hn.array.T.copy()
+        dc = d_cn.array.T.copy() if mode == "LSTM" else None
+        dh_t = xp.empty_like(dh)  # what reaches h_t: from the output and from step t+1
+        scratch = xp.empty((5 * hidden, batch), dtype=dh.dtype).T if mode == "LSTM" else None  # see _lstm_grads_into
+        for t in (range(steps) if reverse else range(steps - 1, -1, -1)):
+            src = t + reverse  # the slot of state_{t-1}
+            xp.add(dh, d_out[t].T, out=dh_t)  # output_t = h_t, and step t+1 took h_t as its h_{t-1}
+            dc_t = dc
+            if valid is not None:  # padded step: its gradient passes to the state it carried
+                v_t = valid[t].T.astype(dh.dtype)  # (1, B)
+                dh_t *= v_t
+                keep_h = dh * (1 - v_t)
                 if mode == "LSTM":
-                    dc_new, keep_c = dc * v[t], dc * (1 - v[t])
+                    dc_t, keep_c = dc * v_t, dc * (1 - v_t)
+            dh_direct = None
             if mode == "LSTM":
-                i, f, g, o = _parts(acts[t], 4)
-                dc = _lstm_grads_into(dxg[t], i, f, g, o, extra[1, t], extra[0, t], dh_new, dc_new, scratch)
-                dh_direct = None
+                dc = _lstm_grads_into(dxg[t].T, acts[t].T, extra[t].T, cs[src].T, dh_t.T, dc_t.T, scratch).T
             elif mode == "GRU":
-                r, z, n = _parts(acts[t], 3)
-                dx, dhh, dh_direct = _gru_grads(r, z, n, extra[0, t], prev[t], dh_new)
-                _join(dx, out=dxg[t])
-                _join(dhh, out=dhg[t])
+                r, z, n = _parts(acts[t].T, 3)
+                dx, dhh, dh_direct = _gru_grads(r, z, n, extra[t].T, hs[src].T, dh_t.T)
+                _join(dx, out=dxg[t].T)
+                _join(dhh, out=dhg[t].T)
             else:
-                dxg[t] = _rnn_grads(acts[t], dh_new, "tanh" if mode == "RNN_TANH" else "relu")
-                dh_direct = None
-            dh = xp.matmul(dhg[t], w_hh)
+                dxg[t] = _rnn_grads(acts[t], dh_t, "tanh" if mode == "RNN_TANH" else "relu")
+            xp.matmul(w_t, dhg[t], out=dh)  # dh_{t-1}ᵀ = W_hhᵀ dhg_tᵀ
             if dh_direct is not None:
-                dh += dh_direct
-            if v is not None:
+                dh += dh_direct.T
+            if valid is not None:
                 dh += keep_h
                 if mode == "LSTM":
                     dc += keep_c
-        flat = dhg.reshape(-1, dhg.shape[-1])
-        dw_hh = xp.matmul(flat.T, prev.reshape(-1, hidden)) if ctx.needs_input_grad[1] else None
-        db_ih = dxg.sum(axis=(0, 1)) if b_ih is not None and ctx.needs_input_grad[2] else None
-        db_hh = flat.sum(axis=0) if b_hh is not None and ctx.needs_input_grad[3] else None
-        grads = (dxg, dw_hh, db_ih, db_hh, dh, dc)
+        # (T, G·H, B) -> (G·H, T, B): a copy of B-long rows, so that [dhg_0; ...; dhg_{T-1}]ᵀ
+        # is the plain (G·H, T·B) matrix of the dW GEMMs (here and in run_layer's backward)
+        dxg = xp.ascontiguousarray(dxg.transpose(1, 0, 2))
+        dhg = dxg if mode != "GRU" else xp.ascontiguousarray(dhg.transpose(1, 0, 2))
+        flat = dhg.reshape(gh, steps * batch)
+        dw_hh = None
+        if ctx.needs_input_grad[1]:  # [h_{-1}; ...; h_{T-2}] as a (T·B, H) matrix
+            prev = xp.ascontiguousarray((hs[1:] if reverse else hs[:steps]).transpose(0, 2, 1))
+            dw_hh = xp.matmul(flat, prev.reshape(steps * batch, hidden))
+        db_hh = flat.sum(axis=1) if b_hh is not None and ctx.needs_input_grad[3] else None
+        db_ih = None
+        if b_ih is not None and ctx.needs_input_grad[2]:  # without a GRU, dxg = dhg: the same sum
+            db_ih = db_hh.copy() if db_hh is not None and dhg is dxg else dxg.reshape(gh, -1).sum(axis=1)
+        grads = (dxg.transpose(1, 2, 0), dw_hh, db_ih, db_hh, dh.T.copy(), None if dc is None else dc.T.copy())
         return tuple(None if g is None else constant(g) for g in grads)
 
 
