@@ -4,7 +4,8 @@ Run with OPENBLAS_NUM_THREADS=1 in the environment of this command only:
     OPENBLAS_NUM_THREADS=1 PYTHONPATH=. python scripts/measure_cnn_speed.py [--compare] [W2 W3]
 
 --compare also times each workload with the CNN fast paths switched off (the 2 x 2 max-pool
-tiling and the output-shifted convolution), in alternating blocks of the same process.
+tiling, the shifted-products convolution and the per-image columns of shallow kernels), in
+alternating blocks of the same process.
 """
 
 import statistics
@@ -17,12 +18,13 @@ from benchmarks import workloads
 from benchmarks.frameworks import load_framework
 from minigrad.ops import conv, pooling
 
-_TILING, _DEPTH = pooling._is_2x2_tiling, conv.MIN_OUTPUT_SHIFT_DEPTH
+_TILING, _WASTE, _PER_IMAGE = pooling._is_2x2_tiling, conv.MAX_SHIFTED_WASTE, conv.MAX_PER_IMAGE_DEPTH
 
 
 def _fast_paths(on):
     pooling._is_2x2_tiling = _TILING if on else (lambda *args: False)
-    conv.MIN_OUTPUT_SHIFT_DEPTH = _DEPTH if on else float("inf")
+    conv.MAX_SHIFTED_WASTE = _WASTE if on else 0  # 0: the shifted layout never pays, im2col runs
+    conv.MAX_PER_IMAGE_DEPTH = _PER_IMAGE if on else -1
 
 
 def _block(fn, calls):

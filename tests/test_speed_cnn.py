@@ -4,9 +4,13 @@
   forward of every W2 pooling layer): its maximum and arg-max offsets equal the general
   per-offset loop bit for bit (the same comparisons, only in another order), ties and NaN
   included, and its gradients equal PyTorch's.
-- the output-shifted convolution (ops/conv.py _output_shifted_products: stride 1, one group,
-  at least as many input as output channels): it equals the im2col formula Y = W @ cols to
-  float rounding only, since it sums the KH*KW*C products in another order.
+- the shifted convolution (ops/conv.py _shifted_conv: stride 1, one group; KW shifted copies
+  of the input, KH shifted adds of the output, in cache-sized blocks of images) and its weight
+  gradient (_shifted_grad_weight): they equal the im2col formulas Y = W @ cols and
+  dL/dW = G @ cols^T to float rounding only, since they sum the products in another order.
+- the per-image columns (ops/conv.py MAX_PER_IMAGE_DEPTH: Y[n] = W @ cols_n and
+  dL/dw = sum_n G[n] @ cols_n^T for shallow columns): they equal the one-GEMM formulas to
+  float rounding (bit for bit for Y, whose sums run over the same depth).
 """
 
 import numpy as np
@@ -139,7 +143,7 @@ def test_2x2_fast_path_on_cuda_matches_cpu():
     np.testing.assert_array_equal(xc.grad.cpu().numpy(), xm.grad.numpy())
 
 
-# ---- the output-shifted convolution ---------------------------------------------------------------
+# ---- the shifted convolution ------------------------------------------------------------------
 def _im2col_conv(x, w, b, padding, dilation):
     """The plain formula: Y = W @ cols + b, through the im2col path (the shifted ones switched off)."""
     saved = CV._shifted_conv
@@ -150,50 +154,76 @@ def _im2col_conv(x, w, b, padding, dilation):
         CV._shifted_conv = saved
 
 
-def _count_output_shifts(monkeypatch):
-    calls = []
-    original = CV._output_shifted_products
+def _count(monkeypatch, name):
+    """Record the calls of CV.<name> that took its path (returned an array, not None)."""
+    taken = []
+    original = getattr(CV, name)
 
     def counted(*args):
-        calls.append(args[1].shape)
-        return original(*args)
+        out = original(*args)
+        if out is not None:
+            taken.append(args[1].shape)
+        return out
 
-    monkeypatch.setattr(CV, "_output_shifted_products", counted)
-    return calls
+    monkeypatch.setattr(CV, name, counted)
+    return taken
 
 
-@pytest.mark.parametrize("c, oc, kernel, padding, dilation", [
+SHIFTED_CASES = [
+    (64, 64, (3, 3), 1, 1),  # W3's layer
     (64, 32, (3, 3), 1, 1),  # W2's input gradient: 32 channels from 64
+    (32, 64, (3, 3), 1, 1),  # W2's second layer: more output than input channels
     (32, 32, (3, 3), 2, 2),
     (40, 16, (3, 2), "same", 1),  # an even kernel: asymmetric padding
     (32, 4, (1, 1), 0, 1),
     (48, 8, (5, 5), (2, 1), 1),  # less padding across than the kernel's reach: outputs shrink
-])
-def test_output_shifted_conv_equals_the_im2col_formula(monkeypatch, c, oc, kernel, padding, dilation):
+]
+
+
+@pytest.mark.parametrize("block_bytes", [CV.BLOCK_BYTES, 1])  # 1 byte: one image per block
+@pytest.mark.parametrize("c, oc, kernel, padding, dilation", SHIFTED_CASES)
+def test_shifted_conv_equals_the_im2col_formula(monkeypatch, c, oc, kernel, padding, dilation, block_bytes):
+    monkeypatch.setattr(CV, "BLOCK_BYTES", block_bytes)
     rng = np.random.default_rng(5)
-    x = mg.tensor(rng.standard_normal((2, c, 20, 30)).astype(np.float32))
+    x = mg.tensor(rng.standard_normal((3, c, 20, 30)).astype(np.float32))
     w = mg.tensor((rng.standard_normal((oc, c) + kernel) / np.sqrt(c * np.prod(kernel))).astype(np.float32))
     b = mg.tensor(rng.standard_normal(oc).astype(np.float32))
-    calls = _count_output_shifts(monkeypatch)
+    taken = _count(monkeypatch, "_shifted_conv")
     y = F.conv2d(x, w, b, padding=padding, dilation=dilation)
-    assert calls, "the output-shifted path did not run"
+    assert taken, "the shifted path did not run"
     y0 = _im2col_conv(x, w, b, padding, dilation)
     assert y.dtype == mg.float32 and y.shape == y0.shape and y.array.flags.c_contiguous
     # float32 sums of C*KH*KW products in another order: rounding of a few units in the last place
     np.testing.assert_allclose(y.array, y0.array, rtol=1e-5, atol=1e-5)
 
 
-def test_output_shifted_conv_gradients_match_torch(monkeypatch):
+def test_shifted_conv_blocks_of_images_equal_one_block(monkeypatch):
+    """Blocks of 2 images (the last one short) give the same numbers as the whole batch at once."""
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((5, 32, 12, 10)).astype(np.float32)
+    w = rng.standard_normal((16, 32, 3, 3)).astype(np.float32)
+    b = rng.standard_normal(16).astype(np.float32)
+    args = (((1, 1), (1, 1)), (1, 1), (12, 10))
+    whole = CV._shifted_conv(x, w, b, *args)
+    image = (3 * 32 + 3 * 16) * 13 * 11 * 4  # the bytes of one image's E and Z
+    monkeypatch.setattr(CV, "BLOCK_BYTES", 2 * image)
+    assert CV._images_per_block(x, 5, 13 * 11, 3 * 32 + 3 * 16) == 2
+    np.testing.assert_allclose(CV._shifted_conv(x, w, b, *args), whole, rtol=1e-6, atol=1e-6)
+
+
+def test_shifted_conv_gradients_match_torch(monkeypatch):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(6)
     x = rng.standard_normal((2, 32, 10, 12))  # large enough that the shifted layout pays
     w = rng.standard_normal((32, 32, 3, 3)) / 17
     b = rng.standard_normal(32)
     g = rng.standard_normal((2, 32, 10, 12))
-    calls = _count_output_shifts(monkeypatch)
+    monkeypatch.setattr(CV, "MAX_GRAD_WEIGHT_COPIES", np.inf)  # so small an image: im2col copies less
+    taken = _count(monkeypatch, "_shifted_conv")
+    taken_gw = _count(monkeypatch, "_shifted_grad_weight")
     xm, wm, bm = (mg.tensor(a, requires_grad=True) for a in (x, w, b))
     F.conv2d(xm, wm, bm, padding=1).backward(mg.tensor(g))
-    assert len(calls) >= 2  # the forward and the input gradient (a stride-1 convolution too)
+    assert len(taken) == 2 and taken_gw  # the forward, the input gradient (stride 1 too), dL/dw
     xt, wt, bt = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
     yt = torch.nn.functional.conv2d(xt, wt, bt, padding=1)
     yt.backward(torch.tensor(g))
@@ -201,26 +231,107 @@ def test_output_shifted_conv_gradients_match_torch(monkeypatch):
         np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-10)
 
 
-def test_output_shifted_conv_is_skipped_for_few_input_channels(monkeypatch):
+@pytest.mark.parametrize("block_bytes", [CV.BLOCK_BYTES, 1])  # 1 byte: one image per block
+@pytest.mark.parametrize("c, oc, kernel, padding, dilation", SHIFTED_CASES)
+def test_shifted_grad_weight_equals_the_im2col_formula(monkeypatch, c, oc, kernel, padding, dilation,
+                                                       block_bytes):
+    for rule in ("MAX_GRAD_WEIGHT_COPIES", "MAX_SHIFTED_WASTE"):  # take it even where it does not pay
+        monkeypatch.setattr(CV, rule, np.inf)
+    monkeypatch.setattr(CV, "MIN_SHIFTED_DEPTH", 0)
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((2, c, 9, 11)).astype(np.float32)
+    w = np.zeros((oc, c) + kernel, dtype=np.float32)
+    geometry = CV._padding(padding, kernel, (1, 1), (dilation,) * 2, "conv2d", 2)
+    out_hw = CV._conv_out_size("conv2d", x.shape[2:], kernel, (1, 1), geometry, (dilation,) * 2)
+    g = rng.standard_normal((2, oc) + out_hw).astype(np.float32)
+    args = (kernel, (1, 1), geometry, (dilation,) * 2, 1)
+    if block_bytes == 1:
+        monkeypatch.setattr(CV, "BLOCK_BYTES", 1)
+    gw = CV._conv_grad_weight(x, g, *args)
+    assert CV._shifted_grad_weight(x, g, kernel, geometry, (dilation,) * 2) is not None
+    monkeypatch.setattr(CV, "_shifted_grad_weight", lambda *a: None)
+    gw0 = CV._conv_grad_weight(x, g, *args)  # im2col: G @ cols^T
+    assert gw.shape == w.shape and gw.dtype == np.float32 and gw.flags.c_contiguous
+    np.testing.assert_allclose(gw, gw0, rtol=1e-4, atol=1e-4)
+
+
+def test_shifted_grad_weight_is_taken_where_it_copies_less(monkeypatch):
+    rng = np.random.default_rng(11)
+    taken = _count(monkeypatch, "_shifted_grad_weight")
+    for c, oc in ((64, 64), (32, 64)):  # W3's layer; W2's second, where im2col copies less
+        x = mg.tensor(rng.standard_normal((2, c, 14, 14)).astype(np.float32))
+        w = mg.tensor(rng.standard_normal((oc, c, 3, 3)).astype(np.float32), requires_grad=True)
+        F.conv2d(x, w, padding=1).sum().backward()
+    assert taken == [(2, 64, 14, 14)]
+
+
+def test_shallow_convolutions_skip_the_shifted_layout(monkeypatch):
     rng = np.random.default_rng(7)
-    calls = _count_output_shifts(monkeypatch)
-    x = mg.tensor(rng.standard_normal((2, 16, 8, 8)).astype(np.float32))
-    F.conv2d(x, mg.tensor(rng.standard_normal((8, 16, 3, 3)).astype(np.float32)), padding=1)
-    F.conv2d(mg.tensor(rng.standard_normal((2, 32, 8, 8)).astype(np.float32)),
-             mg.tensor(rng.standard_normal((64, 32, 3, 3)).astype(np.float32)), padding=1)
-    assert calls == []
+    taken = _count(monkeypatch, "_shifted_conv")
+    x = mg.tensor(rng.standard_normal((2, 4, 8, 8)).astype(np.float32))  # KW*C = 12 < MIN_SHIFTED_DEPTH
+    F.conv2d(x, mg.tensor(rng.standard_normal((8, 4, 3, 3)).astype(np.float32)), padding=1)
+    assert taken == []
+
+
+# ---- per-image columns ---------------------------------------------------------------------------
+def _one_gemm(monkeypatch):
+    monkeypatch.setattr(CV, "MAX_PER_IMAGE_DEPTH", -1)
+
+
+@pytest.mark.parametrize("c, oc, kernel, stride, padding, groups", [
+    (1, 32, (3, 3), 1, 1, 1),  # W2's first layer
+    (3, 8, (3, 3), 2, 1, 1),  # RGB, strided
+    (4, 6, (2, 3), (1, 2), (0, 1), 2),  # two groups, depth 2*2*3 = 12 each
+])
+def test_per_image_columns_equal_one_gemm(monkeypatch, c, oc, kernel, stride, padding, groups):
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((3, c, 11, 13)).astype(np.float32)
+    w = rng.standard_normal((oc, c // groups) + kernel).astype(np.float32)
+    b = rng.standard_normal(oc).astype(np.float32)
+    runs = []
+    for per_image in (True, False):
+        if not per_image:
+            _one_gemm(monkeypatch)
+        xm, wm, bm = (mg.tensor(a, requires_grad=True) for a in (x, w, b))
+        y = F.conv2d(xm, wm, bm, stride=stride, padding=padding, groups=groups)
+        y.backward(mg.tensor(np.cos(np.arange(y.numel())).reshape(y.shape).astype(np.float32)))
+        runs.append((y.numpy(), wm.grad.numpy(), xm.grad.numpy(), bm.grad.numpy()))
+    (y, gw, gx, gb), (y0, gw0, gx0, gb0) = runs
+    assert y.dtype == gw.dtype == np.float32 and y.flags.c_contiguous
+    np.testing.assert_array_equal(y, y0)  # each output sums the same depth products in the same order
+    np.testing.assert_allclose(gw, gw0, rtol=1e-5, atol=1e-5)  # the N*OH*OW sum in another order
+    np.testing.assert_array_equal(gx, gx0)
+    np.testing.assert_array_equal(gb, gb0)
+
+
+def test_per_image_columns_match_torch_in_1d_and_3d():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(13)
+    for fm, ft, shape, wshape in ((F.conv1d, torch.nn.functional.conv1d, (2, 3, 17), (5, 3, 4)),
+                                  (F.conv3d, torch.nn.functional.conv3d, (2, 1, 5, 6, 7), (4, 1, 3, 3, 3))):
+        x, w = rng.standard_normal(shape), rng.standard_normal(wshape)
+        xm, wm = mg.tensor(x, requires_grad=True), mg.tensor(w, requires_grad=True)
+        fm(xm, wm, padding=1).sum().backward()
+        xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+        ft(xt, wt, padding=1).sum().backward()
+        np.testing.assert_allclose(fm(xm, wm, padding=1).numpy(), ft(xt, wt, padding=1).detach().numpy(),
+                                   rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(wm.grad.numpy(), wt.grad.numpy(), rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-10)
 
 
 @pytest.mark.gpu
-def test_output_shifted_conv_on_cuda_matches_cpu():
+def test_shifted_conv_on_cuda_matches_cpu():
     rng = np.random.default_rng(8)
-    x = rng.standard_normal((2, 32, 10, 12)).astype(np.float32)
-    w = rng.standard_normal((16, 32, 3, 3)).astype(np.float32) / 17
-    ys = []
-    for device in ("cuda", "cpu"):
-        xm = mg.tensor(x, requires_grad=True, device=device)
-        y = F.conv2d(xm, mg.tensor(w, device=device), padding=1)
-        y.sum().backward()
-        ys.append((y.cpu().numpy(), xm.grad.cpu().numpy()))
-    np.testing.assert_allclose(ys[0][0], ys[1][0], rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(ys[0][1], ys[1][1], rtol=1e-5, atol=1e-5)
+    for c, oc in ((32, 16), (64, 64), (1, 8)):  # shifted with im2col dL/dw; shifted throughout; per image
+        x = rng.standard_normal((2, c, 10, 12)).astype(np.float32)
+        w = rng.standard_normal((oc, c, 3, 3)).astype(np.float32) / 17
+        runs = []
+        for device in ("cuda", "cpu"):
+            xm = mg.tensor(x, requires_grad=True, device=device)
+            wm = mg.tensor(w, requires_grad=True, device=device)
+            y = F.conv2d(xm, wm, padding=1)
+            y.sum().backward()
+            runs.append((y.cpu().numpy(), xm.grad.cpu().numpy(), wm.grad.cpu().numpy()))
+        for a, b in zip(*runs):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-4)

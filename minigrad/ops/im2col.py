@@ -77,21 +77,23 @@ def kernel_offsets(kernel):
     return itertools.product(*(range(k) for k in kernel))
 
 
-def im2col(x, kernel, stride, padding, dilation, out_hw):
+def im2col(x, kernel, stride, padding, dilation, out_hw, batch_first=False):
     """The column matrix of x: cols[c, i, j, n, p, q] = xpad[n, c, p*sh + i*dh, q*sw + j*dw].
 
     Shape (C, KH, KW, N, OH, OW) (with one more kernel and output axis for 3-D), contiguous, in
     scratch memory (read it before the next call). The strided view reads xpad in place; the one
-    copy into ``cols`` is the only data movement.
+    copy into ``cols`` is the only data movement. With ``batch_first`` the batch axis comes
+    first instead, (N, C, KH, KW, OH, OW): one column matrix per image.
     """
     xp = get_array_module(x)
     x = zero_pad(x, padding)
     n, c = x.shape[:2]
     s_n, s_c, space = x.strides[0], x.strides[1], x.strides[2:]
-    view = xp.lib.stride_tricks.as_strided(
-        x, shape=(c,) + tuple(kernel) + (n,) + tuple(out_hw),
-        strides=(s_c,) + tuple(s * d for s, d in zip(space, dilation)) + (s_n,)
-        + tuple(s * st for s, st in zip(space, stride)))
+    shape = (c,) + tuple(kernel) + tuple(out_hw)
+    strides = (s_c,) + tuple(s * d for s, d in zip(space, dilation)) + tuple(s * st for s, st in zip(space, stride))
+    at = 0 if batch_first else 1 + len(kernel)  # where the batch axis goes
+    view = xp.lib.stride_tricks.as_strided(x, shape=shape[:at] + (n,) + shape[at:],
+                                           strides=strides[:at] + (s_n,) + strides[at:])
     cols = scratch(view.shape, x.dtype, x)
     cols[...] = view
     return cols
