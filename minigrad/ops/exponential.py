@@ -18,6 +18,7 @@ import numpy as np
 from ..autograd.function import Function
 from .activation import sigmoid
 from .elementwise import _float_input, _xp, constant, exp, log, pair, where
+from .blocked import in_blocks
 from .erf_rational import erfc_array
 from ..errors import UnsupportedDType
 from .inplace import with_inplace
@@ -204,7 +205,7 @@ class Erfc(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return erfc_array(x)
+        return in_blocks(erfc_array, x)  # (in cache-sized blocks: ops/blocked.py)
 
     @staticmethod
     def backward(ctx, g):
