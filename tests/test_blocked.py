@@ -1,5 +1,7 @@
 """ops/blocked.py: elementwise formulas run block by block give the whole-array bits."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -46,3 +48,24 @@ def test_strided_small_or_mismatched_inputs_run_whole():
     calls.clear()
     blocked.in_blocks(fn, x)
     assert len(calls) == 3 and sum(c[0][0] for c in calls) == x.size
+
+
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_in_blocks_equals_the_whole_array_formula(amsgrad):
+    """Adam updates a large parameter block by block; the same arithmetic on whole arrays
+    (_adam_arithmetic, as on a GPU) gives the same bits, over a few steps."""
+    import minigrad as mg
+    from minigrad.optim.adam import _adam_arithmetic
+
+    rng = np.random.default_rng(5)
+    w = mg.nn.Parameter(mg.tensor(rng.standard_normal(SIZE).astype(np.float32)))
+    opt = mg.optim.Adam([w], lr=0.01, amsgrad=amsgrad)
+    p = w.numpy().copy()
+    m, v, v_max, tmp = (np.zeros_like(p) for _ in range(4))
+    for t in range(1, 4):
+        g = rng.standard_normal(SIZE).astype(np.float32)
+        w.grad = mg.tensor(g)
+        opt.step()
+        constants = (0.9, 0.999, 1e-8, 0.01 / (1 - 0.9 ** t), math.sqrt(1 - 0.999 ** t))  # python floats
+        _adam_arithmetic(np, p, g, m, v, tmp, v_max if amsgrad else None, constants)
+        np.testing.assert_array_equal(w.numpy(), p)
