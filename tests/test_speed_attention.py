@@ -276,3 +276,24 @@ def test_unused_outputs_get_no_zeros_and_the_gradients_equal_the_plain_compositi
             assert a.grad is None or not a.grad.numpy().any()
             continue
         np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("mask", ["bool", "small float", "large float"])
+def test_softmax_bound_with_a_mask(mask):
+    """A 0 / -inf mask (from bool) keeps the bound; finite mask values widen it by their range,
+    and large ones (here -1e4, as some programs mask) send the scores to the shifted path.
+    Either way the weights equal the plain float64 masked softmax."""
+    from minigrad.ops.attention import _scores_bounded
+
+    rng = np.random.default_rng(15)
+    q, k = (rng.standard_normal((2, 3, n, 8)).astype(np.float32) for n in (6, 7))
+    v = rng.standard_normal((2, 3, 7, 4)).astype(np.float32)
+    allowed = rng.random((2, 1, 1, 7)) > 0.3
+    allowed[..., 0] = True
+    values = {"bool": (0.0, -np.inf), "small float": (0.5, -2.0), "large float": (0.0, -1e4)}[mask]
+    bias = np.where(allowed, *values).astype(np.float32)
+    assert _scores_bounded(np, q * np.float32(0.5), np.swapaxes(k, -1, -2), bias) == (mask != "large float")
+    _, p = SoftmaxAttention.apply(*(mg.tensor(a) for a in (q, k, v)), mg.tensor(bias), None, scale=0.5)
+    z = np.matmul(q.astype(np.float64) * 0.5, np.swapaxes(k, -1, -2).astype(np.float64)) + bias
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    np.testing.assert_allclose(p.numpy(), e / e.sum(axis=-1, keepdims=True), rtol=2e-5, atol=1e-7)

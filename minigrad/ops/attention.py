@@ -80,9 +80,9 @@ class SoftmaxAttention(Function):
         q_scaled = xp.multiply(q, scale, out=xp.empty(q.shape, dtype=q.dtype))  # cheaper than scaling Z
         k_t = _transposed_copy(xp, k)
         s = xp.matmul(q_scaled, k_t)
-        if bias is not None:
-            s = s + bias
-        if bias is None and _scores_bounded(xp, q_scaled, k_t):
+        if bias is not None:  # in place when the bias broadcasts to the scores' shape
+            s = s.__iadd__(bias) if np.broadcast_shapes(s.shape, bias.shape) == s.shape else s + bias
+        if _scores_bounded(xp, q_scaled, k_t, bias):
             p = xp.exp(s, out=s)  # the shift by the row max is only there to keep exp finite
         else:
             m = s.max(axis=-1, keepdims=True) if s.size else s.sum(axis=-1, keepdims=True)  # (no keys: 0)
@@ -138,19 +138,29 @@ def _transposed_copy(xp, a):
     return xp.ascontiguousarray(xp.swapaxes(a, -1, -2))
 
 
-def _scores_bounded(xp, q_scaled, k_t):
-    """True when every score z = (scale·q)·k is known to keep exp(z) well inside the dtype's
-    range, so softmax may skip its shift by the row max (exp(z - m) / Σ exp(z - m) equals
-    exp(z) / Σ exp(z); the shift only guards exp from overflowing or underflowing).
+def _scores_bounded(xp, q_scaled, k_t, bias=None):
+    """True when every score z = (scale·q)·k + bias is known to keep exp(z) well inside the
+    dtype's range, so softmax may skip its shift by the row max (exp(z - m) / Σ exp(z - m)
+    equals exp(z) / Σ exp(z); the shift only guards exp from overflowing or underflowing).
 
-    Cauchy-Schwarz bounds every score: |z_ij| ≤ ‖scale·q_i‖ ‖k_j‖ ≤ B, the largest norms taken.
-    With B ≤ (ln(max) - ln(keys)) / 2 each exp(z) lies in [e^-B, e^B] (normal numbers, so full
+    Cauchy-Schwarz bounds every product: |(scale·q_i)·k_j| ≤ ‖scale·q_i‖ ‖k_j‖ ≤ B, the largest
+    norms taken. A bias moves the scores by its finite values, lo to hi (its -inf entries give
+    exp(z) = 0 exactly either way), so every finite z lies within B + max(hi, -lo) = B'. With
+    B' ≤ (ln(max) - ln(keys)) / 2 each exp(z) lies in [e^-B', e^B'] (normal numbers, so full
     relative precision) and a row's sum of ``keys`` of them stays below the largest float.
-    On the host only: the test reads one number, which on a GPU would wait for it.
-    ``k_t`` is Kᵀ (..., E, S): a key is a column."""
+    On the host only: the test reads numbers, which on a GPU would wait for them. ``k_t`` is
+    Kᵀ (..., E, S): a key is a column. A bias as large as a quarter of the scores is not read
+    (the shift costs less than that): False."""
     if not is_host(q_scaled) or q_scaled.size == 0 or k_t.size == 0:
         return False
     limit = (math.log(float(np.finfo(q_scaled.dtype).max)) - math.log(k_t.shape[-1])) / 2
+    if bias is not None:
+        if 4 * bias.size > q_scaled.size // q_scaled.shape[-1] * k_t.shape[-1]:
+            return False
+        finite = bias[xp.isfinite(bias)]
+        limit -= float(max(finite.max(), -finite.min())) if finite.size else 0.0
+        if limit <= 0:
+            return False
     q_norm2 = xp.einsum("...i,...i->...", q_scaled, q_scaled).max()
     k_norm2 = xp.einsum("...ij,...ij->...j", k_t, k_t).max()
     return bool(q_norm2 * k_norm2 <= limit * limit)  # B² = max‖q‖² · max‖k‖²
