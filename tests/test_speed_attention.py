@@ -297,3 +297,22 @@ def test_softmax_bound_with_a_mask(mask):
     z = np.matmul(q.astype(np.float64) * 0.5, np.swapaxes(k, -1, -2).astype(np.float64)) + bias
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     np.testing.assert_allclose(p.numpy(), e / e.sum(axis=-1, keepdims=True), rtol=2e-5, atol=1e-7)
+
+
+def test_strided_value_keeps_its_second_derivative():
+    """V is copied for the product when strided; the node still saves the input V itself, so a
+    gradient differentiated again reaches it (as for a contiguous V)."""
+    rng = np.random.default_rng(16)
+    q, k = (mg.tensor(rng.standard_normal((2, 4, 3)), requires_grad=True) for _ in range(2))
+    results = []
+    for strided in (True, False):
+        base = rng.standard_normal((2, 4, 6)) if strided else None
+        v_array = base[..., ::2] if strided else np.ascontiguousarray(results[0][0])
+        v = mg.tensor(v_array, requires_grad=True) if not strided else mg.Tensor._make(v_array).requires_grad_()
+        out, _ = SoftmaxAttention.apply(q, k, v, None, None, scale=0.5)
+        (gq,) = mg.autograd.grad((out * out).sum(), [q], create_graph=True)
+        (gv,) = mg.autograd.grad(gq.sum(), [v])
+        results.append((v_array, gv.numpy()))
+    assert not results[0][0].flags.c_contiguous
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12)
+    assert np.abs(results[0][1]).max() > 1e-3  # the second derivative through V is not zero

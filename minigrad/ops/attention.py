@@ -90,21 +90,21 @@ class SoftmaxAttention(Function):
                 m = xp.where(xp.isfinite(m), m, 0)
             s -= m
             p = xp.exp(s, out=s)
-        v = xp.ascontiguousarray(v)  # P V on the strided head view ran a third slower than copy + product
+        v_rows = xp.ascontiguousarray(v)  # P V on the strided head view ran a third slower than copy + product
         total = _row_sums(xp, p)
         if bias is not None:
             total[total == 0] = 1  # fully masked row: 0 / 1 = 0 instead of 0 / 0
         inverse = xp.reciprocal(total, out=total)
         if not weights and True not in ctx.needs_input_grad:  # out = (e V) / Σe, P never formed
             e = p if keep is None else p * keep
-            out = xp.matmul(e, v, out=_heads_interleaved(xp, e, v))
+            out = xp.matmul(e, v_rows, out=_heads_interleaved(xp, e, v_rows))
             out *= inverse
             return out
         p *= inverse
         p_used = p if keep is None else p * keep
-        out = xp.matmul(p_used, v, out=_heads_interleaved(xp, p_used, v))
+        out = xp.matmul(p_used, v_rows, out=_heads_interleaved(xp, p_used, v_rows))
         ctx.scale = scale
-        ctx.save_for_backward(q, k, v, keep, p)
+        ctx.save_for_backward(q, k, v, keep, p)  # the inputs themselves: a second derivative needs them
         return out, p
 
     materialize_grads = False  # d_p is None when the weights were not used: no (..., L, S) zeros
