@@ -193,7 +193,7 @@ class Tensor:
         Gradients accumulate: call ``zero_grad()`` (or set ``.grad = None``) between steps.
         ``gradient`` is dL/d(self) and may be left out only for a single-element tensor.
         """
-        from .autograd.engine import run_backward
+        run_backward = _engine().run_backward
 
         if not self.requires_grad:
             raise GraphError(
@@ -541,6 +541,17 @@ class _HookHandle:
             self.hooks.remove(self.hook)
 
 
+_ENGINE = []  # minigrad.autograd.engine, imported on first use (it imports this module): an import per backward costs a µs
+
+
+def _engine():
+    if not _ENGINE:
+        from .autograd import engine
+
+        _ENGINE.append(engine)
+    return _ENGINE[0]
+
+
 def _initial_grad(t, gradient, op):
     """dL/dL = 1 for a one-element output; otherwise the caller must pass ``gradient``."""
     if gradient is None:
@@ -549,8 +560,8 @@ def _initial_grad(t, gradient, op):
                 f"{op}: grad can be implicitly created only for scalar outputs; this output has shape "
                 f"{tuple(t.shape)}, so pass gradient= (dL/d(output), same shape)"
             )
-        if type(t.array) is np.ndarray:
-            return Tensor._make(np.ones_like(t.array))
+        if type(t.array) is np.ndarray:  # np.ones_like(t.array); its one element needs no layout, so a cheaper call
+            return Tensor._make(np.array(1, dtype=t.array.dtype).reshape(t.array.shape))
         with backend.on_device(t.device):  # CuPy allocates on the current GPU: make it t's
             return Tensor._make(t.xp.ones_like(t.array))
     gradient = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=t.dtype)

@@ -68,16 +68,16 @@ class Function:
     #: zeros) sets this False; so does ``ctx.set_materialize_grads(False)`` in a custom Function.
     materialize_grads = True
 
-    __slots__ = ("edges", "needs_input_grad", "_input_meta", "_output_meta", "_saved",
-                 "_freed", "_output_hooks", "_outputs", "trace", "__dict__", "__weakref__")
+    __slots__ = ("needs_input_grad", "_input_meta", "_output_meta", "_outputs", "__dict__", "__weakref__")
 
-    def __init__(self):
-        self.edges = ()
-        self.needs_input_grad = ()
-        self._saved = None
-        self._freed = False
-        self._output_hooks = None
-        self.trace = None
+    # Defaults read from the class until a node sets its own (no __init__ to run: making a node
+    # is a step of every op, and a Python __init__ setting them all costs more than the op's
+    # arithmetic on a small tensor).
+    edges = ()  # one (node, output index), (leaf, None) or None per input, once recorded
+    _saved = None  # what save_for_backward kept, then packed records (see _pack_saved)
+    _freed = False  # True once backward dropped the saved records
+    _output_hooks = None  # output index -> hooks (Tensor.register_hook on a non-leaf output)
+    trace = None  # where the node was made, under anomaly detection
 
     # ---- the two methods an op writes ----------------------------------------------------
     @staticmethod
@@ -92,47 +92,64 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **attrs):
         """Run forward on the inputs' arrays and record the node when a gradient is needed."""
-        Tensor = _tensor_class()
+        Tensor = _Tensor if _Tensor is not None else _tensor_class()
 
+        # one loop over the inputs gathers what the op needs (a loop of appends costs less than
+        # a list comprehension per item here: the inputs are one to five)
         device = None
+        needs, arrays_in = [], []
         for t in inputs:
-            if t is not None:
-                d = backend.CPU if type(t.array) is _ndarray else t.device  # the common case, without a call
-                if device is None:
-                    device = d
-                elif d is not device and d != device:  # `is` first: every CPU array shares one Device
-                    shapes = ", ".join(f"{tuple(t.shape)} on {t.device}" for t in inputs if t is not None)
-                    raise DeviceError(f"{cls.__name__}: all tensors must be on one device, got {shapes}")
-                view = t._view
-                if view is not None and view.version != t._vbox[0] and is_grad_enabled():
-                    views.refresh(t)  # its base changed in place since: take the view of the new base
+            if t is None:
+                needs.append(False)
+                arrays_in.append(None)
+                continue
+            view = t._view
+            if view is not None and view.version != t._vbox[0] and is_grad_enabled():
+                views.refresh(t)  # its base changed in place since: take the view of the new base
+            a = t.array
+            d = backend.CPU if type(a) is _ndarray else t.device  # the common case, without a call
+            if device is None:
+                device = d
+            elif d is not device and d != device:  # `is` first: every CPU array shares one Device
+                shapes = ", ".join(f"{tuple(t.shape)} on {t.device}" for t in inputs if t is not None)
+                raise DeviceError(f"{cls.__name__}: all tensors must be on one device, got {shapes}")
+            needs.append(t._requires_grad)
+            arrays_in.append(a)
 
         ctx = cls()
-        # list comprehensions, not generator expressions: this runs for every op, and they are faster
-        needs = tuple([t is not None and t._requires_grad for t in inputs])
+        needs = tuple(needs)
         record = True in needs and getattr(_grad_state, "enabled", True)  # is_grad_enabled(), inlined
-        ctx.needs_input_grad = needs if record else (False,) * len(inputs)
-        arrays_in = [None if t is None else t.array for t in inputs]
+        ctx.needs_input_grad = needs if record else (False,) * len(needs)
         if device is None or device.type == "cpu":
             raw = ctx.forward(ctx, *arrays_in, **attrs)
         else:  # CuPy allocates on the current GPU: make it the inputs' one (cuda:1 stays on cuda:1)
             with backend.on_device(device):
                 raw = ctx.forward(ctx, *arrays_in, **attrs)
         multi = isinstance(raw, tuple)
-        arrays = raw if multi else (raw,)
 
-        if record:
-            # t._edge(), inlined: a stale view was refreshed in the loop above (grad mode is on here)
-            ctx.edges = tuple([None if not n else (t, None) if t.grad_fn is None else (t.grad_fn, t._output_nr)
-                               for t, n in zip(inputs, needs)])
-            ctx._input_meta = tuple([None if t is None else (t.array.shape, t.array.dtype) for t in inputs])
-            outs = tuple([Tensor._make(a, ctx, i) for i, a in enumerate(arrays)])
-            ctx._output_meta = tuple([(o.array.shape, o.array.dtype,
-                                       backend.CPU if type(o.array) is _ndarray else o.device) for o in outs])
-            ctx._outputs = tuple([weakref.ref(o) for o in outs])
-            ctx._pack_saved(inputs, arrays)
+        if not record:
+            outs = tuple([Tensor._make(a) for a in raw]) if multi else (Tensor._make(raw),)
         else:
-            outs = tuple([Tensor._make(a) for a in arrays])
+            edges, meta = [], []
+            for t, a, n in zip(inputs, arrays_in, needs):
+                # t._edge(), inlined: a stale view was refreshed in the loop above (grad mode is on here)
+                edges.append(None if not n else (t, None) if t.grad_fn is None else (t.grad_fn, t._output_nr))
+                meta.append(None if a is None else (a.shape, a.dtype))
+            ctx.edges = tuple(edges)
+            ctx._input_meta = tuple(meta)
+            if multi:
+                outs = tuple([Tensor._make(a, ctx, i) for i, a in enumerate(raw)])
+                ctx._output_meta = tuple([(o.array.shape, o.array.dtype,
+                                           backend.CPU if type(o.array) is _ndarray else o.device) for o in outs])
+                ctx._outputs = tuple([weakref.ref(o) for o in outs])
+            else:  # one output, the common case: the same records without the loops
+                out = Tensor._make(raw, ctx, 0)
+                outs = (out,)
+                a = out.array
+                ctx._output_meta = ((a.shape, a.dtype, backend.CPU if type(a) is _ndarray else out.device),)
+                ctx._outputs = (weakref.ref(out),)
+            if ctx._saved is not None:
+                ctx._pack_saved(inputs, arrays_in, raw if multi else (raw,))
         if cls.is_view:  # outputs that share memory with input 0 are views of it
             x = inputs[0]
             for i, o in enumerate(outs):
@@ -147,18 +164,19 @@ class Function:
         """Keep arrays (inputs, outputs or intermediates) that backward needs."""
         self._saved = arrays
 
-    def _pack_saved(self, inputs, outputs):
-        """Turn the arrays saved in forward into (kind, index-or-array, version) records."""
-        if self._saved is None:
-            return
+    def _pack_saved(self, inputs, arrays_in, outputs):
+        """Turn the arrays saved in forward into (kind, index-or-array, version) records.
+
+        ``arrays_in[i]`` is ``inputs[i].array`` (None for a None input); a saved array is
+        recognised by identity, first among the inputs' arrays, then among the outputs."""
         packed = []
         for a in self._saved:
             if a is None:
                 packed.append(None)
                 continue
-            for i, t in enumerate(inputs):
-                if t is not None and t.array is a:
-                    packed.append((_INPUT, t, t._version))
+            for t, a_in in zip(inputs, arrays_in):
+                if a_in is a:
+                    packed.append((_INPUT, t, t._vbox[0]))  # t._version, read without the property
                     break
             else:
                 for i, o in enumerate(outputs):
@@ -172,41 +190,73 @@ class Function:
     @property
     def saved_tensors(self):
         """The saved arrays as Tensors (see the module docstring)."""
-        Tensor = _tensor_class()
+        Tensor = _Tensor if _Tensor is not None else _tensor_class()
 
+        result = []
+        for rec in self._saved_records():
+            if rec is None:
+                result.append(None)
+                continue
+            kind, obj, version = rec
+            if kind == _INPUT:
+                if obj._vbox[0] != version:  # obj._version, without the property
+                    raise self._changed_input(obj, version)
+                result.append(obj)
+            elif kind == _OUTPUT:  # here `version` holds the output array itself
+                out = self._outputs[obj]()
+                if out is not None and out._vbox[0] != 0:
+                    raise self._changed_output(out)
+                result.append(Tensor._make(version, self, obj))
+            else:
+                result.append(Tensor._make(obj))
+        return tuple(result)
+
+    @property
+    def saved_arrays(self):
+        """``tuple(None if t is None else t.array for t in self.saved_tensors)``, with the same
+        checks, but no Tensor made for a saved output or intermediate: for a backward that works
+        on arrays (grad mode off, so no graph of the gradient is wanted)."""
+        result = []
+        for rec in self._saved_records():
+            if rec is None:
+                result.append(None)
+                continue
+            kind, obj, version = rec
+            if kind == _INPUT:
+                if obj._vbox[0] != version:
+                    raise self._changed_input(obj, version)
+                result.append(obj.array)
+            elif kind == _OUTPUT:
+                out = self._outputs[obj]()
+                if out is not None and out._vbox[0] != 0:
+                    raise self._changed_output(out)
+                result.append(version)
+            else:
+                result.append(obj)
+        return tuple(result)
+
+    def _saved_records(self):
+        """The packed records (see _pack_saved); an error once backward has freed them."""
         if self._freed:
             raise GraphError(
                 f"{type(self).__name__}: trying to backward through the graph a second time "
                 "(its saved tensors were freed after the first backward). "
                 "Pass retain_graph=True to the first backward() if you need to walk it again."
             )
-        if self._saved is None:
-            return ()
-        result = []
-        for rec in self._saved:
-            if rec is None:
-                result.append(None)
-                continue
-            kind, obj, version = rec
-            if kind == _INPUT:
-                if obj._version != version:
-                    raise GraphError(
-                        f"{type(self).__name__}: a tensor it saved for backward (shape "
-                        f"{tuple(obj.shape)}) was modified in place: it was at version {version} "
-                        f"when saved and is at version {obj._version} now"
-                    )
-                result.append(obj)
-            elif kind == _OUTPUT:  # here `version` holds the output array itself
-                out = self._outputs[obj]()
-                if out is not None and out._version != 0:
-                    raise GraphError(
-                        f"{type(self).__name__}: its output (shape {tuple(out.shape)}), saved for "
-                        f"backward, was modified in place (now at version {out._version})"
-                    )
-                result.append(Tensor._make(version, self, obj))
-            else:
-                result.append(Tensor._make(obj))
-        return tuple(result)
+        return () if self._saved is None else self._saved
+
+    def _changed_input(self, t, version):
+        return GraphError(
+            f"{type(self).__name__}: a tensor it saved for backward (shape "
+            f"{tuple(t.shape)}) was modified in place: it was at version {version} "
+            f"when saved and is at version {t._version} now"
+        )
+
+    def _changed_output(self, out):
+        return GraphError(
+            f"{type(self).__name__}: its output (shape {tuple(out.shape)}), saved for "
+            f"backward, was modified in place (now at version {out._version})"
+        )
 
     def _free(self):
         """Drop saved arrays after backward (unless retain_graph)."""

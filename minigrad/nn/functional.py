@@ -57,21 +57,22 @@ def linear(input, weight, bias=None):
     Function: ops/linear.py Linear (one fused node); where it does not apply, ops/linalg.py MatMul and
     ops/elementwise.py Add.
     """
-    if input.ndim == 0 or weight.ndim != 2 or input.shape[-1] != weight.shape[1]:
-        raise ShapeError(f"linear: input of shape {tuple(input.shape)} does not fit a weight of shape "
-                         f"{tuple(weight.shape)} (out_features, in_features): the input's last dimension "
-                         f"must be {weight.shape[1] if weight.ndim == 2 else '?'}")
-    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
-        raise ShapeError(f"linear: bias of shape {tuple(bias.shape)} does not fit out_features={weight.shape[0]}")
-    lead = tuple(input.shape[:-1])
-    x = input.reshape(-1, input.shape[-1]) if input.ndim > 2 else input
+    # shapes read off the arrays (a Tensor's .shape and .ndim are property calls; this runs per layer call)
+    shape, w_shape = input.array.shape, weight.array.shape
+    if not shape or len(w_shape) != 2 or shape[-1] != w_shape[1]:
+        raise ShapeError(f"linear: input of shape {tuple(shape)} does not fit a weight of shape "
+                         f"{tuple(w_shape)} (out_features, in_features): the input's last dimension "
+                         f"must be {w_shape[1] if len(w_shape) == 2 else '?'}")
+    if bias is not None and bias.array.shape != (w_shape[0],):
+        raise ShapeError(f"linear: bias of shape {tuple(bias.shape)} does not fit out_features={w_shape[0]}")
+    x = input.reshape(-1, shape[-1]) if len(shape) > 2 else input
     if _fused.fusable(x, weight, bias):  # the same product as one node (ops/linear.py)
         y = _fused.linear(x, weight, bias)
     else:
         y = matmul(x, weight.T)
         if bias is not None:
             y = y + bias
-    return y.reshape(lead + (weight.shape[0],)) if input.ndim > 2 else y
+    return y.reshape(tuple(shape[:-1]) + (w_shape[0],)) if len(shape) > 2 else y
 
 
 def bilinear(input1, input2, weight, bias=None):

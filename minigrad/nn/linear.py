@@ -50,7 +50,14 @@ class Linear(Module):
         init._default_layer_init_(self.weight, self.bias)
 
     def forward(self, x):
-        return F.linear(x, self.weight, self.bias)
+        # F.linear(x, self.weight, self.bias), the two read from the registry: ``self.weight``
+        # first fails on the instance and then runs Module.__getattr__, half a µs each per call
+        params = self._parameters
+        try:
+            weight, bias = params["weight"], params["bias"]
+        except KeyError:  # taken out of the registry (deleted, then set as a plain attribute)
+            weight, bias = self.weight, self.bias
+        return F.linear(x, weight, bias)
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -287,7 +287,8 @@ def _conv_forward(x, w, b, stride, padding, dilation, groups, out_hw):
     wm = w.reshape(groups, oc // groups, depth)
     if depth <= MAX_PER_IMAGE_DEPTH:  # Y[n] = W @ cols_n for every image n: (N, groups, OC/groups, OH*OW)
         cols = im2col(x, kernel, stride, padding, dilation, out_hw, batch_first=True)
-        y = xp.matmul(wm, cols.reshape(n, groups, depth, -1)).reshape((n, oc) + tuple(out_hw))
+        positions = int(np.prod(out_hw))  # (not -1: the batch may be empty)
+        y = xp.matmul(wm, cols.reshape(n, groups, depth, positions)).reshape((n, oc) + tuple(out_hw))
         if b is not None:
             y += _per_channel(b, y.ndim)
         return y
@@ -357,8 +358,9 @@ def _conv_grad_weight(x, g, kernel, stride, padding, dilation, groups):
     depth = (c // groups) * int(np.prod(kernel))
     if depth <= MAX_PER_IMAGE_DEPTH:  # sum_n G[n] @ cols_n^T (see MAX_PER_IMAGE_DEPTH)
         cols = im2col(x, kernel, stride, padding, dilation, g.shape[2:], batch_first=True)
-        cols = cols.reshape(n, groups, depth, -1)
-        gw = xp.matmul(g.reshape(n, groups, oc // groups, -1), cols.transpose(0, 1, 3, 2))
+        positions = int(np.prod(g.shape[2:]))  # (not -1: the batch may be empty)
+        cols = cols.reshape(n, groups, depth, positions)
+        gw = xp.matmul(g.reshape(n, groups, oc // groups, positions), cols.transpose(0, 1, 3, 2))
         return gw.sum(axis=0, dtype=gw.dtype).reshape((oc, c // groups) + tuple(kernel))
     gm = by_group(g, groups)  # (groups, OC/groups, N*OH*OW)
     cols = im2col(x, kernel, stride, padding, dilation, g.shape[2:])

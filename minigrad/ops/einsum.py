@@ -22,6 +22,7 @@ import math
 import string
 
 from ..autograd.function import Function
+from ..backend import get_array_module as _xp  # NumPy or CuPy, whichever holds the arrays
 from ..dtypes import promote
 from ..errors import ArgumentError, ArgumentRuntimeError, ShapeError
 from ..tensor import Tensor
@@ -149,12 +150,6 @@ def _sum_lonely(x, s, other, out):
     if not drop:
         return x, s
     return x.sum(axis=drop), "".join(c for i, c in enumerate(s) if i not in drop)
-
-
-def _xp(*arrays):
-    from ..backend import get_array_module
-
-    return get_array_module(*arrays)
 
 
 # ---- parsing: PyTorch's equation -> a plain one ------------------------------------------------------

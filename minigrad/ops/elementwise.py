@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import backend
 from ..autograd.function import Function
+from ..backend import get_array_module as _xp  # NumPy or CuPy, whichever holds the arrays
 from ..dtypes import default_float, result_type, scalar_dtype
 from ..errors import DTypeError, DTypeRuntimeError, ShapeError
 from ..tensor import Tensor
@@ -312,12 +313,6 @@ class ToDevice(Function):
     @staticmethod
     def backward(ctx, g):
         return to_device(g, ctx.device)
-
-
-def _xp(array):
-    from ..backend import get_array_module
-
-    return get_array_module(array)
 
 
 # ---- the functions users call ----------------------------------------------------------------------

@@ -28,6 +28,7 @@ Notation: docs/notation.md.
 
 from .. import backend
 from ..autograd.function import Function
+from ..backend import get_array_module as _xp  # NumPy or CuPy, whichever holds the arrays
 from ..errors import ArgumentError, DTypeError, DTypeRuntimeError, IndexOutOfRange, ShapeError
 from .elementwise import constant, mul
 
@@ -93,12 +94,6 @@ class EmbeddingBackward(Function):
         if keep is not None:
             rows = mul(rows, constant(keep[..., None]))
         return rows, None
-
-
-def _xp(array):
-    from ..backend import get_array_module
-
-    return get_array_module(array)
 
 
 def renorm_rows_(weight, indices, max_norm, norm_type=2.0):

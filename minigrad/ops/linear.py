@@ -35,13 +35,14 @@ class Linear(Function):
 
     @staticmethod
     def backward(ctx, g):
-        x, w = ctx.saved_tensors
         needs = ctx.needs_input_grad
         if not is_grad_enabled():  # no graph wanted: LinearBackward's arithmetic without its node
-            g, x, w = g.array, x.array, w.array
+            x, w = ctx.saved_arrays
+            g = g.array
             return (Tensor._make(g @ w) if needs[0] else None,
                     Tensor._make(g.T @ x) if needs[1] else None,
                     Tensor._make(g.sum(axis=0)) if len(needs) > 2 and needs[2] else None)
+        x, w = ctx.saved_tensors
         which = tuple(i for i, n in enumerate(needs) if n)
         grads = LinearBackward.apply(g, x, w, which=which)
         out = [None, None, None]
@@ -93,9 +94,10 @@ class LinearBackward(Function):
 
 def fusable(x, weight, bias):
     """True where Linear gives what the composition gives: 2-D x, one floating dtype throughout."""
+    x, weight = x.array, weight.array  # the arrays' attributes: no property call per check
     dtype = x.dtype
     return (x.ndim == 2 and weight.ndim == 2 and dtype.kind == "f" and weight.dtype == dtype
-            and (bias is None or bias.dtype == dtype))
+            and (bias is None or bias.array.dtype == dtype))
 
 
 def linear(x, weight, bias=None):

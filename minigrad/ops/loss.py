@@ -20,6 +20,7 @@ import numpy as np  # for dtype constants and host data handed in (no computatio
 from .. import backend
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
+from ..backend import get_array_module as _xp  # NumPy or CuPy, whichever holds the arrays
 from ..errors import ArgumentError, ArgumentRuntimeError, DTypeError, DTypeRuntimeError, IndexOutOfRange, ShapeError
 from ..tensor import Tensor
 from .activation import log_softmax, softmax
@@ -160,11 +161,10 @@ class CrossEntropy(Function):
 
     @staticmethod
     def backward(ctx, g):
-        x, target, weight, e, total = ctx.saved_tensors
+        x, target, w, e, total = ctx.saved_arrays  # arrays: the first derivative below needs no Tensors
         if not ctx.needs_input_grad[0]:
             return None, None, None
         c, s, dt = x.shape[1], ctx.label_smoothing, x.dtype
-        w = None if weight is None else weight.array
         valid, safe, wy = ctx.targets
         on_target = wy * (1.0 - s)  # the one-hot part of a, at the target class
         big_a = on_target
@@ -178,11 +178,12 @@ class CrossEntropy(Function):
         if not is_grad_enabled():
             # first derivative only: plain arrays, softmax from forward's exp, a added at the targets
             sc = _per_target_grad_array(ctx, g.array)
-            gx = e.array * ((big_a[:, None] * sc) / total.array)
+            gx = e * ((big_a[:, None] * sc) / total)
             if spread is not None:
                 gx -= spread * sc
             return Tensor._make(_add_at_targets(gx, safe, -(on_target[:, None] * sc)[:, 0])), None, None
         # the graph of the gradient is wanted: softmax as a differentiable function of x
+        x = ctx.saved_tensors[0]
         scale = _per_target_grad(ctx, g)
         a = _add_at_targets(x.xp.zeros(x.shape, dtype=dt), safe, on_target)
         if spread is not None:
@@ -268,12 +269,6 @@ class BinaryCrossEntropy(Function):
         return gx, gt, None
 
 
-def _xp(array):
-    from ..backend import get_array_module
-
-    return get_array_module(array)
-
-
 # ---- checks shared by the functions users call ---------------------------------------------------
 def _check_reduction(reduction, op):
     if reduction not in REDUCTIONS:
@@ -331,7 +326,12 @@ def _check_class_targets(input, target, weight, ignore_index, op):
     data = target.array
     if not backend.is_host(data) or data.size == 0:
         return False  # checked on the CPU only
-    if 0 <= data.min() and data.max() < c:  # every target a class index (the common case)
+    if data.size <= 32:  # a few targets: Python's min and max of a list cost less than two NumPy reductions
+        values = data.ravel().tolist()
+        lo, hi = min(values), max(values)
+    else:
+        lo, hi = data.min(), data.max()
+    if 0 <= lo and hi < c:  # every target a class index (the common case)
         return not 0 <= ignore_index < c
     counted = data[data != ignore_index]
     if counted.size:

@@ -31,6 +31,7 @@ gradient knows they depend on x.
 
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
+from ..backend import get_array_module as _xp  # NumPy or CuPy, whichever holds the arrays
 from .elementwise import cast, constant
 from .reduction import mean
 
@@ -109,12 +110,6 @@ class BatchNorm(Function):
     @staticmethod
     def backward(ctx, g):
         return _normalize_backward(ctx, g)
-
-
-def _xp(array):
-    from ..backend import get_array_module
-
-    return get_array_module(array)
 
 
 # ---- the functions users call ------------------------------------------------------------------

@@ -12,16 +12,11 @@ import numpy as np
 
 from .. import backend
 from ..autograd.function import Function
+from ..backend import get_array_module as _xp  # NumPy or CuPy, whichever holds the arrays
 from ..errors import ArgumentRuntimeError, IndexOutOfRange, ShapeError
 from ..tensor import Tensor
 from .indexing import getitem
 from .shape import _dims, normalize_dim, permute, repeat, reshape, transpose
-
-
-def _xp(a):
-    from ..backend import get_array_module
-
-    return get_array_module(a)
 
 
 class Flip(Function):

@@ -10,6 +10,7 @@ from collections import namedtuple
 
 from .. import backend
 from ..autograd.function import Function
+from ..backend import get_array_module as _xp  # NumPy or CuPy, whichever holds the arrays
 from ..errors import ArgumentError, ShapeError, UnsupportedDType
 from .shape import broadcast_to, normalize_dim, reshape
 
@@ -192,12 +193,6 @@ class LogSumExp(Function):
 
         x, z = ctx.saved_tensors
         return expand_back(g, ctx.in_shape, ctx.axes) * exp(x - expand_back(z, ctx.in_shape, ctx.axes))
-
-
-def _xp(array):
-    from ..backend import get_array_module
-
-    return get_array_module(array)
 
 
 # ---- max, min and their indices -------------------------------------------------------------------

@@ -14,6 +14,7 @@ import operator
 import numpy as np
 
 from ..autograd.function import Function
+from ..backend import get_array_module as _xp  # NumPy or CuPy, whichever holds the arrays
 from ..errors import ArgumentError, ArgumentRuntimeError, ArgumentTypeError, IndexOutOfRange, ShapeError
 from ..tensor import Tensor
 
@@ -151,12 +152,6 @@ class Split(Function):
     @staticmethod
     def backward(ctx, *gs):
         return cat(gs, ctx.dim)
-
-
-def _xp(*arrays):
-    from ..backend import get_array_module
-
-    return get_array_module(*arrays)
 
 
 # ---- the functions users call --------------------------------------------------------------

@@ -20,6 +20,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..backend import get_array_module as _xp  # NumPy or CuPy, whichever holds the arrays
 from ..errors import DTypeError, ShapeError
 from ..tensor import Tensor
 from .indexing import gather
@@ -48,12 +49,6 @@ def argsort_array(a, axis, descending=False):
     flipped = xp.flip(a, axis=axis)
     order = xp.flip(xp.argsort(flipped, axis=axis, kind="stable"), axis=axis)
     return (n - 1) - order
-
-
-def _xp(a):
-    from ..backend import get_array_module
-
-    return get_array_module(a)
 
 
 def _index_tensor(array):

@@ -20,15 +20,10 @@ Notation: docs/notation.md.
 import numpy as np
 
 from ..autograd.function import Function
+from ..backend import get_array_module as _xp  # NumPy or CuPy, whichever holds the arrays
 from ..errors import ArgumentRuntimeError, ShapeError
 from .indexing import ScatterAdd
 from .shape import normalize_dim, reshape
-
-
-def _xp(a):
-    from ..backend import get_array_module
-
-    return get_array_module(a)
 
 
 def _strided(a, shape, strides):

@@ -1,8 +1,14 @@
 """SGD: stochastic gradient descent, with optional momentum and Nesterov momentum."""
 
+import numpy as np  # the type of host arrays, for the small-parameter case of the update
+
 from ..backend import get_array_module
+from ..ops.blocked import BLOCK
 from ..tensor import Tensor
 from .optimizer import Optimizer, check_option
+
+
+_SMALL = 1 << 14  # elements: below this a temporary costs less than looking up the scratch buffer
 
 
 class SGD(Optimizer):
@@ -45,18 +51,48 @@ class SGD(Optimizer):
     def _update(self, p, g, state, group):
         lr, mu = float(group["lr"]), float(group["momentum"])  # no generator: this runs per parameter
         tau, wd = float(group["dampening"]), float(group["weight_decay"])
-        if group["maximize"]:
-            g = -g
-        if wd != 0:
-            g = g + wd * p
+        rule = (lr, mu, tau, wd, group["maximize"], group["nesterov"])  # _rule's settings
+        b = None
         if mu != 0:
-            if "momentum_buffer" not in state:
-                state["momentum_buffer"] = Tensor._make(g.copy())  # b₁ = g
-                b = state["momentum_buffer"].array
-            else:
-                b = state["momentum_buffer"].array
-                b *= mu  # in place: bₜ = μ bₜ₋₁ + (1 - τ) g
-                b += g if tau == 0 else (1 - tau) * g  # no temporary in the common τ = 0 case
-            g = g + mu * b if group["nesterov"] else b
-        xp = get_array_module(p)
-        p -= xp.multiply(g, lr, out=self._scratch_like(p, xp))  # θ -= γ d, with γ d in scratch: no new array
+            if "momentum_buffer" not in state:  # the first step: b₁ = g, made by _rule on the whole array
+                state["momentum_buffer"] = Tensor._make(_rule(p, g, None, *rule, self._scratch_for(p)))
+                return
+            b = state["momentum_buffer"].array
+        if type(p) is np.ndarray and p.size <= _SMALL:  # the common small case first, no scratch: see _scratch_for
+            _rule(p, g, b, *rule, None)
+        elif (type(p) is np.ndarray and p.size >= 2 * BLOCK and p.flags.c_contiguous and g.flags.c_contiguous
+                and (b is None or b.flags.c_contiguous)):
+            # a large parameter, block by block: the rule's four or so passes then read each block
+            # of p, g and b from the cache instead of memory (ops/blocked.py); the same operations on
+            # every element, so the same bits
+            flats = [a.reshape(-1) for a in (p, g) + (() if b is None else (b,))]
+            for start in range(0, p.size, BLOCK):
+                p_part, g_part, *b_part = [f[start:start + BLOCK] for f in flats]
+                _rule(p_part, g_part, b_part[0] if b_part else None, *rule, self._scratch_for(p_part))
+        else:
+            _rule(p, g, b, *rule, self._scratch_for(p))
+
+    def _scratch_for(self, p):
+        """Room for the step γ d: a small host array costs less new than finding its scratch."""
+        if p.size <= _SMALL and type(p) is np.ndarray:
+            return None
+        return self._scratch_like(p, get_array_module(p))
+
+
+def _rule(p, g, b, lr, mu, tau, wd, maximize, nesterov, scratch):
+    """One step of SGD's rule (its class docstring) on arrays: p changes in place, and so does the
+    momentum buffer b; b = None on the first step, when the new buffer b₁ = g is returned."""
+    if maximize:
+        g = -g
+    if wd != 0:
+        g = g + wd * p
+    if mu != 0:
+        if b is None:
+            b = g.copy()  # b₁ = g
+        else:
+            b *= mu  # in place: bₜ = μ bₜ₋₁ + (1 - τ) g
+            b += g if tau == 0 else (1 - tau) * g  # no temporary in the common τ = 0 case
+        g = g + mu * b if nesterov else b
+    xp = np if type(p) is np.ndarray else get_array_module(p)
+    p -= xp.multiply(g, lr, out=scratch)  # θ -= γ d (γ d in scratch, when given: no new array)
+    return b
