@@ -190,6 +190,17 @@ class Function:
     @property
     def saved_tensors(self):
         """The saved arrays as Tensors (see the module docstring)."""
+        return self._unpack(False)
+
+    @property
+    def saved_arrays(self):
+        """``tuple(None if t is None else t.array for t in self.saved_tensors)``, with the same
+        checks, but no Tensor made for a saved output or intermediate: for a backward that works
+        on arrays (grad mode off, so no graph of the gradient is wanted)."""
+        return self._unpack(True)
+
+    def _unpack(self, arrays):
+        """The saved records, checked for in-place changes, as Tensors (or as their arrays)."""
         Tensor = _Tensor if _Tensor is not None else _tensor_class()
 
         result = []
@@ -201,38 +212,14 @@ class Function:
             if kind == _INPUT:
                 if obj._vbox[0] != version:  # obj._version, without the property
                     raise self._changed_input(obj, version)
-                result.append(obj)
+                result.append(obj.array if arrays else obj)
             elif kind == _OUTPUT:  # here `version` holds the output array itself
                 out = self._outputs[obj]()
                 if out is not None and out._vbox[0] != 0:
                     raise self._changed_output(out)
-                result.append(Tensor._make(version, self, obj))
+                result.append(version if arrays else Tensor._make(version, self, obj))
             else:
-                result.append(Tensor._make(obj))
-        return tuple(result)
-
-    @property
-    def saved_arrays(self):
-        """``tuple(None if t is None else t.array for t in self.saved_tensors)``, with the same
-        checks, but no Tensor made for a saved output or intermediate: for a backward that works
-        on arrays (grad mode off, so no graph of the gradient is wanted)."""
-        result = []
-        for rec in self._saved_records():
-            if rec is None:
-                result.append(None)
-                continue
-            kind, obj, version = rec
-            if kind == _INPUT:
-                if obj._vbox[0] != version:
-                    raise self._changed_input(obj, version)
-                result.append(obj.array)
-            elif kind == _OUTPUT:
-                out = self._outputs[obj]()
-                if out is not None and out._vbox[0] != 0:
-                    raise self._changed_output(out)
-                result.append(version)
-            else:
-                result.append(obj)
+                result.append(obj if arrays else Tensor._make(obj))
         return tuple(result)
 
     def _saved_records(self):
