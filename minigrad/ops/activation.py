@@ -12,7 +12,6 @@ import math
 import numpy as np  # errstate only
 
 from .. import dtypes
-from ..backend import get_array_module
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ..errors import ArgumentError, UnsupportedDType
@@ -33,7 +32,7 @@ class ReLU(Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = get_array_module(x).maximum(x, 0)  # (elementwise's _xp imports per call: a µs more)
+        y = _xp(x).maximum(x, 0)
         ctx.save_for_backward(y)
         return y
 

@@ -19,22 +19,38 @@ from ..backend import is_host
 BLOCK = 1 << 16  # elements per block: 256 KB in float32, a few of them fit the L2 cache
 
 
+def blocks(*arrays):
+    """The arrays cut into consecutive flat blocks of BLOCK elements: an iterator of tuples, one
+    per block (a None among the arrays, after the first, stays None in every tuple); or None, to
+    run on the whole arrays instead, when they are not worth cutting or cannot be: under two
+    blocks long, on a GPU, strided, or of different sizes."""
+    size = arrays[0].size
+    if size < 2 * BLOCK:  # first and cheapest: most calls (small parameters, small activations) end here
+        return None
+    if not is_host(arrays[0]) or any(a is not None and (a.size != size or not a.flags.c_contiguous)
+                                     for a in arrays):
+        return None
+    flats = [None if a is None else a.reshape(-1) for a in arrays]  # views: every array is contiguous
+    return (tuple(None if f is None else f[start:start + BLOCK] for f in flats)
+            for start in range(0, size, BLOCK))
+
+
 def in_blocks(fn, *arrays):
     """fn(*arrays) for an elementwise ``fn`` of arrays of one shape, computed block by block.
 
     ``fn`` must give, for every element, a value that depends only on the same element of each
     input (no reductions, no broadcasting), and return one new array of the inputs' shape.
     """
-    first = arrays[0]
-    if (not is_host(first) or first.size < 2 * BLOCK
-            or any(a.shape != first.shape or not a.flags.c_contiguous for a in arrays)):
+    parts = blocks(*arrays) if all(a.shape == arrays[0].shape for a in arrays) else None
+    if parts is None:
         return fn(*arrays)
-    flats = [a.reshape(-1) for a in arrays]  # views: every array is contiguous
-    out = None
-    for start in range(0, first.size, BLOCK):
-        part = fn(*(f[start:start + BLOCK] for f in flats))
+    out = out_flat = None
+    start = 0
+    for part in parts:
+        result = fn(*part)
         if out is None:
-            out = np.empty(first.shape, dtype=part.dtype)
+            out = np.empty(arrays[0].shape, dtype=result.dtype)
             out_flat = out.reshape(-1)
-        out_flat[start:start + part.size] = part
+        out_flat[start:start + result.size] = result
+        start += result.size
     return out

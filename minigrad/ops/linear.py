@@ -38,10 +38,9 @@ class Linear(Function):
         needs = ctx.needs_input_grad
         if not is_grad_enabled():  # no graph wanted: LinearBackward's arithmetic without its node
             x, w = ctx.saved_arrays
-            g = g.array
-            return (Tensor._make(g @ w) if needs[0] else None,
-                    Tensor._make(g.T @ x) if needs[1] else None,
-                    Tensor._make(g.sum(axis=0)) if len(needs) > 2 and needs[2] else None)
+            dx, dw, db = _linear_grads(g.array, x, w, needs)
+            return (None if dx is None else Tensor._make(dx), None if dw is None else Tensor._make(dw),
+                    None if db is None else Tensor._make(db))
         x, w = ctx.saved_tensors
         which = tuple(i for i, n in enumerate(needs) if n)
         grads = LinearBackward.apply(g, x, w, which=which)
@@ -49,6 +48,13 @@ class Linear(Function):
         for i, grad in zip(which, grads):
             out[i] = grad
         return tuple(out)
+
+
+def _linear_grads(g, x, w, needs):
+    """(G W, Gᵀ X, Σ_r G[r, :]) on arrays, each None where ``needs`` (for dX, dW, db) says no."""
+    return (g @ w if needs[0] else None,
+            g.T @ x if needs[1] else None,  # (o, n) @ (n, i): row-major like W, so it becomes W.grad uncopied
+            g.sum(axis=0) if len(needs) > 2 and needs[2] else None)
 
 
 class LinearBackward(Function):
@@ -67,10 +73,8 @@ class LinearBackward(Function):
     def forward(ctx, g, x, w, which=(0, 1, 2)):
         ctx.save_for_backward(g, x, w)
         ctx.which = which
-        make = {0: lambda: g @ w,
-                1: lambda: g.T @ x,  # (o, n) @ (n, i): row-major like W, so it becomes W.grad uncopied
-                2: lambda: g.sum(axis=0)}
-        return tuple(make[i]() for i in which)
+        grads = _linear_grads(g, x, w, [i in which for i in range(3)])
+        return tuple(grads[i] for i in which)
 
     @staticmethod
     def backward(ctx, *grads):

@@ -37,7 +37,7 @@ REDUCTIONS = ("mean", "sum", "none")
 # ---- shared pieces of the class losses ----------------------------------------------------------
 def _target_weights(target, weight, ignore_index, dtype):
     """For each target: whether it counts, a safe class index, and its weight w[y] (0 if ignored)."""
-    xp = backend.get_array_module(target)
+    xp = _xp(target)
     valid = target != ignore_index
     safe = xp.where(valid, target, 0)
     wy = valid.astype(dtype) if weight is None else weight[safe] * valid
@@ -130,7 +130,7 @@ class CrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, label_smoothing, reduction, all_counted=False):
-        xp = backend.get_array_module(x)
+        xp = _xp(x)
         c = x.shape[1]
         # all_counted: the caller saw every target in [0, C) and ignore_index outside it, so no
         # target is ignored; without class weights each then weighs 1 (the common case, unmasked)

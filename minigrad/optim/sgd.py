@@ -3,7 +3,7 @@
 import numpy as np  # the type of host arrays, for the small-parameter case of the update
 
 from ..backend import get_array_module
-from ..ops.blocked import BLOCK
+from ..ops.blocked import blocks
 from ..tensor import Tensor
 from .optimizer import Optimizer, check_option
 
@@ -58,19 +58,15 @@ class SGD(Optimizer):
                 state["momentum_buffer"] = Tensor._make(_rule(p, g, None, *rule, self._scratch_for(p)))
                 return
             b = state["momentum_buffer"].array
-        if type(p) is np.ndarray and p.size <= _SMALL:  # the common small case first, no scratch: see _scratch_for
-            _rule(p, g, b, *rule, None)
-        elif (type(p) is np.ndarray and p.size >= 2 * BLOCK and p.flags.c_contiguous and g.flags.c_contiguous
-                and (b is None or b.flags.c_contiguous)):
-            # a large parameter, block by block: the rule's four or so passes then read each block
-            # of p, g and b from the cache instead of memory (ops/blocked.py); the same operations on
-            # every element, so the same bits
-            flats = [a.reshape(-1) for a in (p, g) + (() if b is None else (b,))]
-            for start in range(0, p.size, BLOCK):
-                p_part, g_part, *b_part = [f[start:start + BLOCK] for f in flats]
-                _rule(p_part, g_part, b_part[0] if b_part else None, *rule, self._scratch_for(p_part))
-        else:
+        parts = blocks(p, g, b)
+        if parts is None:  # small, strided or on a GPU: the whole arrays at once
             _rule(p, g, b, *rule, self._scratch_for(p))
+            return
+        # a large parameter, block by block: the rule's four or so passes then read each block
+        # of p, g and b from the cache instead of memory (ops/blocked.py); the same operations on
+        # every element, so the same bits
+        for p_part, g_part, b_part in parts:
+            _rule(p_part, g_part, b_part, *rule, self._scratch_for(p_part))
 
     def _scratch_for(self, p):
         """Room for the step γ d: a small host array costs less new than finding its scratch."""
