@@ -296,3 +296,14 @@ def test_gumbel_softmax_hard_has_the_soft_gradient_and_is_seeded():
     np.testing.assert_array_equal(a, F.gumbel_softmax(x, dim=1).numpy())
     with pytest.raises(ArgumentError, match="tau"):
         F.gumbel_softmax(x, tau=0.0)
+
+
+def test_threshold_with_nan_follows_pytorch():
+    """PyTorch computes value where x <= threshold, else x: a NaN x stays NaN, and a NaN
+    threshold leaves every x as it is (the fuzz suite found the x > threshold form differing)."""
+    x = np.array([1.0, -1.0, np.nan, 0.5], np.float32)
+    np.testing.assert_array_equal(F.threshold(mg.tensor(x), 0.0, -2.0).numpy(), [1.0, -2.0, np.nan, 0.5])
+    np.testing.assert_array_equal(F.threshold(mg.tensor(x), float("nan"), -2.0).numpy(), x)
+    t = mg.tensor(x, requires_grad=True)
+    F.threshold(t, 0.0, -2.0).sum().backward()
+    np.testing.assert_array_equal(t.grad.numpy(), [1.0, 0.0, 1.0, 1.0])  # torch's threshold_backward

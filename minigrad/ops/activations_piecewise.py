@@ -124,10 +124,13 @@ def abs_array(x):
 def threshold(input, threshold, value, inplace=False):
     """y = x where x > threshold, else value.   dy/dx = 1 where x > threshold, else 0.
 
+    Written as PyTorch computes it, y = value where x <= threshold, else x: the same except for
+    NaN, which is never <= anything, so a NaN x stays NaN and a NaN threshold leaves x as it is.
+
     Composition: of where, add (no Function of its own).
     """
     x = _floating(input, "threshold")
-    y = where(constant(x.array > threshold), x, _fill(x, value))
+    y = where(constant(x.array <= threshold), _fill(x, value), x)
     return _out(x, y, inplace, "threshold")
 
 
