@@ -18,12 +18,12 @@ T, B, H, I = 5, 3, 4, 2
 
 
 def test_lstm_activation_equals_the_plain_formulas_bit_for_bit():
-    """σ(a) = (1 + tanh(a/2)) / 2 on the i, f, o blocks, tanh on g, then c, tanh(c), h."""
+    """σ(a) = 1 / (1 + exp(-a)) on the i, f, o blocks, tanh on g, then c, tanh(c), h."""
     rng = np.random.default_rng(0)
     a = (rng.standard_normal((B, 4 * H)) * 3).astype(np.float32)
     c_prev = rng.standard_normal((B, H)).astype(np.float32)
     a_i, a_f, a_g, a_o = (a[:, k * H:(k + 1) * H] for k in range(4))
-    i, f, o = ((1 + np.tanh(x / 2)) / 2 for x in (a_i, a_f, a_o))
+    i, f, o = (1 / (1 + np.exp(-x)) for x in (a_i, a_f, a_o))
     g = np.tanh(a_g)
     c = f * c_prev + i * g
     h = o * np.tanh(c)
@@ -35,6 +35,30 @@ def test_lstm_activation_equals_the_plain_formulas_bit_for_bit():
     np.testing.assert_array_equal(got_h, h)
     assert got_h.dtype == gates.dtype == np.float32
     np.testing.assert_allclose(i, 1 / (1 + np.exp(-a_i.astype(np.float64))), rtol=1e-6, atol=1e-7)
+    # the layer's path: the σ blocks arrive negated, and give the same bits
+    signed = a.copy()
+    for k in (0, 1, 3):
+        signed[:, k * H:(k + 1) * H] *= -1
+    R._lstm_forward(signed, c_prev, negated=True)
+    np.testing.assert_array_equal(signed, gates)
+
+
+@pytest.mark.parametrize("hidden", [1, 3])
+def test_lstm_activation_on_strided_blocks_and_far_tails(hidden):
+    """The σ blocks are strided views (one column each when H = 1); σ(a) for a < -88 overflows
+    exp(-a) to inf inside, and must come out 0 without a warning, and 1 for a large a."""
+    a = np.linspace(-120, 120, 2 * 4 * hidden, dtype=np.float32).reshape(2, 4 * hidden)
+    a[0, :] = np.float32(0.7)  # a row of ordinary values beside the tails
+    want = np.concatenate([1 / (1 + np.exp(-a[:, :2 * hidden].astype(np.float64))),
+                           np.tanh(a[:, 2 * hidden:3 * hidden].astype(np.float64)),
+                           1 / (1 + np.exp(-a[:, 3 * hidden:].astype(np.float64)))], axis=-1)
+    gates = a.copy()
+    with np.errstate(over="ignore"):
+        R._lstm_forward(gates, np.zeros((2, hidden), np.float32))
+    np.testing.assert_allclose(gates, want, rtol=1e-6, atol=1e-30)
+    with np.testing.assert_no_warnings():
+        mg.ops.recurrent.FusedLSTMCell.apply(mg.tensor(a), mg.tensor(np.zeros_like(a)),
+                                             mg.tensor(np.zeros((2, hidden), np.float32)))
 
 
 def test_cell_functions_on_transposed_views_give_the_same_bits():

@@ -31,7 +31,7 @@ The formulas only use ``+ - *``, so the same function serves both (``_lstm_grads
 
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
-from ..backend import get_array_module
+from ..backend import errstate, get_array_module
 from ..errors import ArgumentError
 from ..tensor import Tensor
 from .activation import sigmoid, tanh
@@ -108,25 +108,28 @@ class FusedRNNCell(Function):
 
 
 # ---- LSTM --------------------------------------------------------------------------------------
-def _lstm_forward(gates, c_prev, c=None, tc=None, h=None):
+def _lstm_forward(gates, c_prev, c=None, tc=None, h=None, negated=False):
     """Activate ``gates`` (B, 4H) in place (i, f, o: σ; g: tanh); return c, tanh(c), h
     (written into ``c``, ``tc`` and ``h`` when given).
 
-    σ(a) = (1 + tanh(a/2)) / 2, so ONE tanh over all four blocks activates them all: the σ
-    blocks (i and f, the first two, and o, the last) are halved before it and mapped
-    t -> t/2 + 1/2 after it. Scalar factors on those blocks cost less than multiplying every
-    column by a per-column scale array (a broadcast operand makes NumPy's inner loop short).
+    σ(a) = 1 / (1 + exp(-a)) on the σ blocks (i and f, the first two, and o, the last), in
+    place: negate, exp, + 1, reciprocal. For a < -88 (float32) exp(-a) overflows to inf and
+    1 / (1 + inf) = 0 is the right answer: callers run this under ``errstate(over="ignore")``
+    (once around a whole sequence: entering it costs more than a step's σ). Two NumPy exp-based
+    passes cost less than one tanh pass, and σ keeps its relative accuracy as σ -> 0.
+    ``negated``: the σ blocks already hold -a (the layer folds the sign into its weights,
+    which is exact), so the negation pass is skipped.
     """
     xp = get_array_module(gates)
     hidden = gates.shape[-1] // 4
-    sigma = (gates[..., :2 * hidden], gates[..., 3 * hidden:])  # i, f | o
-    for s in sigma:
-        s *= 0.5  # python floats keep float32 float32
-    xp.tanh(gates, out=gates)
-    for s in sigma:
-        s *= 0.5
-        s += 0.5
+    for s in (gates[..., :2 * hidden], gates[..., 3 * hidden:]):  # i, f | o
+        if not negated:
+            s *= -1.0  # (not negative(s, out=s): NumPy 2.4 gets that wrong in place on strided float32 views)
+        xp.exp(s, out=s)
+        s += 1.0  # python floats keep float32 float32
+        xp.reciprocal(s, out=s)
     i, f, g, o = _parts(gates, 4)
+    xp.tanh(g, out=g)
     c = xp.multiply(f, c_prev, out=c)  # c = f ⊙ c_prev + i ⊙ g
     c += i * g
     tc = xp.tanh(c, out=tc)
@@ -198,7 +201,8 @@ class FusedLSTMCell(Function):
     @staticmethod
     def forward(ctx, xg, hg, c_prev):
         gates = xg + hg  # a fresh array: activated in place
-        c, tc, h = _lstm_forward(gates, c_prev)
+        with errstate(gates, over="ignore"):
+            c, tc, h = _lstm_forward(gates, c_prev)
         ctx.save_for_backward(xg, hg, c_prev, gates, tc)
         return h, c
 
@@ -296,6 +300,13 @@ def _columns(b, batch):
     return xp.ascontiguousarray(xp.broadcast_to(b[:, None], (b.shape[0], batch)))
 
 
+def _sigma_sign(hidden, dtype, xp):
+    """(4H,) of -1 on an LSTM's σ rows (i, f, o) and +1 on its g rows."""
+    sign = xp.full(4 * hidden, -1.0, dtype=dtype)
+    sign[2 * hidden:3 * hidden] = 1.0
+    return sign
+
+
 class FusedRecurrentLayer(Function):
     """One recurrent layer in one direction over a whole sequence, as one node.
 
@@ -357,6 +368,12 @@ class FusedRecurrentLayer(Function):
         bias = b_ih  # added to xg_t; in an LSTM or RNN both biases simply add: use their sum
         if mode != "GRU" and b_hh is not None:
             bias = b_hh if b_ih is None else b_ih + b_hh
+        # LSTM: the σ rows (i, f, o) of W_hh and of the bias negated, so each step's GEMM yields
+        # -a there, the argument of σ's exp(-a) (negation is exact: the same numbers)
+        sign = _sigma_sign(hidden, dtype, xp) if mode == "LSTM" else None
+        if sign is not None:
+            w = w_hh * sign[:, None]
+            bias = None if bias is None else bias * sign
         bias = None if bias is None else _columns(bias, batch)
         if mode == "GRU":
             bias_hh = None if b_hh is None else _columns(b_hh, batch)
@@ -365,36 +382,42 @@ class FusedRecurrentLayer(Function):
         hs[start] = h0.T
         if mode == "LSTM":
             cs[start % (keep + 1)] = c0.T
-        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-            src, dst = t + reverse, t + 1 - reverse  # the slots of state_{t-1} and state_t
-            h, a = hs[src], acts[t % keep]
-            if mode == "GRU":  # r, z, n go to acts; the n-block of hg + b_hh to extra
-                xp.matmul(w, h, out=hg)  # hgᵀ = W_hh h_{t-1}ᵀ
-                if bias_hh is not None:
-                    hg += bias_hh
-                if bias is None:
-                    x_t[...] = xg[t].T
+        with errstate(w, over="ignore"):  # σ's exp(-a) = inf for a < -88 is right (see _lstm_forward)
+            for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+                src, dst = t + reverse, t + 1 - reverse  # the slots of state_{t-1} and state_t
+                h, a = hs[src], acts[t % keep]
+                if mode == "GRU":  # r, z, n go to acts; the n-block of hg + b_hh to extra
+                    xp.matmul(w, h, out=hg)  # hgᵀ = W_hh h_{t-1}ᵀ
+                    if bias_hh is not None:
+                        hg += bias_hh
+                    if bias is None:
+                        x_t[...] = xg[t].T
+                    else:
+                        xp.add(xg[t].T, bias, out=x_t)
+                    r, z, n, h_new = _gru_forward(x_t.T, hg.T, h.T)
+                    _join((r, z, n), out=a.T)
+                    extra[t % keep] = hg[2 * hidden:]
+                    hs[dst] = h_new.T
                 else:
-                    xp.add(xg[t].T, bias, out=x_t)
-                r, z, n, h_new = _gru_forward(x_t.T, hg.T, h.T)
-                _join((r, z, n), out=a.T)
-                extra[t % keep] = hg[2 * hidden:]
-                hs[dst] = h_new.T
-            else:
-                xp.matmul(w, h, out=a)  # aᵀ = W_hh h_{t-1}ᵀ, straight into this step's gates
-                xp.add(a, xg[t].T, out=a)  # + xg_tᵀ
-                if bias is not None:
-                    a += bias
-                if mode == "LSTM":  # activations to acts, c_t to cs, tanh(c_t) to extra, h_t to hs
-                    c_prev, c = cs[src % (keep + 1)], cs[dst % (keep + 1)]
-                    _lstm_forward(a.T, c_prev.T, c=c.T, tc=extra[t % keep].T, h=hs[dst].T)
-                else:
-                    hs[dst] = _rnn_forward(a, "tanh" if mode == "RNN_TANH" else "relu")
-            if valid is not None:  # freeze the state past each sequence's end
-                v_t = valid[t].T  # (1, B)
-                hs[dst] = xp.where(v_t, hs[dst], hs[src])
-                if mode == "LSTM":
-                    cs[dst % (keep + 1)] = xp.where(v_t, cs[dst % (keep + 1)], cs[src % (keep + 1)])
+                    xp.matmul(w, h, out=a)  # aᵀ = W_hh h_{t-1}ᵀ, straight into this step's gates
+                    if sign is None:
+                        xp.add(a, xg[t].T, out=a)  # + xg_tᵀ
+                    else:  # σ rows negated: - xg_tᵀ there
+                        for rows, op in ((slice(0, 2 * hidden), xp.subtract), (slice(2 * hidden, 3 * hidden), xp.add),
+                                         (slice(3 * hidden, None), xp.subtract)):
+                            op(a[rows], xg[t].T[rows], out=a[rows])
+                    if bias is not None:
+                        a += bias
+                    if mode == "LSTM":  # activations to acts, c_t to cs, tanh(c_t) to extra, h_t to hs
+                        c_prev, c = cs[src % (keep + 1)], cs[dst % (keep + 1)]
+                        _lstm_forward(a.T, c_prev.T, c=c.T, tc=extra[t % keep].T, h=hs[dst].T, negated=True)
+                    else:
+                        hs[dst] = _rnn_forward(a, "tanh" if mode == "RNN_TANH" else "relu")
+                if valid is not None:  # freeze the state past each sequence's end
+                    v_t = valid[t].T  # (1, B)
+                    hs[dst] = xp.where(v_t, hs[dst], hs[src])
+                    if mode == "LSTM":
+                        cs[dst % (keep + 1)] = xp.where(v_t, cs[dst % (keep + 1)], cs[src % (keep + 1)])
         states = (hs[:steps] if reverse else hs[1:]).transpose(0, 2, 1)  # state_t, (T, B, H)
         out = xp.empty((steps, batch, hidden), dtype=dtype)
         if valid is None:
@@ -516,6 +539,42 @@ def run_cells(mode, xg, w_hh, b_ih, b_hh, h0, c0=None, reverse=False, valid=None
     return (output, h, c) if mode == "LSTM" else (output, h)
 
 
+class InputProjection(Function):
+    """The input part of every gate for all T steps at once: xg = x W_ihᵀ.
+
+    x (T, B, I), w_ih (G·H, I) -> xg (T, B, G·H), xg_t = x_t W_ihᵀ.
+    Backward (a matrix product's), with the steps and the batch as the rows of one matrix:
+        dx = dxg W_ih                 dW_ih = Σ_t dxg_tᵀ x_t = dxg_flatᵀ x_flat
+    each ONE GEMM on (T·B, ·) matrices.
+
+    Layout (speed only): xg is a (T, B, G·H) view of a (T, G·H, B) array, T products
+    W_ih x_tᵀ. FusedRecurrentLayer keeps each step's gates as (G·H, B) and adds xg_tᵀ to them:
+    here a contiguous block, where the (T, B, G·H) layout makes it a transposed read, several
+    times slower. FusedRecurrentLayer's dxg comes back as a view of a (G·H, T·B) array, so
+    both backward GEMMs run on contiguous operands.
+    """
+
+    @staticmethod
+    def forward(ctx, x, w_ih):
+        ctx.save_for_backward(x, w_ih)
+        return get_array_module(x, w_ih).matmul(w_ih, x.transpose(0, 2, 1)).transpose(0, 2, 1)
+
+    @staticmethod
+    def backward(ctx, dxg):
+        x, w_ih = ctx.saved_tensors
+        rows, need_x, need_w = x.shape[0] * x.shape[1], *ctx.needs_input_grad[:2]
+        if is_grad_enabled():  # create_graph: the same products, recorded
+            d_flat = reshape(dxg, (rows, dxg.shape[-1]))
+            dx = reshape(matmul(d_flat, w_ih), x.shape) if need_x else None
+            dw = matmul(transpose(d_flat), reshape(x, (rows, x.shape[-1]))) if need_w else None
+            return dx, dw
+        xp = get_array_module(x.array)
+        d_flat = dxg.array.reshape(rows, dxg.shape[-1])  # a view, where dxg's layout allows it
+        dx = xp.matmul(d_flat, w_ih.array).reshape(x.shape) if need_x else None
+        dw = xp.matmul(d_flat.T, x.array.reshape(rows, x.shape[-1])) if need_w else None
+        return tuple(None if g is None else constant(g) for g in (dx, dw))
+
+
 def run_layer(mode, x, w_ih, w_hh, b_ih, b_hh, h0, c0=None, reverse=False, valid=None):
     """One recurrent layer in one direction over a time-major sequence ``x`` (T, B, I).
 
@@ -524,14 +583,12 @@ def run_layer(mode, x, w_ih, w_hh, b_ih, b_hh, h0, c0=None, reverse=False, valid
     ``valid`` None or a bool array (T, B, 1), False at padded steps (see FusedRecurrentLayer).
     Returns ``output`` (T, B, H) and ``h_n`` (and ``c_n`` for an LSTM).
 
-    The input projection of all T steps is ONE GEMM on x viewed as a (T·B, I) matrix; then
+    InputProjection computes the input part of the gates for all T steps at once; then
     FusedRecurrentLayer does the T steps.
     """
     if mode not in GATES:
         raise ArgumentError(f"run_layer: mode must be one of {tuple(GATES)}, got {mode!r}")
-    steps, batch = x.shape[0], x.shape[1]
-    xg = matmul(reshape(x, (steps * batch, x.shape[2])), transpose(w_ih))
-    xg = reshape(xg, (steps, batch, xg.shape[-1]))
+    xg = InputProjection.apply(x, w_ih)
     return FusedRecurrentLayer.apply(xg, w_hh, b_ih, b_hh, h0, c0, mode=mode, reverse=reverse, valid=valid)
 
 

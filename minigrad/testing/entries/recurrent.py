@@ -51,6 +51,18 @@ def _gru_samples(rng):
     return samples
 
 
+def _projection(x, w_ih):
+    return R.InputProjection.apply(x, w_ih)
+
+
+def _projection_samples(rng):
+    return [Sample((smooth_normal(rng, (t, b, i)), smooth_normal(rng, (g, i)))) for t, b, i, g in ((3, 2, 4, 8), (1, 1, 2, 3))]
+
+
+def _torch_projection(torch, x, w_ih):
+    return x @ w_ih.T
+
+
 def _layer(xg, w_hh, b_ih, b_hh, h0, c0=None, mode="LSTM", reverse=False, valid=None):
     return R.FusedRecurrentLayer.apply(xg, w_hh, b_ih, b_hh, h0, c0, mode=mode, reverse=reverse, valid=valid)
 
@@ -117,6 +129,8 @@ ENTRIES = [
     OpInfo("rnn_cell", _rnn_cell, _rnn_samples, (R.FusedRNNCell,), torch_fn=_torch_rnn),
     OpInfo("lstm_cell", _lstm_cell, _lstm_samples, (R.FusedLSTMCell,), torch_fn=_torch_lstm),
     OpInfo("gru_cell", _gru_cell, _gru_samples, (R.FusedGRUCell,), torch_fn=_torch_gru),
+    OpInfo("recurrent_input_projection", _projection, _projection_samples, (R.InputProjection,),
+           torch_fn=_torch_projection),
     # double backward goes through the cells above (run_cells), hence they are listed too
     OpInfo("recurrent_layer", _layer, _layer_samples,
            (R.FusedRecurrentLayer, R.FusedRNNCell, R.FusedLSTMCell, R.FusedGRUCell), torch_fn=_torch_layer),
