@@ -89,11 +89,12 @@ def test_state_dict_round_trip_continues_bit_for_bit(tmp_path, cls, kwargs):
 
 
 # (optimizer, steps, tolerance on max |x - x*|), errors reached on the right (torch reaches the same):
-# Adadelta's and NAdam's fixed-rate steps settle slowly, ASGD's rate decays.
+# Adadelta's fixed-rate steps settle slowly, ASGD's rate decays.
 @pytest.mark.parametrize("make,steps,tol", [
     (lambda p: Adadelta(p, lr=1.0), 3000, 5e-2),        # ~3.8e-2
     (lambda p: Adamax(p, lr=0.1), 1000, 1e-10),          # ~3e-16
-    (lambda p: NAdam(p, lr=0.01), 2000, 5e-3),           # ~1.6e-3
+    (lambda p: NAdam(p, lr=0.01), 400, 1e-8),            # ~2.4e-10 (past ~500 steps NAdam keeps
+    #   circling x* at 1e-9..5e-3, amplifying rounding: the error at step 2000 differs by CPU)
     (lambda p: RAdam(p, lr=0.1), 1000, 1e-10),           # ~2e-16
     (lambda p: Rprop(p, lr=0.01), 300, 2e-6),            # ~1e-6
     (lambda p: ASGD(p, lr=0.05, t0=100), 1000, 1e-4),    # ~5e-5
