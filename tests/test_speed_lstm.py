@@ -57,8 +57,7 @@ def test_lstm_activation_on_strided_blocks_and_far_tails(hidden):
         R._lstm_forward(gates, np.zeros((2, hidden), np.float32))
     np.testing.assert_allclose(gates, want, rtol=1e-6, atol=1e-30)
     with np.testing.assert_no_warnings():
-        mg.ops.recurrent.FusedLSTMCell.apply(mg.tensor(a), mg.tensor(np.zeros_like(a)),
-                                             mg.tensor(np.zeros((2, hidden), np.float32)))
+        R.FusedLSTMCell.apply(mg.tensor(a), mg.tensor(np.zeros_like(a)), mg.tensor(np.zeros((2, hidden), np.float32)))
 
 
 def test_cell_functions_on_transposed_views_give_the_same_bits():

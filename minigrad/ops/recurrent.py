@@ -37,6 +37,7 @@ from ..tensor import Tensor
 from .activation import sigmoid, tanh
 from .elementwise import constant, where
 from .linalg import matmul
+from .linear import _linear_grads
 from .shape import cat, reshape, split, transpose
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
@@ -115,8 +116,9 @@ def _lstm_forward(gates, c_prev, c=None, tc=None, h=None, negated=False):
     σ(a) = 1 / (1 + exp(-a)) on the σ blocks (i and f, the first two, and o, the last), in
     place: negate, exp, + 1, reciprocal. For a < -88 (float32) exp(-a) overflows to inf and
     1 / (1 + inf) = 0 is the right answer: callers run this under ``errstate(over="ignore")``
-    (once around a whole sequence: entering it costs more than a step's σ). Two NumPy exp-based
-    passes cost less than one tanh pass, and σ keeps its relative accuracy as σ -> 0.
+    (once around a whole sequence: entering it costs more than a step's σ). exp, an add and a
+    reciprocal over the σ blocks cost less than NumPy's float32 tanh over them, and σ keeps its
+    relative accuracy as σ -> 0.
     ``negated``: the σ blocks already hold -a (the layer folds the sign into its weights,
     which is exact), so the negation pass is skipped.
     """
@@ -372,8 +374,10 @@ class FusedRecurrentLayer(Function):
         # -a there, the argument of σ's exp(-a) (negation is exact: the same numbers)
         sign = _sigma_sign(hidden, dtype, xp) if mode == "LSTM" else None
         if sign is not None:
-            w = w_hh * sign[:, None]
+            w = w * sign[:, None]  # w is row-major, and so is the product
             bias = None if bias is None else bias * sign
+            signed_add = ((slice(0, 2 * hidden), xp.subtract), (slice(2 * hidden, 3 * hidden), xp.add),
+                          (slice(3 * hidden, None), xp.subtract))
         bias = None if bias is None else _columns(bias, batch)
         if mode == "GRU":
             bias_hh = None if b_hh is None else _columns(b_hh, batch)
@@ -400,12 +404,12 @@ class FusedRecurrentLayer(Function):
                     hs[dst] = h_new.T
                 else:
                     xp.matmul(w, h, out=a)  # aᵀ = W_hh h_{t-1}ᵀ, straight into this step's gates
+                    x_t = xg[t].T
                     if sign is None:
-                        xp.add(a, xg[t].T, out=a)  # + xg_tᵀ
+                        xp.add(a, x_t, out=a)  # + xg_tᵀ
                     else:  # σ rows negated: - xg_tᵀ there
-                        for rows, op in ((slice(0, 2 * hidden), xp.subtract), (slice(2 * hidden, 3 * hidden), xp.add),
-                                         (slice(3 * hidden, None), xp.subtract)):
-                            op(a[rows], xg[t].T[rows], out=a[rows])
+                        for rows, op in signed_add:
+                            op(a[rows], x_t[rows], out=a[rows])
                     if bias is not None:
                         a += bias
                     if mode == "LSTM":  # activations to acts, c_t to cs, tanh(c_t) to extra, h_t to hs
@@ -568,11 +572,9 @@ class InputProjection(Function):
             dx = reshape(matmul(d_flat, w_ih), x.shape) if need_x else None
             dw = matmul(transpose(d_flat), reshape(x, (rows, x.shape[-1]))) if need_w else None
             return dx, dw
-        xp = get_array_module(x.array)
         d_flat = dxg.array.reshape(rows, dxg.shape[-1])  # a view, where dxg's layout allows it
-        dx = xp.matmul(d_flat, w_ih.array).reshape(x.shape) if need_x else None
-        dw = xp.matmul(d_flat.T, x.array.reshape(rows, x.shape[-1])) if need_w else None
-        return tuple(None if g is None else constant(g) for g in (dx, dw))
+        dx, dw, _ = _linear_grads(d_flat, x.array.reshape(rows, x.shape[-1]), w_ih.array, (need_x, need_w))
+        return (None if dx is None else constant(dx.reshape(x.shape)), None if dw is None else constant(dw))
 
 
 def run_layer(mode, x, w_ih, w_hh, b_ih, b_hh, h0, c0=None, reverse=False, valid=None):
