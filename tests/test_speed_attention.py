@@ -316,3 +316,26 @@ def test_strided_value_keeps_its_second_derivative():
     assert not results[0][0].flags.c_contiguous
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12)
     assert np.abs(results[0][1]).max() > 1e-3  # the second derivative through V is not zero
+
+
+def test_transposed_copy_and_row_scaling_of_strided_heads_equal_the_plain_expressions():
+    """_transposed_copy on a head view of one projection (its rows strided) gathers the rows
+    first; _scale_rows multiplies an interleaved-heads buffer in memory order: same bits."""
+    from minigrad.ops.attention import _heads_interleaved, _scale_rows, _transposed_copy
+    rng = np.random.default_rng(3)
+    qkv = rng.standard_normal((2, 6, 3 * 4 * 5)).astype(np.float32)
+    head = qkv[:, :, 20:40].reshape(2, 6, 4, 5).transpose(0, 2, 1, 3)  # (N, H, L, E), rows 60 apart
+    got = _transposed_copy(np, head)
+    assert got.flags.c_contiguous and got.shape == (2, 4, 5, 6)
+    np.testing.assert_array_equal(got, np.swapaxes(head, -1, -2))
+    p = rng.random((2, 4, 6, 6)).astype(np.float32)
+    out = np.matmul(p, head, out=_heads_interleaved(np, p, head))
+    assert not out.flags.c_contiguous
+    factors = rng.random((2, 4, 6, 1)).astype(np.float32)
+    want = out * factors
+    _scale_rows(np, out, factors)
+    np.testing.assert_array_equal(out, want)
+    plain = rng.random((4, 6, 5)).astype(np.float32)  # an ordinary array: the plain a *= factors
+    want = plain * factors[0]
+    _scale_rows(np, plain, factors[0])
+    np.testing.assert_array_equal(plain, want)
