@@ -328,6 +328,9 @@ def test_transposed_copy_and_row_scaling_of_strided_heads_equal_the_plain_expres
     got = _transposed_copy(np, head)
     assert got.flags.c_contiguous and got.shape == (2, 4, 5, 6)
     np.testing.assert_array_equal(got, np.swapaxes(head, -1, -2))
+    scaled = _transposed_copy(np, head, 0.3)  # the scale goes into the first of the two copies
+    assert scaled.flags.c_contiguous and scaled.dtype == np.float32
+    np.testing.assert_array_equal(scaled, np.swapaxes(head * 0.3, -1, -2))
     p = rng.random((2, 4, 6, 6)).astype(np.float32)
     out = np.matmul(p, head, out=_heads_interleaved(np, p, head))
     assert not out.flags.c_contiguous
