@@ -9,7 +9,7 @@ Notation (docs/notation.md): y is the output, g = dL/dy the incoming gradient.
 
 import math
 
-import numpy as np  # errstate and ReLU's maximum only
+import numpy as np  # errstate only
 
 from .. import dtypes
 from ..autograd.function import Function
@@ -33,7 +33,7 @@ class ReLU(Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = bound(np.maximum, x, 0)  # _xp(x).maximum(x, 0), in NumPy's fast loop
+        y = bound(_xp(x).maximum, x, 0)  # _xp(x).maximum(x, 0), in NumPy's fast loop
         ctx.save_for_backward(y)
         return y
 

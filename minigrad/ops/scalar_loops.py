@@ -16,15 +16,14 @@ Only on the host, for float arrays of at least ROW elements; elsewhere the plain
 
 import numpy as np
 
-from ..backend import get_array_module, is_host
-
 ROW = 1024  # elements per row: long enough for the vector loop, short enough to stay in cache
 
 
 def _rows_of(a):
     """(body, tail): contiguous ``a`` as (k, ROW) rows and the flat rest, or None for small,
     strided or non-float arrays and on a GPU."""
-    if not is_host(a) or a.dtype.kind != "f" or a.size < ROW or not a.flags.c_contiguous:
+    # (the size first: small arrays, most calls, leave at the cheapest test)
+    if a.size < ROW or type(a) is not np.ndarray or a.dtype.kind != "f" or not a.flags.c_contiguous:
         return None
     flat = a.reshape(-1)
     cut = flat.size - flat.size % ROW
@@ -32,12 +31,11 @@ def _rows_of(a):
 
 
 def bound(fn, x, value):
-    """fn(x, value) for fn numpy.maximum or numpy.minimum and a scalar ``value``: a fresh array
-    of x's shape and dtype (see 1. above)."""
-    xp = get_array_module(x)
+    """fn(x, value) for fn the array module's maximum or minimum and a scalar ``value``: a fresh
+    array of x's shape and dtype (see 1. above)."""
     parts = _rows_of(x)
-    if parts is None or xp is not np:
-        return getattr(xp, fn.__name__)(x, value)
+    if parts is None:
+        return fn(x, value)
     out = np.empty_like(x)
     (body, tail), (out_body, out_tail) = parts, _rows_of(out)
     fn(body, np.full(ROW, value, dtype=x.dtype), out=out_body)
