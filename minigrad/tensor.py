@@ -442,12 +442,11 @@ class Tensor:
         return bool(self.array.flags.c_contiguous)
 
     def __repr__(self):
-        from .settings import print_options as opts
+        from .settings import print_options
+        from .tensor_format import tensor_body, with_suffixes
 
-        threshold = opts["threshold"] if opts["threshold"] != float("inf") else sys.maxsize
-        body = np.array2string(backend.to_device(self.array, "cpu"), separator=", ", prefix="tensor(", precision=opts["precision"],
-                               threshold=threshold, edgeitems=opts["edgeitems"], max_line_width=opts["linewidth"])
-        extra = []
+        body = tensor_body(backend.to_device(self.array, "cpu"), print_options)  # PyTorch's layout
+        extra = [f"size={tuple(self.shape)}"] if self.array.size == 0 and self.ndim != 1 else []
         if self.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool_):
             extra.append(f"dtype={self.dtype}")
         if self.device.type != "cpu":
@@ -456,7 +455,7 @@ class Tensor:
             extra.append(f"grad_fn={self.grad_fn!r}")
         elif self.requires_grad:
             extra.append("requires_grad=True")
-        return "tensor(" + body + "".join(", " + e for e in extra) + ")"
+        return with_suffixes("tensor(" + body, extra, print_options["linewidth"])
 
     __hash__ = object.__hash__
 
