@@ -2,6 +2,7 @@
 
 from .dtypes import get_default_dtype
 from .ops.shape import cat
+from .size import Size  # noqa: F401  (minigrad.Size)
 
 
 def clone(input):
@@ -55,15 +56,3 @@ def rsub(input, other, *, alpha=1):
     return other - input * alpha if alpha != 1 else other - input
 
 
-class Size(tuple):
-    """``torch.Size``: a tuple of sizes with ``numel()``. Tensor shapes are plain tuples in
-    minigrad (equal to a Size with the same sizes); this class exists for code that builds one."""
-
-    def numel(self):
-        n = 1
-        for s in self:
-            n *= s
-        return n
-
-    def __repr__(self):
-        return f"minigrad.Size({list(self)})"

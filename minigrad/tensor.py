@@ -23,6 +23,7 @@ import numpy as np
 
 from . import backend, dtypes
 from .errors import DeviceError, DeviceTypeError, DTypeError, DTypeRuntimeError, GraphError, ShapeError
+from .size import Size
 
 
 def _to_array(data, dtype=None):
@@ -283,7 +284,7 @@ class Tensor:
     # ---- array facts ------------------------------------------------------------------------
     @property
     def shape(self):
-        return self.array.shape
+        return Size(self.array.shape)  # a tuple with numel(), PyTorch's torch.Size
 
     @property
     def dtype(self):

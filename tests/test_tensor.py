@@ -215,3 +215,21 @@ def test_contains_matches_torch():
             lib.tensor([1, 2]) in t
         with pytest.raises(RuntimeError, match="Tensor or .*scalar|Tensor or a number"):
             "a" in t
+
+
+def test_shape_and_size_are_minigrad_size():
+    """x.shape and x.size() are minigrad.Size (PyTorch's torch.Size): a tuple with numel()."""
+    import pickle
+
+    x = mg.zeros(2, 3, 4)
+    for shape in (x.shape, x.size()):
+        assert isinstance(shape, mg.Size) and isinstance(shape, tuple)
+        assert shape == (2, 3, 4) and shape.numel() == 24 and len(shape) == 3
+    assert repr(x.shape) == "minigrad.Size([2, 3, 4])"
+    assert mg.zeros(()).shape.numel() == 1 and mg.zeros(0, 5).shape.numel() == 0
+    assert isinstance(x.shape + (5,), mg.Size) and x.shape + (5,) == (2, 3, 4, 5)
+    assert x.shape[1:] == (3, 4) and x.size(1) == 3 and x.shape[-1] == 4
+    assert pickle.loads(pickle.dumps(x.shape)) == x.shape
+    assert mg.zeros(x.shape).shape == x.shape and np.zeros(x.shape).shape == (2, 3, 4)
+    with pytest.raises(IndexError):
+        x.shape[3]

@@ -37,7 +37,7 @@ class ModelOutput(dict):
         return tuple(self.values())
 
     def __repr__(self):
-        inner = ", ".join(f"{k}={getattr(v, 'shape', v)!r}" if hasattr(v, "shape") else f"{k}=<{len(v)} items>"
+        inner = ", ".join(f"{k}={tuple(v.shape)!r}" if hasattr(v, "shape") else f"{k}=<{len(v)} items>"
                           for k, v in self.items())
         return f"{type(self).__name__}({inner})"
 
