@@ -128,10 +128,10 @@ def __getattr__(name):
     'serialization'?", a module no PyTorch program should reach for), pointing a PyTorch
     program at the wrong thing.
     """
-    if name == "keras":  # the Keras front end loads on first use: `import minigrad as tf; tf.keras...`
-        import importlib
+    if name in ("keras", "testing"):  # loaded on first use: `import minigrad as tf; tf.keras...`,
+        import importlib  # `minigrad.testing.assert_close` as torch.testing's
 
-        return importlib.import_module("minigrad.keras")
+        return importlib.import_module("minigrad." + name)
     error = AttributeError(f"module 'minigrad' has no attribute {name!r}")
     # Python fills in name and obj when they are missing and then computes its hint from
     # dir(obj); an obj with nothing in it turns the hint off.

@@ -130,7 +130,16 @@ def random_(self, *args, generator=None, **kwargs):
     return _fill(self, "random_", stream.integers(low, high, size=self.shape, dtype=np.int64))
 
 
+def bernoulli(self, p=None, *, generator=None):
+    """x.bernoulli(): 0/1 samples, 1 with probability x (elementwise; or ``p`` everywhere), in
+    x's shape and dtype (``minigrad.bernoulli``)."""
+    from ..creation import bernoulli as sample  # (creation imports the ops: imported on use)
+
+    return sample(self, p, generator=generator)
+
+
 TENSOR_METHODS = {
+    "bernoulli": bernoulli,
     "normal_": normal_,
     "uniform_": uniform_,
     "bernoulli_": bernoulli_,

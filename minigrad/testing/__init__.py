@@ -8,6 +8,7 @@
   and ``python -m minigrad.testing``.
 - ``strategies``: inputs kept away from kinks (NumPy helpers; hypothesis strategies when
   hypothesis is installed, imported only when one is used).
+- ``assert_close``, ``make_tensor``: PyTorch's ``torch.testing`` helpers for tests.
 
 Example::
 
@@ -19,8 +20,9 @@ Example::
 """
 
 from . import strategies
+from .assert_close import assert_close, make_tensor
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .registry import OpInfo, Sample, all_entries
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "OpInfo", "Sample", "all_entries",
-           "strategies"]
+           "strategies", "assert_close", "make_tensor"]

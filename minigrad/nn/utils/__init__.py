@@ -1,6 +1,9 @@
-"""Helpers for training: gradient clipping, packed sequences, parameters as one vector."""
+"""Helpers for training: gradient clipping, packed sequences, parameters as one vector,
+parametrizations (weight norm, spectral norm, your own)."""
 
-from . import rnn
+from . import parametrizations, parametrize, rnn
 from .clip_grad import clip_grad_norm_, clip_grad_value_
 from .rnn import PackedSequence, pack_padded_sequence, pack_sequence, pad_packed_sequence, pad_sequence
 from .convert_parameters import parameters_to_vector, vector_to_parameters
+from .weight_norm import remove_weight_norm, weight_norm
+from .spectral_norm import remove_spectral_norm, spectral_norm
