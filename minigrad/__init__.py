@@ -128,8 +128,8 @@ def __getattr__(name):
     'serialization'?", a module no PyTorch program should reach for), pointing a PyTorch
     program at the wrong thing.
     """
-    if name in ("keras", "testing"):  # loaded on first use: `import minigrad as tf; tf.keras...`,
-        import importlib  # `minigrad.testing.assert_close` as torch.testing's
+    if name in ("keras", "testing", "multiprocessing"):  # loaded on first use, as PyTorch's own are
+        import importlib  # there: `import minigrad as tf; tf.keras...`, `torch.testing.assert_close`
 
         return importlib.import_module("minigrad." + name)
     error = AttributeError(f"module 'minigrad' has no attribute {name!r}")

@@ -269,3 +269,21 @@ def test_default_init_and_factory_kwargs():
 def test_linear_bad_input():
     with pytest.raises(ShapeError, match=r"last dimension must be 4"):
         nn.Linear(4, 2)(mg.randn(3, 5))
+
+
+def test_lazy_linear_takes_its_input_size_on_the_first_call():
+    mg.manual_seed(0)
+    layer = nn.LazyLinear(4)
+    assert layer.weight.shape == (4, 0) and layer.in_features == 0
+    weight, bias = layer.weight, layer.bias
+    opt = mg.optim.SGD(layer.parameters(), lr=0.1)  # built before the shapes are known
+    y = layer(mg.randn(3, 7))
+    assert type(layer) is nn.Linear and y.shape == (3, 4)
+    assert layer.weight is weight and layer.bias is bias and layer.weight.shape == (4, 7)
+    bound = 1 / np.sqrt(7)  # Linear's initialisation, from the input size now known
+    assert float(abs(layer.weight).max()) <= bound and float(abs(layer.bias).max()) <= bound
+    before = weight.numpy().copy()
+    y.sum().backward()
+    opt.step()
+    assert not np.array_equal(weight.numpy(), before)
+    assert repr(layer) == "Linear(in_features=7, out_features=4, bias=True)"

@@ -197,3 +197,4 @@ def test_the_same_as_torch():
 
 def parametrizations_of(nn_):
     return nn_.utils.parametrizations
+

@@ -25,7 +25,7 @@ from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, Fea
 from .embedding import Embedding
 from .embedding_bag import EmbeddingBag
 from .flatten import Flatten, Unflatten
-from .linear import Bilinear, Identity, Linear
+from .linear import Bilinear, Identity, LazyLinear, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .loss import (CosineEmbeddingLoss, CTCLoss, GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss, KLDivLoss,
                    MarginRankingLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss,
@@ -47,7 +47,7 @@ from .transformer_model import Transformer
 __all__ = [
     "Module", "Parameter", "Sequential", "ModuleList", "ModuleDict",
     "ParameterList", "ParameterDict",
-    "Linear", "Bilinear", "Identity", "Flatten", "Unflatten", "Dropout", "Dropout2d", "Embedding",
+    "Linear", "LazyLinear", "Bilinear", "Identity", "Flatten", "Unflatten", "Dropout", "Dropout2d", "Embedding",
     "EmbeddingBag",
     "LayerNorm", "BatchNorm1d", "BatchNorm2d",
     "BatchNorm3d", "RMSNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm",

@@ -63,6 +63,36 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+class LazyLinear(Linear):
+    """A Linear whose in_features is read off its first input (PyTorch's ``nn.LazyLinear``).
+
+    Until then ``weight`` holds no elements, shape (out_features, 0). The first forward gives it
+    its shape (out_features, x.shape[-1]) in place (the same Parameter objects, so an optimizer
+    built before still trains them), initialises weight and bias as Linear does, and turns the
+    module into a plain Linear. Load a state_dict after that first call: before it, the shapes
+    do not match.
+
+    Function: ops/linear.py Linear, as Linear.
+    """
+
+    cls_to_become = Linear
+
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        super().__init__(0, out_features, bias, device=device, dtype=dtype)
+
+    def reset_parameters(self):
+        if self.in_features:  # nothing to initialise before the shape is known
+            super().reset_parameters()
+
+    def forward(self, x):
+        self.in_features = x.shape[-1]
+        weight = self.weight
+        weight.data = creation.empty(self.out_features, self.in_features, dtype=weight.dtype, device=weight.device)
+        self.reset_parameters()
+        self.__class__ = self.cls_to_become
+        return Linear.forward(self, x)
+
+
 class Bilinear(Module):
     """y_k = x1^T A_k x2 + b_k, with ``weight`` A of shape (out, in1, in2) and ``bias`` (out,).
 
