@@ -5,10 +5,11 @@ Nesterov), ``Adam`` (and AMSGrad), ``AdamW``, ``NAdam``, ``RAdam``, ``Adamax``, 
 ``Adagrad``, ``Adadelta``, ``ASGD``, ``Rprop`` and the quasi-Newton ``LBFGS`` (with its strong
 Wolfe line search in ``line_search.py``). ``Optimizer`` is their
 base (parameter groups, per-parameter state, ``zero_grad``, state dicts), and
-``optim.lr_scheduler`` changes their learning rates over time.
+``optim.lr_scheduler`` changes their learning rates over time; ``optim.swa_utils`` averages a
+model's weights (SWA, EMA).
 """
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
@@ -24,4 +25,4 @@ from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "RMSprop", "Adagrad", "Adadelta",
-           "ASGD", "Rprop", "LBFGS", "lr_scheduler"]
+           "ASGD", "Rprop", "LBFGS", "lr_scheduler", "swa_utils"]
