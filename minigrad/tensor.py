@@ -17,7 +17,6 @@ docs/op-index.md maps every operator and method to the Function that differentia
 """
 
 import numbers
-import sys
 
 import numpy as np
 
