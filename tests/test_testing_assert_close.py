@@ -33,6 +33,7 @@ def _cases(T):
         ({"a": T([1.0])}, {"a": T([1.0])}, {}, True),
         ({"a": T([1.0])}, {"b": T([1.0])}, {}, False),
         ([T([1.0]), T([2.0])], [T([1.0]), T([2.5])], {}, False),
+        (T([1.0, 2.0]), T([1.0, 2.0]), {"rtol": 0.0, "atol": 0.0}, True),
     ]
 
 
@@ -47,6 +48,13 @@ def _passes(fn, actual, expected, kwargs):
 def test_passes_and_failures():
     for actual, expected, kwargs, passes in _cases(mg.tensor):
         assert _passes(assert_close, actual, expected, kwargs) == passes, (actual, expected, kwargs)
+
+
+def test_a_parameter_compares_as_a_tensor():
+    """allow_subclasses: a Parameter (a Tensor subclass) against a tensor, as in torch."""
+    assert_close(mg.nn.Parameter(mg.ones(2)), mg.ones(2))
+    with pytest.raises(AssertionError, match="not close"):
+        assert_close(mg.nn.Parameter(mg.ones(2)), mg.zeros(2))
 
 
 def test_the_same_cases_pass_and_fail_in_torch():

@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import backend
 from ..errors import ArgumentError, ArgumentTypeError
+from ..size import Size
 from ..tensor import Tensor
 
 _TOLERANCES = {np.dtype(np.float16): (1e-3, 1e-5), np.dtype(np.float32): (1.3e-6, 1e-5),
@@ -71,27 +72,38 @@ def _compare(actual, expected, options, where):
     _compare_leaves(actual, expected, options, where)
 
 
-def _as_array(x, where):
+_NUMBERS = (bool, int, float, complex, np.generic)
+
+
+def _kind(x, where):
+    """What ``x`` is compared as: Tensor (a Parameter too), ndarray, or its number type."""
+    for kind in (Tensor, np.ndarray):
+        if isinstance(x, kind):
+            return kind
+    if isinstance(x, _NUMBERS):
+        return type(x)
+    raise ArgumentTypeError(f"assert_close: cannot compare an input of type {type(x).__name__}{where}")
+
+
+def _as_array(x):
     """(host array, device, what it is) for a tensor, an array or a Python number."""
     if isinstance(x, Tensor):
         return backend.to_device(x.array, "cpu"), x.device, "Tensor-likes"
     if isinstance(x, np.ndarray):
         return x, "cpu", "Tensor-likes"
-    if isinstance(x, (bool, int, float, complex, np.generic)):
-        return np.asarray(x), "cpu", "Scalars"
-    raise ArgumentTypeError(f"assert_close: cannot compare an input of type {type(x).__name__}{where}")
+    return np.asarray(x), "cpu", "Scalars"
 
 
 def _compare_leaves(actual, expected, options, where):
     rtol, atol, equal_nan, check_device, check_dtype, msg = options
-    kinds = {type(x) for x in (actual, expected)}
-    if len(kinds) > 1 and not all(issubclass(k, (bool, int, float, complex, np.generic)) for k in kinds):
-        raise ArgumentTypeError(f"assert_close: no comparison of {type(actual).__name__} with "
-                                f"{type(expected).__name__}{where}: both must be tensors, arrays or numbers")
-    if len(kinds) > 1:
+    kinds = (_kind(actual, where), _kind(expected, where))
+    if kinds[0] is not kinds[1]:
+        if not all(issubclass(k, _NUMBERS) for k in kinds):
+            raise ArgumentTypeError(f"assert_close: no comparison of {type(actual).__name__} with "
+                                    f"{type(expected).__name__}{where}: both must be tensors, arrays or numbers")
         _fail(f"The (d)types do not match{where}: {type(actual)} != {type(expected)}.", msg)
-    a, device_a, what = _as_array(actual, where)
-    e, device_e, _ = _as_array(expected, where)
+    a, device_a, what = _as_array(actual)
+    e, device_e, _ = _as_array(expected)
     if a.shape != e.shape:
         _fail(f"The values for attribute 'shape' do not match{where}: {_size(a)} != {_size(e)}.", msg)
     if check_device and device_a != device_e:
@@ -102,22 +114,19 @@ def _compare_leaves(actual, expected, options, where):
         rtol, atol = _tolerances(a.dtype, e.dtype)
     common = np.result_type(a.dtype, e.dtype, np.float64 if a.dtype.kind in "biu" else a.dtype)
     a, e = a.astype(common), e.astype(common)
-    with np.errstate(invalid="ignore", over="ignore"):
+    # NumPy's isclose is this very test: |a - e| <= atol + rtol |e|, infinities equal only to
+    # themselves, NaN to NaN only with equal_nan
+    close = np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    if close.all():
+        return
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         diff = np.abs(a - e)
-        finite = np.isfinite(a) & np.isfinite(e)  # infinities are close only when equal
-        close = np.where(finite, diff <= atol + rtol * np.abs(e), a == e)
-        if equal_nan:
-            close |= np.isnan(a) & np.isnan(e)
-        if close.all():
-            return
         relative = diff / np.abs(e)
     exact = rtol == 0 and atol == 0
     _fail(_mismatch(what, a, diff, relative, ~close, rtol, atol, exact, where), msg)
 
 
 def _size(a):
-    from ..size import Size
-
     return repr(Size(a.shape))
 
 
