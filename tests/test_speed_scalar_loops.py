@@ -74,3 +74,9 @@ def test_relu_and_clamp_give_the_plain_numbers_and_gradients():
     z = mg.clamp(mg.tensor(a), -0.25, 0.5).numpy()
     np.testing.assert_array_equal(_bits(z), _bits(np.minimum(np.maximum(a, -0.25), 0.5)))
     assert mg.clamp(mg.tensor(np.arange(-3, 4)), 0, 2).tolist() == [0, 0, 0, 0, 1, 2, 2]
+
+
+def test_bound_against_an_array_is_the_plain_ufunc():
+    x = np.linspace(-1, 1, 3 * S.ROW, dtype=np.float32)
+    lo = np.full_like(x, 0.25)
+    np.testing.assert_array_equal(S.bound(np.maximum, x, lo), np.maximum(x, lo))

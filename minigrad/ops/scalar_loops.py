@@ -31,9 +31,9 @@ def _rows_of(a):
 
 
 def bound(fn, x, value):
-    """fn(x, value) for fn the array module's maximum or minimum and a scalar ``value``: a fresh
-    array of x's shape and dtype (see 1. above)."""
-    parts = _rows_of(x)
+    """fn(x, value) for fn the array module's maximum or minimum: against a Python number, a
+    fresh array of x's shape and dtype (see 1. above); against anything else, plain fn."""
+    parts = _rows_of(x) if isinstance(value, (int, float)) else None
     if parts is None:
         return fn(x, value)
     out = np.empty_like(x)

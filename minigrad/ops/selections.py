@@ -68,11 +68,6 @@ class Where(Function):
                 where(cond, zero, g) if ctx.needs_input_grad[2] else None)
 
 
-def _against(fn, x, bound_):
-    """fn(x, bound_) (maximum or minimum); against a number, in NumPy's fast loop (scalar_loops)."""
-    return bound(fn, x, bound_) if isinstance(bound_, (int, float)) else fn(x, bound_)
-
-
 class Clamp(Function):
     """z = min(max(x, lo), hi), the bounds numbers or tensors (None: no bound on that side).
 
@@ -91,8 +86,8 @@ class Clamp(Function):
         lo = lo_t if lo_t is not None else lo
         hi = hi_t if hi_t is not None else hi
         xp = _xp(x)
-        z = x if lo is None else _against(xp.maximum, x, lo)
-        z = z if hi is None else _against(xp.minimum, z, hi)
+        z = x if lo is None else bound(xp.maximum, x, lo)  # (against a number, NumPy's fast loop)
+        z = z if hi is None else bound(xp.minimum, z, hi)
         ctx.lo, ctx.hi = lo, hi
         return z.astype(x.dtype, copy=z is x)
 
