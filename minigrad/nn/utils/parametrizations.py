@@ -36,6 +36,11 @@ def norm_except_dim(v, dim):
     return vector_norm(v, dim=tuple(d for d in range(v.ndim) if d != dim), keepdim=True)
 
 
+def weight_norm_value(g, v, dim):
+    """w = g · v / ‖v‖, the norm over every axis but ``dim`` (the older weight_norm's too)."""
+    return v * (g / norm_except_dim(v, dim))
+
+
 class _WeightNorm(Module):
     """w = g · v / ‖v‖ (see the module docstring); right_inverse(w) = (‖w‖, w)."""
 
@@ -44,7 +49,7 @@ class _WeightNorm(Module):
         self.dim = -1 if dim is None else dim
 
     def forward(self, weight_g, weight_v):
-        return weight_v * (weight_g / norm_except_dim(weight_v, self.dim))
+        return weight_norm_value(weight_g, weight_v, self.dim)
 
     def right_inverse(self, weight):
         return norm_except_dim(weight, self.dim), weight
@@ -56,6 +61,41 @@ def weight_norm(module, name="weight", dim=0):
     return register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
 
 
+# ---- spectral norm: what this parametrization and the older spectral_norm (spectral_norm.py) share ----
+def rows_axis(module, dim):
+    """The weight's axis that makes the matrix's rows: ``dim``, by default 1 for transposed
+    convolutions (their weight is (in, out, ...)) and 0 otherwise."""
+    if dim is not None:
+        return dim
+    return 1 if isinstance(module, (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)) else 0
+
+
+def check_power_iterations(n):
+    if n <= 0:
+        raise ArgumentError(f"spectral_norm: n_power_iterations must be positive, got {n}")
+
+
+def as_matrix(weight, dim):
+    """The weight as a matrix: axis ``dim`` as the rows, every other axis flattened into the columns."""
+    if dim != 0:
+        weight = weight.permute(dim, *(d for d in range(weight.ndim) if d != dim))
+    return weight.flatten(1)
+
+
+def random_unit_vectors(matrix, eps):
+    """u (rows,) and v (columns,): normal draws scaled to unit length, power iteration's start."""
+    rows, cols = matrix.shape
+    with no_grad():
+        u = matrix.new_empty(rows).normal_(0, 1)
+        v = matrix.new_empty(cols).normal_(0, 1)
+    return normalize(u, dim=0, eps=eps), normalize(v, dim=0, eps=eps)
+
+
+def sigma(matrix, u, v):
+    """σ = uᵀ W v, the largest singular value once u and v are its singular vectors."""
+    return (u * mv(matrix, v)).sum()
+
+
 class _SpectralNorm(Module):
     """w / σ(W), σ by power iteration on the buffers _u, _v (see the module docstring)."""
 
@@ -64,25 +104,15 @@ class _SpectralNorm(Module):
         ndim = weight.ndim
         if not -ndim <= dim < max(ndim, 1):
             raise ArgumentError(f"spectral_norm: dim must be in [{-ndim}, {ndim - 1}], got {dim}")
-        if n_power_iterations <= 0:
-            raise ArgumentError(f"spectral_norm: n_power_iterations must be positive, got {n_power_iterations}")
+        check_power_iterations(n_power_iterations)
         self.dim = dim % max(ndim, 1)
         self.eps = eps
         if ndim > 1:
             self.n_power_iterations = n_power_iterations
-            rows, cols = self._matrix(weight).shape
-            with no_grad():
-                u = weight.new_empty(rows).normal_(0, 1)
-                v = weight.new_empty(cols).normal_(0, 1)
-            self.register_buffer("_u", normalize(u, dim=0, eps=eps))
-            self.register_buffer("_v", normalize(v, dim=0, eps=eps))
-            self._power_method(self._matrix(weight), 15)  # start from a good estimate
-
-    def _matrix(self, weight):
-        """The weight as a matrix: axis ``dim`` as the rows, every other axis flattened into the columns."""
-        if self.dim != 0:
-            weight = weight.permute(self.dim, *(d for d in range(weight.ndim) if d != self.dim))
-        return weight.flatten(1)
+            u, v = random_unit_vectors(as_matrix(weight, self.dim), eps)
+            self.register_buffer("_u", u)
+            self.register_buffer("_v", v)
+            self._power_method(as_matrix(weight, self.dim), 15)  # start from a good estimate
 
     def _power_method(self, matrix, rounds):
         with no_grad():
@@ -93,12 +123,11 @@ class _SpectralNorm(Module):
     def forward(self, weight):
         if weight.ndim == 1:  # a vector's only singular value is its norm
             return normalize(weight, dim=0, eps=self.eps)
-        matrix = self._matrix(weight)
+        matrix = as_matrix(weight, self.dim)
         if self.training:
             self._power_method(matrix, self.n_power_iterations)
-        u, v = self._u.clone(), self._v.clone()  # (copies: the next power iteration changes the buffers)
-        sigma = (u * mv(matrix, v)).sum()
-        return weight / sigma
+        # (copies of u, v: the next power iteration changes the buffers)
+        return weight / sigma(matrix, self._u.clone(), self._v.clone())
 
     def right_inverse(self, value):
         return value
@@ -111,6 +140,4 @@ def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=No
     weight = getattr(module, name, None)
     if weight is None:
         raise ArgumentError(f"spectral_norm: module {type(module).__name__} has no parameter or buffer {name!r}")
-    if dim is None:
-        dim = 1 if isinstance(module, (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)) else 0
-    return register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
+    return register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, rows_axis(module, dim), eps))

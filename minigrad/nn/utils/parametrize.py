@@ -132,7 +132,7 @@ def type_before_parametrizations(module):
     return type(module).__bases__[0] if is_parametrized(module) else type(module)
 
 
-def _check(parametrizations, name, original, value):
+def _check(name, original, value):
     """A parametrization must give a tensor of the original's shape and dtype (unless unsafe)."""
     if not isinstance(value, Tensor):
         raise ArgumentTypeError(f"register_parametrization: the parametrization of {name!r} must return a "
@@ -156,7 +156,7 @@ def register_parametrization(module, tensor_name, parametrization, *, unsafe=Fal
         before = getattr(module, tensor_name)
         plist.append(parametrization)
         if not unsafe and not plist.unsafe:
-            _check(plist, tensor_name, before, getattr(module, tensor_name))
+            _check(tensor_name, before, getattr(module, tensor_name))
         return module
     original = getattr(module, tensor_name, None)
     if not isinstance(original, Tensor) or (tensor_name not in module._parameters and tensor_name not in module._buffers):
@@ -164,7 +164,7 @@ def register_parametrization(module, tensor_name, parametrization, *, unsafe=Fal
                             f"{tensor_name!r}")
     plist = ParametrizationList([parametrization], original, unsafe=unsafe)
     if not unsafe:
-        _check(plist, tensor_name, original, plist())
+        _check(tensor_name, original, plist())
     module._parameters.pop(tensor_name, None)
     module._buffers.pop(tensor_name, None)
     if not is_parametrized(module):

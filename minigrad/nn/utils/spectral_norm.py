@@ -14,8 +14,8 @@ from ...autograd import no_grad
 from ...errors import ArgumentError
 from ...ops.distance import normalize
 from ...ops.products import mv
-from ..conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from ..parameter import Parameter
+from .parametrizations import as_matrix, check_power_iterations, random_unit_vectors, rows_axis, sigma
 
 
 class SpectralNorm:
@@ -24,23 +24,17 @@ class SpectralNorm:
     def __init__(self, name, n_power_iterations, dim, eps):
         self.name, self.n_power_iterations, self.dim, self.eps = name, n_power_iterations, dim, eps
 
-    def matrix(self, weight):
-        if self.dim != 0:
-            weight = weight.permute(self.dim, *(d for d in range(weight.ndim) if d != self.dim))
-        return weight.flatten(1)
-
     def compute_weight(self, module, do_power_iteration):
         weight = getattr(module, self.name + "_orig")
         u, v = getattr(module, self.name + "_u"), getattr(module, self.name + "_v")
-        matrix = self.matrix(weight)
+        matrix = as_matrix(weight, self.dim)
         if do_power_iteration:
             with no_grad():
                 for _ in range(self.n_power_iterations):
                     v.copy_(normalize(mv(matrix.T, u), dim=0, eps=self.eps))
                     u.copy_(normalize(mv(matrix, v), dim=0, eps=self.eps))
             u, v = u.clone(), v.clone()  # (copies: the next iteration changes the buffers)
-        sigma = (u * mv(matrix, v)).sum()
-        return weight / sigma
+        return weight / sigma(matrix, u, v)
 
     def __call__(self, module, inputs):
         setattr(module, self.name, self.compute_weight(module, do_power_iteration=module.training))
@@ -54,15 +48,9 @@ def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=No
     weight = module._parameters.get(name)
     if weight is None:
         raise ArgumentError(f"spectral_norm: module {type(module).__name__} has no parameter {name!r}")
-    if n_power_iterations <= 0:
-        raise ArgumentError(f"spectral_norm: n_power_iterations must be positive, got {n_power_iterations}")
-    if dim is None:
-        dim = 1 if isinstance(module, (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)) else 0
-    hook = SpectralNorm(name, n_power_iterations, dim % weight.ndim, eps)
-    rows, cols = hook.matrix(weight).shape
-    with no_grad():
-        u = normalize(weight.new_empty(rows).normal_(0, 1), dim=0, eps=eps)
-        v = normalize(weight.new_empty(cols).normal_(0, 1), dim=0, eps=eps)
+    check_power_iterations(n_power_iterations)
+    hook = SpectralNorm(name, n_power_iterations, rows_axis(module, dim) % weight.ndim, eps)
+    u, v = random_unit_vectors(as_matrix(weight, hook.dim), eps)
     del module._parameters[name]
     module.register_parameter(name + "_orig", weight)  # the same Parameter: optimizers keep training it
     setattr(module, name, weight.detach())

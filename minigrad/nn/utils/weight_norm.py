@@ -10,7 +10,7 @@ for programs and checkpoints that use it (state_dict keys ``weight_g`` and ``wei
 
 from ...errors import ArgumentError
 from ..parameter import Parameter
-from .parametrizations import norm_except_dim
+from .parametrizations import norm_except_dim, weight_norm_value
 
 
 class WeightNorm:
@@ -20,8 +20,7 @@ class WeightNorm:
         self.name, self.dim = name, -1 if dim is None else dim
 
     def compute_weight(self, module):
-        g, v = getattr(module, self.name + "_g"), getattr(module, self.name + "_v")
-        return v * (g / norm_except_dim(v, self.dim))
+        return weight_norm_value(getattr(module, self.name + "_g"), getattr(module, self.name + "_v"), self.dim)
 
     def __call__(self, module, inputs):
         setattr(module, self.name, self.compute_weight(module))
