@@ -60,6 +60,20 @@ def test_2x2_fast_path_equals_the_general_loop(dtype, ties):
     np.testing.assert_array_equal(_fast(x, with_indices=False)[0], y0)
 
 
+def test_2x2_results_do_not_share_the_reused_scratch_planes():
+    # the corner planes are scratch memory that the next call overwrites; y and idx are fresh
+    rng = np.random.default_rng(3)
+    a, b = (rng.standard_normal((2, 3, 4, 6)).astype(np.float32) for _ in range(2))
+    ya, ia = _fast(a)
+    ya0, ia0 = ya.copy(), ia.copy()
+    _fast(b)
+    np.testing.assert_array_equal(ya, ya0)
+    np.testing.assert_array_equal(ia, ia0)
+    yt, it = _fast(np.ascontiguousarray(a.transpose(0, 1, 3, 2)).transpose(0, 1, 3, 2))  # strided x
+    np.testing.assert_array_equal(yt, ya0)
+    np.testing.assert_array_equal(it, ia0)
+
+
 def test_every_tie_pattern_goes_to_the_first_maximum():
     # all 2^4 patterns of which window elements hold the maximum 1 (the others 0)
     patterns = np.array([[(p >> k) & 1 for k in range(4)] for p in range(1, 16)], dtype=np.float32)
