@@ -108,6 +108,10 @@ def format_table(results):
         out.append(f"{per_op[0]['id']} time per op ({per_op[0]['ops']} ops in its forward), µs: " +
                    "; ".join(f"{r['case']} " + ", ".join(f"{n} {us:.1f}" for n, us in r["us_per_op"].items())
                              for r in per_op))
+    if results.get("elementwise_ns"):
+        from .elementwise import format_rates
+
+        out.append(format_rates(results["elementwise_ns"]))
     for note in results.get("notes", []):
         out.append("note: " + note)
     for row in results["rows"]:

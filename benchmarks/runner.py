@@ -456,6 +456,10 @@ def run(args, out=sys.stdout):
             continue
         print(f"  {wid} {w.title} ...", file=out, flush=True)
         results["rows"] += run_workload(w, frameworks, args, batch_scale)
+    if args.device == "cpu":  # what an elementwise pass costs here (benchmarks/elementwise.py)
+        from . import elementwise
+
+        results["elementwise_ns"] = elementwise.measure()
     results["meta"]["load_average"][1] = _load_average()
     report.add_derived(results)
     return results

@@ -203,6 +203,20 @@ def test_json_file_holds_the_figures(tmp_path, capsys):
     assert set(row) >= {"id", "workload", "case", "unit", "minigrad", "torch", "floor", "vs_floor", "vs_torch",
                         "target", "target_of", "met"}
     assert results["gemm_gflops"]["minigrad"] == pytest.approx(2 * 1024 ** 3 / 1e9 / (row["minigrad"]["median"] / 1e3))
+    rates = results["elementwise_ns"]  # the cost of one float32 pass on this machine
+    assert all(0 < rates[name] < 1000 for name in ("exp", "tanh", "multiply"))
+    assert isinstance(rates["simd"], list)
+
+
+def test_elementwise_rates_name_the_passes_and_the_cpu_extensions():
+    from benchmarks import elementwise
+
+    rates = elementwise.measure(elements=4096)
+    assert set(rates) == {"exp", "tanh", "multiply", "simd"}
+    line = elementwise.format_rates({"exp": 3.14159, "tanh": 2.5, "multiply": 0.25, "simd": ["AVX2", "FMA3"]})
+    assert line == ("NumPy float32 passes, ns per element (1 M elements): exp 3.14, tanh 2.50, multiply 0.25"
+                    "  (CPU SIMD: AVX2, FMA3)")
+    assert "CPU SIMD: none found" in elementwise.format_rates(dict(rates, simd=[]))
 
 
 def test_without_torch_it_prints_minigrad_and_the_floors_alone(monkeypatch, capsys):
