@@ -37,7 +37,8 @@ CHECKS = ["group_facts", "all_reduce_every_dtype_and_op", "all_reduce_async_work
           "ddp_sgd_float64", "ddp_adam_float64", "ddp_sgd_float32", "ddp_adam_float32",
           "ddp_starts_from_rank_0_and_names_module", "no_sync_accumulates_like_one_big_step",
           "buffers_come_from_rank_0", "unused_parameters", "gradient_as_bucket_view_gives_the_same_gradients",
-          "buckets_start_while_backward_runs", "sampler_defaults_from_group"]
+          "buckets_start_while_backward_runs", "sync_batch_norm_equals_one_process_on_the_joined_batch",
+          "sampler_defaults_from_group"]
 
 
 def mpiexec(n, script, *args, timeout=90, extra_env=None):

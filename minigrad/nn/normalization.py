@@ -1,4 +1,4 @@
-"""Normalization layers: LayerNorm, RMSNorm, BatchNorm1d, BatchNorm2d, BatchNorm3d.
+"""Normalization layers: LayerNorm, RMSNorm, BatchNorm1d, BatchNorm2d, BatchNorm3d, SyncBatchNorm.
 
 GroupNorm, the InstanceNorms and LocalResponseNorm have files of their own.
 """
@@ -157,6 +157,15 @@ class _BatchNorm(NormBase):
 
     def forward(self, x):
         self._check_input_dim(x)
+        factor, running = self._running_update()
+        # batch statistics in training, and in eval when there are no running ones
+        use_batch = self.training or self.running_mean is None
+        return F.batch_norm(x, *running, self.weight, self.bias, use_batch, factor, self.eps)
+
+    def _running_update(self):
+        """(factor, (running_mean, running_var)) for this call: the weight of the batch in the
+        running averages, counting the batch in training, and the running statistics to pass
+        (None for each when training without tracking them)."""
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             with no_grad():
@@ -164,11 +173,8 @@ class _BatchNorm(NormBase):
             if self.momentum is None:  # cumulative moving average: 1 / batches seen, a 0-d array on
                 # the buffer's device (float() of it would wait for the GPU at every step)
                 factor = 1.0 / self.num_batches_tracked.array.astype("float64")
-        # batch statistics in training, and in eval when there are no running ones
-        use_batch = self.training or self.running_mean is None
         track = not self.training or self.track_running_stats
-        return F.batch_norm(x, self.running_mean if track else None, self.running_var if track else None,
-                            self.weight, self.bias, use_batch, factor, self.eps)
+        return factor, (self.running_mean, self.running_var) if track else (None, None)
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
@@ -200,3 +206,69 @@ class BatchNorm3d(_BatchNorm):
     """
 
     _expected_dims = (5,)
+
+
+class SyncBatchNorm(_BatchNorm):
+    """Batch normalization over the whole batch of a data-parallel job, per channel (axis 1).
+
+    Inputs (N, C, *) of any number of dimensions. In training, with a process group of more
+    than one rank running (minigrad.distributed), the mean and variance are those of every
+    rank's batch joined: each rank normalizes its own rows with them, and the running
+    statistics come out the same on every rank. Otherwise (eval, one process, no group) it is
+    BatchNorm. ``process_group``: the group to share statistics with (the world by default).
+    Unlike PyTorch's, which synchronizes CUDA tensors only, it runs on the CPU (MPI) too.
+
+    Function: ops/sync_batch_norm.py SyncBatchNorm (through sync_batch_norm).
+    """
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
+                 process_group=None, device=None, dtype=None, *, bias=True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+        self.process_group = process_group
+
+    def _check_input_dim(self, x):
+        if x.ndim < 2:
+            raise ShapeError(f"SyncBatchNorm: expected at least 2D input (got {x.ndim}D input of shape "
+                             f"{tuple(x.shape)})")
+        if x.shape[1] == 0:
+            raise ShapeError("SyncBatchNorm: number of input channels should be non-zero, got input of "
+                             f"shape {tuple(x.shape)}")
+        if x.shape[1] != self.num_features:
+            raise ShapeError(f"SyncBatchNorm: expected {self.num_features} channels (input axis 1), "
+                             f"got input of shape {tuple(x.shape)}")
+
+    def _ranks(self):
+        """How many ranks share statistics: 1 when no process group runs."""
+        from ..distributed import get_world_size, is_initialized
+
+        return get_world_size(self.process_group) if is_initialized() else 1
+
+    def forward(self, x):
+        self._check_input_dim(x)
+        factor, running = self._running_update()
+        if not self.training or self._ranks() == 1:
+            return F.batch_norm(x, *running, self.weight, self.bias, self.training or self.running_mean is None,
+                                factor, self.eps)
+        from ..ops.sync_batch_norm import sync_batch_norm
+
+        return sync_batch_norm(x, *running, self.weight, self.bias, factor, self.eps, self.process_group)
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module, process_group=None):
+        """``module`` with every BatchNorm1d/2d/3d inside it replaced by a SyncBatchNorm that holds
+        the same parameters and buffers (the very tensors) and training flag; a new layer when
+        ``module`` is itself a batch norm."""
+        out = module
+        if isinstance(module, _BatchNorm):
+            out = cls(module.num_features, module.eps, module.momentum, module.affine, module.track_running_stats,
+                      process_group, bias=module.bias is not None)
+            if module.affine:
+                out.weight = module.weight
+                if module.bias is not None:
+                    out.bias = module.bias
+            out.running_mean, out.running_var = module.running_mean, module.running_var
+            out.num_batches_tracked = module.num_batches_tracked
+            out.training = module.training
+        for name, child in module.named_children():
+            out.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return out

@@ -451,6 +451,67 @@ def main(out_dir):
         # when backward reached the first layer, the later layers' buckets were on their way
         assert started and 0 < started[0] < buckets, (started, buckets)
 
+    def sync_bn_against_one_process(sizes, momentum, steps=2):
+        """SyncBatchNorm on this rank's rows of a batch split ``sizes`` rows per rank, against
+        BatchNorm2d on the joined batch in this process: y, dL/dx, the summed dL/dw and dL/db,
+        and the running statistics, for ``steps`` training steps, then eval."""
+        rng = np.random.default_rng(3)
+        first = sum(sizes[:rank])
+        one = nn.BatchNorm2d(3, momentum=momentum).to(dtype=np.float64)
+        with mg.no_grad():
+            one.weight.copy_(mg.tensor(rng.normal(size=3)))
+            one.bias.copy_(mg.tensor(rng.normal(size=3)))
+        synced = nn.SyncBatchNorm.convert_sync_batchnorm(nn.Sequential(nn.BatchNorm2d(3, momentum=momentum)))
+        synced = synced.to(dtype=np.float64)
+        assert type(synced[0]) is nn.SyncBatchNorm
+        with mg.no_grad():
+            synced[0].weight.copy_(one.weight)
+            synced[0].bias.copy_(one.bias)
+        for step in range(steps):
+            x = rng.normal(2.0, 3.0, size=(sum(sizes), 3, 4, 5))
+            g = rng.normal(size=x.shape)
+            xa, xb = mg.tensor(x, requires_grad=True), mg.tensor(x[first:first + sizes[rank]], requires_grad=True)
+            ya, yb = one(xa), synced(xb)
+            (ya * mg.tensor(g)).sum().backward()
+            (yb * mg.tensor(g[first:first + sizes[rank]])).sum().backward()
+            rows = slice(first, first + sizes[rank])
+            np.testing.assert_allclose(yb.array, ya.array[rows], rtol=1e-10, atol=1e-10)
+            np.testing.assert_allclose(xb.grad.array, xa.grad.array[rows], rtol=1e-9, atol=1e-9)
+            for mine, whole in ((synced[0].weight, one.weight), (synced[0].bias, one.bias)):
+                total = mine.grad.clone()
+                dist.all_reduce(total)  # each rank's own share: together the whole batch's
+                np.testing.assert_allclose(total.array, whole.grad.array, rtol=1e-9, atol=1e-9)
+                mine.grad, whole.grad = None, None
+            for name in ("running_mean", "running_var"):
+                np.testing.assert_allclose(getattr(synced[0], name).array, getattr(one, name).array,
+                                           rtol=1e-12, atol=1e-12)
+            assert int(synced[0].num_batches_tracked.item()) == step + 1
+        synced.eval()
+        one.eval()
+        x = rng.normal(size=(2, 3, 4, 5))  # eval: the running statistics, no collective
+        np.testing.assert_allclose(synced(mg.tensor(x)).array, one(mg.tensor(x)).array, rtol=1e-12)
+
+    @check
+    def sync_batch_norm_equals_one_process_on_the_joined_batch():
+        sync_bn_against_one_process([r + 1 for r in everyone], momentum=0.1)  # uneven parts
+        sync_bn_against_one_process([0] + [2] * (world - 1), momentum=None)  # rank 0 without rows
+        layer = nn.SyncBatchNorm(3).to(dtype=np.float64)
+        try:  # no rows on any rank: no statistics (every rank learns it from the same gathered counts)
+            layer(mg.tensor(np.zeros((0, 3, 4))))
+        except ShapeError as e:
+            assert "more than 1 value per channel" in str(e) and "(0, 3, 4)" in str(e), e
+        else:
+            raise AssertionError("an empty joined batch did not raise")
+        x = mg.tensor(np.ones((2, 3, 4)), requires_grad=True)
+        y = layer(x)
+        (gx,) = mg.autograd.grad(y[:, 0].sum() + (y * y).sum(), x, create_graph=True)
+        try:
+            gx.sum().backward()
+        except GraphError as e:
+            assert "SyncBatchNorm" in str(e), e
+        else:
+            raise AssertionError("a second derivative through SyncBatchNorm did not raise")
+
     @check
     def sampler_defaults_from_group():
         data = dataset("float64", n=10)
