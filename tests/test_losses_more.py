@@ -134,6 +134,52 @@ def test_triplet_margin_loss(torch, dtype, kw):
     parity(torch, "triplet_margin_loss", [a[0] for a in args], dtype, grad=(0, 1, 2), **kw)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("kw", [{}, {"margin": 0.3}, {"swap": True, "reduction": "none"}, {"reduction": "sum"}])
+@pytest.mark.parametrize("shape", [(5, 3), (3,), (2, 4, 3)])
+def test_triplet_margin_with_distance_loss_default_distance(torch, dtype, kw, shape):
+    r = rng(18)
+    args = [r.standard_normal(shape) for _ in range(3)]
+    parity(torch, "triplet_margin_with_distance_loss", args, dtype, grad=(0, 1, 2), **kw)
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_triplet_margin_with_distance_loss_takes_any_distance(torch, swap):
+    r = rng(19)
+    args = [r.standard_normal((6, 4)) for _ in range(3)]
+    ours = [mg.tensor(a, requires_grad=True) for a in args]
+    theirs = [torch.tensor(a, requires_grad=True) for a in args]
+    loss_m = nn.TripletMarginWithDistanceLoss(distance_function=lambda a, b: 1 - F.cosine_similarity(a, b),
+                                              margin=0.5, swap=swap)(*ours)
+    loss_t = torch.nn.TripletMarginWithDistanceLoss(
+        distance_function=lambda a, b: 1 - torch.nn.functional.cosine_similarity(a, b), margin=0.5, swap=swap)(*theirs)
+    loss_m.backward()
+    loss_t.backward()
+    np.testing.assert_allclose(loss_m.numpy(), loss_t.detach().numpy(), rtol=1e-12)
+    for m, t in zip(ours, theirs):
+        np.testing.assert_allclose(m.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_triplet_margin_with_distance_loss_gradcheck_and_module():
+    from minigrad.testing import gradcheck
+
+    r = rng(20)
+    a, p, n = (mg.tensor(r.standard_normal((4, 3)), requires_grad=True) for _ in range(3))
+    l1 = lambda x, y: (x - y).abs().sum(dim=-1)  # noqa: E731  (a distance with kinks away from these inputs)
+    assert gradcheck(lambda *t: F.triplet_margin_with_distance_loss(*t, distance_function=l1, margin=2.0,
+                                                                    reduction="none"), (a, p, n))
+    loss = nn.TripletMarginWithDistanceLoss(swap=True, reduction="sum")
+    assert isinstance(loss.distance_function, nn.PairwiseDistance)
+    assert repr(loss) == "TripletMarginWithDistanceLoss(\n  (distance_function): PairwiseDistance()\n)"
+    want = F.triplet_margin_with_distance_loss(a, p, n, swap=True, reduction="sum")
+    np.testing.assert_array_equal(loss(a, p, n).numpy(), want.numpy())
+    with pytest.raises(ArgumentError, match="TripletMarginWithDistanceLoss: expected margin to be greater than 0"):
+        nn.TripletMarginWithDistanceLoss(margin=0.0)
+    with pytest.raises(ShapeError, match=r"triplet_margin_with_distance_loss: .* anchor 2D, positive 2D, and "
+                                         r"negative 1D .*\(4, 3\), \(4, 3\), \(3,\)"):
+        F.triplet_margin_with_distance_loss(a, p, n[0])
+
+
 def test_hinges_at_exactly_zero_take_pytorchs_gradients(torch):
     # clamp_min (gradient 1 at 0) in the ranking, embedding and triplet losses
     parity(torch, "margin_ranking_loss", [np.array([1.0]), np.array([1.0]), np.array([1.0])], grad=(0, 1))
@@ -246,6 +292,9 @@ def test_bad_arguments_raise_what_pytorch_raises(torch):
         (lambda f, T: f.multi_margin_loss(T(x), T(np.array([0, 3]))), RuntimeError),
         (lambda f, T: f.multi_margin_loss(T(x), T(np.array([0, 1])), p=3), ValueError),
         (lambda f, T: f.triplet_margin_loss(T(x), T(x), T(x), margin=0.0), ValueError),
+        (lambda f, T: f.triplet_margin_with_distance_loss(T(x), T(x), T(x), margin=-1.0), ValueError),
+        (lambda f, T: f.triplet_margin_with_distance_loss(T(x), T(x), T(x), reduction="all"), ValueError),
+        (lambda f, T: f.triplet_margin_with_distance_loss(T(x), T(x), T(x[0])), RuntimeError),
         (lambda f, T: f.margin_ranking_loss(T(x[0]), T(x), T(x[0])), RuntimeError),
         (lambda f, T: f.cosine_embedding_loss(T(x), T(np.zeros((2, 4))), T(np.ones(2))), RuntimeError),
         (lambda f, T: f.mse_loss(T(x), T(np.zeros(3)), reduction="bad"), ValueError),

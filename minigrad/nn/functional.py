@@ -16,7 +16,7 @@ from ..ops.ctc import ctc_loss
 from ..ops.distance import cosine_similarity, normalize, pairwise_distance, pdist
 from ..ops.losses_margin import (cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss, multi_margin_loss,
                                  multilabel_margin_loss, multilabel_soft_margin_loss, soft_margin_loss,
-                                 triplet_margin_loss)
+                                 triplet_margin_loss, triplet_margin_with_distance_loss)
 from ..ops.losses_regression import gaussian_nll_loss, huber_loss, kl_div, poisson_nll_loss, smooth_l1_loss
 from ..ops.one_hot import one_hot
 from ..ops.attention import scaled_dot_product_attention
@@ -124,7 +124,7 @@ __all__ += [
     "one_hot", "normalize", "cosine_similarity", "pairwise_distance",
     "huber_loss", "smooth_l1_loss", "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "ctc_loss",
     "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss", "cosine_embedding_loss",
-    "triplet_margin_loss", "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
+    "triplet_margin_loss", "triplet_margin_with_distance_loss", "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
 ]
 __all__ += ["dropout1d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"]
 __all__ += ["pdist"]

@@ -7,6 +7,7 @@ so they move with ``to()`` and appear in ``state_dict``. PyTorch's deprecated
 
 from ..errors import ArgumentError
 from . import functional as F
+from .distance import PairwiseDistance
 from .module import Module
 
 
@@ -248,6 +249,26 @@ class TripletMarginLoss(_MarginLoss):
     def forward(self, anchor, positive, negative):
         return F.triplet_margin_loss(anchor, positive, negative, margin=self.margin, p=self.p, eps=self.eps,
                                      swap=self.swap, reduction=self.reduction)
+
+
+class TripletMarginWithDistanceLoss(_MarginLoss):
+    """max(0, d(a, p) - d(a, n) + margin) for a distance d of your choice (a callable or a
+    module; PairwiseDistance() by default, which is then a child module, as in PyTorch).
+
+    Composition: F.triplet_margin_with_distance_loss (no Function of its own).
+    """
+
+    def __init__(self, *, distance_function=None, margin=1.0, swap=False, reduction="mean"):
+        if margin <= 0:
+            raise ArgumentError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} "
+                                "instead")
+        super().__init__(margin, reduction)
+        self.distance_function = distance_function if distance_function is not None else PairwiseDistance()
+        self.swap = swap
+
+    def forward(self, anchor, positive, negative):
+        return F.triplet_margin_with_distance_loss(anchor, positive, negative, distance_function=self.distance_function,
+                                                   margin=self.margin, swap=self.swap, reduction=self.reduction)
 
 
 class SoftMarginLoss(_Loss):

@@ -1,5 +1,5 @@
 """Margin and embedding losses: margin_ranking_loss, hinge_embedding_loss, soft_margin_loss,
-cosine_embedding_loss, triplet_margin_loss, multi_margin_loss, multilabel_margin_loss,
+cosine_embedding_loss, triplet_margin_loss, triplet_margin_with_distance_loss, multi_margin_loss, multilabel_margin_loss,
 multilabel_soft_margin_loss.
 
 All are compositions of existing ops (autograd differentiates them). The hinge
@@ -113,16 +113,42 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     Composition: of F.pairwise_distance, minimum, sum, mean, clamp, sub, add (no Function of its own).
     """
     op = "triplet_margin_loss"
-    _check_reduction(reduction, op)
-    if margin <= 0:
-        raise ArgumentError(f"{op}: margin must be greater than 0, got {margin}")
+    _check_triplet(op, reduction, margin)
     if not (anchor.ndim == positive.ndim == negative.ndim) or anchor.ndim not in (1, 2):
         raise ShapeError(f"{op}: anchor, positive and negative must all be (N, D) or all (D,), got shapes "
                          f"{tuple(anchor.shape)}, {tuple(positive.shape)} and {tuple(negative.shape)}")
-    d_pos = pairwise_distance(anchor, positive, p, eps)
-    d_neg = pairwise_distance(anchor, negative, p, eps)
-    if swap:
-        d_neg = minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _triplet(lambda x1, x2: pairwise_distance(x1, x2, p, eps), anchor, positive, negative, margin, swap,
+                    reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
+                                      swap=False, reduction="mean"):
+    """l = max(0, d(a, p) - d(a, n) + margin) for any distance d(x1, x2) (a callable of two
+    tensors; the pairwise Euclidean distance by default), and swap as in triplet_margin_loss.
+
+    Composition: of the distance function, minimum, clamp, sub, add, sum or mean (no Function of its own).
+    """
+    op = "triplet_margin_with_distance_loss"
+    _check_triplet(op, reduction, margin)
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise ShapeError(f"{op}: the anchor, positive, and negative tensors are expected to have the same number "
+                         f"of dimensions, but got: anchor {anchor.ndim}D, positive {positive.ndim}D, and negative "
+                         f"{negative.ndim}D inputs (shapes {tuple(anchor.shape)}, {tuple(positive.shape)}, "
+                         f"{tuple(negative.shape)})")
+    return _triplet(distance_function or pairwise_distance, anchor, positive, negative, margin, swap, reduction)
+
+
+def _check_triplet(op, reduction, margin):
+    _check_reduction(reduction, op)
+    if margin <= 0:
+        raise ArgumentError(f"{op}: margin must be greater than 0, got {margin}")
+
+
+def _triplet(distance, anchor, positive, negative, margin, swap, reduction):
+    d_pos = distance(anchor, positive)
+    d_neg = distance(anchor, negative)
+    if swap:  # the harder negative: the positive's distance to it, when that is smaller
+        d_neg = minimum(d_neg, distance(positive, negative))
     return _reduce_elementwise(_hinge(d_pos - d_neg + margin), reduction)
 
 
