@@ -124,7 +124,18 @@ __all__ += [
     "one_hot", "normalize", "cosine_similarity", "pairwise_distance",
     "huber_loss", "smooth_l1_loss", "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "ctc_loss",
     "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss", "cosine_embedding_loss",
-    "triplet_margin_loss", "triplet_margin_with_distance_loss", "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
+    "triplet_margin_loss", "triplet_margin_with_distance_loss", "multi_margin_loss", "multilabel_margin_loss",
+    "multilabel_soft_margin_loss",
 ]
 __all__ += ["dropout1d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"]
 __all__ += ["pdist"]
+
+
+def __getattr__(name):
+    """``multi_head_attention_forward``: MultiheadAttention's functional form lives beside the
+    module (nn/attention.py), which imports this file, so it is looked up on first use."""
+    if name == "multi_head_attention_forward":
+        from .attention import multi_head_attention_forward
+
+        return multi_head_attention_forward
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
