@@ -249,9 +249,9 @@ class SyncBatchNorm(_BatchNorm):
         if not self.training or self._ranks() == 1:
             return F.batch_norm(x, *running, self.weight, self.bias, self.training or self.running_mean is None,
                                 factor, self.eps)
-        from ..ops.sync_batch_norm import sync_batch_norm
+        from ..ops.sync_batch_norm import Ranks, sync_batch_norm
 
-        return sync_batch_norm(x, *running, self.weight, self.bias, factor, self.eps, self.process_group)
+        return sync_batch_norm(x, *running, self.weight, self.bias, factor, self.eps, Ranks(self.process_group))
 
     @classmethod
     def convert_sync_batchnorm(cls, module, process_group=None):

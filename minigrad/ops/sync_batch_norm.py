@@ -25,7 +25,9 @@ dL/db = sum g stay this rank's own sums: DistributedDataParallel averages parame
 over the ranks afterwards, as it does every other parameter's (so does PyTorch).
 
 Its backward runs on arrays, between collectives: first derivatives only (create_graph=True
-through it raises).
+through it raises). The collectives go through a ``Ranks`` object; ``OneRank`` is a world of one
+(gather and sum return their input), with which the registry checks these formulas in one
+process against finite differences. Notation: docs/notation.md.
 """
 
 import numpy as np  # shape arithmetic and float64 statistics of C numbers
@@ -50,16 +52,46 @@ def _local_parts(x, axes):
     return xp.stack([xp.full(c, n, dtype=xp.float64), s, (spread * spread).sum(axis=axes, dtype=xp.float64)])
 
 
-def global_stats(x, axes, group):
+class Ranks:
+    """How SyncBatchNorm talks to the other ranks of ``group`` (None: the world)."""
+
+    def __init__(self, group=None):
+        self.group = group
+
+    def gather(self, local):
+        """Every rank's (3, C) statistics stacked, rank by rank: (R * 3, C)."""
+        from ..distributed import all_gather_into_tensor, get_world_size
+
+        out = Tensor._make(get_array_module(local).empty((get_world_size(self.group) * 3,) + local.shape[1:],
+                                                         dtype=local.dtype))
+        all_gather_into_tensor(out, Tensor._make(local), group=self.group)
+        return out.array
+
+    def sum(self, sums):
+        """The elementwise sum of every rank's ``sums``."""
+        from ..distributed import all_reduce
+
+        total = Tensor._make(sums)
+        all_reduce(total, group=self.group)
+        return total.array
+
+
+class OneRank:
+    """A world of one rank: the statistics and sums are already the whole batch's."""
+
+    def gather(self, local):
+        return local
+
+    def sum(self, sums):
+        return sums
+
+
+def global_stats(x, axes, ranks):
     """(mu, var, n): the mean and biased variance of every channel over all ranks' x, and the
     number of values per channel n (see the module docstring)."""
-    from ..distributed import all_gather_into_tensor, get_world_size
-
     xp = get_array_module(x)
-    local = _local_parts(x, axes)
-    gathered = Tensor._make(xp.empty((get_world_size(group) * 3, x.shape[1]), dtype=xp.float64))
-    all_gather_into_tensor(gathered, Tensor._make(local), group=group)
-    counts, sums, spreads = (gathered.array[k::3] for k in range(3))  # (R, C) each
+    gathered = ranks.gather(_local_parts(x, axes))
+    counts, sums, spreads = (gathered[k::3] for k in range(3))  # (R, C) each
     n = counts[:, 0].sum()
     mu = sums.sum(axis=0) / n
     rank_means = xp.where(counts > 0, sums / xp.maximum(counts, 1), mu)
@@ -71,30 +103,29 @@ class SyncBatchNorm(Function):
     """y = (x - mu) * rstd * w + b with mu and var of the joined batch (module docstring).
 
     Inputs (x, weight, bias); weight and bias shaped to broadcast against x (C, 1, ...);
-    mu and var (shaped like them) and n come from ``global_stats``.
+    mu and var (shaped like them) and n come from ``global_stats``; ``ranks`` sums the backward's
+    per-channel sums over the ranks.
     """
 
     supports_double_backward = False
 
     @staticmethod
-    def forward(ctx, x, weight, bias, axes, eps, mu, var, n, group):
-        ctx.n, ctx.group, ctx.bias_shape = n, group, None if bias is None else bias.shape
+    def forward(ctx, x, weight, bias, axes, eps, mu, var, n, ranks):
+        ctx.n, ctx.ranks, ctx.bias_shape = n, ranks, None if bias is None else bias.shape
         return _normalize_forward(ctx, x, weight, bias, axes, eps, mu, var)
 
     @staticmethod
     def backward(ctx, g):
-        from ..distributed import all_reduce
-
         x, w, mu, rstd = ctx.saved_arrays
         g, axes = g.array, ctx.axes
         xhat = (x - mu) * rstd
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:
             dxhat = g * w if w is not None else g
-            sums = Tensor._make(get_array_module(x).concatenate(
-                [dxhat.sum(axis=axes, keepdims=True), (dxhat * xhat).sum(axis=axes, keepdims=True)], axis=1))
-            all_reduce(sums, group=ctx.group)  # over every rank's rows
-            mean_d, mean_dx = (s / ctx.n for s in np.split(sums.array, 2, axis=1))
+            sums = get_array_module(x).concatenate(
+                [dxhat.sum(axis=axes, keepdims=True), (dxhat * xhat).sum(axis=axes, keepdims=True)], axis=1)
+            sums = ctx.ranks.sum(sums)  # over every rank's rows
+            mean_d, mean_dx = (s / ctx.n for s in np.split(sums, 2, axis=1))
             gx = Tensor._make(rstd * (dxhat - mean_d - xhat * mean_dx))
         if ctx.needs_input_grad[1]:
             gw = Tensor._make((g * xhat).sum(axis=axes, keepdims=True).reshape(w.shape))
@@ -103,13 +134,13 @@ class SyncBatchNorm(Function):
         return gx, gw, gb
 
 
-def sync_batch_norm(input, running_mean, running_var, weight, bias, momentum, eps, group):
+def sync_batch_norm(input, running_mean, running_var, weight, bias, momentum, eps, ranks):
     """Batch norm in training with statistics over every rank's batch (module docstring); the
     running statistics, when given, are updated in place with them (the variance unbiased over
-    all n values), the same on every rank."""
+    all n values), the same on every rank. ``ranks``: a Ranks (or OneRank)."""
     c = input.shape[1]
     axes = (0,) + tuple(range(2, input.ndim))
-    mu, var, n = global_stats(input.array, axes, group)
+    mu, var, n = global_stats(input.array, axes, ranks)
     if n <= 1:
         raise ShapeError(f"SyncBatchNorm: expected more than 1 value per channel when training, got "
                          f"{n} over all ranks (input of shape {tuple(input.shape)} here)")
@@ -123,4 +154,4 @@ def sync_batch_norm(input, running_mean, running_var, weight, bias, momentum, ep
     b = None if bias is None else cast(bias, input.dtype).reshape(per_channel)
     as_input = [a.reshape((1,) + per_channel).astype(input.dtype) for a in (mu, var)]
     return SyncBatchNorm.apply(input, w, b, axes=axes, eps=float(eps), mu=as_input[0], var=as_input[1], n=n,
-                               group=group)
+                               ranks=ranks)

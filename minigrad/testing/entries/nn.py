@@ -14,6 +14,7 @@ from ...ops import activation as A
 from ...ops import embedding as E
 from ...ops import loss as L
 from ...ops import normalization as N
+from ...ops import sync_batch_norm as SBN
 from ..registry import OpInfo, Sample
 from ..strategies import away_from, smooth_normal, unit_interval
 
@@ -52,6 +53,11 @@ def _layer_norm_samples(rng):
 
 def _batch_norm_train(x, weight=None, bias=None, eps=1e-5):
     return F.batch_norm(x, None, None, weight, bias, training=True, eps=eps)
+
+
+def _sync_batch_norm_one_rank(x, weight=None, bias=None, eps=1e-5):
+    """SyncBatchNorm's Function in a world of one rank (its collectives pass their input through)."""
+    return SBN.sync_batch_norm(x, None, None, weight, bias, 0.1, eps, SBN.OneRank())
 
 
 def _torch_batch_norm_train(torch, x, weight=None, bias=None, eps=1e-5):
@@ -238,6 +244,8 @@ ENTRIES = [
            torch_fn=lambda torch, x1, x2, w, b=None: torch.nn.functional.bilinear(x1, x2, w, b)),
     OpInfo("layer_norm", _layer_norm, _layer_norm_samples, (N.LayerNorm,), torch_fn=_torch_layer_norm),
     OpInfo("batch_norm", _batch_norm_train, _batch_norm_samples, (N.BatchNorm,), torch_fn=_torch_batch_norm_train),
+    OpInfo("sync_batch_norm_one_rank", _sync_batch_norm_one_rank, _batch_norm_samples, (SBN.SyncBatchNorm,),
+           torch_fn=_torch_batch_norm_train, double_backward=False),
     OpInfo("batch_norm_eval", _batch_norm_eval, _batch_norm_eval_samples, torch_fn=_torch_batch_norm_eval),
     OpInfo("embedding", _embedding, _embedding_samples, (E.Embedding, E.EmbeddingBackward),
            torch_fn=_torch_embedding),
