@@ -136,6 +136,21 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     return LayerNorm.apply(input, weight, bias, axes=axes, eps=float(eps))
 
 
+def check_batch_norm_args(op, input, running_mean, running_var, weight, bias):
+    """A floating (N, C, *) input, and per-channel (C,) statistics, weight and bias where given."""
+    from ..errors import DTypeError, ShapeError
+
+    if input.dtype.kind != "f":
+        raise DTypeError(f"{op}: input must be a floating point tensor, got dtype {input.dtype}")
+    if input.ndim < 2:
+        raise ShapeError(f"{op}: expected an input of shape (N, C, *), got shape {tuple(input.shape)}")
+    c = input.shape[1]
+    for name, p in (("weight", weight), ("bias", bias), ("running_mean", running_mean), ("running_var", running_var)):
+        if p is not None and tuple(p.shape) != (c,):
+            raise ShapeError(f"{op}: {name} has shape {tuple(p.shape)}, expected ({c},) for an input "
+                             f"with {c} channels (shape {tuple(input.shape)})")
+
+
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
                eps=1e-5):
     """Normalise each channel (axis 1) of x of shape (N, C, *).
@@ -148,18 +163,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     Function: ops/normalization.py BatchNorm.
     """
     from ..autograd.grad_mode import no_grad
-    from ..errors import ArgumentError, DTypeError, ShapeError
+    from ..errors import ArgumentError, ShapeError
     from ..tensor import Tensor
 
-    if input.dtype.kind != "f":
-        raise DTypeError(f"batch_norm: input must be a floating point tensor, got dtype {input.dtype}")
-    if input.ndim < 2:
-        raise ShapeError(f"batch_norm: expected an input of shape (N, C, *), got shape {tuple(input.shape)}")
+    check_batch_norm_args("batch_norm", input, running_mean, running_var, weight, bias)
     c = input.shape[1]
-    for name, p in (("weight", weight), ("bias", bias), ("running_mean", running_mean), ("running_var", running_var)):
-        if p is not None and tuple(p.shape) != (c,):
-            raise ShapeError(f"batch_norm: {name} has shape {tuple(p.shape)}, expected ({c},) for an input "
-                             f"with {c} channels (shape {tuple(input.shape)})")
     axes = (0,) + tuple(range(2, input.ndim))
     per_channel = (c,) + (1,) * (input.ndim - 2)  # broadcasts against (N, C, *)
     # weight and bias in the input's dtype, so their gradients come back in their own (through the cast)

@@ -38,7 +38,7 @@ from ..backend import get_array_module
 from ..errors import ShapeError
 from ..tensor import Tensor
 from .elementwise import cast
-from .normalization import _normalize_forward
+from .normalization import _normalize_forward, check_batch_norm_args
 
 
 def _local_parts(x, axes):
@@ -138,7 +138,11 @@ def sync_batch_norm(input, running_mean, running_var, weight, bias, momentum, ep
     """Batch norm in training with statistics over every rank's batch (module docstring); the
     running statistics, when given, are updated in place with them (the variance unbiased over
     all n values), the same on every rank. ``ranks``: a Ranks (or OneRank)."""
+    check_batch_norm_args("sync_batch_norm", input, running_mean, running_var, weight, bias)
     c = input.shape[1]
+    if c == 0:
+        raise ShapeError(f"sync_batch_norm: number of input channels should be non-zero, got input of shape "
+                         f"{tuple(input.shape)}")
     axes = (0,) + tuple(range(2, input.ndim))
     mu, var, n = global_stats(input.array, axes, ranks)
     if n <= 1:
