@@ -244,11 +244,10 @@ class SyncBatchNorm(_BatchNorm):
         return get_world_size(self.process_group) if is_initialized() else 1
 
     def forward(self, x):
+        if not self.training or self._ranks() == 1:
+            return super().forward(x)  # BatchNorm's
         self._check_input_dim(x)
         factor, running = self._running_update()
-        if not self.training or self._ranks() == 1:
-            return F.batch_norm(x, *running, self.weight, self.bias, self.training or self.running_mean is None,
-                                factor, self.eps)
         from ..ops.sync_batch_norm import Ranks, sync_batch_norm
 
         return sync_batch_norm(x, *running, self.weight, self.bias, factor, self.eps, Ranks(self.process_group))

@@ -162,17 +162,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
     Function: ops/normalization.py BatchNorm.
     """
-    from ..autograd.grad_mode import no_grad
     from ..errors import ArgumentError, ShapeError
-    from ..tensor import Tensor
 
     check_batch_norm_args("batch_norm", input, running_mean, running_var, weight, bias)
     c = input.shape[1]
-    axes = (0,) + tuple(range(2, input.ndim))
-    per_channel = (c,) + (1,) * (input.ndim - 2)  # broadcasts against (N, C, *)
-    # weight and bias in the input's dtype, so their gradients come back in their own (through the cast)
-    w = None if weight is None else cast(weight, input.dtype).reshape(per_channel)
-    b = None if bias is None else cast(bias, input.dtype).reshape(per_channel)
+    axes, per_channel, w, b = per_channel_affine(input, weight, bias)
     if not training:
         if running_mean is None or running_var is None:
             raise ArgumentError("batch_norm: running_mean and running_var are needed when training=False")
@@ -186,15 +180,37 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         raise ShapeError(f"batch_norm: expected more than 1 value per channel when training, "
                          f"got input of shape {tuple(input.shape)}")
     mu, var = batch_stats(input.array, axes)
-    if running_mean is not None:
-        with no_grad():
+    update_running_stats(running_mean, running_var, mu, var, n, momentum)
+    return BatchNorm.apply(input, w, b, axes=axes, eps=float(eps), mu=mu, var=var)
+
+
+def per_channel_affine(input, weight, bias):
+    """(axes, per_channel, w, b) for batch norm of input (N, C, *): the axes its statistics run
+    over, the shape (C, 1, ...) that broadcasts against it, and weight and bias in that shape."""
+    axes = (0,) + tuple(range(2, input.ndim))
+    per_channel = (input.shape[1],) + (1,) * (input.ndim - 2)
+    # weight and bias in the input's dtype, so their gradients come back in their own (through the cast)
+    w = None if weight is None else cast(weight, input.dtype).reshape(per_channel)
+    b = None if bias is None else cast(bias, input.dtype).reshape(per_channel)
+    return axes, per_channel, w, b
+
+
+def update_running_stats(running_mean, running_var, mu, var, n, momentum):
+    """In place, each one given:
+        running_mean = (1 - momentum) * running_mean + momentum * batch_mean
+        running_var  = (1 - momentum) * running_var  + momentum * batch_var * n / (n - 1)
+    (n values per channel; the running variance is the unbiased one, as in PyTorch)."""
+    from ..autograd.grad_mode import no_grad
+    from ..tensor import Tensor
+
+    c = mu.size
+    with no_grad():
+        if running_mean is not None:
             new_mean = running_mean.array * (1.0 - momentum) + mu.reshape(c) * momentum
             running_mean.copy_(Tensor._make(new_mean.astype(running_mean.dtype, copy=False)))
-    if running_var is not None:
-        with no_grad():
+        if running_var is not None:
             new_var = running_var.array * (1.0 - momentum) + var.reshape(c) * (momentum * n / (n - 1))
             running_var.copy_(Tensor._make(new_var.astype(running_var.dtype, copy=False)))
-    return BatchNorm.apply(input, w, b, axes=axes, eps=float(eps), mu=mu, var=var)
 
 
 TENSOR_METHODS = {}

@@ -159,10 +159,11 @@ def _max_and_argmax_2x2(x, with_indices):
     xp = get_array_module(x)
     n, c, h, w = x.shape
     quarter = (n * c, h // 2, w // 2)
-    planes = scratch((2, 2) + quarter, x.dtype, x, "pool planes")  # freed for the next call
+    planes = scratch((2, 2) + quarter, x.dtype, x, "pool planes")  # reused by the next call
     planes[...] = x.reshape(n * c, h // 2, 2, w // 2, 2).transpose(4, 2, 0, 1, 3)
     left, right = planes[0], planes[1]  # (row, m, p, q): the left and the right column
-    col = xp.greater(right, left, out=scratch(left.shape, bool, x, "pool col")).view(xp.int8)
+    if with_indices:  # (before left is overwritten by the row maxima)
+        col = xp.greater(right, left, out=scratch(left.shape, bool, x, "pool col")).view(xp.int8)
     rows = xp.maximum(left, right, out=left)  # h[row]
     y = xp.maximum(rows[0], rows[1]).reshape(n, c, h // 2, w // 2)
     if x.dtype.kind == "f" and bool(xp.isnan(y).any()):  # NaN propagates through maximum

@@ -33,19 +33,17 @@ process against finite differences. Notation: docs/notation.md.
 import numpy as np  # shape arithmetic and float64 statistics of C numbers
 
 from ..autograd.function import Function
-from ..autograd.grad_mode import no_grad
 from ..backend import get_array_module
 from ..errors import ShapeError
 from ..tensor import Tensor
-from .elementwise import cast
-from .normalization import _normalize_forward, check_batch_norm_args
+from .normalization import _normalize_forward, check_batch_norm_args, per_channel_affine, update_running_stats
 
 
 def _local_parts(x, axes):
     """(n_r, s_r, M_r) of this rank's x, per channel, as one float64 array (3, C)."""
     xp = get_array_module(x)
     c = x.shape[1]
-    n = x.size // c if c else 0
+    n = x.size // c  # (sync_batch_norm refuses zero channels)
     s = x.sum(axis=axes, dtype=xp.float64)
     m = s / n if n else xp.zeros_like(s)
     spread = x - m.reshape((1, c) + (1,) * (x.ndim - 2)).astype(x.dtype)
@@ -139,23 +137,15 @@ def sync_batch_norm(input, running_mean, running_var, weight, bias, momentum, ep
     running statistics, when given, are updated in place with them (the variance unbiased over
     all n values), the same on every rank. ``ranks``: a Ranks (or OneRank)."""
     check_batch_norm_args("sync_batch_norm", input, running_mean, running_var, weight, bias)
-    c = input.shape[1]
-    if c == 0:
+    if input.shape[1] == 0:
         raise ShapeError(f"sync_batch_norm: number of input channels should be non-zero, got input of shape "
                          f"{tuple(input.shape)}")
-    axes = (0,) + tuple(range(2, input.ndim))
+    axes, per_channel, w, b = per_channel_affine(input, weight, bias)
     mu, var, n = global_stats(input.array, axes, ranks)
     if n <= 1:
         raise ShapeError(f"SyncBatchNorm: expected more than 1 value per channel when training, got "
                          f"{n} over all ranks (input of shape {tuple(input.shape)} here)")
-    with no_grad():
-        for running, value in ((running_mean, mu), (running_var, var * (n / (n - 1)))):
-            if running is not None:
-                new = running.array * (1.0 - momentum) + value * momentum
-                running.copy_(Tensor._make(new.astype(running.dtype)))
-    per_channel = (c,) + (1,) * (input.ndim - 2)
-    w = None if weight is None else cast(weight, input.dtype).reshape(per_channel)
-    b = None if bias is None else cast(bias, input.dtype).reshape(per_channel)
+    update_running_stats(running_mean, running_var, mu, var, n, momentum)
     as_input = [a.reshape((1,) + per_channel).astype(input.dtype) for a in (mu, var)]
     return SyncBatchNorm.apply(input, w, b, axes=axes, eps=float(eps), mu=as_input[0], var=as_input[1], n=n,
                                ranks=ranks)
