@@ -274,11 +274,12 @@ def test_shifted_grad_weight_equals_the_im2col_formula(monkeypatch, c, oc, kerne
 def test_shifted_grad_weight_is_taken_where_it_copies_less(monkeypatch):
     rng = np.random.default_rng(11)
     taken = _count(monkeypatch, "_shifted_grad_weight")
-    for c, oc in ((64, 64), (32, 64)):  # W3's layer; W2's second, where im2col copies less
+    # W3's and W2's layers; then 8 -> 512 channels, where im2col copies less (G is most of it)
+    for c, oc in ((64, 64), (32, 64), (8, 512)):
         x = mg.tensor(rng.standard_normal((2, c, 14, 14)).astype(np.float32))
         w = mg.tensor(rng.standard_normal((oc, c, 3, 3)).astype(np.float32), requires_grad=True)
         F.conv2d(x, w, padding=1).sum().backward()
-    assert taken == [(2, 64, 14, 14)]
+    assert taken == [(2, 64, 14, 14), (2, 64, 14, 14)]  # (g's shape)
 
 
 def test_shallow_convolutions_skip_the_shifted_layout(monkeypatch):
