@@ -56,7 +56,7 @@ from .ops.shape import cat, chunk, concat, split, stack
 from .ops.shape import unflatten
 from .creation import empty_strided, logspace, tril_indices, triu_indices
 from .ops.sorting import argsort, kthvalue, median, mode, msort, nanmedian, sort, topk
-from .ops.searching import bucketize, searchsorted, unique, unique_consecutive
+from .ops.searching import bucketize, isin, searchsorted, unique, unique_consecutive, unravel_index
 from .ops.selection import argwhere, index_select, masked_select, nonzero, take, take_along_dim
 from .ops.scatter import index_add, index_copy, index_fill, masked_scatter, scatter, scatter_add, scatter_reduce
 from .ops.sampling import multinomial
@@ -82,6 +82,8 @@ from .ops.statistics import (histogram, bincount, corrcoef, cov, diff, frexp, gc
                              quantile, renorm, signbit)
 from .ops.scatter_into import (diagonal_scatter, index_reduce, put, select, select_scatter, slice_scatter,
                                split_with_sizes)
+from .legacy_tensors import CPU_TYPES as _LEGACY_TYPES, set_default_tensor_type
+globals().update(_LEGACY_TYPES)  # FloatTensor, LongTensor, ...: PyTorch's legacy tensor types
 from .settings import (autocast, compile, finfo, get_num_interop_threads, get_num_threads, iinfo,
                        set_num_interop_threads, set_num_threads, set_printoptions, typename)
 from .serialization import load, save

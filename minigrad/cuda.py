@@ -217,4 +217,6 @@ def reset_peak_memory_stats(device=None):
     """Accepted (nothing to reset: see max_memory_allocated)."""
 
 
+from .legacy_tensors import CUDA_TYPES as _LEGACY_TYPES  # noqa: E402
+globals().update(_LEGACY_TYPES)  # cuda.FloatTensor, cuda.LongTensor, ...: the legacy types of GPU tensors
 from . import amp  # noqa: E402  (minigrad.cuda.amp.GradScaler / autocast, PyTorch's older path)

@@ -126,6 +126,6 @@ def typename(obj):
         names = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
                  "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
                  "bool": "BoolTensor"}
-        return "torch." + names.get(obj.dtype.name, "Tensor")
+        return ("torch.cuda." if obj.device.type == "cuda" else "torch.") + names.get(obj.dtype.name, "Tensor")
     return type(obj).__module__ + "." + type(obj).__qualname__ if type(obj).__module__ != "builtins" \
         else type(obj).__qualname__

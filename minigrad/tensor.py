@@ -407,6 +407,12 @@ class Tensor:
             from .settings import typename
 
             return typename(self)
+        from .legacy_tensors import lookup
+
+        legacy = lookup(dtype)  # torch.FloatTensor, "torch.cuda.LongTensor", ...
+        if legacy is not None:
+            return self.to(device=legacy.device_type if legacy.device_type != self.device.type else self.device,
+                           dtype=legacy.dtype)
         return self.to(dtype=dtype)
 
     def float(self):

@@ -1,5 +1,5 @@
 """sort, argsort, topk, kthvalue, median, nanmedian, mode, unique, unique_consecutive, searchsorted,
-bucketize, nonzero, argwhere, multinomial: integer results against PyTorch, tie and NaN
+bucketize, isin, unravel_index, nonzero, argwhere, multinomial: integer results against PyTorch, tie and NaN
 conventions, and bad input. (Values and gradients of the differentiable ones are checked by
 the registry: tests/test_registry.py.)"""
 
@@ -159,3 +159,33 @@ def test_errors_are_the_builtin_types_torch_raises():
         mg.zeros(3).topk(4)
     with pytest.raises(RuntimeError):
         mg.multinomial(mg.tensor([-1.0, 1.0]), 1)
+
+
+# ---- isin, unravel_index --------------------------------------------------------------------------
+@pytest.mark.parametrize("invert", [False, True])
+def test_isin_matches_torch(invert):
+    a, b = RNG.integers(0, 6, (3, 4)), RNG.integers(0, 6, 5)
+    same(mg.isin(mg.tensor(a), mg.tensor(b), invert=invert), torch.isin(torch.tensor(a), torch.tensor(b), invert=invert))
+    same(mg.isin(mg.tensor(a), 3, invert=invert), torch.isin(torch.tensor(a), 3, invert=invert))
+    same(mg.isin(2, mg.tensor(b)), torch.isin(2, torch.tensor(b)))
+    same(mg.isin(mg.tensor([0.5, 1.0]), mg.tensor([1.0])), torch.isin(torch.tensor([0.5, 1.0]), torch.tensor([1.0])))
+
+
+def test_unravel_index_matches_torch():
+    idx = np.array([[0, 5, 23], [-1, -24, 7]])
+    for shape in [(2, 3, 4), (24,), (4, 6)]:
+        same(mg.unravel_index(mg.tensor(idx), shape), torch.unravel_index(torch.tensor(idx), shape))
+    same(mg.unravel_index(mg.tensor(7), 24), torch.unravel_index(torch.tensor(7), 24))
+
+
+def test_isin_and_unravel_index_bad_input():
+    from minigrad.errors import DTypeError, IndexRuntimeError
+
+    with pytest.raises(DTypeError, match="isin: at least one"):
+        mg.isin(1, 2)
+    with pytest.raises(DTypeError, match="unravel_index: expected integer indices, got dtype float"):
+        mg.unravel_index(mg.tensor([1.0]), (2, 3))
+    with pytest.raises(IndexRuntimeError, match=r"unravel_index: an index is out of bounds for shape \(2, 3\)"):
+        mg.unravel_index(mg.tensor([6]), (2, 3))  # (torch wraps it around: 6 -> (0, 0))
+    with pytest.raises(IndexRuntimeError, match="out of bounds"):
+        mg.unravel_index(mg.tensor([-7]), (2, 3))

@@ -1,5 +1,5 @@
-"""Searching sorted data and finding distinct values: searchsorted, bucketize, unique,
-unique_consecutive.
+"""Searching sorted data, finding distinct values, membership and flat positions:
+searchsorted, bucketize, unique, unique_consecutive, isin, unravel_index.
 
 Their results are integer positions or counts, or a set of values whose derivative PyTorch
 does not define either: none of them is part of the graph.
@@ -7,7 +7,7 @@ does not define either: none of them is part of the graph.
 
 import numpy as np
 
-from ..errors import ArgumentRuntimeError, ShapeError
+from ..errors import ArgumentRuntimeError, DTypeError, IndexRuntimeError, ShapeError
 from ..tensor import Tensor
 from .shape import normalize_dim
 
@@ -113,6 +113,34 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     moved = xp.moveaxis(a, d, 0)
     values = xp.moveaxis(moved[first], 0, d)
     return _wrap(values, inverse, counts, return_inverse, return_counts)
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """A bool tensor of elements' shape: True where the element equals one of test_elements
+    (False there with ``invert``). Either argument may be a scalar."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise DTypeError("isin: at least one of elements and test_elements must be a tensor")
+    like = elements if isinstance(elements, Tensor) else test_elements
+    a, b = _raw(elements, like), _raw(test_elements, like)
+    return Tensor._make(like.xp.isin(a, b, assume_unique=assume_unique, invert=invert))
+
+
+def unravel_index(indices, shape):
+    """The coordinates of flat (row-major) indices into a tensor of ``shape``: a tuple of int64
+    tensors, one per dimension, each of indices' shape. Negative indices count from the end."""
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
+    idx = _raw(indices)
+    if idx.dtype.kind not in "iu":
+        raise DTypeError(f"unravel_index: expected integer indices, got dtype {idx.dtype}")
+    if any(s < 0 for s in shape):
+        raise ArgumentRuntimeError(f"unravel_index: the shape must be non-negative, got {shape}")
+    size = int(np.prod(shape))
+    if idx.size and (int(idx.max()) >= size or int(idx.min()) < -size):
+        raise IndexRuntimeError(f"unravel_index: an index is out of bounds for shape {shape} "
+                                f"({size} elements): indices range over [{int(idx.min())}, {int(idx.max())}]")
+    xp = indices.xp if isinstance(indices, Tensor) else np
+    coords = xp.unravel_index(xp.where(idx < 0, idx + size, idx), shape)
+    return tuple(Tensor._make(c.astype(np.int64)) for c in coords)
 
 
 TENSOR_METHODS = {"unique": unique, "unique_consecutive": unique_consecutive}

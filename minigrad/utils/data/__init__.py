@@ -8,6 +8,7 @@ from ...data import (BatchSampler, ChainDataset, ConcatDataset, DataLoader, Data
                      IterableDataset, RandomSampler, Sampler, SequentialSampler, StackDataset, Subset,
                      SubsetRandomSampler, TensorDataset, WeightedRandomSampler, WorkerInfo, default_collate,
                      default_convert, get_worker_info, random_split)
+from . import distributed  # noqa: F401  (torch.utils.data.distributed.DistributedSampler, as an attribute too)
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "StackDataset", "ChainDataset",
            "random_split", "Sampler", "DistributedSampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",

@@ -1,0 +1,89 @@
+"""PyTorch's legacy tensor types (minigrad/legacy_tensors.py): construction from sizes and
+data, isinstance, Tensor.type with a type or its name, set_default_tensor_type, bad input."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad.errors import ArgumentError, ArgumentRuntimeError, ArgumentTypeError, DTypeError, NotSupported
+
+CASES = [("FloatTensor", "float32"), ("DoubleTensor", "float64"), ("HalfTensor", "float16"),
+         ("ByteTensor", "uint8"), ("CharTensor", "int8"), ("ShortTensor", "int16"), ("IntTensor", "int32"),
+         ("LongTensor", "int64"), ("BoolTensor", "bool")]
+
+
+@pytest.mark.parametrize("name, dtype", CASES)
+def test_sizes_data_and_isinstance(name, dtype):
+    cls = getattr(mg, name)
+    assert cls.dtype == np.dtype(dtype)
+    t = cls(2, 3)
+    assert t.dtype == np.dtype(dtype) and tuple(t.shape) == (2, 3) and isinstance(t, cls)
+    assert tuple(cls(mg.Size([4, 1])).shape) == (4, 1) and tuple(cls().shape) == (0,)
+    d = cls([1, 0, 1])
+    np.testing.assert_array_equal(d.numpy(), np.array([1, 0, 1], dtype=dtype))
+    others = [getattr(mg, n) for n, _ in CASES if n != name]
+    assert not any(isinstance(d, o) for o in others)
+    assert not isinstance(d, getattr(mg.cuda, name)) and not isinstance(np.zeros(3, dtype), cls)
+    assert d.type() == f"torch.{name}"
+
+
+def test_type_casts_with_a_type_or_its_name():
+    x = mg.LongTensor([1, 2])
+    for target in (mg.DoubleTensor, "torch.DoubleTensor"):
+        y = x.type(target)
+        assert y.dtype == np.float64 and isinstance(y, mg.DoubleTensor)
+    assert x.type(mg.float32).dtype == np.float32
+    f = mg.FloatTensor([1.5])
+    assert mg.FloatTensor(f) is f  # a tensor of the same dtype is taken as it is
+
+
+def test_set_default_tensor_type():
+    try:
+        mg.set_default_tensor_type(mg.DoubleTensor)
+        assert mg.tensor([1.0]).dtype == np.float64
+        mg.set_default_tensor_type("torch.FloatTensor")
+        assert mg.tensor([1.0]).dtype == np.float32
+    finally:
+        mg.set_default_dtype(mg.float32)
+
+
+def test_bad_input():
+    with pytest.raises(DTypeError, match="FloatTensor: expected a float32 tensor, got int64"):
+        mg.FloatTensor(mg.tensor([1, 2]))
+    with pytest.raises(ArgumentTypeError, match="FloatTensor: expected sizes"):
+        mg.FloatTensor(2.5)
+    with pytest.raises(ArgumentRuntimeError, match="LongTensor: sizes must be non-negative"):
+        mg.LongTensor(2, -1)
+    with pytest.raises(ArgumentTypeError, match="expected sizes"):
+        mg.FloatTensor([1.0], [2.0])
+    with pytest.raises(NotSupported, match="no default device"):
+        mg.set_default_tensor_type(mg.cuda.FloatTensor)
+    with pytest.raises(DTypeError, match="only floating point"):
+        mg.set_default_tensor_type(mg.LongTensor)
+    with pytest.raises(ArgumentError, match="expected a tensor type"):
+        mg.set_default_tensor_type("torch.NoSuchTensor")
+    assert mg.get_default_dtype() == np.float32
+
+
+@pytest.mark.gpu
+def test_cuda_types_on_the_gpu():
+    x = mg.cuda.FloatTensor([1.0, 2.0])
+    assert x.device.type == "cuda" and isinstance(x, mg.cuda.FloatTensor) and not isinstance(x, mg.FloatTensor)
+    assert x.type() == "torch.cuda.FloatTensor"
+    y = mg.LongTensor([1, 2]).type(mg.cuda.DoubleTensor)
+    assert y.device.type == "cuda" and y.dtype == np.float64
+    assert x.type(mg.FloatTensor).device.type == "cpu"
+
+
+def test_matches_torch():
+    torch = pytest.importorskip("torch")
+    for name, _ in CASES:
+        a, b = getattr(torch, name)([1, 0, 2]), getattr(mg, name)([1, 0, 2])
+        assert str(a.dtype).replace("torch.", "") == str(b.dtype).replace("bool_", "bool")
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        assert a.type() == b.type()
+        assert tuple(getattr(torch, name)(3, 2).shape) == tuple(getattr(mg, name)(3, 2).shape)
+    with pytest.raises(TypeError):
+        torch.FloatTensor(2.5)
+    with pytest.raises(TypeError):
+        mg.FloatTensor(2.5)
