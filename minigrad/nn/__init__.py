@@ -77,3 +77,5 @@ __all__ += [
 ]
 __all__ += ["Dropout1d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
 __all__ += ["parallel", "DataParallel"]
+
+from . import modules  # noqa: E402  (torch.nn.modules' import paths: minigrad.nn.modules.loss._Loss, ...)
