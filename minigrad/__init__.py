@@ -96,6 +96,8 @@ from .backends import (are_deterministic_algorithms_enabled, get_float32_matmul_
 
 from . import data, distributions, nn, optim, special  # noqa: E402  (minigrad.nn etc. work after `import minigrad`, as in PyTorch)
 from . import accelerator, amp, backends, cuda, func, random, utils  # noqa: E402  (PyTorch's module paths)
+from . import profiler  # noqa: E402  (torch.profiler; minigrad.autograd.profiler below)
+from .autograd import profiler as _autograd_profiler  # noqa: E402,F401
 from . import linalg  # noqa: E402  (minigrad.linalg.inv, as torch.linalg.inv)
 from . import distributed  # noqa: E402  (torch.distributed's names; mpi4py is imported only by init_process_group)
 # PyTorch also keeps these nn.functional functions at the top level (torch.conv2d, torch.dropout, ...)

@@ -27,7 +27,7 @@ from numpy import ndarray as _ndarray
 
 from .. import backend
 from ..errors import DeviceError, GraphError
-from . import anomaly, views
+from . import anomaly, recorder, views
 from .grad_mode import _state as _grad_state
 from .grad_mode import is_grad_enabled
 
@@ -46,6 +46,15 @@ def _tensor_class():
 
         _Tensor = Tensor
     return _Tensor
+
+
+def _forward(ctx, device, arrays_in, attrs):
+    """ctx.forward on the arrays; CuPy allocates on the current GPU, so make it the inputs' one
+    (cuda:1 stays on cuda:1)."""
+    if device is None or device.type == "cpu":
+        return ctx.forward(ctx, *arrays_in, **attrs)
+    with backend.on_device(device):
+        return ctx.forward(ctx, *arrays_in, **attrs)
 
 
 class Function:
@@ -120,11 +129,12 @@ class Function:
         needs = tuple(needs)
         record = True in needs and getattr(_grad_state, "enabled", True)  # is_grad_enabled(), inlined
         ctx.needs_input_grad = needs if record else (False,) * len(needs)
-        if device is None or device.type == "cpu":
+        if recorder.active is not None:  # a profile is running (minigrad.profiler): time the forward
+            raw = recorder.active.run(cls.__name__, "op", arrays_in, _forward, ctx, device, arrays_in, attrs)
+        elif device is None or device.type == "cpu":
             raw = ctx.forward(ctx, *arrays_in, **attrs)
-        else:  # CuPy allocates on the current GPU: make it the inputs' one (cuda:1 stays on cuda:1)
-            with backend.on_device(device):
-                raw = ctx.forward(ctx, *arrays_in, **attrs)
+        else:
+            raw = _forward(ctx, device, arrays_in, attrs)
         multi = isinstance(raw, tuple)
 
         if not record:
