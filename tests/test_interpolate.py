@@ -68,6 +68,15 @@ def test_upsample_is_interpolate():
                                   F.interpolate(x, scale_factor=2, mode="bilinear").numpy())
 
 
+@pytest.mark.parametrize("name, kw", [("upsample_nearest", dict(scale_factor=2)), ("upsample_nearest", dict(size=(5, 7))),
+                                      ("upsample_bilinear", dict(scale_factor=2)), ("upsample_bilinear", dict(size=(4, 9)))])
+@pytest.mark.filterwarnings("ignore:.*deprecated")  # torch warns that these names are old
+def test_old_upsample_functions_match_torch(torch, name, kw):
+    x = np.random.default_rng(2).normal(size=(2, 3, 3, 4))
+    want = getattr(torch.nn.functional, name)(torch.tensor(x), **kw).numpy()
+    np.testing.assert_allclose(getattr(F, name)(mg.tensor(x), **kw).numpy(), want, rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.parametrize("name,kw", [("Upsample", dict(scale_factor=2)), ("Upsample", dict(size=(3, 7), mode="bilinear")),
                                      ("Upsample", dict(scale_factor=(1.5, 2), mode="bicubic", align_corners=True)),
                                      ("UpsamplingNearest2d", dict(size=5)),

@@ -41,7 +41,7 @@ from ..ops.unpool import max_unpool1d, max_unpool2d, max_unpool3d
 from ..ops.conv3d import conv3d, conv_transpose3d
 from ..ops.fold import fold, unfold
 from ..ops.pixel_shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
-from ..ops.interpolate import interpolate, upsample
+from ..ops.interpolate import interpolate, upsample, upsample_bilinear, upsample_nearest
 from ..ops.grid_sample import affine_grid, grid_sample
 from ..ops.reduction import sum as _sum
 from ..ops.padding import pad
@@ -115,7 +115,7 @@ __all__ += [
     "conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
     "adaptive_max_pool2d", "adaptive_max_pool3d", "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_unpool1d",
     "max_unpool2d", "max_unpool3d", "fold", "unfold", "pixel_shuffle", "pixel_unshuffle", "interpolate",
-    "upsample", "grid_sample", "affine_grid", "channel_shuffle",
+    "upsample", "upsample_nearest", "upsample_bilinear", "grid_sample", "affine_grid", "channel_shuffle",
 ]
 __all__ += [
     "relu_", "leaky_relu_", "elu", "elu_", "celu", "celu_", "selu", "selu_", "silu", "mish", "logsigmoid",

@@ -187,4 +187,21 @@ def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
+def upsample_nearest(input, size=None, scale_factor=None):
+    """The old name of interpolate(mode="nearest").
+
+    Composition: F.interpolate (no Function of its own).
+    """
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """The old name of interpolate(mode="bilinear", align_corners=True) (the corners aligned, as
+    this old function always did).
+
+    Composition: F.interpolate (no Function of its own).
+    """
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
 TENSOR_METHODS = {}
