@@ -240,3 +240,9 @@ def test_func_matches_torch_on_a_maml_step():
     for k in gt:
         np.testing.assert_allclose(gm[k], gt[k], rtol=1e-11, atol=1e-14)
         np.testing.assert_allclose(jm[k], jt[k], rtol=1e-12, atol=1e-15)
+
+
+def test_stateless_is_the_same_functional_call():
+    from minigrad.nn.utils import stateless
+
+    assert stateless.functional_call is mg.func.functional_call

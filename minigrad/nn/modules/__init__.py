@@ -17,8 +17,8 @@ from . import utils
 
 # PyTorch's submodule -> the minigrad.nn files whose classes and functions it holds
 SOURCES = {
-    "module": ["module"], "linear": ["linear"], "conv": ["conv"], "activation": ["activation", "attention"],
-    "loss": ["loss"], "batchnorm": ["normalization"], "normalization": ["normalization", "groupnorm",
+    "module": ["module"], "linear": ["linear"], "conv": ["conv", "lazy"], "activation": ["activation", "attention"],
+    "loss": ["loss"], "batchnorm": ["normalization", "lazy"], "normalization": ["normalization", "groupnorm",
                                                                           "local_response_norm"],
     "instancenorm": ["instancenorm"], "pooling": ["pooling"], "dropout": ["dropout"], "rnn": ["rnn"],
     "sparse": ["embedding", "embedding_bag"], "container": ["containers"], "flatten": ["flatten"],

@@ -1,7 +1,8 @@
 """Helpers for training: gradient clipping, packed sequences, parameters as one vector,
-parametrizations (weight norm, spectral norm, your own), pruning."""
+parametrizations (weight norm, spectral norm, your own), pruning, a module called with other weights
+(stateless.functional_call)."""
 
-from . import parametrizations, parametrize, prune, rnn
+from . import parametrizations, parametrize, prune, rnn, stateless
 from .clip_grad import clip_grad_norm_, clip_grad_value_
 from .rnn import PackedSequence, pack_padded_sequence, pack_sequence, pad_packed_sequence, pad_sequence
 from .convert_parameters import parameters_to_vector, vector_to_parameters
