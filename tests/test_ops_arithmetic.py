@@ -266,6 +266,15 @@ def test_lerp_with_number_and_tensor_weights():
     assert gradgradcheck(lambda p, q, r: mg.lerp(p, q, r), (a, b, w))
 
 
+def test_lerp_weight_dtype_takes_part_in_the_promotion():
+    start = mg.tensor([0.0, 1.0], dtype=mg.float16)
+    end = mg.tensor([2.0, 3.0], dtype=mg.float16)
+    y = mg.lerp(start, end, mg.tensor([0.25, 0.5]))  # a float32 weight: a float32 result, not float16
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.numpy(), [0.5, 2.0])
+    assert mg.lerp(mg.tensor([0.0]), mg.tensor([2.0]), mg.tensor([0.5], dtype=mg.float16)).dtype == np.float32
+
+
 def test_positive_and_aliases():
     x, tx = both([1.5, -2.0])
     same(+x, +tx)
