@@ -11,10 +11,18 @@ turns the module into that layer (``cls_to_become``). Load a state_dict after th
 call: before it, the shapes do not match.
 """
 
+import inspect
+
 from .. import creation
 from ..errors import ArgumentError, ShapeError
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d
+
+
+def _doc(base, what):
+    """The lazy layer's docstring, ending with the plain layer's 'Function:' line."""
+    line = next(l for l in inspect.cleandoc(base.__doc__).splitlines() if l.startswith(("Function:", "Composition:")))
+    return f"A {base.__name__} whose {what} is read off its first input (see the module docstring).\n\n{line}"
 
 
 def _channels(module, x, unbatched_ndim=None):
@@ -71,7 +79,7 @@ def _lazy_conv(base, transposed):
     return type(name, (_LazyConv, base), {
         "__init__": __init__, "cls_to_become": base, "_input_dims": (spatial + 1, spatial + 2),
         "__module__": __name__, "__qualname__": name,
-        "__doc__": f"A {base.__name__} whose in_channels is read off its first input (see the module docstring)."})
+        "__doc__": _doc(base, "in_channels")})
 
 
 LazyConv1d, LazyConv2d, LazyConv3d = (_lazy_conv(b, False) for b in (Conv1d, Conv2d, Conv3d))
@@ -81,9 +89,6 @@ LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d = (
 
 class _LazyBatchNorm:
     """num_features read off the first input; see the module docstring."""
-
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
-        super().__init__(0, eps, momentum, affine, track_running_stats, device, dtype)
 
     def reset_parameters(self):
         if self.num_features:
@@ -101,10 +106,13 @@ class _LazyBatchNorm:
 
 
 def _lazy_norm(base, dims):
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
+        base.__init__(self, 0, eps, momentum, affine, track_running_stats, device, dtype)
+
     name = "Lazy" + base.__name__
     return type(name, (_LazyBatchNorm, base), {
-        "cls_to_become": base, "_input_dims": dims, "__module__": __name__, "__qualname__": name,
-        "__doc__": f"A {base.__name__} whose num_features is read off its first input (see the module docstring)."})
+        "__init__": __init__, "cls_to_become": base, "_input_dims": dims, "__module__": __name__, "__qualname__": name,
+        "__doc__": _doc(base, "num_features")})
 
 
 LazyBatchNorm1d = _lazy_norm(BatchNorm1d, (2, 3))
