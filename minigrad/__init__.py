@@ -95,7 +95,7 @@ from .backends import (are_deterministic_algorithms_enabled, get_float32_matmul_
                        set_float32_matmul_precision, use_deterministic_algorithms)
 
 from . import data, distributions, nn, optim, special  # noqa: E402  (minigrad.nn etc. work after `import minigrad`, as in PyTorch)
-from . import accelerator, amp, backends, cuda, func, random, utils  # noqa: E402  (PyTorch's module paths)
+from . import accelerator, amp, backends, cuda, func, jit, random, utils  # noqa: E402  (PyTorch's module paths)
 from . import profiler  # noqa: E402  (torch.profiler; minigrad.autograd.profiler below)
 from .autograd import profiler as _autograd_profiler  # noqa: E402,F401
 from . import linalg  # noqa: E402  (minigrad.linalg.inv, as torch.linalg.inv)
