@@ -142,15 +142,8 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     outputs, out_tuple = _call(func, xs, "jvp")
     vs = _default_v(v, xs, "input", "jvp")
     ws = tuple(zeros_like(o).requires_grad_() for o in outputs)  # any value: g is linear in w
-    gs = _vjp(outputs, xs, ws, True, strict, "jvp")
-    live = [(g, u) for g, u in zip(gs, vs) if g.requires_grad]
-    jv = (None,) * len(ws)
-    if live:
-        jv = grad([g for g, _ in live], list(ws), [u for _, u in live], retain_graph=True,
-                  create_graph=create_graph, allow_unused=True)
-    if strict and any(j is None for j in jv):
-        raise GraphError("jvp: strict=True and an output does not depend on the inputs")
-    jv = tuple(zeros_like(o) if j is None else j for j, o in zip(jv, outputs))
+    gs = _vjp(outputs, xs, ws, True, strict, "jvp")  # g(w) = wᵀ J, one per input
+    jv = _vjp(gs, ws, vs, create_graph, strict, "jvp")  # d(g(w) · v)/dw = J v
     return _finish(outputs, create_graph, out_tuple), _finish(jv, create_graph, out_tuple)
 
 
