@@ -256,6 +256,7 @@ def test_scripted_training_gives_the_same_losses_as_eager():
     assert scripted[-1] < scripted[0]
 
 
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
 def test_scripted_program_matches_torch():
     real = pytest.importorskip("torch")
 
