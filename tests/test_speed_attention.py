@@ -241,7 +241,7 @@ def test_softmax_without_the_shift_only_where_the_scores_are_bounded(size):
     q = (size * rng.standard_normal((2, 3, 16, 8))).astype(np.float32)
     k = (size * rng.standard_normal((2, 3, 20, 8))).astype(np.float32)
     v = rng.standard_normal((2, 3, 20, 4)).astype(np.float32)
-    assert _scores_bounded(np, q * np.float32(0.5), np.swapaxes(k, -1, -2)) == (size == 1.0)
+    assert _scores_bounded(np, q, k, 0.5) == (size == 1.0)
     _, p = SoftmaxAttention.apply(*(mg.tensor(a) for a in (q, k, v)), None, None, scale=0.5)
     assert np.isfinite(p.numpy()).all()
     np.testing.assert_allclose(p.numpy(), _plain_softmax_weights(q, k, 0.5), rtol=2e-5, atol=1e-7)
@@ -253,11 +253,11 @@ def test_the_bound_accounts_for_the_number_of_keys_and_the_dtype():
     from minigrad.ops.attention import _scores_bounded
 
     q = np.full((1, 4), np.sqrt(10.0), np.float32)  # ‖q‖² = 40
-    k_t = lambda keys: np.broadcast_to(np.sqrt(np.float32(10.0)), (4, keys))  # noqa: E731  (‖k‖² = 40: B = 40)
-    assert _scores_bounded(np, q, k_t(10))  # (88.7 - 2.3) / 2 = 43.2
-    assert not _scores_bounded(np, q, k_t(10 ** 5))  # (88.7 - 11.5) / 2 = 38.6
-    assert not _scores_bounded(np, q.astype(np.float16), k_t(10).astype(np.float16))
-    assert not _scores_bounded(np, q[:0], k_t(10))
+    k = lambda keys: np.broadcast_to(np.sqrt(np.float32(10.0)), (keys, 4))  # noqa: E731  (‖k‖² = 40: B = 40)
+    assert _scores_bounded(np, q, k(10), 1.0)  # (88.7 - 2.3) / 2 = 43.2
+    assert not _scores_bounded(np, q, k(10 ** 5), 1.0)  # (88.7 - 11.5) / 2 = 38.6
+    assert not _scores_bounded(np, q.astype(np.float16), k(10).astype(np.float16), 1.0)
+    assert not _scores_bounded(np, q[:0], k(10), 1.0)
 
 
 @pytest.mark.parametrize("used", ["out", "weights", "both"])
@@ -295,7 +295,7 @@ def test_softmax_bound_with_a_mask(mask):
     allowed[..., 0] = True
     values = {"bool": (0.0, -np.inf), "small float": (0.5, -2.0), "large float": (0.0, -1e4)}[mask]
     bias = np.where(allowed, *values).astype(np.float32)
-    assert _scores_bounded(np, q * np.float32(0.5), np.swapaxes(k, -1, -2), bias) == (mask != "large float")
+    assert _scores_bounded(np, q, k, 0.5, bias) == (mask != "large float")
     _, p = SoftmaxAttention.apply(*(mg.tensor(a) for a in (q, k, v)), mg.tensor(bias), None, scale=0.5)
     z = np.matmul(q.astype(np.float64) * 0.5, np.swapaxes(k, -1, -2).astype(np.float64)) + bias
     e = np.exp(z - z.max(axis=-1, keepdims=True))
@@ -345,3 +345,74 @@ def test_transposed_copy_and_row_scaling_of_strided_heads_equal_the_plain_expres
     want = plain * factors[0]
     _scale_rows(np, plain, factors[0])
     np.testing.assert_array_equal(plain, want)
+
+
+@pytest.mark.parametrize("weights", [True, False])
+@pytest.mark.parametrize("case", ["plain", "per-batch mask", "shared mask", "dropout", "broadcast keys"])
+def test_attention_in_blocks_equals_one_pass(monkeypatch, case, weights):
+    """Blocks of the first axis (so that each block's scores stay in cache) give the one-pass
+    numbers bit for bit: the same products and passes, row by row, on fewer rows at a time.
+    A 7-long first axis in blocks of 2 leaves a short last block."""
+    from minigrad.ops import attention as A
+
+    rng = np.random.default_rng(12)
+    q, k, v = (rng.standard_normal(s).astype(np.float32) for s in ((7, 3, 5, 4), (7, 3, 6, 4), (7, 3, 6, 2)))
+    bias = keep = None
+    if case == "per-batch mask":  # a fully masked row included: its output is 0 either way
+        allowed = rng.random((7, 1, 5, 6)) > 0.3
+        allowed[2, 0, 1] = False
+        bias = np.where(allowed, 0.0, -np.inf).astype(np.float32)
+    elif case == "shared mask":
+        bias = rng.standard_normal((5, 6)).astype(np.float32)
+    elif case == "dropout":
+        keep = (rng.random((7, 3, 5, 6)) > 0.2).astype(np.float32) / np.float32(0.8)
+    elif case == "broadcast keys":
+        k, v = k[:1], v[:1]
+
+    def run():
+        ts = [None if a is None else mg.tensor(a) for a in (q, k, v, bias, keep)]
+        with mg.no_grad():
+            got = SoftmaxAttention.apply(*ts, scale=0.5, weights=weights)
+        return [t.numpy() for t in (got if weights else (got,))]
+
+    one_pass = run()
+    per_block = 3 * 5 * 6 * 4 * 2  # the bytes of two batch elements' scores
+    monkeypatch.setattr(A, "_BLOCK_BYTES", per_block)
+    assert A._blocks(mg.tensor(q).array, mg.tensor(k).array, bias) is not None
+    for a, b in zip(run(), one_pass):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_attention_in_blocks_differentiates_as_one_pass(monkeypatch):
+    from minigrad.ops import attention as A
+
+    q, k, v = _qkv(np.random.default_rng(13), n=5)
+    out_plain, grads_plain = _run(q, k, v)
+    monkeypatch.setattr(A, "_BLOCK_BYTES", 1)  # one batch element a block
+    out_blocks, grads_blocks = _run(q, k, v)
+    np.testing.assert_array_equal(out_blocks.numpy(), out_plain.numpy())
+    for a, b in zip(grads_blocks, grads_plain):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize("block_bytes", [None, 1])
+def test_array_backward_with_dropout_and_used_weights_equals_the_recorded_formulas(monkeypatch, block_bytes):
+    """The array backward (rowsum(dP ⊙ P) read off dO ⊙ out, blocks of the first axis) against
+    the recorded backward, which forms dP ⊙ P itself: dropout mask, bias gradient and a
+    gradient through the returned weights all present, float64."""
+    from minigrad.ops import attention as A
+
+    if block_bytes is not None:
+        monkeypatch.setattr(A, "_BLOCK_BYTES", block_bytes)
+    rng = np.random.default_rng(16)
+    arrays = [rng.standard_normal(s) for s in ((3, 2, 5, 4), (3, 2, 6, 4), (3, 2, 6, 3), (3, 1, 5, 6))]
+    keep = mg.tensor((rng.random((3, 2, 5, 6)) > 0.25) / 0.75)
+    cw, co = mg.tensor(rng.standard_normal((3, 2, 5, 6))), mg.tensor(rng.standard_normal((3, 2, 5, 3)))
+    results = []
+    for create_graph in (False, True):
+        ts = [mg.tensor(a, requires_grad=True) for a in arrays]
+        out, p = SoftmaxAttention.apply(*ts, keep, scale=0.5)
+        loss = (out * co).sum() + (p * cw).sum()
+        results.append(mg.autograd.grad(loss, ts, create_graph=create_graph))
+    for fast, recorded in zip(*results):
+        np.testing.assert_allclose(fast.numpy(), recorded.numpy(), rtol=1e-12, atol=1e-12)
