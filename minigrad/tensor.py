@@ -447,6 +447,13 @@ class Tensor:
     def is_contiguous(self):
         return bool(self.array.flags.c_contiguous)
 
+    def __format__(self, spec):
+        """f"{t:.2f}": a 0-d tensor formats as its number (PyTorch's rule); others as str(t),
+        refusing a format spec as object does."""
+        if self.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
     def __repr__(self):
         from .settings import print_options
         from .tensor_format import tensor_body, with_suffixes

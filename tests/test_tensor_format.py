@@ -119,3 +119,15 @@ def test_suffixes_go_on_a_new_line_when_the_last_one_is_full_as_in_torch():
         b = np.asarray(a, dtype=np.float32)
         want = repr(torch.from_numpy(b.copy()).requires_grad_())
         assert repr(mg.tensor(b.copy(), requires_grad=True)) == want, b.shape
+
+
+def test_format_spec_formats_a_0d_tensor_as_its_number():
+    """'{:+.2f}'.format(t) on a 0-d tensor is the number's format (public programs print
+    weights that way); other tensors take no spec, as in PyTorch, and '{}' is str(t)."""
+    assert "{:+.2f}".format(mg.tensor(1.5)) == "+1.50"
+    assert f"{mg.tensor(3):04d}" == "0003"
+    assert f"{mg.tensor([1.0, 2.0])}" == str(mg.tensor([1.0, 2.0]))
+    with pytest.raises(TypeError):
+        f"{mg.tensor([1.5]):.2f}"
+    weights = mg.tensor([[0.25], [-1.0]]).view(-1)
+    assert " ".join(f"{w:+.2f}" for w in weights) == "+0.25 -1.00"
