@@ -17,7 +17,7 @@ from .backend import is_cuda_available
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace,
                        manual_seed, ones, ones_like, rand, randint, randn, randperm, tensor, zeros,
                        zeros_like)
-from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
+from .dtypes import bool_, complex64, complex128, float16, float32, float64, int8, int16, int32, int64, uint8
 from .dtypes import can_cast, get_default_dtype, promote_types, result_type, set_default_dtype
 from .ops.elementwise import abs, add, clamp, clip, cos, div, exp, log, maximum, minimum, mul, neg, pow, sin, sqrt, sub, where
 from .ops.linalg import matmul
@@ -108,6 +108,8 @@ from .nn.functional import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d
                             pixel_unshuffle, rms_norm)
 from .ops.compare import ge as greater_equal, gt as greater, le as less_equal, lt as less, ne as not_equal  # noqa: E402
 from .ops.inplace import addcdiv, addcmul  # noqa: E402
+from .ops.complex_numbers import (angle, complex, conj, conj_physical, imag, polar, real,  # noqa: E402,A004
+                                   resolve_conj, view_as_complex, view_as_real)
 
 from .aliases import (Size, clone, concatenate, detach, rsub, is_complex, is_nonzero, is_same_size, is_signed, ravel,  # noqa: E402
                       scalar_tensor, t)
@@ -117,6 +119,8 @@ dtype = _np.dtype  # isinstance(x.dtype, minigrad.dtype), as with torch.dtype
 float = float32  # noqa: A001  PyTorch's aliases: minigrad.float, minigrad.long, ...
 double = float64
 half = float16
+cfloat = complex64
+cdouble = complex128
 long = int64
 int = int32  # noqa: A001
 bool = bool_  # noqa: A001

@@ -18,6 +18,8 @@ int32 = np.dtype("int32")
 int64 = np.dtype("int64")
 uint8 = np.dtype("uint8")
 bool_ = np.dtype("bool")
+complex64 = np.dtype("complex64")
+complex128 = np.dtype("complex128")
 
 default_float = float32
 
@@ -42,6 +44,12 @@ def is_floating(dtype):
     return np.dtype(dtype).kind == "f"
 
 
+def default_complex():
+    """The complex dtype Python complex numbers get: complex128 when the default float is
+    float64, else complex64 (PyTorch's rule)."""
+    return complex128 if default_float == float64 else complex64
+
+
 def get_default_dtype():
     """The dtype Python floats and float factories get (float32 unless changed)."""
     return default_float
@@ -59,9 +67,11 @@ def set_default_dtype(dtype):
 
 
 # ---- PyTorch's type promotion -----------------------------------------------------------------
-# Categories, lowest first: bool < integer < floating. Two dtypes of different categories
-# promote to the higher category's dtype (int64 + float16 is float16, where NumPy says
-# float64); within a category, to the wider one (as NumPy).
+# Categories, lowest first: bool < integer < floating < complex. Two dtypes of different
+# categories promote to the higher category's dtype (int64 + float16 is float16, where NumPy
+# says float64; int64 + complex64 is complex64), except that a float and a complex dtype meet
+# at the wider precision (float64 + complex64 is complex128); within a category, to the wider
+# one (as NumPy).
 def _category(dtype):
     return {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}[np.dtype(dtype).kind]
 
@@ -72,7 +82,7 @@ def promote_types(a, b):
     if a == b:
         return a
     ca, cb = _category(a), _category(b)
-    if ca != cb and 2 in (ca, cb):
+    if ca != cb and (max(ca, cb) == 2 or min(ca, cb) < 2):  # not float with complex
         return a if ca > cb else b
     return np.promote_types(a, b)
 
@@ -97,8 +107,8 @@ def _operand_dtype(x):
         return 0, int64
     if isinstance(x, (float, np.floating)):
         return 0, default_float
-    if isinstance(x, complex):
-        raise DTypeError("complex numbers are not supported")
+    if isinstance(x, (complex, np.complexfloating)):
+        return 0, default_complex()
     if hasattr(x, "dtype") and hasattr(x, "ndim"):  # a raw array counts as a tensor
         return (2 if x.ndim else 1), np.dtype(x.dtype)
     raise DTypeError(f"result_type: cannot take the dtype of {type(x).__name__}")
@@ -125,7 +135,7 @@ def _combine(higher, lower):
     combine_categories): the lower one counts only when it is of a higher category."""
     if higher is None:
         return lower
-    if lower is None or _category(higher) >= 2:
+    if lower is None or _category(higher) >= max(2, _category(lower)):
         return higher
     if higher == bool_ or _category(lower) >= 2:
         return promote_types(higher, lower)
@@ -134,8 +144,6 @@ def _combine(higher, lower):
 
 def scalar_dtype(value, tensor_dtype):
     """The dtype a python number takes when combined with a tensor of ``tensor_dtype``."""
-    if isinstance(value, complex):
-        raise DTypeError("complex numbers are not supported")
-    if not isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating)):
+    if not isinstance(value, (bool, int, float, complex, np.bool_, np.integer, np.floating, np.complexfloating)):
         return tensor_dtype  # lists and arrays take the tensor's dtype
     return result_type(np.empty((1,), dtype=tensor_dtype), value)

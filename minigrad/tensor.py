@@ -40,6 +40,8 @@ def _to_array(data, dtype=None):
                          f"{_preview(data)}") from None
     if dtype is None and arr.dtype == np.float64 and not isinstance(data, np.generic):
         dtype = dtypes.default_float
+    elif dtype is None and arr.dtype == np.complex128 and not isinstance(data, np.generic):
+        dtype = dtypes.default_complex()  # Python complex numbers: complex64 by default
     if arr.dtype.kind in "OUS":
         raise DTypeError(f"tensor: cannot make a tensor from data of type {arr.dtype}")
     return arr if dtype is None or arr.dtype == dtype else arr.astype(dtype)

@@ -62,3 +62,9 @@ def test_transformer_language_model():
 
 def test_reinforce_learns_to_go_right():
     assert program("reinforce").main(episodes=60) > 0.6
+
+
+def test_llama_style_model_with_complex_rotary_embeddings():
+    first, last, cached, uncached = program("llama_lm").main(steps=20)
+    assert last < first
+    assert cached.tolist() == uncached.tolist()  # the KV cache gives the same greedy tokens

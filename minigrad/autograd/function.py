@@ -26,7 +26,7 @@ import weakref
 from numpy import ndarray as _ndarray
 
 from .. import backend
-from ..errors import DeviceError, GraphError
+from ..errors import DeviceError, GraphError, NotSupported
 from . import anomaly, recorder, views
 from .grad_mode import _state as _grad_state
 from .grad_mode import is_grad_enabled
@@ -76,6 +76,17 @@ class Function:
     #: backward. An op that handles None for it instead (and so skips forming and adding the
     #: zeros) sets this False; so does ``ctx.set_materialize_grads(False)`` in a custom Function.
     materialize_grads = True
+
+    #: True for ops whose backward follows the complex gradient convention (see
+    #: ops/complex_numbers.py): only they take complex inputs that require grad, others
+    #: refuse them rather than differentiate them as real numbers. minigrad's own ops say so
+    #: one by one; a Function defined elsewhere (a user's custom one) is trusted with them.
+    complex_grad = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "complex_grad" not in cls.__dict__ and not cls.__module__.startswith("minigrad."):
+            cls.complex_grad = True
 
     __slots__ = ("needs_input_grad", "_input_meta", "_output_meta", "_outputs", "__dict__", "__weakref__")
 
@@ -145,6 +156,9 @@ class Function:
                 # t._edge(), inlined: a stale view was refreshed in the loop above (grad mode is on here)
                 edges.append(None if not n else (t, None) if t.grad_fn is None else (t.grad_fn, t._output_nr))
                 meta.append(None if a is None else (a.shape, a.dtype))
+                if n and a.dtype.kind == "c" and not cls.complex_grad:
+                    raise NotSupported(f"{cls.__name__}: no gradient for complex inputs (dtype {a.dtype}); "
+                                       "the ops with complex gradients are listed in ops/complex_numbers.py")
             ctx.edges = tuple(edges)
             ctx._input_meta = tuple(meta)
             if multi:

@@ -74,7 +74,9 @@ def isneginf(x):
 
 
 def isreal(x):
-    """True everywhere: minigrad has no complex dtypes (PyTorch's isreal of a real tensor)."""
+    """True where the imaginary part is 0: everywhere for a real tensor."""
+    if x.dtype.kind == "c":
+        return Tensor._make(x.array.imag == 0)
     return Tensor._make(x.xp.ones(x.shape, dtype=bool))
 
 

@@ -55,6 +55,15 @@ def check_broadcast(op, *shapes):
         ) from None
 
 
+def _conj(t):
+    """conj(t) for a complex tensor (the factor a complex gradient takes), t itself otherwise."""
+    if t is None or t.dtype.kind != "c":
+        return t
+    from .complex_numbers import conj
+
+    return conj(t)
+
+
 def constant(array):
     """A Tensor that is not part of the graph (masks, signs): its derivative is zero."""
     return Tensor._make(array)
@@ -63,6 +72,8 @@ def constant(array):
 # ---- arithmetic -----------------------------------------------------------------------------
 class Add(Function):
     """z = x + y.   dz/dx = 1, dz/dy = 1, so dL/dx = g and dL/dy = g."""
+
+    complex_grad = True  # (ops/complex_numbers.py)
 
     @staticmethod
     def forward(ctx, x, y):
@@ -76,6 +87,8 @@ class Add(Function):
 class Sub(Function):
     """z = x - y.   dL/dx = g, dL/dy = -g."""
 
+    complex_grad = True  # (ops/complex_numbers.py)
+
     @staticmethod
     def forward(ctx, x, y):
         return x - y
@@ -86,7 +99,12 @@ class Sub(Function):
 
 
 class Mul(Function):
-    """z = x * y.   dz/dx = y, dz/dy = x, so dL/dx = g * y and dL/dy = g * x."""
+    """z = x * y.   dz/dx = y, dz/dy = x, so dL/dx = g * y and dL/dy = g * x.
+
+    (For complex numbers g * conj(y) and g * conj(x): see ops/complex_numbers.py.)
+    """
+
+    complex_grad = True  # (ops/complex_numbers.py)
 
     @staticmethod
     def forward(ctx, x, y):
@@ -97,12 +115,17 @@ class Mul(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        return (g * y if ctx.needs_input_grad[0] else None,
-                g * x if ctx.needs_input_grad[1] else None)
+        return (g * _conj(y) if ctx.needs_input_grad[0] else None,
+                g * _conj(x) if ctx.needs_input_grad[1] else None)
 
 
 class Div(Function):
-    """z = x / y.   dz/dx = 1/y, dz/dy = -x/y**2, so dL/dx = g/y and dL/dy = -g*x/y**2."""
+    """z = x / y.   dz/dx = 1/y, dz/dy = -x/y**2, so dL/dx = g/y and dL/dy = -g*x/y**2.
+
+    (For complex numbers g / conj(y) and -(g / conj(y)) * conj(x / y).)
+    """
+
+    complex_grad = True  # (ops/complex_numbers.py)
 
     @staticmethod
     def forward(ctx, x, y):
@@ -112,13 +135,16 @@ class Div(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
+        y = _conj(y)
         gx = g / y
         return (gx if ctx.needs_input_grad[0] else None,
-                -gx * x / y if ctx.needs_input_grad[1] else None)
+                -gx * _conj(x) / y if ctx.needs_input_grad[1] else None)
 
 
 class Neg(Function):
     """z = -x.   dL/dx = -g."""
+
+    complex_grad = True  # (ops/complex_numbers.py)
 
     @staticmethod
     def forward(ctx, x):
@@ -174,7 +200,7 @@ class PowScalar(Function):
     def forward(ctx, x, p):
         ctx.save_for_backward(x)
         ctx.p = p
-        return x ** x.dtype.type(p) if x.dtype.kind == "f" else x ** p
+        return x ** x.dtype.type(p) if x.dtype.kind in "fc" else x ** p
 
     @staticmethod
     def backward(ctx, g):
@@ -233,7 +259,13 @@ class Sqrt(Function):
 
 
 class Abs(Function):
-    """z = |x|.   dz/dx = sign(x) (0 at the kink x = 0: a convention, PyTorch's), so dL/dx = g * sign(x)."""
+    """z = |x|.   dz/dx = sign(x) (0 at the kink x = 0: a convention, PyTorch's), so dL/dx = g * sign(x).
+
+    For complex x = a + ib, |x| = sqrt(a² + b²) has d/da = a/|x| and d/db = b/|x|, so
+    dL/dx = g · x/|x| (sgn(x), 0 at 0), written with ops so that it differentiates again.
+    """
+
+    complex_grad = True  # (ops/complex_numbers.py)
 
     @staticmethod
     def forward(ctx, x):
@@ -243,7 +275,15 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
+        if x.dtype.kind == "c":
+            return g * complex_sign(x)
         return g * constant(x.xp.sign(x.array))
+
+
+def complex_sign(z):
+    """z / |z| (0 where z = 0), differentiable: |z| + [z = 0] keeps the division finite."""
+    modulus = abs(z)
+    return z / (modulus + constant((modulus.array == 0).astype(modulus.dtype)))
 
 
 class Sin(Function):
@@ -278,6 +318,8 @@ class Cos(Function):
 class Clone(Function):
     """z = a copy of x.   dL/dx = g."""
 
+    complex_grad = True  # (ops/complex_numbers.py)
+
     @staticmethod
     def forward(ctx, x):
         return x.copy()
@@ -290,6 +332,8 @@ class Clone(Function):
 class Cast(Function):
     """z = x converted to another dtype.   dL/dx = g converted back to x's dtype."""
 
+    complex_grad = True  # (ops/complex_numbers.py)
+
     @staticmethod
     def forward(ctx, x, dtype):
         ctx.dtype = x.dtype
@@ -297,11 +341,17 @@ class Cast(Function):
 
     @staticmethod
     def backward(ctx, g):
+        if g.dtype.kind == "c" and ctx.dtype.kind != "c":  # a real input's share: the real part
+            from .complex_numbers import real
+
+            g = real(g)
         return cast(g, ctx.dtype)
 
 
 class ToDevice(Function):
     """z = x copied to another device.   dL/dx = g copied back to x's device."""
+
+    complex_grad = True  # (ops/complex_numbers.py)
 
     @staticmethod
     def forward(ctx, x, device):
@@ -357,7 +407,7 @@ def div(a, b, *, rounding_mode=None):
 
         return rounded_div(a, b, rounding_mode)
     a, b = pair(a, b, "div")
-    if a.dtype.kind != "f":  # true division of integers gives floats, as in PyTorch
+    if a.dtype.kind not in "fc":  # true division of integers gives floats, as in PyTorch
         a, b = cast(a, default_float), cast(b, default_float)
     return Div.apply(a, b)
 
@@ -381,9 +431,9 @@ def pow(x, exponent):
     from ..errors import UnsupportedDType
 
     if isinstance(x, Tensor) and not isinstance(exponent, Tensor):
-        if x.dtype.kind != "f" and isinstance(exponent, float):
+        if x.dtype.kind not in "fc" and isinstance(exponent, float):
             x = cast(x, default_float)  # an integer tensor to a float power is a float, as in PyTorch
-        elif x.dtype.kind != "f" and exponent < 0:
+        elif x.dtype.kind not in "fc" and exponent < 0:
             raise UnsupportedDType(f"pow: integers to negative integer powers are not allowed (exponent {exponent})")
         elif x.dtype.kind == "b":
             x = cast(x, "int64")
@@ -396,7 +446,7 @@ def pow(x, exponent):
 
 def _float_input(x):
     """Integer and bool tensors go through exp, log, ... as the default float (PyTorch's rule)."""
-    return x if x.dtype.kind == "f" else cast(x, default_float)
+    return x if x.dtype.kind in "fc" else cast(x, default_float)
 
 
 def exp(x):

@@ -27,6 +27,8 @@ from .elementwise import cast, constant
 class GetItem(Function):
     """z = x[index].   dL/dx = scatter_add(g, index, x.shape) (repeated indices accumulate)."""
 
+    complex_grad = True  # (ops/complex_numbers.py)
+
     @staticmethod
     def forward(ctx, x, index):
         ctx.index, ctx.shape = index, x.shape
@@ -43,6 +45,8 @@ class ScatterAdd(Function):
     z is linear in v: z_i = sum of v_j over the j with index_j = i, so dz_i/dv_j = 1 exactly
     when index_j = i and dL/dv_j = g[index_j], i.e. dL/dv = g[index] (GetItem again).
     """
+
+    complex_grad = True  # (ops/complex_numbers.py)
 
     @staticmethod
     def forward(ctx, v, index, shape):

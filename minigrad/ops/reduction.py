@@ -43,6 +43,8 @@ def _dim_args(dim, axis, keepdim, keepdims):
 class Sum(Function):
     """z = sum of x over ``axes``.   dz/dx_i = 1 for every x_i summed, so dL/dx = g broadcast back."""
 
+    complex_grad = True  # (ops/complex_numbers.py)
+
     @staticmethod
     def forward(ctx, x, axes, keepdims):
         ctx.in_shape, ctx.axes = x.shape, axes
@@ -55,6 +57,8 @@ class Sum(Function):
 
 class Mean(Function):
     """z = (1/n) sum of x over ``axes`` (n elements each).   dL/dx = g / n broadcast back."""
+
+    complex_grad = True  # (ops/complex_numbers.py)
 
     @staticmethod
     def forward(ctx, x, axes, keepdims):
@@ -84,8 +88,9 @@ def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=False, dtype=None):
     dim, keep = _dim_args(dim, axis, keepdim, keepdims)
     if dtype is not None:
         x = x.to(dtype=dtype)
-    if x.dtype.kind != "f":
-        raise UnsupportedDType(f"mean: needs a floating point tensor, got dtype {x.dtype}; use .float() first")
+    if x.dtype.kind not in "fc":
+        raise UnsupportedDType(f"mean: needs a floating point or complex tensor, got dtype {x.dtype}; "
+                               "use .float() first")
     return Mean.apply(x, axes=reduce_axes(x, dim, "mean"), keepdims=keep)
 
 

@@ -36,6 +36,8 @@ def normalize_dim(dim, ndim, op):
 class Reshape(Function):
     """z = x with a new shape (same elements, same order).   dL/dx = g reshaped to x's shape."""
 
+    complex_grad = True  # (ops/complex_numbers.py)
+
     is_view = True
 
     @staticmethod
@@ -54,6 +56,8 @@ class Permute(Function):
     dL/dx = g with the inverse permutation (argsort(perm)) applied.
     """
 
+    complex_grad = True  # (ops/complex_numbers.py)
+
     is_view = True
 
     @staticmethod
@@ -68,6 +72,8 @@ class Permute(Function):
 
 class BroadcastTo(Function):
     """z = x repeated along new or size-1 axes to ``shape``.   dL/dx = sum_to(g, x.shape)."""
+
+    complex_grad = True  # (ops/complex_numbers.py)
 
     is_view = True
 
@@ -87,6 +93,8 @@ class SumTo(Function):
     It is the adjoint of broadcast_to, so dL/dx = broadcast_to(g, x.shape).
     """
 
+    complex_grad = True  # (ops/complex_numbers.py)
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
@@ -105,6 +113,8 @@ class SumTo(Function):
 class Contiguous(Function):
     """z = x laid out contiguously in memory (C order).   dL/dx = g."""
 
+    complex_grad = True  # (ops/complex_numbers.py)
+
     @staticmethod
     def forward(ctx, x):
         return _xp(x).ascontiguousarray(x).reshape(x.shape)  # ascontiguousarray makes 0-d arrays 1-d
@@ -120,6 +130,8 @@ class Cat(Function):
     Each input is a block of z, so dL/dx_i is the block of g where x_i was: split g back
     into pieces of the inputs' sizes along ``dim``.
     """
+
+    complex_grad = True  # (ops/complex_numbers.py)
 
     @staticmethod
     def forward(ctx, *xs, dim):
@@ -137,6 +149,8 @@ class Split(Function):
     Several outputs: dL/dx gathers each piece's gradient back in place, i.e. cat(g_1, g_2, ...)
     along ``dim`` (a piece that got no gradient contributes zeros).
     """
+
+    complex_grad = True  # (ops/complex_numbers.py)
 
     is_view = True
 

@@ -2,9 +2,10 @@
 
 Memory layout (``stride``, ``storage_offset``, ``data_ptr``, ``nbytes``), dtype questions
 (``is_floating_point``, ``is_signed``, ...), where a tensor lives (``is_cpu``,
-``get_device``), and methods that only matter to other hardware or to complex numbers
-(``pin_memory``, ``share_memory_``, ``conj``, ``real``): on real NumPy arrays these return
-the tensor itself, which is what PyTorch does for real CPU tensors. Nothing here computes.
+``get_device``), and methods that only matter to other hardware (``pin_memory``,
+``share_memory_``): on NumPy arrays these return the tensor itself, which is what PyTorch
+does for CPU tensors. Nothing here computes. (``conj``, ``real``, ``imag``, ``H`` and the
+rest of complex numbers are in ``complex_numbers.py``.)
 Strides are counted in elements, as in PyTorch (NumPy counts bytes).
 """
 
@@ -69,10 +70,6 @@ def _false(self, *args, **kwargs):
     return False
 
 
-def _no_imaginary_part(self):
-    raise DTypeError(f"imag: a tensor of real dtype {self.dtype} has no imaginary part")
-
-
 def new(self, *args, **kwargs):
     """Legacy constructor: ``t.new(2, 3)`` an uninitialised tensor, ``t.new([1, 2])`` one from data."""
     if len(args) == 1 and not isinstance(args[0], int) and not isinstance(args[0], tuple):
@@ -91,16 +88,13 @@ TENSOR_METHODS = {
     "is_floating_point": _kind("f"), "is_complex": _kind("c"), "is_signed": lambda self: self.dtype.kind in "fic",
     "is_same_size": is_same_size, "is_nonzero": is_nonzero,
     "is_inference": _false, "is_pinned": _false, "is_shared": _false, "is_conj": _false, "is_neg": _false,
-    "pin_memory": _itself, "share_memory_": _itself, "conj": _itself, "conj_physical": _itself,
-    "resolve_conj": _itself, "resolve_neg": _itself,
+    "pin_memory": _itself, "share_memory_": _itself, "resolve_neg": _itself,
     "byte": _to(dtypes.uint8), "char": _to(dtypes.int8), "short": _to(dtypes.int16), "new": new,
     # properties
     "is_cpu": property(lambda self: self.device.type == "cpu"),
     "is_sparse": property(_false), "is_quantized": property(_false), "is_meta": property(_false),
     "itemsize": property(lambda self: self.array.itemsize), "nbytes": property(lambda self: self.array.nbytes),
-    "real": property(lambda self: self), "imag": property(_no_imaginary_part),
     "layout": property(lambda self: "strided"),
     "output_nr": property(lambda self: self._output_nr),
     "retains_grad": property(lambda self: self._retains_grad),
-    "H": property(lambda self: self.T), "mH": property(lambda self: self.mT), "adjoint": lambda self: self.mT,
 }
