@@ -99,6 +99,7 @@ from . import accelerator, amp, backends, cuda, func, jit, random, utils  # noqa
 from . import profiler  # noqa: E402  (torch.profiler; minigrad.autograd.profiler below)
 from .autograd import profiler as _autograd_profiler  # noqa: E402,F401
 from . import linalg  # noqa: E402  (minigrad.linalg.inv, as torch.linalg.inv)
+from . import fft  # noqa: E402  (minigrad.fft.rfft, as torch.fft.rfft)
 from . import distributed  # noqa: E402  (torch.distributed's names; mpi4py is imported only by init_process_group)
 # PyTorch also keeps these nn.functional functions at the top level (torch.conv2d, torch.dropout, ...)
 from .nn.functional import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, batch_norm, bilinear,  # noqa: E402

@@ -191,9 +191,20 @@ def manual_seed(seed):
 def _random_dtype(op, dtype, default=None):
     """The dtype of a float sampler's result; integer and bool dtypes have no such kernel in PyTorch."""
     dtype = dtypes.as_dtype(dtype) or default or dtypes.default_float
-    if dtype.kind != "f":
+    if dtype.kind not in "fc":
         raise UnsupportedDType(f"{op}: samples floating point numbers, got dtype {dtype}")
     return dtype
+
+
+def _draw_parts(draw, shape, dtype, scale=None):
+    """Samples of ``shape``; a complex dtype draws its real and imaginary parts apart
+    (``draw(shape, dtype)``), each times ``scale`` (randn's 1/√2: a total variance of 1)."""
+    if dtype.kind != "c":
+        return _draw(lambda dt: draw(shape, dt), dtype)
+    parts = _draw(lambda dt: draw(shape + (2,), dt), np.dtype(dtype.char.lower()))  # "F" -> "f"
+    if scale is not None:
+        parts *= scale
+    return parts.view(dtype)[..., 0]
 
 
 def _draw(draw, dtype):
@@ -212,7 +223,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     dtype = _random_dtype("rand", dtype)
     stream = _stream(generator, device)
     with backend.on_device(device or "cpu"):
-        array = _draw(lambda dt: stream.random(_size(size), dtype=dt), dtype)
+        array = _draw_parts(lambda shape, dt: stream.random(shape, dtype=dt), _size(size), dtype)
     return Tensor(array, requires_grad=requires_grad)
 
 
@@ -221,7 +232,8 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     dtype = _random_dtype("randn", dtype)
     stream = _stream(generator, device)
     with backend.on_device(device or "cpu"):
-        array = _draw(lambda dt: stream.standard_normal(_size(size), dtype=dt), dtype)
+        array = _draw_parts(lambda shape, dt: stream.standard_normal(shape, dtype=dt), _size(size), dtype,
+                            scale=0.7071067811865476)
     return Tensor(array, requires_grad=requires_grad)
 
 

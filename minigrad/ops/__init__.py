@@ -18,7 +18,7 @@ from . import activations_piecewise, activations_smooth, ctc, distance, losses_m
 from . import joining, new_tensors, rearrange, sampling, scatter, searching, selection, sorting, strided, triangular
 from . import einsum, norms, products
 from . import padding, scatter_into, special, statistics, tensor_facts
-from . import complex_numbers
+from . import complex_numbers, fourier
 
 FAMILIES = (elementwise, selections, shape, reduction, linalg, activation, indexing, compare,
             dropout, embedding, loss, normalization, recurrent, attention,
@@ -28,7 +28,7 @@ FAMILIES += (group_norm, rms_norm, local_response_norm, embedding_bag)
 FAMILIES += (activations_piecewise, activations_smooth, distance, one_hot, losses_regression, losses_margin, ctc)
 FAMILIES += (sorting, searching, selection, scatter, rearrange, joining, strided, triangular, new_tensors, sampling)
 FAMILIES += (einsum, products, norms)
-FAMILIES += (padding, scatter_into, special, statistics, tensor_facts, complex_numbers)
+FAMILIES += (padding, scatter_into, special, statistics, tensor_facts, complex_numbers, fourier)
 
 TENSOR_METHODS = {}
 for _family in FAMILIES:

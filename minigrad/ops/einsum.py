@@ -26,6 +26,7 @@ from ..backend import get_array_module as _xp  # NumPy or CuPy, whichever holds 
 from ..dtypes import promote
 from ..errors import ArgumentError, ArgumentRuntimeError, ShapeError
 from ..tensor import Tensor
+from .elementwise import _conj
 from .shape import broadcast_to, reshape
 
 LETTERS = string.ascii_uppercase + string.ascii_lowercase  # the order of an implicit output
@@ -52,8 +53,11 @@ class Einsum(Function):
       within X_k alone, so every X_k[.., j] gets the same gradient. Leave j out of the
       einsum and broadcast the result along it.
 
-    Each gradient is another Einsum of Tensors, so double backward comes for free.
+    Each gradient is another Einsum of Tensors, so double backward comes for free. Complex
+    operands enter it conjugated (ops/complex_numbers.py).
     """
+
+    complex_grad = True
 
     @staticmethod
     def forward(ctx, *arrays, inputs, output):
@@ -92,7 +96,7 @@ def _operand_grad(g, output, operands, inputs, k):
     for j, (t, s) in enumerate(zip(operands, inputs)):
         if j != k:
             subs.append(s)
-            args.append(t)
+            args.append(_conj(t))  # complex operands enter conjugated (ops/complex_numbers.py)
     target, seen = [], set()
     for c in letters:
         if c in seen:  # a repeated letter: a fresh one, tied to the first by the identity

@@ -67,6 +67,8 @@ class IndexPut(Function):
     every write; avoid repeats when the gradient for v matters.
     """
 
+    complex_grad = True  # (ops/complex_numbers.py)
+
     @staticmethod
     def forward(ctx, x, v, index):
         ctx.index = index

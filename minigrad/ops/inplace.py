@@ -46,6 +46,8 @@ class CopySlices(Function):
     written into the base's memory by ``write``, so forward only hands back the base.
     """
 
+    complex_grad = True  # (ops/complex_numbers.py)
+
     @staticmethod
     def forward(ctx, base, value, steps):
         ctx.steps, ctx.shape = steps, base.shape

@@ -10,7 +10,7 @@ Notation: docs/notation.md.
 
 from ..autograd.function import Function
 from ..errors import DTypeError, ShapeError
-from .elementwise import pair
+from .elementwise import _conj, pair
 from .shape import reshape, sum_to, transpose
 
 
@@ -24,8 +24,11 @@ class MatMul(Function):
     (^T swaps the last two axes). Batch axes that were broadcast are summed back here with
     sum_to (the engine would do it too, but this op reshapes 1-D operands first, so it sums
     before reshaping back), and 1-D operands are viewed as matrices first and reshaped back at
-    the end.
+    the end. Complex operands enter conjugated, G @ conj(Y)^T and conj(X)^T @ G (see
+    ops/complex_numbers.py).
     """
+
+    complex_grad = True
 
     @staticmethod
     def forward(ctx, x, y):
@@ -37,6 +40,7 @@ class MatMul(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
+        x, y = _conj(x), _conj(y)
         x2 = reshape(x, (1,) + x.shape) if x.ndim == 1 else x
         y2 = reshape(y, y.shape + (1,)) if y.ndim == 1 else y
         g2 = g

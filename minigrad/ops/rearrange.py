@@ -42,6 +42,8 @@ class Roll(Function):
     The adjoint of a shift by s is the shift by -s: dL/dx = roll(g, -shifts).
     """
 
+    complex_grad = True  # (ops/complex_numbers.py)
+
     @staticmethod
     def forward(ctx, x, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims

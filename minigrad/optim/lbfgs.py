@@ -36,6 +36,8 @@ class LBFGS(Optimizer):
     state of the first parameter.
     """
 
+    complex_params = False  # its flat vector's dot products are real ones
+
     def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
                  history_size=100, line_search_fn=None):
         if max_eval is None:

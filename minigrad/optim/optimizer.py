@@ -28,8 +28,15 @@ import numpy as np
 
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..backend import get_array_module, is_host, on_device, to_device
-from ..errors import DeviceError, DTypeError, ShapeError
+from ..errors import DeviceError, DTypeError, NotSupported, ShapeError
 from ..tensor import Tensor
+
+
+def _real_view(a):
+    """A complex array's (..., 2) real view: the same memory, real and imaginary parts apart."""
+    if not a.flags.c_contiguous:  # a copy would take the update away from the parameter
+        raise NotSupported(f"optimizer step: a complex parameter must be contiguous, got strides {a.strides}")
+    return a.view(a.real.dtype).reshape(a.shape + (2,))
 
 
 class Optimizer:
@@ -38,7 +45,14 @@ class Optimizer:
     A subclass passes its options as ``defaults``, checks them in ``_check_group(group)`` and
     implements ``_update(p, g, state, group)`` on raw arrays: ``p`` the parameter, ``g`` its
     gradient, ``state`` this parameter's state dict, ``group`` its options.
+
+    A complex parameter is updated as the real pairs it holds (as PyTorch does): ``_update``
+    gets the real views of its array and of its gradient (last axis doubled, the same memory),
+    so every rule applies to real and imaginary parts alike, and its state has that shape.
     """
+
+    #: whether complex parameters can be updated through their real views (LBFGS: no)
+    complex_params = True
 
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
@@ -90,8 +104,9 @@ class Optimizer:
             if not p.is_leaf:
                 raise ValueError(f"{name}: cannot optimize a non-leaf tensor (parameter {i}, shape "
                                  f"{tuple(p.shape)}); optimize the leaf it was computed from")
-            if p.dtype.kind != "f":
-                raise DTypeError(f"{name}: only real floating point parameters can be optimized, parameter "
+            if p.dtype.kind != "f" and not (p.dtype.kind == "c" and self.complex_params):
+                kinds = "floating point or complex" if self.complex_params else "real floating point"
+                raise DTypeError(f"{name}: only {kinds} parameters can be optimized, parameter "
                                  f"{i} (shape {tuple(p.shape)}) has dtype {p.dtype}")
         if len({id(p) for p in params}) != len(params):
             raise ValueError(f"{name}: a parameter group lists the same parameter twice")
@@ -144,10 +159,12 @@ class Optimizer:
                         continue  # took no part in the loss: no update, no state change
                     grad, array = g.array, param.array
                     if type(grad) is np.ndarray and type(array) is np.ndarray and grad.shape == array.shape \
-                            and grad.dtype == array.dtype:  # the common case: _checked_grad's test, inlined
+                            and grad.dtype == array.dtype and array.dtype.kind == "f":  # the common case
                         self._update(array, grad, state[param], group)
                     else:
                         grad = self._checked_grad(param)
+                        if array.dtype.kind == "c":  # as real pairs (see the class docstring)
+                            array, grad = _real_view(array), _real_view(grad)
                         if is_host(array):
                             self._update(array, grad, state[param], group)
                         else:  # CuPy allocates on the current GPU: the state goes on the parameter's

@@ -295,12 +295,15 @@ def public_names():
         obj = getattr(minigrad, name)
         if not name.startswith("_") and inspect.isfunction(obj) and is_minigrad(obj):
             rows.append(("minigrad", f"minigrad.{name}", obj))
+    import minigrad.fft as fft
     import minigrad.linalg as linalg
 
-    for name in sorted(dir(linalg)):
-        obj = getattr(linalg, name)
-        if not name.startswith("_") and inspect.isfunction(obj) and is_minigrad(obj):
-            rows.append(("minigrad", f"minigrad.linalg.{name}", obj))
+    for prefix, module, names in (("minigrad.linalg", linalg, dir(linalg)),
+                                  ("minigrad.fft", fft, [n for n in dir(fft) if n in fft.__all__])):
+        for name in sorted(names):
+            obj = getattr(module, name)
+            if not name.startswith("_") and inspect.isfunction(obj) and is_minigrad(obj):
+                rows.append(("minigrad", f"{prefix}.{name}", obj))
     for name in sorted(vars(Tensor)):
         obj = vars(Tensor)[name]
         if name in OPERATORS:
