@@ -171,3 +171,20 @@ def test_bad_inputs_are_named():
     with pytest.raises(ShapeError, match=r"fftn: invalid number of data points \(0\) along dim 0 of shape \(0, 8\)"):
         mg.fft.fftn(mg.ones(0, 8))
     assert mg.fft.fft(mg.ones(0, 8)).shape == (0, 8)  # an empty batch is fine: only dim -1 is transformed
+
+
+@pytest.mark.gpu
+def test_transforms_and_complex_gradients_on_cuda_match_cpu():
+    rng = np.random.default_rng(4)
+    x, theta = rng.standard_normal((3, 8)).astype(np.float32), rng.standard_normal((3, 4)).astype(np.float32)
+    results = []
+    for device in ("cuda", "cpu"):
+        t = mg.tensor(x, requires_grad=True, device=device)
+        rotation = mg.polar(mg.ones(3, 4, device=device), mg.tensor(theta, device=device))
+        spectrum = mg.fft.rfft(t)[:, :4] * rotation
+        out = mg.fft.irfft(spectrum, n=8) + mg.view_as_real(mg.fft.fft(t)).sum(-1)
+        (out * out).sum().backward()
+        assert out.device.type == device and t.grad.device.type == device
+        results.append((out.detach().cpu().numpy(), t.grad.cpu().numpy()))
+    for got, want in zip(*results):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
