@@ -39,6 +39,14 @@ _COMPLEX_OF = {np.dtype("float32"): np.dtype("complex64"), np.dtype("float64"): 
 _REAL_OF = {c: f for f, c in _COMPLEX_OF.items()}
 
 
+def _from_parts(xp, re, im):
+    """The complex array re + i im (broadcast together): the pairs stacked, viewed as complex
+    (exact for any values, where re + 1j * im turns an infinite im into a NaN real part)."""
+    shape = np.broadcast_shapes(re.shape, im.shape)
+    pairs = xp.stack([xp.broadcast_to(re, shape), xp.broadcast_to(im, shape)], axis=-1)
+    return pairs.view(_COMPLEX_OF[re.dtype])[..., 0]
+
+
 class ViewAsReal(Function):
     """x[..., 0] = Re z, x[..., 1] = Im z for z (...,) complex: x (..., 2) real.
 
@@ -90,10 +98,7 @@ class Polar(Function):
     def forward(ctx, r, theta):
         xp = get_array_module(r, theta)
         ctx.save_for_backward(r, theta)
-        z = xp.empty(np.broadcast_shapes(r.shape, theta.shape), dtype=_COMPLEX_OF[r.dtype])
-        xp.multiply(r, xp.cos(theta), out=z.real)
-        xp.multiply(r, xp.sin(theta), out=z.imag)
-        return z
+        return _from_parts(xp, r * xp.cos(theta), r * xp.sin(theta))
 
     @staticmethod
     def backward(ctx, g):
@@ -112,10 +117,7 @@ class Complex(Function):
 
     @staticmethod
     def forward(ctx, x, y):
-        xp = get_array_module(x, y)
-        z = xp.empty(np.broadcast_shapes(x.shape, y.shape), dtype=_COMPLEX_OF[x.dtype])
-        z.real, z.imag = x, y
-        return z
+        return _from_parts(get_array_module(x, y), x, y)
 
     @staticmethod
     def backward(ctx, g):
