@@ -307,3 +307,14 @@ def test_threshold_with_nan_follows_pytorch():
     t = mg.tensor(x, requires_grad=True)
     F.threshold(t, 0.0, -2.0).sum().backward()
     np.testing.assert_array_equal(t.grad.numpy(), [1.0, 0.0, 1.0, 1.0])  # torch's threshold_backward
+
+
+@pytest.mark.parametrize("alpha,elu_at_minus_1,celu_at_minus_1", [
+    (float("nan"), np.nan, np.nan),
+    (float("inf"), -np.inf, np.nan),  # inf (e^-1 - 1); celu: inf (e^(-1/inf) - 1) = inf · 0
+])
+def test_elu_and_celu_are_0_at_0_for_any_alpha(alpha, elu_at_minus_1, celu_at_minus_1):
+    """y(0) = 0 whatever alpha is (PyTorch's values, these included)."""
+    x = mg.tensor([0.0, 1.0, -1.0, 2.5], dtype=mg.float64)
+    np.testing.assert_array_equal(F.elu(x, alpha=alpha).numpy(), [0.0, 1.0, elu_at_minus_1, 2.5])
+    np.testing.assert_array_equal(F.celu(x, alpha=alpha).numpy(), [0.0, 1.0, celu_at_minus_1, 2.5])

@@ -150,3 +150,16 @@ def test_quantiles_of_a_0d_tensor_along_dim_0():
         mine = getattr(mg, name)(mg.tensor(2.0), 0.3, dim=0)
         theirs = getattr(torch, name)(torch.tensor(2.0), 0.3, dim=0)
         assert mine.shape == tuple(theirs.shape) == () and mine.numpy() == theirs.numpy()
+
+
+def test_polygamma_in_float16_sums_in_float32():
+    """The series' powers z^(2k+m) overflow float16: the float16 result is the float32 one
+    rounded (inf beyond float16's range), as in PyTorch, not nan."""
+    x = np.array([0.7, 1.3, 2.5, 0.3, -1.5], dtype=np.float16)
+    for n in (1, 3, 5):
+        half = mg.polygamma(n, mg.tensor(x)).numpy()
+        single = mg.polygamma(n, mg.tensor(x.astype(np.float32))).numpy()
+        assert half.dtype == np.float16
+        with np.errstate(over="ignore"):
+            np.testing.assert_array_equal(half, single.astype(np.float16))
+    assert np.isinf(mg.polygamma(5, mg.tensor(np.float16([0.3]))).numpy()).all()

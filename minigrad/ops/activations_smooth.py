@@ -43,8 +43,9 @@ class ELU(Function):
         xp = _xp(x)
         ctx.save_for_backward(x)
         ctx.alpha, ctx.scale, ctx.input_scale = alpha, scale, input_scale
-        negative = alpha * xp.expm1(xp.minimum(x, 0) * input_scale)
-        return scale * xp.where(x > 0, x, negative)
+        with backend.errstate(x, invalid="ignore"):  # alpha = nan or inf: nan on the negative side, as in PyTorch
+            negative = alpha * xp.expm1(xp.minimum(x, 0) * input_scale)
+        return scale * xp.where(x >= 0, x, negative)  # y(0) = 0 whatever alpha is (PyTorch's value)
 
     @staticmethod
     def backward(ctx, g):

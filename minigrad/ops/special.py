@@ -58,6 +58,9 @@ def _lgamma_array(x):
 def _polygamma_array(m, x):
     """ψ⁽ᵐ⁾(x) elementwise, m >= 0 (see the module docstring)."""
     xp = _xp(x)
+    if x.dtype == "float16":  # the series' powers z^(2k+m) overflow float16: sum in float32, as PyTorch does
+        with np.errstate(over="ignore"):  # beyond float16's range: inf, as in PyTorch
+            return _polygamma_array(m, x.astype("float32")).astype(x.dtype)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if m == 0:
             reflect = x < 0.5
