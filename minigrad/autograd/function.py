@@ -33,7 +33,7 @@ from .grad_mode import is_grad_enabled
 
 _anomaly_state = anomaly._state  # both flags are read here as attributes: a call per op costs more
 
-_INPUT, _OUTPUT, _CONST = 0, 1, 2
+_INPUT, _OUTPUT, _CONST, _HOOKED = 0, 1, 2, 3
 
 _Tensor = None  # minigrad.tensor.Tensor, looked up once: an import statement per op costs a microsecond
 
@@ -210,6 +210,18 @@ class Function:
                 else:
                     packed.append((_CONST, a, 0))
         self._saved = tuple(packed)
+        if hooks_active():  # saved_tensors_hooks (autograd/graph.py)
+            self._saved = tuple(None if rec is None else self._hooked(rec) for rec in self._saved)
+
+    def _hooked(self, rec):
+        """A record through the active pack hook (see hooked_record)."""
+        Tensor = _Tensor if _Tensor is not None else _tensor_class()
+        kind, obj, version = rec
+        if kind == _INPUT:
+            return hooked_record(obj)
+        if kind == _OUTPUT:
+            return hooked_record(self._outputs[obj](), ("output", obj))
+        return hooked_record(Tensor._make(obj))
 
     @property
     def saved_tensors(self):
@@ -242,6 +254,8 @@ class Function:
                 if out is not None and out._vbox[0] != 0:
                     raise self._changed_output(out)
                 result.append(version if arrays else Tensor._make(version, self, obj))
+            elif kind == _HOOKED:  # here `obj` is what the pack hook returned
+                result.append(unhooked(self, obj, *version, arrays))
             else:
                 result.append(obj if arrays else Tensor._make(obj))
         return tuple(result)
@@ -304,3 +318,47 @@ def __getattr__(name):
 
         return Function
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# ---- saved tensors through hooks (autograd/graph.py's saved_tensors_hooks) -------------------------
+def hooked_record(tensor, place=None):
+    """(_HOOKED, what the active pack hook made of ``tensor``, (unpack hook, its graph place)).
+
+    The place is kept apart from the data: a leaf that requires grad (itself), the node and
+    output index that made the tensor, or ("output", i) for the saving node's own output i
+    (by index: a node holding itself would be a reference cycle), so gradients of gradients
+    still reach it."""
+    pack, unpack = graph.current_hooks()
+    if place is None:
+        leaf = tensor.grad_fn is None and tensor._requires_grad
+        place = ("leaf", tensor) if leaf else ("node", tensor.grad_fn, tensor._output_nr)
+    from .grad_mode import no_grad
+
+    with no_grad():  # the hook's own ops are not recorded (nor their saved tensors hooked again)
+        packed = pack(tensor)
+    return (_HOOKED, packed, (unpack, place))
+
+
+def unhooked(node, packed, unpack, place, arrays=False):
+    """A hooked record of ``node`` back through its unpack hook, in its place in the graph."""
+    Tensor = _Tensor if _Tensor is not None else _tensor_class()
+    t = unpack(packed)
+    if not isinstance(t, Tensor):
+        raise GraphError(f"saved tensor unpack hook: must return a Tensor, got {type(t).__name__}")
+    if arrays:
+        return t.array
+    if place[0] == "leaf":  # gradients must reach the leaf itself (its values are t's, by the hooks' contract)
+        return place[1]
+    if place[0] == "output":
+        return Tensor._make(t.array, node, place[1])
+    if place[1] is not None:
+        return Tensor._make(t.array, place[1], place[2])
+    return Tensor._make(t.array)
+
+
+def hooks_active():
+    """Whether a saved_tensors_hooks context is active in this thread."""
+    return bool(graph._state.__dict__.get("hooks"))
+
+
+from . import graph  # noqa: E402  (saved_tensors_hooks; graph.py imports Function from here)
