@@ -7,7 +7,7 @@ Tensors, ``custom_function.py``); minigrad's own ops subclass the array-level ba
 
 from .anomaly import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .custom_function import Function, FunctionCtx, once_differentiable
-from . import graph  # torch.autograd.graph: saved-tensor hooks, Node
+from . import forward_ad, graph  # torch.autograd.forward_ad (dual tensors), .graph (saved-tensor hooks, Node)
 from .functional import grad
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                         set_grad_enabled)
