@@ -201,10 +201,12 @@ def _draw_parts(draw, shape, dtype, scale=None):
     (``draw(shape, dtype)``), each times ``scale`` (randn's 1/√2: a total variance of 1)."""
     if dtype.kind != "c":
         return _draw(lambda dt: draw(shape, dt), dtype)
-    parts = _draw(lambda dt: draw(shape + (2,), dt), np.dtype(dtype.char.lower()))  # "F" -> "f"
+    from .ops.complex_numbers import complex_of_pairs
+
+    parts = _draw(lambda dt: draw(shape + (2,), dt), np.finfo(dtype).dtype)  # complex64's parts: float32
     if scale is not None:
         parts *= scale
-    return parts.view(dtype)[..., 0]
+    return complex_of_pairs(parts)
 
 
 def _draw(draw, dtype):

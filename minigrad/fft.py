@@ -12,7 +12,7 @@ import numpy as np
 
 from . import creation, dtypes
 from .errors import ArgumentError, DTypeError, ShapeError
-from .ops.complex_numbers import conj
+from .ops.complex_numbers import COMPLEX_OF, conj
 from .ops.elementwise import cast
 from .ops.fourier import DUAL_NORM, FFTN, IRFFTN, RFFTN
 from .ops.rearrange import roll
@@ -22,7 +22,6 @@ from .tensor import Tensor
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "rfft2", "rfftn", "irfft", "irfft2", "irfftn",
            "hfft", "ihfft", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
 
-_COMPLEX = {np.dtype("float32"): dtypes.complex64, np.dtype("float64"): dtypes.complex128}
 
 
 def _as_float_kind(op, x, want):
@@ -33,10 +32,10 @@ def _as_float_kind(op, x, want):
     kind = x.dtype.kind
     if kind in "biu":
         x, kind = cast(x, dtypes.default_float), "f"
-    if x.dtype not in _COMPLEX and x.dtype not in _COMPLEX.values():
+    if x.dtype not in COMPLEX_OF and x.dtype not in COMPLEX_OF.values():
         raise DTypeError(f"{op}: float32, float64, complex64 or complex128 tensors only, got dtype {x.dtype}")
     if want == "c" and kind == "f":
-        return cast(x, _COMPLEX[x.dtype])
+        return cast(x, COMPLEX_OF[x.dtype])
     if want == "f" and kind == "c":
         raise DTypeError(f"{op} expects a real input tensor, got dtype {x.dtype}")
     return x
@@ -179,17 +178,17 @@ def rfftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
     return creation.tensor(k, dtype=dtype or dtypes.default_float, device=device, requires_grad=requires_grad)
 
 
-def _shift(input, dim, sign):
+def _shift(op, input, dim, sign):
     dims = tuple(range(input.ndim)) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
-    dims = tuple(normalize_dim(d, input.ndim, "fftshift") for d in dims)
+    dims = tuple(normalize_dim(d, input.ndim, op) for d in dims)
     return roll(input, tuple(sign * (input.shape[d] // 2) for d in dims), dims)
 
 
 def fftshift(input, dim=None):
     """The zero frequency moved to the middle: a roll by ⌊n/2⌋ along each dim (all by default)."""
-    return _shift(input, dim, 1)
+    return _shift("fftshift", input, dim, 1)
 
 
 def ifftshift(input, dim=None):
     """fftshift undone: a roll by -⌊n/2⌋."""
-    return _shift(input, dim, -1)
+    return _shift("ifftshift", input, dim, -1)

@@ -127,7 +127,7 @@ class Function(_base.Function):
                 records.append((_OUTPUT, next(k for k, o in enumerate(outputs) if o is t), t._version))
             else:
                 records.append((_INPUT if any(t is i for i in inputs) else _OTHER, t, t._version))
-        if _base.hooks_active():  # saved_tensors_hooks (autograd/graph.py): the hooks keep them
+        if _base.graph.hooks_active():  # saved_tensors_hooks (autograd/graph.py): the hooks keep them
             records = [None if r is None else _base.hooked_record(r[1]) if r[0] != _OUTPUT
                        else _base.hooked_record(self._outputs[r[1]](), ("output", self._outputs[r[1]]()._output_nr))
                        for r in records]

@@ -210,7 +210,7 @@ class Function:
                 else:
                     packed.append((_CONST, a, 0))
         self._saved = tuple(packed)
-        if hooks_active():  # saved_tensors_hooks (autograd/graph.py)
+        if graph.hooks_active():  # saved_tensors_hooks (autograd/graph.py)
             self._saved = tuple(None if rec is None else self._hooked(rec) for rec in self._saved)
 
     def _hooked(self, rec):
@@ -354,11 +354,6 @@ def unhooked(node, packed, unpack, place, arrays=False):
     if place[1] is not None:
         return Tensor._make(t.array, place[1], place[2])
     return Tensor._make(t.array)
-
-
-def hooks_active():
-    """Whether a saved_tensors_hooks context is active in this thread."""
-    return bool(graph._state.__dict__.get("hooks"))
 
 
 from . import graph  # noqa: E402  (saved_tensors_hooks; graph.py imports Function from here)

@@ -37,6 +37,12 @@ def current_hooks():
     return stack[-1] if stack else None
 
 
+def hooks_active():
+    """Whether a saved_tensors_hooks context is active in this thread (asked by every op that
+    saves tensors: the thread-local's dict read directly, without getattr's default)."""
+    return bool(_state.__dict__.get("hooks"))
+
+
 class saved_tensors_hooks:
     """Context manager: the saved tensors of the ops run inside go through ``pack_hook`` and
     come back through ``unpack_hook`` (see the module docstring)."""

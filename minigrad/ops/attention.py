@@ -94,7 +94,7 @@ class SoftmaxAttention(Function):
             e = None if normalize else scratch((parts[0].stop,) + shape[1:], dtype, q, "attention scores")
             out = _interleaved_empty(xp, np.broadcast_shapes(shape[:-2], v.shape[:-2]) + (shape[-2], v.shape[-1]), dtype)
             for part in parts:
-                s = p[part] if normalize else e[:min(part.stop, shape[0]) - part.start]
+                s = p[part] if normalize else e[:part.stop - part.start]
                 _attend(xp, *(_block(a, part, shape) for a in (q, k, v, bias, keep)), scale, normalize,
                         bounded, s=s, out=out[part])
         if not normalize:
@@ -178,7 +178,7 @@ def _blocks(q, k, bias):
     step = max(1, _BLOCK_BYTES // max(per_row, 1))
     if step >= shape[0]:
         return None
-    return [slice(i, i + step) for i in range(0, shape[0], step)], shape
+    return [slice(i, min(i + step, shape[0])) for i in range(0, shape[0], step)], shape
 
 
 def _block(a, part, shape):
@@ -263,13 +263,14 @@ def _heads_interleaved(xp, a, b):
     GPU, where a product into a strided ``out=`` is not one cuBLAS call to count on."""
     shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1])
     dtype = np.result_type(a.dtype, b.dtype)
-    if len(shape) < 3 or not is_host(a):
-        return xp.empty(shape, dtype=dtype)
     return _interleaved_empty(xp, shape, dtype)
 
 
 def _interleaved_empty(xp, shape, dtype):
-    """An empty (..., H, L, E) array laid out in memory as (..., L, H, E)."""
+    """An empty (..., H, L, E) array laid out in memory as (..., L, H, E) (see
+    _heads_interleaved; a plain one below 3 dimensions and on a GPU)."""
+    if len(shape) < 3 or xp is not np:
+        return xp.empty(shape, dtype=dtype)
     *lead, heads, rows, cols = shape
     return xp.swapaxes(xp.empty((*lead, rows, heads, cols), dtype=dtype), -2, -3)
 
@@ -304,11 +305,9 @@ def _grads_on_arrays(ctx, q, k, v, keep, p, out, d_out, d_p):
     need_q, need_k, need_bias = ctx.needs_input_grad[0], ctx.needs_input_grad[1], ctx.needs_input_grad[3]
     blocks = _blocks(q, k, None)
     parts = [slice(None)] if blocks is None else blocks[0]
-    empty = (lambda s: _interleaved_empty(xp, s, dtype)) if is_host(p) and len(lead) >= 1 else \
-        (lambda s: xp.empty(s, dtype=dtype))
-    dv = empty(lead + v.shape[-2:-1] + d_out.shape[-1:])
-    dq = empty(lead + q.shape[-2:]) if need_q else None
-    dk = empty(lead + k.shape[-2:]) if need_k else None
+    dv = _interleaved_empty(xp, lead + v.shape[-2:-1] + d_out.shape[-1:], dtype)
+    dq = _interleaved_empty(xp, lead + q.shape[-2:], dtype) if need_q else None
+    dk = _interleaved_empty(xp, lead + k.shape[-2:], dtype) if need_k else None
     ds = xp.empty(shape, dtype=dtype) if need_bias or blocks is None else None
     block_ds = None if ds is not None else scratch((parts[0].stop,) + shape[1:], dtype, q, "attention scores")
     for part in parts:
@@ -316,7 +315,7 @@ def _grads_on_arrays(ctx, q, k, v, keep, p, out, d_out, d_p):
         p_b = p[part]
         p_used = p_b if keep_b is None else p_b * keep_b
         xp.matmul(xp.swapaxes(p_used, -1, -2), d_out_b, out=dv[part])  # dV = P_dᵀ dO
-        ds_b = ds[part] if ds is not None else block_ds[:p_b.shape[0]]
+        ds_b = ds[part] if ds is not None else block_ds[:part.stop - part.start]
         dp = xp.matmul(d_out_b, _transposed_copy(xp, v_b), out=ds_b)  # dP = dO Vᵀ
         if keep_b is not None:
             dp *= keep_b

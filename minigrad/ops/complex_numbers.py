@@ -33,18 +33,28 @@ from ..autograd.function import Function
 from ..backend import get_array_module
 from ..errors import DTypeError, ShapeError
 from ..tensor import Tensor
-from .elementwise import abs, cast, complex_sign, constant, cos, sin  # noqa: A004
+from .elementwise import abs, cast, check_broadcast, complex_sign, constant, cos, sin  # noqa: A004
 
-_COMPLEX_OF = {np.dtype("float32"): np.dtype("complex64"), np.dtype("float64"): np.dtype("complex128")}
-_REAL_OF = {c: f for f, c in _COMPLEX_OF.items()}
+COMPLEX_OF = {np.dtype("float32"): np.dtype("complex64"), np.dtype("float64"): np.dtype("complex128")}
+_REAL_OF = {c: f for f, c in COMPLEX_OF.items()}
+
+
+def real_pairs(z):
+    """The (..., 2) float view [Re, Im] of a C-contiguous complex array z (the same memory)."""
+    return z.view(_REAL_OF[z.dtype]).reshape(z.shape + (2,))
+
+
+def complex_of_pairs(x):
+    """The complex view x[..., 0] + i x[..., 1] of a C-contiguous float array x (..., 2)
+    (the same memory)."""
+    return x.view(COMPLEX_OF[x.dtype])[..., 0]
 
 
 def _from_parts(xp, re, im):
     """The complex array re + i im (broadcast together): the pairs stacked, viewed as complex
     (exact for any values, where re + 1j * im turns an infinite im into a NaN real part)."""
     shape = np.broadcast_shapes(re.shape, im.shape)
-    pairs = xp.stack([xp.broadcast_to(re, shape), xp.broadcast_to(im, shape)], axis=-1)
-    return pairs.view(_COMPLEX_OF[re.dtype])[..., 0]
+    return complex_of_pairs(xp.stack([xp.broadcast_to(re, shape), xp.broadcast_to(im, shape)], axis=-1))
 
 
 class ViewAsReal(Function):
@@ -59,7 +69,7 @@ class ViewAsReal(Function):
     @staticmethod
     def forward(ctx, z):
         xp = get_array_module(z)
-        return xp.ascontiguousarray(z).view(_REAL_OF[z.dtype]).reshape(z.shape + (2,)).copy()
+        return real_pairs(xp.ascontiguousarray(z)).copy()
 
     @staticmethod
     def backward(ctx, g):
@@ -77,7 +87,7 @@ class ViewAsComplex(Function):
     @staticmethod
     def forward(ctx, x):
         xp = get_array_module(x)
-        return xp.ascontiguousarray(x).view(_COMPLEX_OF[x.dtype])[..., 0].copy()
+        return complex_of_pairs(xp.ascontiguousarray(x)).copy()
 
     @staticmethod
     def backward(ctx, g):
@@ -196,7 +206,7 @@ def _need_complex(op, z):
 
 def _float_pair_dtype(op, *tensors):
     dtype = tensors[0].dtype
-    if dtype not in _COMPLEX_OF or any(t.dtype != dtype for t in tensors):
+    if dtype not in COMPLEX_OF or any(t.dtype != dtype for t in tensors):
         dtypes = ", ".join(str(t.dtype) for t in tensors)
         raise DTypeError(f"{op}: expected float32 or float64 tensors of one dtype, got {dtypes}")
 
@@ -221,22 +231,15 @@ def view_as_complex(input):
 def polar(abs, angle):  # noqa: A002  (PyTorch's argument names)
     """abs · (cos(angle) + i sin(angle)), complex, from real tensors of one dtype."""
     _float_pair_dtype("polar", abs, angle)
-    _broadcast("polar", abs, angle)
+    check_broadcast("polar", abs.shape, angle.shape)
     return Polar.apply(abs, angle)
 
 
 def complex(real, imag):  # noqa: A001
     """real + i imag, complex, from real tensors of one dtype."""
     _float_pair_dtype("complex", real, imag)
-    _broadcast("complex", real, imag)
+    check_broadcast("complex", real.shape, imag.shape)
     return Complex.apply(real, imag)
-
-
-def _broadcast(op, a, b):
-    try:
-        np.broadcast_shapes(a.shape, b.shape)
-    except ValueError:
-        raise ShapeError(f"{op}: shapes {tuple(a.shape)} and {tuple(b.shape)} do not broadcast together") from None
 
 
 def real(input):

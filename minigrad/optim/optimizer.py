@@ -29,6 +29,7 @@ import numpy as np
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..backend import get_array_module, is_host, on_device, to_device
 from ..errors import DeviceError, DTypeError, NotSupported, ShapeError
+from ..ops.complex_numbers import real_pairs
 from ..tensor import Tensor
 
 
@@ -36,7 +37,7 @@ def _real_view(a):
     """A complex array's (..., 2) real view: the same memory, real and imaginary parts apart."""
     if not a.flags.c_contiguous:  # a copy would take the update away from the parameter
         raise NotSupported(f"optimizer step: a complex parameter must be contiguous, got strides {a.strides}")
-    return a.view(a.real.dtype).reshape(a.shape + (2,))
+    return real_pairs(a)
 
 
 class Optimizer:
