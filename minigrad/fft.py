@@ -11,7 +11,7 @@ input along the transformed axes (-1: keep the size); ``dim`` picks the axes; ``
 import numpy as np
 
 from . import creation, dtypes
-from .errors import ArgumentError, DTypeError, ShapeError
+from .errors import ArgumentRuntimeError, DTypeRuntimeError, ShapeError
 from .ops.complex_numbers import COMPLEX_OF, conj
 from .ops.elementwise import cast
 from .ops.fourier import DUAL_NORM, FFTN, IRFFTN, RFFTN
@@ -28,16 +28,16 @@ def _as_float_kind(op, x, want):
     """x as the float dtype (want "f") or the complex dtype (want "c") of its precision;
     integers and bools become the default float first (PyTorch's rule)."""
     if not isinstance(x, Tensor):
-        raise DTypeError(f"{op}: expected a tensor, got {type(x).__name__}")
+        raise DTypeRuntimeError(f"{op}: expected a tensor, got {type(x).__name__}")
     kind = x.dtype.kind
     if kind in "biu":
         x, kind = cast(x, dtypes.default_float), "f"
     if x.dtype not in COMPLEX_OF and x.dtype not in COMPLEX_OF.values():
-        raise DTypeError(f"{op}: float32, float64, complex64 or complex128 tensors only, got dtype {x.dtype}")
+        raise DTypeRuntimeError(f"{op}: float32, float64, complex64 or complex128 tensors only, got dtype {x.dtype}")
     if want == "c" and kind == "f":
         return cast(x, COMPLEX_OF[x.dtype])
     if want == "f" and kind == "c":
-        raise DTypeError(f"{op} expects a real input tensor, got dtype {x.dtype}")
+        raise DTypeRuntimeError(f"{op} expects a real input tensor, got dtype {x.dtype}")
     return x
 
 
@@ -54,7 +54,7 @@ def _axes_and_sizes(op, x, s, dim, default_all=True):
     dim = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
     axes = tuple(normalize_dim(int(d), x.ndim, op) for d in dim)
     if len(set(axes)) != len(axes):
-        raise ArgumentError(f"{op}: dims {dim} name a dimension twice")
+        raise ArgumentRuntimeError(f"{op}: dims {dim} name a dimension twice")
     if s is None:
         empty = [a for a in axes if x.shape[a] == 0]
         if empty:
@@ -73,7 +73,7 @@ def _norm(op, norm):
     if norm is None:
         return "backward"
     if norm not in ("backward", "forward", "ortho"):
-        raise ArgumentError(f'{op}: norm must be "backward", "forward" or "ortho", got {norm!r}')
+        raise ArgumentRuntimeError(f'{op}: norm must be "backward", "forward" or "ortho", got {norm!r}')
     return norm
 
 

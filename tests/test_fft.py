@@ -188,3 +188,13 @@ def test_transforms_and_complex_gradients_on_cuda_match_cpu():
         results.append((out.detach().cpu().numpy(), t.grad.cpu().numpy()))
     for got, want in zip(*results):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_errors_are_runtime_errors_as_in_torch():
+    """PyTorch raises RuntimeError for all of these; programs catch that."""
+    for call in (lambda: mg.fft.rfft(mg.tensor([1j])), lambda: mg.fft.fft(mg.ones(4, dtype=mg.float16)),
+                 lambda: mg.fft.fft(mg.ones(4), norm="both"), lambda: mg.fft.fftn(mg.ones(4, 4), dim=(0, 0)),
+                 lambda: mg.fft.fft(mg.ones(4), n=0), lambda: mg.view_as_real(mg.ones(2)), lambda: mg.ones(2).imag,
+                 lambda: mg.complex(mg.tensor([1]), mg.tensor([2]))):
+        with pytest.raises(RuntimeError):
+            call()

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..backend import get_array_module
-from ..errors import DTypeError, ShapeError
+from ..errors import DTypeRuntimeError, ShapeError
 from ..tensor import Tensor
 from .elementwise import abs, cast, check_broadcast, complex_sign, constant, cos, sin  # noqa: A004
 
@@ -201,14 +201,14 @@ class Angle(Function):
 def _need_complex(op, z):
     if not isinstance(z, Tensor) or z.dtype.kind != "c":
         got = type(z).__name__ if not isinstance(z, Tensor) else f"dtype {z.dtype}"
-        raise DTypeError(f"{op}: expected a complex tensor, got {got}")
+        raise DTypeRuntimeError(f"{op}: expected a complex tensor, got {got}")
 
 
 def _float_pair_dtype(op, *tensors):
     dtype = tensors[0].dtype
     if dtype not in COMPLEX_OF or any(t.dtype != dtype for t in tensors):
         dtypes = ", ".join(str(t.dtype) for t in tensors)
-        raise DTypeError(f"{op}: expected float32 or float64 tensors of one dtype, got {dtypes}")
+        raise DTypeRuntimeError(f"{op}: expected float32 or float64 tensors of one dtype, got {dtypes}")
 
 
 def view_as_real(input):
@@ -221,7 +221,7 @@ def view_as_complex(input):
     """The complex tensor x[..., 0] + i x[..., 1] of a float32/float64 tensor whose last
     dimension has size 2 (a copy)."""
     if not isinstance(input, Tensor):
-        raise DTypeError(f"view_as_complex: expected a tensor, got {type(input).__name__}")
+        raise DTypeRuntimeError(f"view_as_complex: expected a tensor, got {type(input).__name__}")
     _float_pair_dtype("view_as_complex", input)
     if input.ndim == 0 or input.shape[-1] != 2:
         raise ShapeError(f"view_as_complex: the last dimension must have size 2, got shape {tuple(input.shape)}")
