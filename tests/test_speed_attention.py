@@ -416,3 +416,27 @@ def test_array_backward_with_dropout_and_used_weights_equals_the_recorded_formul
         results.append(mg.autograd.grad(loss, ts, create_graph=create_graph))
     for fast, recorded in zip(*results):
         np.testing.assert_allclose(fast.numpy(), recorded.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("block_bytes", [None, 1])
+@pytest.mark.parametrize("shapes", [((3, 1, 5, 4), (3, 1, 6, 4), (3, 2, 6, 2)),  # V with more heads
+                                    ((1, 1, 5, 4), (1, 1, 6, 4), (3, 2, 6, 2)),  # ... and a larger batch
+                                    ((1, 4, 2, 3), (1, 1, 2, 3), (0, 1, 2, 3))])  # an empty batch from V
+def test_array_backward_when_v_broadcasts_beyond_the_scores(monkeypatch, block_bytes, shapes):
+    """dP = dO Vᵀ takes dO's (broadcast) leading shape, larger than P's when V's is: the array
+    backward, in blocks or not, equals the recorded formulas."""
+    from minigrad.ops import attention as A
+
+    if block_bytes is not None:
+        monkeypatch.setattr(A, "_BLOCK_BYTES", block_bytes)
+    rng = np.random.default_rng(17)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    results = []
+    for create_graph in (False, True):
+        ts = [mg.tensor(a, requires_grad=True) for a in arrays]
+        out, _ = SoftmaxAttention.apply(*ts, None, None, scale=0.5)
+        weights = mg.tensor(np.random.default_rng(18).standard_normal(out.shape))
+        results.append(mg.autograd.grad((out * weights).sum(), ts, create_graph=create_graph))
+    for fast, recorded in zip(*results):
+        assert fast.shape == recorded.shape
+        np.testing.assert_allclose(fast.numpy(), recorded.numpy(), rtol=1e-12, atol=1e-12)

@@ -308,8 +308,9 @@ def _grads_on_arrays(ctx, q, k, v, keep, p, out, d_out, d_p):
     dv = _interleaved_empty(xp, lead + v.shape[-2:-1] + d_out.shape[-1:], dtype)
     dq = _interleaved_empty(xp, lead + q.shape[-2:], dtype) if need_q else None
     dk = _interleaved_empty(xp, lead + k.shape[-2:], dtype) if need_k else None
-    ds = xp.empty(shape, dtype=dtype) if need_bias or blocks is None else None
-    block_ds = None if ds is not None else scratch((parts[0].stop,) + shape[1:], dtype, q, "attention scores")
+    d_scores = lead + shape[-2:]  # dP's shape: P's, broadcast against dO's (V may have more heads or batch)
+    ds = xp.empty(d_scores, dtype=dtype) if need_bias or blocks is None else None
+    block_ds = None if ds is not None else scratch((parts[0].stop,) + d_scores[1:], dtype, q, "attention scores")
     for part in parts:
         q_b, k_b, v_b, keep_b, d_out_b, d_p_b = (_block(a, part, shape) for a in (q, k, v, keep, d_out, d_p))
         p_b = p[part]
