@@ -273,6 +273,7 @@ def test_lerp_weight_dtype_takes_part_in_the_promotion():
     assert y.dtype == np.float32
     np.testing.assert_allclose(y.numpy(), [0.5, 2.0])
     assert mg.lerp(mg.tensor([0.0]), mg.tensor([2.0]), mg.tensor([0.5], dtype=mg.float16)).dtype == np.float32
+    assert mg.lerp(start, end, mg.tensor(0.25)).dtype == np.float16  # a 0-d weight does not widen (result_type)
 
 
 def test_positive_and_aliases():

@@ -5,7 +5,7 @@ Each is a composition: the primitives' backwards already give the right gradient
 function below states what that gradient is, so no new Function is needed.
 """
 
-from ..dtypes import float64, int64, promote_types
+from ..dtypes import float64, int64, result_type
 from ..errors import UnsupportedDType
 from .elementwise import Tensor, abs, add, cast, div, mul, neg, pair, pow, sub
 from .inplace import with_inplace
@@ -46,13 +46,14 @@ def lerp(input, end, weight):
 
     A composition, so dL/dinput = g (1 - weight), dL/dend = g weight, dL/dweight = g (end - input).
     Floating point tensors only (as PyTorch). A weight tensor of another dtype takes part in the
-    type promotion (PyTorch refuses it): float16 ends with a float32 weight give float32.
+    type promotion by PyTorch's rule (``result_type``): float16 ends with a float32 weight give
+    float32, but a 0-d float32 weight, of the same category, keeps them float16.
     """
     start, end = pair(input, end, "lerp")
     if start.dtype.kind != "f":
         raise UnsupportedDType(f"lerp: needs floating point tensors, got dtype {start.dtype}")
     if isinstance(weight, Tensor) and weight.dtype != start.dtype:
-        common = promote_types(start.dtype, weight.dtype)
+        common = result_type(start, weight)
         start, end, weight = cast(start, common), cast(end, common), cast(weight, common)
     return add(start, mul(weight, sub(end, start)))
 
