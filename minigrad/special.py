@@ -1,11 +1,15 @@
 """``minigrad.special``: PyTorch's ``torch.special`` names for the special functions.
 
-Every function here is defined elsewhere (mostly ``ops/special.py``, ``ops/exponential.py``
-and ``ops/activation.py``); this module only gathers them under the names torch.special uses.
+Most functions here are defined elsewhere (mostly ``ops/special.py``, ``ops/exponential.py``
+and ``ops/activation.py``); this module gathers them under the names torch.special uses.
+The regularized incomplete gamma functions ``gammainc`` and ``gammaincc`` are in
+``ops/incomplete_gamma.py``.
 """
 
 from .ops.activation import erf, log_softmax, sigmoid, softmax
 from .ops.exponential import erfc, exp2, expm1, log1p, xlogy
+from .ops.bessel import i0, i0e, i1, i1e
+from .ops.incomplete_gamma import gammainc, gammaincc
 from .ops.reduction import logsumexp
 from .ops.rounding import round
 from .ops.special import digamma, erfinv, lgamma as gammaln, logit, mvlgamma as multigammaln, polygamma, sinc, xlog1py
@@ -38,4 +42,4 @@ def log_ndtr(input):
 
 __all__ = ["erf", "erfc", "erfinv", "expit", "logit", "exp2", "expm1", "log1p", "xlogy", "xlog1py", "gammaln",
            "digamma", "psi", "polygamma", "multigammaln", "sinc", "round", "logsumexp", "softmax", "log_softmax",
-           "entr", "ndtr", "ndtri", "log_ndtr"]
+           "entr", "ndtr", "ndtri", "log_ndtr", "gammainc", "gammaincc", "i0", "i0e", "i1", "i1e"]

@@ -108,5 +108,15 @@ def test_bad_arguments():
         Categorical()
     with pytest.raises(ArgumentError, match="exactly one"):
         Bernoulli(probs=mg.tensor(0.5), logits=mg.tensor(0.0))
-    with pytest.raises(ArgumentError, match="no closed form"):
+    with pytest.raises(NotImplementedError, match="no KL"):
         kl_divergence(Normal(0.0, 1.0), Categorical(logits=mg.zeros(3)))
+
+
+@pytest.mark.torch
+def test_bernoulli_kl_at_certain_outcomes_matches_torch(torch):
+    pairs = [(0.5, 0.0), (0.5, 1.0), (0.0, 0.0), (1.0, 1.0), (0.3, 0.6), (0.0, 0.5), (1.0, 0.5)]
+    p, q = np.array(pairs).T
+    ours = kl_divergence(Bernoulli(probs=mg.tensor(p)), Bernoulli(probs=mg.tensor(q)))
+    theirs = torch.distributions.kl_divergence(torch.distributions.Bernoulli(probs=torch.tensor(p)),
+                                               torch.distributions.Bernoulli(probs=torch.tensor(q)))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)

@@ -6,6 +6,8 @@ it runs unchanged and that training lowers the loss.
 
 import importlib
 
+import numpy as np
+
 import pytest
 
 
@@ -68,3 +70,10 @@ def test_llama_style_model_with_complex_rotary_embeddings():
     first, last, cached, uncached = program("llama_lm").main(steps=20)
     assert last < first
     assert cached.tolist() == uncached.tolist()  # the KV cache gives the same greedy tokens
+
+
+def test_ppo_with_a_gaussian_policy():
+    rewards, action, logp, grad = program("ppo_continuous").main()
+    assert np.mean(rewards[-3:]) > np.mean(rewards[:3])  # the policy learns to reach the target
+    assert action.shape == (4, 1) and bool((action.abs() < 1).all()) and logp.shape == (4,)
+    assert grad is not None and bool(grad.isfinite().all())

@@ -1,76 +1,117 @@
 """Categorical: one of K classes, with probabilities p_k (or logits, log p_k up to a constant)."""
 
+import math
+
 import numpy as np
 
-from .. import backend
 from ..errors import ArgumentError
-from ..ops.activation import log_softmax, softmax
-from ..tensor import Tensor
-from .distribution import Distribution, as_param
+from . import constraints
+from .distribution import Distribution
+from .utils import as_param, lazy_property, logits_to_probs, probs_to_logits, uniform
 
 
 class Categorical(Distribution):
     """P(X = k) = p_k for k = 0 .. K-1, over the last axis of ``probs`` or ``logits`` (exactly one).
 
-    probs are normalised to sum to 1; logits become log p = logits - logsumexp(logits).
-    ``log_prob(k) = log p_k`` picks an entry (a gather, so its gradient reaches the logits),
-    ``entropy() = -Σ_k p_k log p_k``. ``sample`` inverts the CDF: with u ~ U(0, 1), the
-    class is the number of cumulative probabilities below u.
+    ``probs`` (nonnegative, finite, not all zero) are normalised to sum to 1; ``logits`` are
+    unnormalised log-probabilities, normalised to log p = logits - logsumexp(logits). Either
+    one gives the other on first use (p = softmax(logits), logits = log p).
+    The leading axes of the parameter are the batch; a draw is an integer (event shape ()).
+
+    log_prob(k) = log p_k picks an entry (a gather, so its gradient reaches the logits);
+    entropy = -Σ_k p_k log p_k (a class of probability 0 adds 0, not 0 · -inf);
+    mode = argmax_k p_k; mean and variance are NaN (the classes are labels, not numbers).
+    sample inverts the CDF: with u ~ U(0, 1), the class is the number of cumulative
+    probabilities at or below u.
     """
+
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
+    has_enumerate_support = True
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         if (probs is None) == (logits is None):
-            raise ArgumentError("Categorical: pass exactly one of probs or logits")
+            raise ArgumentError("Categorical: either `probs` or `logits` must be specified, but not both "
+                                "(pass exactly one)")
         if probs is not None:
             probs = as_param(probs)
             if probs.ndim < 1:
-                raise ArgumentError("Categorical: probs must have at least one dimension")
+                raise ArgumentError("Categorical: `probs` parameter must be at least one-dimensional.")
             self.probs = probs / probs.sum(-1, keepdim=True)
-            self.logits = self.probs.clamp(min=_tiny(probs)).log()
+            self._param_name = "probs"
         else:
             logits = as_param(logits)
             if logits.ndim < 1:
-                raise ArgumentError("Categorical: logits must have at least one dimension")
-            self.logits = log_softmax(logits, -1)
-            self.probs = softmax(logits, -1)
-        self._num_events = self.probs.shape[-1]
-        super().__init__(batch_shape=self.probs.shape[:-1])
+                raise ArgumentError("Categorical: `logits` parameter must be at least one-dimensional.")
+            self.logits = logits - logits.logsumexp(-1, keepdim=True)
+            self._param_name = "logits"
+        self._num_events = self._param.shape[-1]
+        super().__init__(self._param.shape[:-1], validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        return self._expand_params(Categorical, batch_shape, _instance, ("probs", "logits"))
+
+    @property
+    def _param(self):
+        return getattr(self, self._param_name)
 
     @property
     def param_shape(self):
-        return tuple(self.probs.shape)
+        return self._param.shape
+
+    @constraints.dependent_property(is_discrete=True, event_dim=0)
+    def support(self):
+        return constraints.integer_interval(0, self._num_events - 1)
+
+    @lazy_property
+    def logits(self):
+        return probs_to_logits(self.probs)
+
+    @lazy_property
+    def probs(self):
+        return logits_to_probs(self.logits)
 
     @property
     def mean(self):
-        raise ArgumentError("Categorical: the mean of a categorical distribution is not defined")
+        return self._nan()
 
-    def _sample(self, sample_shape=()):
+    @property
+    def mode(self):
+        return self.probs.argmax(-1)
+
+    @property
+    def variance(self):
+        return self._nan()
+
+    def _nan(self):
+        from ..creation import full
+
+        return full(tuple(self._extended_shape()), math.nan, dtype=self.probs.dtype, device=self.probs.device)
+
+    def sample(self, sample_shape=()):
+        from ..tensor import Tensor
+
         shape = self._extended_shape(sample_shape)
-        xp = self.probs.xp
-        cdf = xp.cumsum(self.probs.array, axis=-1)
-        u = xp.asarray(backend.generator(self.probs.device).random(shape + (1,)), dtype=cdf.dtype)
-        k = (cdf < u * cdf[..., -1:]).sum(-1)  # scaled by the total: rounding may leave it just under 1
-        return Tensor._make(xp.minimum(k, self._num_events - 1).astype("int64"))
+        probs = self.probs.detach()
+        cdf = probs.array.cumsum(-1)
+        u = uniform(tuple(shape) + (1,), probs).array
+        # u is scaled by the total, which rounding may leave a little off 1; a class of
+        # probability 0 adds a step of height 0, which "at or below" never lands in
+        k = (cdf[..., :-1] <= u * cdf[..., -1:]).sum(-1)
+        return Tensor._make(k.astype(np.int64))
 
     def log_prob(self, value):
-        value = as_param(value).long()
-        shape = tuple(np.broadcast_shapes(tuple(value.shape), self.batch_shape))
+        value = self._checked(value, self._param).long()
+        shape = tuple(np.broadcast_shapes(tuple(value.shape), tuple(self._batch_shape)))
         logits = self.logits.expand(*(shape + (self._num_events,)))
         return logits.gather(-1, value.expand(*shape).unsqueeze(-1)).squeeze(-1)
 
     def entropy(self):
-        return -(self.probs * self.logits.clamp(min=_lowest(self.logits))).sum(-1)
+        lowest = float(np.finfo(self.logits.dtype).min)  # log 0 = -inf, times p = 0, would be NaN
+        return -(self.logits.clamp(min=lowest) * self.probs).sum(-1)
 
     def enumerate_support(self, expand=True):
         from ..creation import arange
 
-        values = arange(self._num_events).reshape((-1,) + (1,) * len(self.batch_shape))
-        return values.expand(*((-1,) + self.batch_shape)) if expand else values
-
-
-def _tiny(t):
-    return float(np.finfo(t.dtype).tiny)
-
-
-def _lowest(t):
-    return float(np.finfo(t.dtype).min)
+        values = arange(self._num_events, device=self._param.device)
+        values = values.reshape((-1,) + (1,) * len(self._batch_shape))
+        return values.expand(*((-1,) + tuple(self._batch_shape))) if expand else values
