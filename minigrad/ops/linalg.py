@@ -12,6 +12,7 @@ from ..autograd.function import Function
 from ..errors import DTypeError, ShapeError
 from .elementwise import _conj, pair
 from .shape import reshape, sum_to, transpose
+from .sparse_products import sparse_matmul
 
 
 class MatMul(Function):
@@ -74,6 +75,8 @@ def _column_major(t, other):
 
 
 def matmul(a, b):
+    if getattr(a, "is_sparse", False) or getattr(b, "is_sparse", False):  # a sparse COO operand
+        return sparse_matmul(a, b)  # (ops/sparse_products.py)
     a, b = pair(a, b, "matmul", broadcast=False)
     if a.dtype.kind == "b":  # NumPy's bool matmul is a logical or of ands, not a sum: refuse it, as PyTorch
         raise DTypeError("matmul: bool tensors cannot be multiplied as matrices; convert them to a number "

@@ -92,9 +92,8 @@ TENSOR_METHODS = {
     "byte": _to(dtypes.uint8), "char": _to(dtypes.int8), "short": _to(dtypes.int16), "new": new,
     # properties
     "is_cpu": property(lambda self: self.device.type == "cpu"),
-    "is_sparse": property(_false), "is_quantized": property(_false), "is_meta": property(_false),
+    "is_quantized": property(_false), "is_meta": property(_false),  # layout, is_sparse: tensor.py
     "itemsize": property(lambda self: self.array.itemsize), "nbytes": property(lambda self: self.array.nbytes),
-    "layout": property(lambda self: "strided"),
     "output_nr": property(lambda self: self._output_nr),
     "retains_grad": property(lambda self: self._retains_grad),
 }
