@@ -21,6 +21,7 @@ own ops are recorded, so the gradients can be differentiated again.
 """
 
 import contextlib
+import itertools
 import sys
 
 from ..errors import GraphError, ShapeError
@@ -271,6 +272,50 @@ def _node_backward(node, outs, create_graph, check_anomaly):
     return in_grads
 
 
+# ---- which backward is running: what register_multi_grad_hook (autograd/graph.py) asks ----
+walks_watched = False  # True once a multi-grad hook exists: from then on each backward records its Walk
+_walks = []  # the walks running now, innermost last (a hook may run a backward of its own)
+_walk_count = itertools.count()
+
+
+class Walk:
+    """One run of ``run_backward`` (PyTorch's graph task): an ``id``, and which tensors it
+    gives a gradient. A tensor made by a node gets one when that node runs; a leaf when a
+    node that runs has an edge to it, or it is a root; with ``inputs``, only the nodes on a
+    path to them run and only the leaves among them count. Found from the graph the first
+    time it is asked, so a backward without multi-grad hooks pays nothing."""
+
+    def __init__(self, roots, inputs):
+        self.id = next(_walk_count)
+        self._roots, self._inputs = roots, inputs
+        self._nodes = self._leaves = None
+
+    def _trace(self):
+        edges = [r._edge() for r in self._roots]
+        order = _topological_order([node for node, i in edges if i is not None])
+        nodes = set(order)
+        targets = None
+        if self._inputs is not None:
+            targets = {_key(t._edge()) for t in self._inputs}
+            nodes = _needed_nodes(order, targets) | {
+                node for node in order if any((id(node), i) in targets for i in range(len(node._output_meta)))}
+        leaves = {_key(e) for e in edges if e[1] is None}
+        leaves.update(_key(e) for node in nodes for e in node.edges if e is not None and e[1] is None)
+        self._nodes, self._leaves = nodes, leaves if targets is None else leaves & targets
+
+    def will_compute(self, tensor):
+        """Whether this walk computes a gradient for ``tensor`` (and so runs its hooks)."""
+        if self._nodes is None:
+            self._trace()
+        edge = tensor._edge()
+        return edge[0] in self._nodes if edge[1] is not None else _key(edge) in self._leaves
+
+
+def current_walk():
+    """The innermost backward running now (None outside backward, or before any multi-grad hook)."""
+    return _walks[-1] if _walks else None
+
+
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inputs=None,
                  allow_unused=False):
     """Backpropagate ``root_grads`` from ``roots``.
@@ -278,6 +323,17 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     Without ``inputs`` gradients accumulate into the leaves' ``.grad`` (``Tensor.backward``).
     With ``inputs`` they are returned, one per input, and no ``.grad`` changes (``minigrad.grad``).
     """
+    if not walks_watched:
+        return _walk(roots, root_grads, retain_graph, create_graph, inputs, allow_unused)
+    _walks.append(Walk(roots, inputs))
+    try:
+        return _walk(roots, root_grads, retain_graph, create_graph, inputs, allow_unused)
+    finally:
+        _walks.pop()
+
+
+def _walk(roots, root_grads, retain_graph, create_graph, inputs, allow_unused):
+    """run_backward's walk over the graph (see the module docstring)."""
     grads = {}
     leaves = {}  # id -> leaf tensor that receives a gradient
     root_nodes = []

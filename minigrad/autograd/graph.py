@@ -1,4 +1,5 @@
-"""``torch.autograd.graph``: hooks on the tensors that ops save for backward, and ``Node``.
+"""``torch.autograd.graph``: hooks on the tensors that ops save for backward, a hook on the
+gradients of several tensors (``register_multi_grad_hook``), and ``Node``.
 
 While ``saved_tensors_hooks(pack_hook, unpack_hook)`` is active, every tensor an op saves for
 its backward (an input, an output or an intermediate) goes through ``pack_hook(tensor)``, and
@@ -11,11 +12,19 @@ node, or the leaf itself) apart from its data, so a gradient of the gradient sti
 it whatever the unpack hook returns. The version check (an input modified in place after it
 was saved) is the hooks' business then, as in PyTorch: minigrad does not compare versions of
 hooked tensors. Hooks are per thread, innermost first.
+
+``register_multi_grad_hook(tensors, fn)`` puts one ordinary tensor hook (Tensor.register_hook)
+on each tensor. In one backward, the hooks of the tensors that this backward gives a gradient
+(the engine's Walk says which: those on the graph, and on a path to ``inputs`` when given) fill
+a list; when the last of them has run, ``fn(list)`` is called once, with None for the others
+(mode "all"). In mode "any" the first of those hooks to run calls ``fn(grad)``, the others of
+that backward do nothing.
 """
 
 import threading
+import weakref
 
-from ..errors import GraphError
+from ..errors import ArgumentError, GraphError
 from .function import Function
 
 #: The base class of every graph node: ``isinstance(y.grad_fn, Node)`` holds.
@@ -98,3 +107,76 @@ def increment_version(tensor):
     """Mark ``tensor`` as modified in place (its version counter goes up by one), for code that
     changes its memory behind autograd's back."""
     tensor._vbox[0] += 1
+
+
+# ---- one hook on the gradients of several tensors ---------------------------------------------------
+class _MultiHandle:
+    """The handle register_multi_grad_hook returns: ``remove()`` takes off every tensor hook."""
+
+    def __init__(self, handles):
+        self.handles = tuple(handles)
+
+    def remove(self):
+        for handle in self.handles:
+            handle.remove()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+        return False
+
+
+def register_multi_grad_hook(tensors, fn, *, mode="all"):
+    """Call ``fn`` once per backward with the gradients of several tensors (see the module docstring).
+
+    mode "all": ``fn(grads)`` after the gradients of every tensor of ``tensors`` that this backward
+    computes are ready: ``grads[i]`` the gradient of ``tensors[i]``, None where it computes none
+    (a tensor off the graph, or not needed for the ``inputs`` of ``backward``/``grad``). Each
+    tensor must require grad. mode "any": ``fn(grad)`` with the first gradient computed among
+    the tensors (those that do not require grad are skipped). ``fn`` should not change the
+    gradients it gets. Returns a handle with ``remove()`` (and ``with handle:`` removes it at
+    the block's end). Unlike PyTorch's, mode "all" also works under ``minigrad.grad`` with
+    leaf tensors among ``tensors``.
+    """
+    from . import engine
+
+    if mode not in ("all", "any"):
+        raise ArgumentError(f"register_multi_grad_hook: expects mode to be one of ('all', 'any') but got {mode!r}")
+    tensors = list(tensors)
+    engine.walks_watched = True  # from now on every backward records its Walk
+    if mode == "all":
+        waiting = weakref.WeakKeyDictionary()  # walk -> [grads, how many still to come]; gone with the walk
+
+        def hook_for(i):
+            def hook(grad):
+                walk = engine.current_walk()
+                if not walk.will_compute(tensors[i]):  # (a gradient the walk passes on, not one it computes)
+                    return
+                state = waiting.get(walk)
+                if state is None:
+                    state = waiting[walk] = [[None] * len(tensors), sum(walk.will_compute(t) for t in tensors)]
+                state[0][i] = grad
+                state[1] -= 1
+                if state[1] == 0:
+                    del waiting[walk]
+                    fn(state[0])
+
+            return hook
+
+        return _MultiHandle(t.register_hook(hook_for(i)) for i, t in enumerate(tensors))
+
+    called = weakref.WeakSet()  # the walks that have called fn
+
+    def first_for(t):
+        def first(grad):
+            walk = engine.current_walk()
+            if walk in called or not walk.will_compute(t):
+                return
+            called.add(walk)
+            fn(grad)
+
+        return first
+
+    return _MultiHandle(t.register_hook(first_for(t)) for t in tensors if t.requires_grad)

@@ -42,6 +42,7 @@ from .parameter import Parameter
 from .pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
 from .pooling import (AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, AvgPool3d,
                       LPPool1d, LPPool2d, LPPool3d, MaxPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d)
+from .pooling import FractionalMaxPool2d, FractionalMaxPool3d
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .transformer import TransformerEncoder, TransformerEncoderLayer
 from .transformer_decoder import TransformerDecoder, TransformerDecoderLayer
@@ -78,6 +79,7 @@ __all__ += [
     "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d", "ChannelShuffle",
 ]
 __all__ += ["Dropout1d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
+__all__ += ["FractionalMaxPool2d", "FractionalMaxPool3d"]
 __all__ += ["parallel", "DataParallel"]
 __all__ += ["LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d",
             "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d"]

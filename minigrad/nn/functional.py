@@ -34,6 +34,7 @@ from ..ops.local_response_norm import local_response_norm
 from ..ops.rms_norm import rms_norm
 from ..ops.adaptive_pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,
                                     adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d)
+from ..ops.fractional_pooling import fractional_max_pool2d, fractional_max_pool3d
 from ..ops.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from ..ops.pooling3d import avg_pool3d, max_pool3d
 from ..ops.lp_pool import lp_pool1d, lp_pool2d, lp_pool3d
@@ -129,6 +130,7 @@ __all__ += [
 ]
 __all__ += ["dropout1d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"]
 __all__ += ["pdist"]
+__all__ += ["fractional_max_pool2d", "fractional_max_pool3d"]
 
 
 def __getattr__(name):

@@ -6,7 +6,9 @@ docstring for the formulas, the tie rule of max pooling and the backward passes)
 ``pooling3d``, ``adaptive_pooling``, ``unpool`` and ``lp_pool`` beside it.
 """
 
+from ..errors import ArgumentError
 from ..ops import adaptive_pooling as A
+from ..ops import fractional_pooling as FP
 from ..ops import lp_pool as L
 from ..ops import pooling as P
 from ..ops import pooling3d as P3
@@ -306,3 +308,54 @@ class LPPool3d(_LPPoolNd):
     """
 
     _function = staticmethod(L.lp_pool3d)
+
+
+class _FractionalMaxPoolNd(Module):
+    _spatial = 2
+    _function = None
+
+    def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None):
+        super().__init__()
+        n, name = self._spatial, type(self).__name__
+        if n == 3 and any(k <= 0 for k in _ntuple(kernel_size, n)):  # (PyTorch checks this for 3-D only here)
+            raise ArgumentError(f"{name}: kernel_size must be greater than 0, but got {kernel_size}")
+        self.kernel_size = _ntuple(kernel_size, n)
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)
+        self.output_size = _ntuple(output_size, n) if output_size is not None else None
+        self.output_ratio = _ntuple(output_ratio, n) if output_ratio is not None else None
+        if output_size is None and output_ratio is None:
+            raise ArgumentError(f"{name} requires specifying either an output size, or a pooling ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ArgumentError(f"{name}: only one of output_size and output_ratio may be specified")
+        if self.output_ratio is not None and not all(0 < r < 1 for r in self.output_ratio):
+            raise ArgumentError(f"{name}: output_ratio must be between 0 and 1 (got {output_ratio})")
+
+    def forward(self, input):
+        return type(self)._function(input, self.kernel_size, self.output_size, self.output_ratio,
+                                    self.return_indices, _random_samples=self._random_samples)
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Max pooling of (N, C, H, W) inputs over kernel_size windows at pseudo-random steps, to
+    output_size or output_ratio (in (0, 1)) times the input size (ops/fractional_pooling.py).
+
+    FractionalMaxPool2d(kernel_size, output_size=None, output_ratio=None, return_indices=False,
+    _random_samples=None): fresh samples are drawn on every call unless ``_random_samples``
+    (N, C, 2), kept as a buffer, fixes the windows.
+
+    Function: ops/fractional_pooling.py FractionalMaxPool (through F.fractional_max_pool2d).
+    """
+
+    _function = staticmethod(FP.fractional_max_pool2d)
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    """Fractional max pooling of (N, C, D, H, W) inputs; arguments as FractionalMaxPool2d's
+    (``_random_samples`` of shape (N, C, 3)).
+
+    Function: ops/fractional_pooling.py FractionalMaxPool (through F.fractional_max_pool3d).
+    """
+
+    _spatial = 3
+    _function = staticmethod(FP.fractional_max_pool3d)

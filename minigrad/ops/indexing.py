@@ -100,6 +100,10 @@ def scatter_add_array(v, index, shape):
         z = xp.zeros(shape, dtype=v.dtype)
         z[index] = v
         return z
+    if v.dtype.kind == "c":  # bincount adds real weights only: the two parts one after the other
+        z = xp.empty(shape, dtype=v.dtype)
+        z.real, z.imag = scatter_add_array(v.real, index, shape), scatter_add_array(v.imag, index, shape)
+        return z
     size = int(np.prod(shape))
     positions = xp.arange(size).reshape(shape)[index]
     weights = xp.broadcast_to(v, positions.shape).reshape(-1)

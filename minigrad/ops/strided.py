@@ -130,6 +130,7 @@ class Unfold(Function):
     """
 
     is_view = True
+    complex_grad = True  # each output entry is one input entry (ops/complex_numbers.py)
 
     @staticmethod
     def forward(ctx, x, dim, size, step):
