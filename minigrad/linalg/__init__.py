@@ -6,7 +6,12 @@ them a batch, processed at once. float32 stays float32.
     inverse.py      inv, inv_ex, matrix_power, tensorinv  dA = -A^-T G A^-T
     determinant.py  det, slogdet                        dA = g det(A) A^-T
     solve.py        solve, solve_triangular, tensorsolve  gB = A^-T G, gA = -gB X^T
-    cholesky.py     cholesky                            sym(L^-T Phi(L^T G) L^-1)
+    cholesky.py     cholesky, cholesky_ex               sym(L^-T Phi(L^T G) L^-1)
+    lu.py           lu_factor, lu_factor_ex, lu         P L^-T (tril(L^T gL, -1) + triu(gU U^T)) U^-T
+    lu_solve.py     lu_solve, lu_unpack                 through solve_triangular and masks
+    solve_ex.py     solve_ex                            through solve
+    triangular_solve.py, cholesky_inverse.py, lowrank.py (svd_lowrank, pca_lowrank): torch's
+                    top-level names, compositions
     qr.py           qr                                  (gQ + Q N) R^-T
     svd.py          svd, svdvals                        U [...] V^T (+ two projections)
     eigh.py         eigh, eigvalsh                      V (diag(gw) + F o skew(V^T gV)/2) V^T
@@ -29,24 +34,29 @@ from ..errors import LinAlgError
 from ..ops.norms import vector_norm
 from ..ops.linalg import matmul
 from ..ops.products import multi_dot
-from .cholesky import cholesky
+from .cholesky import cholesky, cholesky_ex
+from .cholesky_inverse import cholesky_inverse
 from .determinant import det, logdet, slogdet
 from .eigh import eigh, eigvalsh
 from .inverse import inv, inv_ex, matrix_power, tensorinv
 from .lstsq import lstsq
+from .lu import legacy_lu, lu, lu_factor, lu_factor_ex
+from .lu_solve import legacy_lu_solve, lu_solve
 from .matrix_exp import matrix_exp
 from .norms import cond, matrix_norm, norm, tensor_norm
 from .pinv import pinv, pinverse
 from .qr import qr
 from .rank import matrix_rank
 from .solve import solve, solve_triangular, tensorsolve
+from .solve_ex import solve_ex
 from .svd import svd, svd_legacy, svdvals
+from .triangular_solve import triangular_solve
 from .vectors import cross, diagonal, legacy_cross, vecdot
 
-__all__ = ["LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
-           "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv",
-           "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vecdot",
-           "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
+           "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm",
+           "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
+           "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vecdot", "vector_norm"]
 
 
 def legacy_qr(input, some=True):
@@ -63,6 +73,8 @@ TENSOR_METHODS = {
     "det": det, "logdet": logdet, "slogdet": slogdet, "inverse": inv, "cholesky": legacy_cholesky,
     "qr": legacy_qr, "svd": svd_legacy, "pinverse": pinverse, "matrix_power": matrix_power,
     "norm": tensor_norm, "cross": legacy_cross, "matrix_exp": matrix_exp,
+    "lu": legacy_lu, "lu_solve": legacy_lu_solve, "cholesky_inverse": cholesky_inverse,
+    "triangular_solve": triangular_solve,
 }
 
 

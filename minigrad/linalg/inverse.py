@@ -59,7 +59,8 @@ InvEx = namedtuple("InvEx", ["inverse", "info"])
 
 def inv_ex(A, *, check_errors=False):
     """(inverse, info) like torch.linalg.inv_ex: info is 0 for each invertible matrix of the
-    batch and > 0 for a singular one (whose inverse is then undefined: nan here)."""
+    batch and i > 0 for a singular one, U[i-1, i-1] = 0 in its LU factorization (its inverse is
+    then undefined: nan here)."""
     A = matrix_input(A, "linalg.inv_ex", square=True)
     from ..tensor import Tensor
 
@@ -69,10 +70,13 @@ def inv_ex(A, *, check_errors=False):
     except LinAlgError:
         if check_errors:
             raise
-    # some matrix is singular: find which (a zero pivot of its LU factorization, where inv
-    # failed, is a zero sign in slogdet), and invert the others
-    singular = xp.linalg.slogdet(A.array)[0] == 0
-    info = Tensor._make(singular.astype("int32"))
+    # some matrix is singular: find which, and where (LAPACK's code, the first zero pivot of
+    # its LU factorization: linalg/lu.py), and invert the others
+    from .lu import getrf
+
+    code = getrf(A.array)[2]
+    singular = code != 0
+    info = Tensor._make(code)
     safe = xp.where(singular[..., None, None], xp.eye(A.shape[-1], dtype=A.dtype), A.array)
     Z = xp.linalg.inv(safe)
     Z = xp.where(singular[..., None, None], xp.asarray(float("nan"), dtype=A.dtype), Z)

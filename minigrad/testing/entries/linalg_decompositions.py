@@ -16,7 +16,7 @@ direction, as PyTorch's own tests do:
 import numpy as np
 
 from ... import linalg as LA
-from ...linalg.cholesky import Cholesky
+from ...linalg.cholesky import Cholesky, CholeskyOfFactor
 from ...linalg.determinant import Det, SlogDet
 from ...linalg.eigh import Eigh
 from ...linalg.inverse import Inv
@@ -55,6 +55,21 @@ def _cholesky_of_gram(X, upper=False):
 def _torch_cholesky_of_gram(torch, X, upper=False):
     n = X.shape[-1]
     return torch.linalg.cholesky(X @ X.mT + n * torch.eye(n, dtype=X.dtype), upper=upper)
+
+
+def _cholesky_ex_beside_a_failure(X):
+    """cholesky_ex of a batch of Gram matrices and one that is not positive definite (-I), so
+    the factors come from its column loop (CholeskyOfFactor); the good factors are returned."""
+    from ...ops.shape import cat
+
+    gram = X @ X.mT + X.shape[-1] * _eye_like(X)
+    return LA.cholesky_ex(cat([gram, -_eye_like(X)[None]]))[0][:-1]
+
+
+def _torch_cholesky_ex_beside_a_failure(torch, X):
+    n = X.shape[-1]
+    gram = X @ X.mT + n * torch.eye(n, dtype=X.dtype)
+    return torch.linalg.cholesky_ex(torch.cat([gram, -torch.eye(n, dtype=X.dtype)[None]]))[0][:-1]
 
 
 def _eye_like(X):
@@ -232,6 +247,8 @@ ENTRIES = [
            torch_fn=_torch_linalg("solve_triangular"), extra=F32),
     OpInfo("linalg.cholesky", _cholesky_of_gram, _gram_samples, (Cholesky, Inv),
            torch_fn=_torch_cholesky_of_gram, extra=F32),
+    OpInfo("linalg.cholesky_ex", _cholesky_ex_beside_a_failure, lambda rng: [Sample((smooth_normal(rng, (2, 3, 3)),))],
+           (CholeskyOfFactor, Inv), torch_fn=_torch_cholesky_ex_beside_a_failure, extra=F32),
     OpInfo("linalg.qr", _qr, _qr_samples, (QR, Solve), torch_fn=lambda torch, A, mode="reduced":
            tuple(torch.linalg.qr(A, mode)), extra=F32),
     OpInfo("linalg.svd", _svd, _svd_samples, (SVD,), torch_fn=_torch_svd, extra=F32),
