@@ -18,6 +18,7 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
                        manual_seed, ones, ones_like, rand, randint, randn, randperm, tensor, zeros,
                        zeros_like)
 from .dtypes import bool_, complex64, complex128, float16, float32, float64, int8, int16, int32, int64, uint8
+from .dtypes import bfloat16, float8_e4m3fn, float8_e5m2
 from .dtypes import can_cast, get_default_dtype, promote_types, result_type, set_default_dtype
 from .ops.elementwise import abs, add, clamp, clip, cos, div, exp, log, maximum, minimum, mul, neg, pow, sin, sqrt, sub, where
 from .ops.linalg import matmul
@@ -100,6 +101,11 @@ from . import profiler  # noqa: E402  (torch.profiler; minigrad.autograd.profile
 from .autograd import profiler as _autograd_profiler  # noqa: E402,F401
 from . import linalg  # noqa: E402  (minigrad.linalg.inv, as torch.linalg.inv)
 from . import fft  # noqa: E402  (minigrad.fft.rfft, as torch.fft.rfft)
+from . import sparse  # noqa: E402  (minigrad.sparse.mm, as torch.sparse.mm)
+from .sparse import sparse_coo_tensor, spmm  # noqa: E402
+from .layouts import layout, sparse_coo, strided  # noqa: E402
+from .ops.stft import istft, stft  # noqa: E402  (torch.stft, torch.istft; Tensor.stft too)
+from .window_functions import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window  # noqa: E402
 from . import distributed  # noqa: E402  (torch.distributed's names; mpi4py is imported only by init_process_group)
 # PyTorch also keeps these nn.functional functions at the top level (torch.conv2d, torch.dropout, ...)
 from .nn.functional import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, batch_norm, bilinear,  # noqa: E402
@@ -114,6 +120,15 @@ from .ops.complex_numbers import (angle, complex, conj, conj_physical, imag, pol
 
 from .aliases import (Size, clone, concatenate, detach, rsub, is_complex, is_nonzero, is_same_size, is_signed, ravel,  # noqa: E402
                       scalar_tensor, t)
+from .aliases import adjoint, asarray, frombuffer, is_storage, narrow_copy, range, resolve_neg  # noqa: E402,A004
+from .vmap import vmap  # noqa: E402
+from .linalg import cholesky_inverse, legacy_lu as lu, legacy_lu_solve as lu_solve, triangular_solve  # noqa: E402
+from .linalg.lu_solve import lu_unpack  # noqa: E402
+from .linalg.lowrank import pca_lowrank, svd_lowrank  # noqa: E402
+from .ops.bessel import i0  # noqa: E402
+from .ops.numerical_gradient import gradient  # noqa: E402
+from .ops.incomplete_gamma import gammainc as igamma, gammaincc as igammac  # noqa: E402  (torch.vmap, as torch.func.vmap)
+from . import version  # noqa: E402
 
 dtype = _np.dtype  # isinstance(x.dtype, minigrad.dtype), as with torch.dtype
 
@@ -126,7 +141,7 @@ long = int64
 int = int32  # noqa: A001
 bool = bool_  # noqa: A001
 
-__version__ = "0.1.0"
+__version__ = version.__version__
 
 
 def __getattr__(name):

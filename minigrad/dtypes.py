@@ -7,7 +7,7 @@ type (NumPy would give float64 for int64 + float32); python numbers take the ten
 
 import numpy as np
 
-from .errors import DTypeError
+from .errors import DTypeError, UnsupportedDType
 
 float16 = np.dtype("float16")
 float32 = np.dtype("float32")
@@ -20,6 +20,30 @@ uint8 = np.dtype("uint8")
 bool_ = np.dtype("bool")
 complex64 = np.dtype("complex64")
 complex128 = np.dtype("complex128")
+
+
+
+class UnsupportedDTypeName:
+    """A dtype PyTorch has and NumPy lacks (bfloat16, the 8-bit floats): the name exists, so a
+    program that only mentions it (a table of dtypes, ``x.dtype == torch.bfloat16``) runs,
+    and any tensor asked to take it raises UnsupportedDType naming it."""
+
+    is_floating_point, is_complex, is_signed = True, False, True
+
+    def __init__(self, name, itemsize):
+        self.name, self.itemsize = name, itemsize
+
+    def __repr__(self):
+        return f"minigrad.{self.name}"
+
+    def refuse(self, op="dtype"):
+        raise UnsupportedDType(f"{op}: dtype {self.name} is not supported (NumPy has no {self.name}); "
+                               "use float32 or float16")
+
+
+bfloat16 = UnsupportedDTypeName("bfloat16", 2)
+float8_e4m3fn = UnsupportedDTypeName("float8_e4m3fn", 1)
+float8_e5m2 = UnsupportedDTypeName("float8_e5m2", 1)
 
 default_float = float32
 
@@ -34,6 +58,8 @@ def as_dtype(dtype):
         return None
     if dtype is bool:
         return bool_
+    if isinstance(dtype, UnsupportedDTypeName):
+        dtype.refuse()
     try:
         return np.dtype(dtype)
     except TypeError:

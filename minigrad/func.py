@@ -19,12 +19,13 @@ Differences from PyTorch, which has forward mode and batching rules: jacfwd comp
 same matrix as jacrev, by reverse mode, one backward pass per output element; jvp uses the
 double-backward trick. The results keep their graph (so an outer ``backward()`` or transform
 can differentiate them) when an argument requires grad; otherwise they are plain tensors.
-There is no vmap: batching every op needs a batching rule for each.
+``vmap`` (in vmap.py) maps a function over a batch by calling it once per example.
 """
 
 from .autograd import functional as AF
 from .autograd.grad_mode import enable_grad, is_grad_enabled
 from .errors import ArgumentError, ShapeError
+from .vmap import vmap  # noqa: F401  (torch.func.vmap)
 
 
 # ---- argument trees: a tensor, or tuples, lists and dicts of them ---------------------------------

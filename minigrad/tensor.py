@@ -22,6 +22,7 @@ import numpy as np
 
 from . import backend, dtypes
 from .errors import DeviceError, DeviceTypeError, DTypeError, DTypeRuntimeError, GraphError, ShapeError
+from .layouts import strided
 from .size import Size
 
 
@@ -52,6 +53,13 @@ def _preview(data, limit=80):
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+def _legacy_sizes(sizes):
+    """The zero-filled default-float array of torch.Tensor(*sizes); sizes checked as factories do."""
+    if any(type(n) is not int or n < 0 for n in sizes):
+        raise ShapeError(f"Tensor: the legacy constructor takes non-negative integer sizes, got {sizes}")
+    return np.zeros(sizes, dtype=dtypes.default_float)
+
+
 class Tensor:
     """A multi-dimensional array that remembers how it was computed (see module docstring)."""
 
@@ -59,7 +67,12 @@ class Tensor:
                  "_hooks", "_post_hooks", "_retains_grad", "__weakref__")
     __array_priority__ = 1000  # make ndarray + Tensor call Tensor.__radd__
 
-    def __init__(self, data, requires_grad=False, dtype=None, device=None):
+    def __init__(self, data=(), requires_grad=False, dtype=None, device=None, *more_sizes):
+        if type(data) is int and type(requires_grad) is int:
+            # the legacy constructor torch.Tensor(2, 3): a float tensor of those sizes (zeros here).
+            # (One size alone, torch.Tensor(5), cannot be told from Tensor(5), a 0-d tensor.)
+            sizes = (data,) + tuple(a for a in (requires_grad, dtype, device) if type(a) is int) + more_sizes
+            data, requires_grad, dtype, device = _legacy_sizes(sizes), False, None, None
         array = _to_array(data, dtypes.as_dtype(dtype))
         if device is not None:
             array = backend.to_device(array, device)
@@ -320,6 +333,23 @@ class Tensor:
     def element_size(self):
         return self.array.itemsize
 
+    # ---- layout: a Tensor is dense; a sparse COO tensor is minigrad/sparse's subclass ----------
+    layout = strided  # class attributes: a dense tensor answers without a call (matmul asks)
+    is_sparse = False
+
+    def to_dense(self, dtype=None, *, masked_grad=None):
+        """A dense tensor is already dense: itself (cast when ``dtype`` is given)."""
+        return self if dtype is None else self.to(dtype=dtype)
+
+    def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
+        """The nonzero elements as a sparse COO tensor (minigrad/sparse/creation.py)."""
+        from .sparse.creation import dense_to_sparse
+
+        return dense_to_sparse(self, sparse_dim, layout=layout, blocksize=blocksize, dense_dim=dense_dim)
+
+    def to_sparse_coo(self, sparse_dim=None):
+        return self.to_sparse(sparse_dim)
+
     def __len__(self):
         if self.ndim == 0:
             raise DTypeError("len() of a 0-d tensor")
@@ -425,6 +455,9 @@ class Tensor:
 
     def half(self):
         return self.to(dtype=dtypes.float16)
+
+    def bfloat16(self):
+        dtypes.bfloat16.refuse("Tensor.bfloat16")  # NumPy has no bfloat16 (dtypes.py)
 
     def long(self):
         return self.to(dtype=dtypes.int64)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.errors import ArgumentError, ArgumentRuntimeError, ArgumentTypeError, DTypeError, NotSupported
+from minigrad.errors import ArgumentError, ArgumentRuntimeError, ArgumentTypeError, DTypeError, NotSupported, ShapeError
 
 CASES = [("FloatTensor", "float32"), ("DoubleTensor", "float64"), ("HalfTensor", "float16"),
          ("ByteTensor", "uint8"), ("CharTensor", "int8"), ("ShortTensor", "int16"), ("IntTensor", "int32"),
@@ -87,3 +87,14 @@ def test_matches_torch():
         torch.FloatTensor(2.5)
     with pytest.raises(TypeError):
         mg.FloatTensor(2.5)
+
+
+@pytest.mark.torch
+def test_the_tensor_class_takes_sizes_as_torch_tensor_does(torch):
+    """torch.Tensor(in, out) (older programs build parameters this way): a float tensor of those sizes."""
+    for sizes in [(3, 4), (2, 3, 4), (1, 2, 3, 4, 5)]:
+        ours, theirs = mg.Tensor(*sizes), torch.Tensor(*sizes)
+        assert ours.shape == tuple(theirs.shape) and str(ours.dtype) == "float32"
+    assert mg.nn.Parameter(mg.Tensor(3, 4)).shape == (3, 4)
+    with pytest.raises(ShapeError, match="non-negative"):
+        mg.Tensor(2, -1)

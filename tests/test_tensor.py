@@ -229,6 +229,7 @@ def test_shape_and_size_are_minigrad_size():
     assert mg.zeros(()).shape.numel() == 1 and mg.zeros(0, 5).shape.numel() == 0
     assert isinstance(x.shape + (5,), mg.Size) and x.shape + (5,) == (2, 3, 4, 5)
     assert x.shape[1:] == (3, 4) and x.size(1) == 3 and x.shape[-1] == 4
+    assert isinstance(x.shape[1:], mg.Size) and x.shape[1:].numel() == 12 and type(x.shape[0]) is int
     assert pickle.loads(pickle.dumps(x.shape)) == x.shape
     assert mg.zeros(x.shape).shape == x.shape and np.zeros(x.shape).shape == (2, 3, 4)
     with pytest.raises(IndexError):

@@ -19,6 +19,9 @@ from . import joining, new_tensors, rearrange, sampling, scatter, searching, sel
 from . import einsum, norms, products
 from . import padding, scatter_into, special, statistics, tensor_facts
 from . import complex_numbers, fourier
+from . import python_callables, stft
+from . import incomplete_gamma
+from . import bessel, numerical_gradient
 
 FAMILIES = (elementwise, selections, shape, reduction, linalg, activation, indexing, compare,
             dropout, embedding, loss, normalization, recurrent, attention,
@@ -29,6 +32,9 @@ FAMILIES += (activations_piecewise, activations_smooth, distance, one_hot, losse
 FAMILIES += (sorting, searching, selection, scatter, rearrange, joining, strided, triangular, new_tensors, sampling)
 FAMILIES += (einsum, products, norms)
 FAMILIES += (padding, scatter_into, special, statistics, tensor_facts, complex_numbers, fourier)
+FAMILIES += (python_callables, stft)
+FAMILIES += (incomplete_gamma,)
+FAMILIES += (bessel, numerical_gradient)
 
 TENSOR_METHODS = {}
 for _family in FAMILIES:

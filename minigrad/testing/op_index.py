@@ -297,9 +297,13 @@ def public_names():
             rows.append(("minigrad", f"minigrad.{name}", obj))
     import minigrad.fft as fft
     import minigrad.linalg as linalg
+    import minigrad.sparse as sparse
+    import minigrad.special as special
 
     for prefix, module, names in (("minigrad.linalg", linalg, dir(linalg)),
-                                  ("minigrad.fft", fft, [n for n in dir(fft) if n in fft.__all__])):
+                                  ("minigrad.fft", fft, [n for n in dir(fft) if n in fft.__all__]),
+                                  ("minigrad.sparse", sparse, sparse.__all__),
+                                  ("minigrad.special", special, special.__all__)):
         for name in sorted(names):
             obj = getattr(module, name)
             if not name.startswith("_") and inspect.isfunction(obj) and is_minigrad(obj):

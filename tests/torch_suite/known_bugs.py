@@ -7,7 +7,6 @@ its line here).
 KNOWN_BUGS = {
     # missing API, wrong result dtypes
     "torch.special.erfcx": "minigrad.special has no erfcx",
-    "torch.special.i0": "minigrad.special has no i0",
     # error types differ from torch's
     "zeros dtype string": "zeros(2, dtype='float32') accepts a string dtype, deliberately (docs/differences-from-"
                           "pytorch.md); torch raises TypeError",
