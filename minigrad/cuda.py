@@ -220,3 +220,4 @@ def reset_peak_memory_stats(device=None):
 from .legacy_tensors import CUDA_TYPES as _LEGACY_TYPES  # noqa: E402
 globals().update(_LEGACY_TYPES)  # cuda.FloatTensor, cuda.LongTensor, ...: the legacy types of GPU tensors
 from . import amp  # noqa: E402  (minigrad.cuda.amp.GradScaler / autocast, PyTorch's older path)
+from .cuda_streams import Event, Stream, current_stream, default_stream, stream  # noqa: E402,F401

@@ -11,7 +11,7 @@ import pytest
 import minigrad as mg
 import minigrad.data
 import minigrad.utils.data
-from minigrad.errors import DeviceError
+from minigrad.errors import ArgumentError, DeviceError
 
 DATA_NAMES = ["Dataset", "TensorDataset", "IterableDataset", "DataLoader", "random_split", "Subset", "ConcatDataset",
               "ChainDataset", "Sampler", "SequentialSampler", "RandomSampler", "BatchSampler", "SubsetRandomSampler",
@@ -54,7 +54,8 @@ def test_cuda_without_a_gpu_answers_no_and_raises_where_a_gpu_is_needed():
     mg.cuda.manual_seed_all(2)
     assert mg.cuda.initial_seed() == 2
     for fn in (mg.cuda.current_device, mg.cuda.synchronize, mg.cuda.get_device_name, mg.cuda.mem_get_info,
-               mg.cuda.get_device_properties):
+               mg.cuda.get_device_properties, mg.cuda.Stream, mg.cuda.Event, mg.cuda.current_stream,
+               mg.cuda.default_stream):
         with pytest.raises(DeviceError, match="no GPU"):
             fn()
 
@@ -84,6 +85,29 @@ def test_cuda_on_a_gpu():
     assert c.device == "cuda:0"
     mg.cuda.synchronize()
     assert mg.accelerator.current_accelerator().type == "cuda"
+
+
+@pytest.mark.gpu
+def test_cuda_streams_and_events_time_gpu_work():
+    """The idiom programs time GPU code with, and work sent to a side stream."""
+    start, end = mg.cuda.Event(enable_timing=True), mg.cuda.Event(enable_timing=True)
+    x = mg.randn(64, 64, device="cuda")
+    start.record()
+    y = x @ x
+    end.record()
+    mg.cuda.synchronize()
+    assert start.elapsed_time(end) >= 0 and end.query()
+    side = mg.cuda.Stream()
+    side.wait_stream(mg.cuda.current_stream())
+    with mg.cuda.stream(side):
+        z = y + 1
+        assert mg.cuda.current_stream() == side
+    mg.cuda.current_stream().wait_stream(side)
+    side.synchronize()
+    assert side.query() and mg.cuda.current_stream() == mg.cuda.default_stream()
+    assert bool(mg.allclose(z - y, mg.ones_like(y)))
+    with pytest.raises(ArgumentError, match="enable_timing"):
+        mg.cuda.Event().elapsed_time(end)
 
 
 def test_backends_flags_are_settable():

@@ -86,7 +86,11 @@ class Stream:
     def synchronize(self):
         pass
 
-    def done(self):
+    def wait_event(self, event):
+        pass
+
+    @property
+    def done(self):  # (a property in CuPy)
         return True
 
     def __eq__(self, other):
@@ -114,11 +118,15 @@ def get_current_stream(device_id=-1):
 
 
 class Event:
+    """CuPy's ``cuda.Event``: work is done at once here, so recording notes the host's clock."""
+
     def __init__(self, block=False, disable_timing=False, interprocess=False):
-        pass
+        self.disable_timing, self._time = disable_timing, None
 
     def record(self, stream=None):
-        pass
+        import time
+
+        self._time = time.perf_counter()
 
     def synchronize(self):
         pass
@@ -126,6 +134,13 @@ class Event:
     @property
     def done(self):
         return True
+
+
+def get_elapsed_time(start_event, end_event):
+    """Milliseconds from one recorded timing event to another (CuPy's cuda.get_elapsed_time)."""
+    if start_event.disable_timing or end_event.disable_timing or None in (start_event._time, end_event._time):
+        raise RuntimeError("cudaErrorInvalidResourceHandle: both events must be recorded with timing enabled")
+    return (end_event._time - start_event._time) * 1e3
 
 
 class MemoryPointer:
