@@ -7,7 +7,7 @@ The regularized incomplete gamma functions ``gammainc`` and ``gammaincc`` are in
 """
 
 from .ops.activation import erf, log_softmax, sigmoid, softmax
-from .ops.exponential import erfc, exp2, expm1, log1p, xlogy
+from .ops.exponential import erfc, erfcx, exp2, expm1, log1p, xlogy
 from .ops.bessel import i0, i0e, i1, i1e
 from .ops.incomplete_gamma import gammainc, gammaincc
 from .ops.reduction import logsumexp
@@ -40,6 +40,6 @@ def log_ndtr(input):
     return (erfc(-input * 0.7071067811865476) / 2).log()
 
 
-__all__ = ["erf", "erfc", "erfinv", "expit", "logit", "exp2", "expm1", "log1p", "xlogy", "xlog1py", "gammaln",
+__all__ = ["erf", "erfc", "erfcx", "erfinv", "expit", "logit", "exp2", "expm1", "log1p", "xlogy", "xlog1py", "gammaln",
            "digamma", "psi", "polygamma", "multigammaln", "sinc", "round", "logsumexp", "softmax", "log_softmax",
            "entr", "ndtr", "ndtri", "log_ndtr", "gammainc", "gammaincc", "i0", "i0e", "i1", "i1e"]

@@ -6,7 +6,6 @@ its line here).
 
 KNOWN_BUGS = {
     # missing API, wrong result dtypes
-    "torch.special.erfcx": "minigrad.special has no erfcx",
     # error types differ from torch's
     "zeros dtype string": "zeros(2, dtype='float32') accepts a string dtype, deliberately (docs/differences-from-"
                           "pytorch.md); torch raises TypeError",

@@ -53,6 +53,8 @@ ENTRIES = [
     _entry("log1p", X.Log1p, _unary(lambda rng, s: uniform(rng, s, -0.5, 2.0))),
     _entry("rsqrt", X.Rsqrt, _unary(_positive)),
     _entry("erfc", X.Erfc, _unary(lambda rng, s: uniform(rng, s, -4.0, 4.0))),
+    OpInfo("special.erfcx", X.erfcx, _unary(lambda rng, s: uniform(rng, s, -3.0, 30.0)), (X.Erfcx,),
+           torch_fn=lambda torch, x: torch.special.erfcx(x)),
     _entry("logaddexp", X.LogAddExp, _binary, broadcasts=True),
     _entry("logaddexp2", X.LogAddExp2, _binary, broadcasts=True),
     _entry("xlogy", X.Xlogy, _xlogy_samples, broadcasts=True),
