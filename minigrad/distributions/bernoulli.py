@@ -33,7 +33,7 @@ def probs_or_logits(dist, probs, logits):
 
 class BinaryParameter:
     """probs and logits of a family with one success probability p (Bernoulli, Binomial,
-    Geometric, NegativeBinomial): the one given is stored (probs_or_logits), the other is
+    Geometric, NegativeBinomial, ContinuousBernoulli): the one given is stored (probs_or_logits), the other is
     computed from it on first use, logits = log(p / (1 - p)) and p = sigmoid(logits)."""
 
     @property

@@ -115,3 +115,24 @@ class Categorical(Distribution):
         values = arange(self._num_events, device=self._param.device)
         values = values.reshape((-1,) + (1,) * len(self._batch_shape))
         return values.expand(*((-1,) + tuple(self._batch_shape))) if expand else values
+
+
+class ThroughCategorical:
+    """probs, logits and param_shape of a family built on a Categorical it keeps as
+    ``_categorical`` (OneHotCategorical, Multinomial, ExpRelaxedCategorical): the Categorical's own."""
+
+    @property
+    def _param(self):
+        return self._categorical._param
+
+    @property
+    def probs(self):
+        return self._categorical.probs
+
+    @property
+    def logits(self):
+        return self._categorical.logits
+
+    @property
+    def param_shape(self):
+        return self._categorical.param_shape

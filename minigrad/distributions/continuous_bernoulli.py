@@ -6,14 +6,14 @@ from ..errors import ArgumentError
 from ..ops.selections import where
 from ..size import Size
 from . import constraints
-from .bernoulli import log1p_exp, probs_or_logits
+from .bernoulli import BinaryParameter, log1p_exp, probs_or_logits
 from .exp_family import ExponentialFamily
 from .normal import Normal
 from .uniform import Uniform
-from .utils import as_param, clamp_probs, lazy_property, logits_to_probs, probs_to_logits, uniform
+from .utils import as_param, clamp_probs, lazy_property, logits_to_probs, uniform
 
 
-class ContinuousBernoulli(ExponentialFamily):
+class ContinuousBernoulli(BinaryParameter, ExponentialFamily):
     """density(x) = C(λ) λ^x (1 - λ)^(1 - x)  for x in [0, 1];  λ = probs (or logits l = logit λ),
     kept inside (eps, 1 - eps).
 
@@ -53,20 +53,8 @@ class ContinuousBernoulli(ExponentialFamily):
     def expand(self, batch_shape, _instance=None):
         return self._expand_params(ContinuousBernoulli, batch_shape, _instance, ("probs", "logits"))
 
-    @property
-    def _param(self):
-        return getattr(self, self._param_name)
-
-    @property
-    def param_shape(self):
-        return self._param.shape
-
     @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
+    def probs(self):  # (BinaryParameter's, kept off 0 and 1 as the closed forms need)
         return clamp_probs(logits_to_probs(self.logits, is_binary=True))
 
     # ---- the region around λ = ½, where the closed forms are 0/0 ----------------------------------

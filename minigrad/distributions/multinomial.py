@@ -8,11 +8,11 @@ from ..errors import NotSupported
 from ..size import Size
 from . import constraints
 from .binomial import Binomial
-from .categorical import Categorical
+from .categorical import Categorical, ThroughCategorical
 from .distribution import Distribution
 
 
-class Multinomial(Distribution):
+class Multinomial(ThroughCategorical, Distribution):
     """P(x) = n! / (x_1! ... x_K!) Π_k p_k^x_k  for counts x_k ≥ 0 with Σ_k x_k = n;
     n = total_count (one int for the whole batch), p from ``probs`` or ``logits`` (as Categorical).
 
@@ -46,22 +46,6 @@ class Multinomial(Distribution):
     @constraints.dependent_property(is_discrete=True, event_dim=1)
     def support(self):
         return constraints.multinomial(self.total_count)
-
-    @property
-    def _param(self):
-        return self._categorical._param
-
-    @property
-    def probs(self):
-        return self._categorical.probs
-
-    @property
-    def logits(self):
-        return self._categorical.logits
-
-    @property
-    def param_shape(self):
-        return self._categorical.param_shape
 
     @property
     def mean(self):

@@ -2,11 +2,11 @@
 
 from ..size import Size
 from . import constraints
-from .categorical import Categorical
+from .categorical import Categorical, ThroughCategorical
 from .distribution import Distribution
 
 
-class OneHotCategorical(Distribution):
+class OneHotCategorical(ThroughCategorical, Distribution):
     """A draw is the one-hot vector e_k (length K, the event shape) of a class k ~ Categorical(p).
 
     log_prob(e_k) = log p_k (the class is read back as the argmax of the vector);
@@ -30,22 +30,6 @@ class OneHotCategorical(Distribution):
         Distribution.__init__(new, Size(batch_shape), self._event_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
-
-    @property
-    def _param(self):
-        return self._categorical._param
-
-    @property
-    def probs(self):
-        return self._categorical.probs
-
-    @property
-    def logits(self):
-        return self._categorical.logits
-
-    @property
-    def param_shape(self):
-        return self._categorical.param_shape
 
     @property
     def mean(self):

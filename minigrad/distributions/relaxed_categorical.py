@@ -3,7 +3,7 @@ one-hot draw, and its logarithm."""
 
 from ..creation import full_like
 from . import constraints
-from .categorical import Categorical
+from .categorical import Categorical, ThroughCategorical
 from .distribution import Distribution
 from .elementwise_transforms import ExpTransform
 from .transformed_distribution import TransformedDistribution
@@ -16,7 +16,7 @@ def gumbel_draw(shape, like):
     return -((-(u.log())).log())
 
 
-class ExpRelaxedCategorical(Distribution):
+class ExpRelaxedCategorical(ThroughCategorical, Distribution):
     """The log x of a RelaxedOneHotCategorical point x on the K-simplex: with temperature t,
 
         log x = s - logsumexp(s),   s = (logits + g) / t,   g_k ~ Gumbel(0, 1),
@@ -45,18 +45,6 @@ class ExpRelaxedCategorical(Distribution):
         Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
-
-    @property
-    def param_shape(self):
-        return self._categorical.param_shape
-
-    @property
-    def logits(self):
-        return self._categorical.logits
-
-    @property
-    def probs(self):
-        return self._categorical.probs
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
