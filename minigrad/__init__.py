@@ -13,6 +13,7 @@ from . import ops as _ops  # noqa: F401  (installs the operators on Tensor)
 from .autograd import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd import inference_mode, is_inference_mode_enabled
 from .backend import Device as device
+from .backend import get_default_device, set_default_device
 from .backend import is_cuda_available
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace,
                        manual_seed, ones, ones_like, rand, randint, randn, randperm, tensor, zeros,
@@ -87,6 +88,9 @@ from .legacy_tensors import CPU_TYPES as _LEGACY_TYPES, set_default_tensor_type
 globals().update(_LEGACY_TYPES)  # FloatTensor, LongTensor, ...: PyTorch's legacy tensor types
 from .settings import (autocast, compile, finfo, get_num_interop_threads, get_num_threads, iinfo,
                        set_num_interop_threads, set_num_threads, set_printoptions, typename)
+from .settings import (clear_autocast_cache, get_autocast_cpu_dtype, get_autocast_dtype, get_autocast_gpu_dtype,
+                       is_autocast_cache_enabled, is_autocast_cpu_enabled, is_autocast_enabled,
+                       set_autocast_cache_enabled, set_autocast_dtype, set_autocast_enabled)
 from .serialization import load, save
 from .tensor import Tensor
 from .creation import bernoulli, normal, poisson, rand_like, randint_like, randn_like
@@ -104,6 +108,7 @@ from . import fft  # noqa: E402  (minigrad.fft.rfft, as torch.fft.rfft)
 from . import sparse  # noqa: E402  (minigrad.sparse.mm, as torch.sparse.mm)
 from .sparse import sparse_coo_tensor, spmm  # noqa: E402
 from .layouts import layout, sparse_coo, strided  # noqa: E402
+from .memory_formats import channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format  # noqa: E402
 from .ops.stft import istft, stft  # noqa: E402  (torch.stft, torch.istft; Tensor.stft too)
 from .window_functions import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window  # noqa: E402
 from . import distributed  # noqa: E402  (torch.distributed's names; mpi4py is imported only by init_process_group)
@@ -140,6 +145,12 @@ long = int64
 int = int32  # noqa: A001
 bool = bool_  # noqa: A001
 
+from .out_argument import add_out_argument as _add_out_argument  # noqa: E402
+
+_add_out_argument(globals())  # minigrad.add(a, b, out=c), ... (out_argument.py)
+_add_out_argument(vars(linalg), linalg.__all__)  # torch.linalg and torch.special take out= throughout
+_add_out_argument(vars(special), special.__all__)
+
 __version__ = "0.1.0"  # a literal: setup.cfg reads it without importing minigrad
 from . import version  # noqa: E402  (torch.version; it reads __version__ from here)
 
@@ -153,7 +164,7 @@ def __getattr__(name):
     'serialization'?", a module no PyTorch program should reach for), pointing a PyTorch
     program at the wrong thing.
     """
-    if name in ("keras", "testing", "multiprocessing"):  # loaded on first use, as PyTorch's own are
+    if name in ("keras", "testing", "multiprocessing", "onnx", "hub"):  # loaded on first use, as PyTorch's own are
         import importlib  # there: `import minigrad as tf; tf.keras...`, `torch.testing.assert_close`
 
         return importlib.import_module("minigrad." + name)

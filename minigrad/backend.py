@@ -50,10 +50,19 @@ class Device:
 
     __slots__ = ("type", "index")
 
-    def __init__(self, spec="cpu"):
+    def __init__(self, spec="cpu", index=None):
         if isinstance(spec, Device):
             self.type, self.index = spec.type, spec.index
             return
+        if isinstance(spec, int) and not isinstance(spec, bool):  # device(0): a GPU's index, as in PyTorch
+            spec = f"cuda:{spec}"
+        elif index is not None:  # device("cuda", 1)
+            if not isinstance(index, int) or isinstance(index, bool) or index < 0 or not isinstance(spec, str):
+                raise DeviceError(f"device: expected a type and a non-negative index, got {spec!r}, {index!r}")
+            if spec.strip().lower() == "cpu":
+                self.type, self.index = "cpu", None  # (PyTorch keeps cpu's index; no op here reads it)
+                return
+            spec = f"{spec}:{index}"
         if not isinstance(spec, str):
             raise DeviceError(f"device must be a string like 'cpu' or 'cuda:0', got {spec!r}")
         name, _, idx = spec.strip().lower().partition(":")
@@ -79,8 +88,32 @@ class Device:
     def __hash__(self):
         return hash(str(self))
 
+    def __enter__(self):
+        """``with device("cuda"):``: factories called without device= make tensors here."""
+        _default_devices.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _default_devices.pop()
+        return False
+
 
 CPU = Device("cpu")
+_default_devices = [CPU]  # the innermost ``with device(...)`` last; set_default_device sets the first
+
+
+def default_device():
+    """Where factories put tensors when no device is given (see ``set_default_device``)."""
+    return _default_devices[-1]
+
+
+def set_default_device(device):
+    """Make ``device`` (None: the CPU) where later factories put their tensors, as in PyTorch."""
+    _default_devices[0] = CPU if device is None else Device(device)
+
+
+def get_default_device():
+    return default_device()
 
 
 def device_of(array):

@@ -5,11 +5,15 @@ to float32. Random factories take ``generator=`` (a ``minigrad.Generator``); wit
 from the device's default generator, seeded by ``manual_seed`` (see ``minigrad.random``).
 """
 
+import functools
+
 import numpy as np
 
 from . import backend, dtypes
 from . import random as _random
-from .errors import ArgumentRuntimeError, ArgumentTypeError, ShapeError, UnsupportedDType
+from .errors import ArgumentRuntimeError, ArgumentTypeError, NotSupported, ShapeError, UnsupportedDType
+from .layouts import strided
+from .memory_formats import to_memory_format
 from .tensor import Tensor
 
 
@@ -35,6 +39,39 @@ def check_size(size, op):
     return tuple(out)
 
 
+def torch_options(fn=None, *, sizes=False, method=False):
+    """Let the factory ``fn`` take PyTorch's keywords that concern memory rather than values:
+    ``layout`` (strided only: sparse tensors have their own constructors), ``pin_memory``
+    (nothing to do: host memory is never copied asynchronously here), ``names`` (None only:
+    minigrad has no named tensors) and ``memory_format`` (the result laid out so). With
+    ``sizes`` (the factories called as f(2, 3) or f((2, 3))) also ``size=(2, 3)``; ``method``:
+    fn is a Tensor method (its first argument the tensor).
+    (``out=`` is added with the other functions' in out_argument.py.)"""
+    if fn is None:
+        return lambda f: torch_options(f, sizes=sizes, method=method)
+
+    @functools.wraps(fn)
+    def factory(*args, layout=None, pin_memory=False, names=None, memory_format=None, **kwargs):
+        name = fn.__name__
+        if sizes and "size" in kwargs:
+            lead = args[:1] if method else ()
+            if args[len(lead):]:
+                raise ArgumentTypeError(f"{name}(): got the size both as arguments {args[len(lead):]} and as size=")
+            args = lead + (kwargs.pop("size"),)
+        if layout is not None and layout is not strided:
+            raise NotSupported(f"{name}(): layout={layout} is not supported; build sparse tensors with "
+                               "sparse_coo_tensor or Tensor.to_sparse")
+        if names is not None:
+            raise NotSupported(f"{name}(): named tensors (names=) are not supported")
+        if kwargs.get("device") is None and backend.default_device() is not backend.CPU and not method \
+                and not name.endswith("_like"):  # (the *_like and new_* factories follow their tensor)
+            kwargs["device"] = backend.default_device()
+        result = fn(*args, **kwargs)
+        return result if memory_format is None else to_memory_format(result, memory_format, name)
+
+    return factory
+
+
 def _finish(array, dtype, device, requires_grad):
     if dtype is not None and array.dtype != dtypes.as_dtype(dtype):
         array = array.astype(dtypes.as_dtype(dtype))
@@ -43,6 +80,7 @@ def _finish(array, dtype, device, requires_grad):
     return Tensor(array, requires_grad=requires_grad)
 
 
+@torch_options
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of ``data`` (a number, nested lists, an array or a Tensor)."""
     if isinstance(data, Tensor):
@@ -71,18 +109,22 @@ def _filled(fill, size, dtype, device, requires_grad):
         return Tensor(xp.full(_size(size), fill, dtype=dtype), requires_grad=requires_grad)
 
 
+@torch_options(sizes=True)
 def zeros(*size, dtype=None, device=None, requires_grad=False):
     return _filled(0, size, dtype, device, requires_grad)
 
 
+@torch_options(sizes=True)
 def ones(*size, dtype=None, device=None, requires_grad=False):
     return _filled(1, size, dtype, device, requires_grad)
 
 
+@torch_options(sizes=True)
 def empty(*size, dtype=None, device=None, requires_grad=False):
     return _filled(0, size, dtype, device, requires_grad)
 
 
+@torch_options
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     if dtype is None and isinstance(fill_value, (bool, int)):
         dtype = dtypes.bool_ if isinstance(fill_value, bool) else dtypes.int64
@@ -93,23 +135,28 @@ def _like(t, dtype, device):
     return (dtype or t.dtype), (device or t.device)
 
 
+@torch_options
 def zeros_like(t, dtype=None, device=None, requires_grad=False):
     return zeros(t.shape, dtype=_like(t, dtype, device)[0], device=_like(t, dtype, device)[1], requires_grad=requires_grad)
 
 
+@torch_options
 def ones_like(t, dtype=None, device=None, requires_grad=False):
     return ones(t.shape, dtype=_like(t, dtype, device)[0], device=_like(t, dtype, device)[1], requires_grad=requires_grad)
 
 
+@torch_options
 def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
     d, dev = _like(t, dtype, device)
     return full(t.shape, fill_value, dtype=d, device=dev, requires_grad=requires_grad)
 
 
+@torch_options
 def empty_like(t, dtype=None, device=None, requires_grad=False):
     return zeros_like(t, dtype, device, requires_grad)
 
 
+@torch_options
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
     """Numbers from start (inclusive) to end (exclusive); integers unless any bound is a float."""
     if end is None:
@@ -124,6 +171,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     return _finish(np.arange(start, end, step), dtype, device, requires_grad)
 
 
+@torch_options
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     if dtypes.as_dtype(dtype) == dtypes.bool_:
         from .errors import UnsupportedDType
@@ -133,12 +181,14 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     return _finish(np.linspace(start, end, steps), dtype or dtypes.default_float, device, requires_grad)
 
 
+@torch_options
 def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False):
     """base ** linspace(start, end, steps)."""
     check_size((steps,), "logspace: steps")
     return _finish(np.logspace(start, end, steps, base=base), dtype or dtypes.default_float, device, requires_grad)
 
 
+@torch_options
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False):
     """An uninitialised (here: zero) tensor of ``size`` laid out with ``stride`` (in elements)."""
     size, stride = tuple(size), tuple(stride)
@@ -152,6 +202,7 @@ def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False)
     return _finish(view, dt, device, requires_grad)
 
 
+@torch_options
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     check_size((n,) if m is None else (n, m), "eye")
     return _finish(np.eye(n, m), dtype or dtypes.default_float, device, requires_grad)
@@ -220,6 +271,7 @@ def _stream(generator, device):
     return _random.stream_for(generator, device or "cpu")
 
 
+@torch_options(sizes=True)
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples in [0, 1)."""
     dtype = _random_dtype("rand", dtype)
@@ -229,6 +281,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     return Tensor(array, requires_grad=requires_grad)
 
 
+@torch_options(sizes=True)
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples."""
     dtype = _random_dtype("randn", dtype)
@@ -239,6 +292,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     return Tensor(array, requires_grad=requires_grad)
 
 
+@torch_options
 def randint(low, high=None, size=(), *, generator=None, dtype=None, device=None, requires_grad=False):
     """Integers drawn uniformly from [low, high): ``randint(high, size)`` or ``randint(low, high, size)``,
     int64 unless ``dtype`` says otherwise."""
@@ -254,6 +308,7 @@ def randint(low, high=None, size=(), *, generator=None, dtype=None, device=None,
     return Tensor(array if array.dtype == dtype else array.astype(dtype), requires_grad=requires_grad)
 
 
+@torch_options
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of 0, 1, ..., n-1 (int64)."""
     stream = _stream(generator, device)
@@ -262,18 +317,21 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
     return Tensor(array, requires_grad=requires_grad)
 
 
+@torch_options
 def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples in [0, 1) with ``input``'s shape (and dtype and device unless given)."""
     return rand(input.shape, generator=generator, dtype=_random_dtype("rand_like", dtype, input.dtype),
                 device=device or input.device, requires_grad=requires_grad)
 
 
+@torch_options
 def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples with ``input``'s shape (and dtype and device unless given)."""
     return randn(input.shape, generator=generator, dtype=_random_dtype("randn_like", dtype, input.dtype),
                  device=device or input.device, requires_grad=requires_grad)
 
 
+@torch_options
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Integers in [low, high) with ``input``'s shape and dtype: ``randint_like(x, high)`` or
     ``randint_like(x, low, high)``."""
@@ -288,6 +346,7 @@ def _values(x):
     return x.array if isinstance(x, Tensor) else None
 
 
+@torch_options
 def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Normal samples ``mean + std * z`` with z ~ N(0, 1).
 

@@ -219,5 +219,8 @@ def reset_peak_memory_stats(device=None):
 
 from .legacy_tensors import CUDA_TYPES as _LEGACY_TYPES  # noqa: E402
 globals().update(_LEGACY_TYPES)  # cuda.FloatTensor, cuda.LongTensor, ...: the legacy types of GPU tensors
-from . import amp  # noqa: E402  (minigrad.cuda.amp.GradScaler / autocast, PyTorch's older path)
+from .amp import cuda_amp as amp  # noqa: E402  (minigrad.cuda.amp.GradScaler / autocast, PyTorch's older path)
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__ + ".amp"] = amp  # `import minigrad.cuda.amp` too (cuda.py is a module, not a package)
 from .cuda_streams import Event, Stream, current_stream, default_stream, stream  # noqa: E402,F401

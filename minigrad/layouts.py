@@ -9,8 +9,9 @@ them as the package does ("minigrad.sparse_coo"), like the dtypes' and Size's.
 """
 
 
-class layout:
-    """A storage layout; only the two module-level instances exist."""
+class PackageConstant:
+    """A named object the package holds one of (``minigrad.strided``, ``minigrad.channels_last``):
+    it prints as its package name and pickles (copies, deep copies) as that one instance."""
 
     __slots__ = ("name",)
 
@@ -20,8 +21,14 @@ class layout:
     def __repr__(self):
         return f"minigrad.{self.name}"
 
-    def __reduce__(self):  # pickling (copy, deepcopy) keeps the one instance
+    def __reduce__(self):  # (the module attribute of that name: the one instance)
         return self.name
+
+
+class layout(PackageConstant):
+    """A storage layout; only the two module-level instances exist."""
+
+    __slots__ = ()
 
 
 strided = layout("strided")

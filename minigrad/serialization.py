@@ -1,8 +1,12 @@
 """Checkpoints: ``save(obj, path)`` and ``load(path)``, safe to share and safe to crash.
 
-What can be saved: nested dicts (string or integer keys), lists and tuples of Tensors, NumPy
-arrays, numbers, strings, booleans and None. That covers a model's ``state_dict()`` and an
-optimizer's ``state_dict()``.
+What is saved as plain data: nested dicts (string or integer keys), lists and tuples of
+Tensors, NumPy arrays, numbers, strings, booleans and None. That covers a model's
+``state_dict()`` and an optimizer's ``state_dict()``. Any other object (``save(model, path)``,
+a whole Module, as some PyTorch programs do) is pickled into the archive instead, and
+``load`` unpickles it as PyTorch 2.6 and later do: with the default ``weights_only`` only if
+every class it names is allowed (``safe_globals``, safe_globals.py), all of it with
+``weights_only=False``.
 
 The file format is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays):
 - every tensor or array becomes one member ``a0``, ``a1``, ...;
@@ -11,9 +15,9 @@ The file format is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays):
   keys by storing a dict as a list of [key, value] pairs.
 
 Safety:
-- Loading runs no code: the file is read with ``allow_pickle=False`` and holds no pickled
-  objects; a file that contains any (say, a ``torch.save`` file or an object array) is
-  refused with a clear error.
+- Loading runs no code unless asked to: the file is read with ``allow_pickle=False``; a
+  ``torch.save`` file or an object array is refused with a clear error, and the pickle of a
+  whole object calls only the classes the program allowed (or any, with weights_only=False).
 - Writing is atomic: the archive goes to a temporary file in the same folder, is flushed to
   disk (fsync), and only then renamed over ``path`` (``os.replace`` is atomic). A crash, a
   full disk or Ctrl-C mid-save leaves the previous checkpoint as it was.
@@ -24,6 +28,7 @@ Safety:
 
 import json
 import os
+import pickle
 import tempfile
 from collections import OrderedDict
 
@@ -31,6 +36,8 @@ import numpy as np
 
 from . import backend
 from .errors import ArgumentTypeError, MinigradError
+from .safe_globals import (add_safe_globals, clear_safe_globals, get_safe_globals, restricted_loads,  # noqa: F401
+                           safe_globals, unsafe_globals)
 from .tensor import Tensor
 
 FORMAT = "minigrad.checkpoint"
@@ -80,7 +87,7 @@ def _encode(obj, arrays, where, path=None):
     if isinstance(obj, (int, float, np.integer, np.floating, np.bool_)):
         return obj.item() if isinstance(obj, np.generic) else obj
     raise CheckpointError(f"save: {where} is a {type(obj).__name__}; only tensors, arrays, numbers, strings, "
-                          "None and dicts/lists/tuples of them can be saved")
+                          "None and dicts/lists/tuples of them can be saved without pickling")
 
 
 def _encode_container(obj, arrays, where, path):
@@ -149,9 +156,10 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
 
     Written atomically to a path: a failure at any moment leaves any previous file at ``f``
     untouched (see the module docstring). The other arguments are torch.save's; they are
-    accepted so PyTorch code runs unchanged, and have no effect: nothing is pickled, and the
-    file is the one zip (.npz) format, except for a path ending in ``.safetensors``, which gets
-    Hugging Face's format (``obj`` must then be a dict name -> tensor; minigrad.safetensors).
+    accepted so PyTorch code runs unchanged. Plain data is never pickled; another object (a
+    whole model) is, with ``pickle_module`` and ``pickle_protocol``. The file is the one zip
+    (.npz) format, except for a path ending in ``.safetensors``, which gets Hugging Face's
+    format (``obj`` must then be a dict name -> tensor; minigrad.safetensors).
     """
     if isinstance(f, (str, os.PathLike)) and os.fspath(f).endswith(".safetensors"):
         from .safetensors import _save_checkpoint
@@ -159,10 +167,18 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
         return _save_checkpoint(obj, f)
     arrays = OrderedDict()
     try:
-        structure = {"format": FORMAT, "version": VERSION, "root": _encode(obj, arrays, "obj")}
-        text = json.dumps(structure).encode("utf-8")
+        root = _encode(obj, arrays, "obj")
+    except CheckpointError as plain:  # a whole model or another object: pickled (see load)
+        arrays.clear()
+        try:
+            data = (pickle_module or pickle).dumps(obj, protocol=max(pickle_protocol, 2))
+        except Exception as e:  # noqa: BLE001 - pickle raises many kinds (PicklingError, TypeError, ...)
+            raise CheckpointError(f"{plain}; nor can it be pickled ({type(e).__name__}: {e})") from None
+        arrays["p0"] = np.frombuffer(data, dtype=np.uint8)
+        root = {"__pickle__": "p0", "type": type(obj).__name__}
     except RecursionError:
         raise CheckpointError("save: the object is nested too deeply to be saved") from None
+    text = json.dumps({"format": FORMAT, "version": VERSION, "root": root}).encode("utf-8")
     members = OrderedDict([(_STRUCTURE, np.frombuffer(text, dtype=np.uint8))])
     members.update(arrays)
     if not isinstance(f, (str, os.PathLike)):  # a file object: write straight into it
@@ -348,9 +364,11 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     Raises ``CheckpointError`` for a truncated, corrupted or pickled file.
 
     ``pickle_module``, ``weights_only``, ``mmap`` and the extra keywords (which torch.load hands
-    to the unpickler) are accepted so PyTorch code runs unchanged. Loading is always what
-    ``weights_only=True`` promises, whatever the value: minigrad never unpickles. The arrays are
-    read into memory (``mmap`` is ignored: a zip archive's members cannot be memory-mapped).
+    to the unpickler) are accepted so PyTorch code runs unchanged. Plain data loads without
+    unpickling whatever ``weights_only`` says; a whole object that ``save`` pickled loads with
+    the allowed globals only, or freely with ``weights_only=False`` (``map_location`` applies
+    to plain data only). The arrays
+    are read into memory (``mmap`` is ignored: a zip archive's members cannot be memory-mapped).
     """
     name = _describe(f)
     for arg, value in (("weights_only", weights_only), ("mmap", mmap)):
@@ -416,8 +434,11 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     if version > VERSION:
         raise CheckpointError(f"load: {name} was written by a newer minigrad (format version "
                               f"{structure['version']}, this one reads up to {VERSION})")
+    root = structure.get("root")
+    if isinstance(root, dict) and "__pickle__" in root:
+        return _unpickle(root, arrays, name, weights_only, pickle_module)
     try:
-        return _decode(structure["root"], arrays, place)
+        return _decode(root, arrays, place)
     except _CallerError as e:
         raise e.__cause__ from None
     except CheckpointError:
@@ -428,4 +449,28 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         raise CheckpointError(f"load: {name} has a structure entry nested too deeply to read") from None
 
 
-__all__ = ["save", "load", "CheckpointError"]
+def _unpickle(root, arrays, name, weights_only, pickle_module):
+    """The object ``save`` pickled (a whole model, say). With weights_only=False (PyTorch's way of
+    saying the file is trusted) as it is; otherwise only if every class and function it names
+    is allowed (safe_globals.py)."""
+    data = arrays.get(root["__pickle__"])
+    if data is None or data.dtype != np.uint8 or data.ndim != 1:
+        raise CheckpointError(f"load: {name} names a pickle it does not hold (corrupted)")
+    if weights_only is False:
+        return (pickle_module or pickle).loads(data.tobytes())
+    return restricted_loads(data.tobytes())
+
+
+def get_unsafe_globals_in_checkpoint(f):
+    """The "module.name" of each class or function a checkpoint's pickle names that a
+    weights_only load would refuse (an empty list for plain data)."""
+    with np.load(f, allow_pickle=False) as loaded:
+        structure = json.loads(loaded[_STRUCTURE].tobytes().decode("utf-8")) if _STRUCTURE in loaded.files else {}
+        root = structure.get("root")
+        if not (isinstance(root, dict) and "__pickle__" in root):
+            return []
+        return unsafe_globals(loaded[root["__pickle__"]].tobytes())
+
+
+__all__ = ["save", "load", "CheckpointError", "add_safe_globals", "clear_safe_globals", "get_safe_globals",
+           "get_unsafe_globals_in_checkpoint", "safe_globals"]

@@ -62,20 +62,84 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
 class autocast:
     """``with autocast(device_type="cuda", dtype=float16):`` is accepted and computes in full precision.
 
-    Usable as a context manager and as a decorator, like PyTorch's.
+    Usable as a context manager and as a decorator, like PyTorch's. Inside an enabled block
+    ``is_autocast_enabled(device_type)`` is True and ``get_autocast_dtype`` names its dtype,
+    as PyTorch reports them, for programs that cast by hand when autocast is on.
     """
 
     def __init__(self, device_type="cpu", dtype=None, enabled=True, cache_enabled=None):
         self.device_type, self.fast_dtype, self.enabled = device_type, dtype, enabled
 
     def __enter__(self):
+        kind = "cuda" if str(self.device_type).startswith("cuda") else "cpu"
+        self._before = _autocast[kind]
+        _autocast[kind] = (bool(self.enabled), self.fast_dtype or self._before[1])
+        self._kind = kind
         return self
 
     def __exit__(self, *exc):
+        _autocast[self._kind] = self._before
         return False
 
     def __call__(self, fn):
-        return fn
+        import functools
+
+        @functools.wraps(fn)
+        def autocasting(*args, **kwargs):
+            with autocast(self.device_type, self.fast_dtype, self.enabled):
+                return fn(*args, **kwargs)
+
+        return autocasting
+
+
+# device type -> (enabled, dtype) of the innermost autocast block (PyTorch's defaults outside)
+_autocast = {"cuda": (False, dtypes.float16), "cpu": (False, dtypes.bfloat16)}
+
+
+def _kind(device_type):
+    return "cuda" if device_type is None or str(device_type).startswith("cuda") else "cpu"
+
+
+def is_autocast_enabled(device_type=None):
+    return _autocast[_kind(device_type)][0]
+
+
+def is_autocast_cpu_enabled():
+    return _autocast["cpu"][0]
+
+
+def set_autocast_enabled(device_type, enabled=None):
+    if enabled is None:  # the old one-argument form: set_autocast_enabled(True), for cuda
+        device_type, enabled = "cuda", device_type
+    _autocast[_kind(device_type)] = (bool(enabled), _autocast[_kind(device_type)][1])
+
+
+def get_autocast_dtype(device_type):
+    return _autocast[_kind(device_type)][1]
+
+
+def set_autocast_dtype(device_type, dtype):
+    _autocast[_kind(device_type)] = (_autocast[_kind(device_type)][0], dtype)
+
+
+def get_autocast_gpu_dtype():
+    return _autocast["cuda"][1]
+
+
+def get_autocast_cpu_dtype():
+    return _autocast["cpu"][1]
+
+
+def is_autocast_cache_enabled():
+    return True
+
+
+def set_autocast_cache_enabled(enabled):
+    """Accepted: minigrad keeps no autocast cache."""
+
+
+def clear_autocast_cache():
+    """Accepted: minigrad keeps no autocast cache."""
 
 
 def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None,

@@ -380,11 +380,13 @@ class Tensor:
             raise ShapeError(f"item: only one-element tensors can be converted to a number, got shape {self.shape}")
         return self.array.reshape(()).item() if isinstance(self.array, np.ndarray) else self.array.item()
 
-    def numpy(self):
+    def numpy(self, *, force=False):
         """The data as a NumPy array sharing memory (CPU tensors only).
 
         As in PyTorch, a cuda tensor refuses (TypeError): ``t.cpu().numpy()`` says where the
-        copy to the host, and the wait for the GPU, happen."""
+        copy to the host, and the wait for the GPU, happen; ``force=True`` makes that copy."""
+        if force:
+            return backend.to_device(self.array, "cpu")
         if not isinstance(self.array, np.ndarray):
             raise DeviceTypeError(f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to "
                              "copy the tensor to host memory first.")
@@ -413,9 +415,12 @@ class Tensor:
             raise DTypeError("only integer tensors of a single element can be used as an index")
         return int(self.item())
 
-    def to(self, *args, dtype=None, device=None, copy=False):
-        """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or keywords; differentiable."""
-        device, dtype = parse_to_args(args, device, dtype)
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
+        """``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)`` or keywords;
+        differentiable. ``non_blocking`` changes nothing here (copies finish before they return);
+        ``memory_format`` lays the result out (minigrad/memory_formats.py)."""
+        device, dtype, flags = parse_to_args(args, device, dtype)
+        copy = copy or flags[1]
         from .ops import elementwise
 
         out = self
@@ -423,17 +428,22 @@ class Tensor:
             out = elementwise.to_device(out, backend.Device(device))
         if dtype is not None and dtypes.as_dtype(dtype) != out.dtype:
             out = elementwise.cast(out, dtypes.as_dtype(dtype))
+        if memory_format is not None:
+            from .memory_formats import to_memory_format
+
+            out = to_memory_format(out, memory_format, "to")
         if copy and out is self:
             out = self.clone()
         return out
 
-    def cpu(self):
-        return self.to("cpu")
+    def cpu(self, memory_format=None):
+        return self.to("cpu", memory_format=memory_format)
 
-    def cuda(self, device=None):
-        return self.to("cuda" if device is None else f"cuda:{backend.Device(device).index if isinstance(device, str) else device}")
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        index = backend.Device(device).index if isinstance(device, str) else device
+        return self.to("cuda" if device is None else f"cuda:{index}", memory_format=memory_format)
 
-    def type(self, dtype=None):
+    def type(self, dtype=None, non_blocking=False):
         """``t.type(dtype)`` casts; ``t.type()`` is PyTorch's type name, such as "torch.FloatTensor"."""
         if dtype is None:
             from .settings import typename
@@ -447,40 +457,68 @@ class Tensor:
                            dtype=legacy.dtype)
         return self.to(dtype=dtype)
 
-    def float(self):
-        return self.to(dtype=dtypes.float32)
+    def float(self, memory_format=None):
+        return self.to(dtype=dtypes.float32, memory_format=memory_format)
 
-    def double(self):
-        return self.to(dtype=dtypes.float64)
+    def double(self, memory_format=None):
+        return self.to(dtype=dtypes.float64, memory_format=memory_format)
 
-    def half(self):
-        return self.to(dtype=dtypes.float16)
+    def half(self, memory_format=None):
+        return self.to(dtype=dtypes.float16, memory_format=memory_format)
 
     def bfloat16(self):
         dtypes.bfloat16.refuse("Tensor.bfloat16")  # NumPy has no bfloat16 (dtypes.py)
 
-    def long(self):
-        return self.to(dtype=dtypes.int64)
+    def long(self, memory_format=None):
+        return self.to(dtype=dtypes.int64, memory_format=memory_format)
 
-    def int(self):
-        return self.to(dtype=dtypes.int32)
+    def int(self, memory_format=None):
+        return self.to(dtype=dtypes.int32, memory_format=memory_format)
 
-    def bool(self):
-        return self.to(dtype=dtypes.bool_)
+    def bool(self, memory_format=None):
+        return self.to(dtype=dtypes.bool_, memory_format=memory_format)
 
-    def clone(self):
-        """A differentiable copy with its own memory."""
+    def clone(self, *, memory_format=None):
+        """A differentiable copy with its own memory (row-major, or in ``memory_format``)."""
         from .ops import elementwise
 
-        return elementwise.clone(self)
+        out = elementwise.clone(self)
+        if memory_format is None:
+            return out
+        from .memory_formats import to_memory_format
 
-    def contiguous(self):
+        return to_memory_format(out, memory_format, "clone")
+
+    def contiguous(self, memory_format=None):
+        if memory_format is not None:
+            from .memory_formats import to_memory_format
+
+            return to_memory_format(self, memory_format)
         from .ops import shape
 
         return shape.contiguous(self)
 
-    def is_contiguous(self):
-        return bool(self.array.flags.c_contiguous)
+    def is_contiguous(self, memory_format=None):
+        if memory_format is None:
+            return bool(self.array.flags.c_contiguous)
+        from .memory_formats import is_laid_out
+
+        return is_laid_out(self.array, memory_format)  # (False for a rank the format does not fit)
+
+    def __reduce_ex__(self, protocol):
+        """Pickling (a whole model saved, DataLoader workers): the values and requires_grad. A
+        view or a graph's intermediate comes back as a leaf of its own, as in PyTorch."""
+        return (_rebuilt, (type(self), self.array, self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        """copy.deepcopy (of a model, say): the values, requires_grad and .grad, copied."""
+        import copy
+
+        new = _rebuilt(type(self), copy.deepcopy(self.array, memo), self._requires_grad)
+        memo[id(self)] = new
+        if self._grad is not None:
+            new._grad = copy.deepcopy(self._grad, memo)
+        return new
 
     def __format__(self, spec):
         """f"{t:.2f}": a 0-d tensor formats as its number (PyTorch's rule); others as str(t),
@@ -563,20 +601,38 @@ class Tensor:
         return self._write(indexing.index_put(self, index, value), "__setitem__", cast=True)
 
 
-def parse_to_args(args, device=None, dtype=None):
-    """(device, dtype) from the positional arguments of ``to()`` (Tensor.to and Module.to).
+def _rebuilt(cls, array, requires_grad):
+    """The tensor of class ``cls`` (Tensor or a subclass, such as Parameter) that pickling saved."""
+    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+        raise TypeError(f"unpickling a tensor: {cls!r} is not a tensor class")
+    t = cls._make(array)
+    t.requires_grad = requires_grad
+    return t
 
-    Each argument is a device (a string or ``Device``), a dtype, or a tensor whose device and
-    dtype to match; ``device`` and ``dtype`` are the keyword values they override.
+
+def parse_to_args(args, device=None, dtype=None):
+    """(device, dtype, (non_blocking, copy)) from the positional arguments of ``to()`` (Tensor.to
+    and Module.to).
+
+    Each argument is a device (a string, a ``Device`` or a GPU's index), a dtype, a tensor whose
+    device and dtype to match, or a bool: the first non_blocking, the second copy, as in
+    ``to(device, dtype, non_blocking, copy)``. ``device`` and ``dtype`` are the keyword values
+    they override.
     """
+    flags = []
     for a in args:
         if isinstance(a, (str, backend.Device)):
             device = a
         elif isinstance(a, Tensor):
             device, dtype = a.device, a.dtype
+        elif isinstance(a, bool):
+            flags.append(a)
+        elif isinstance(a, int):
+            device = f"cuda:{a}"
         else:
             dtype = a
-    return device, dtype
+    flags += [False] * (2 - len(flags))
+    return device, dtype, tuple(flags[:2])
 
 
 class _HookHandle:

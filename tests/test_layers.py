@@ -250,8 +250,14 @@ def test_dropout2d_drops_whole_channels():
     y3 = nn.Dropout2d(0.5)(mg.ones(4, 6, 5)).numpy()  # (N, C, L): one draw per (n, c)
     assert np.all((y3 == 0).all(-1) | (y3 == 2.0).all(-1))
     assert nn.Dropout2d(0.5).eval()(x) is x
-    with pytest.raises(ValueError, match="3-D or 4-D"):
-        nn.Dropout2d()(mg.ones(2, 3))
+    with pytest.warns(UserWarning, match="deprecated"):  # PyTorch's rule: (N, C) drops elements, with a warning
+        y2 = nn.Dropout2d(0.5)(mg.ones(64, 64)).numpy()
+    assert set(np.unique(y2)) == {0.0, 2.0} and not (y2 == 0).all(-1).any()  # not whole rows
+    with pytest.warns(UserWarning, match="deprecated"):  # unbatched (C, D, H) for dropout3d: per channel
+        y4 = nn.Dropout3d(0.5)(mg.ones(32, 4, 5)).numpy()
+    assert np.all((y4 == 0).all((1, 2)) | (y4 == 2.0).all((1, 2)))
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="dropout2d: feature dropout needs at least 2"):
+        nn.Dropout2d()(mg.ones(3))
 
 
 # ---- default initialisation and bad input ------------------------------------------------------------------

@@ -189,12 +189,21 @@ def test_plain_npz_of_pytorch_weights_loads(tmp_path, torch):
                                rtol=1e-6, atol=1e-6)
 
 
-def test_unsupported_objects_are_refused_at_save(tmp_path):
+def test_objects_beyond_plain_data_are_pickled_and_load_only_when_trusted(tmp_path):
     path = tmp_path / "x.npz"
-    for bad in ({"s": {1, 2}}, {"o": object()}, {(1, 2): 3}, {"a": np.array([object()], dtype=object)},
-                [lambda: 0]):
-        with pytest.raises(CheckpointError):
-            mg.save(bad, path)
+    for other in ({"s": {1, 2}}, {"o": 3 + 4j, "r": range(3)}, {(1, 2): 3}, {"a": np.array([1, "x"], dtype=object)}):
+        mg.save(other, path)
+        loaded = mg.load(path, weights_only=False)
+        assert loaded.keys() == other.keys() and str(loaded) == str(other)
+    assert mg.load(path)["a"].dtype == object  # NumPy's own rebuilding is allowed by default
+    mg.save({"r": range(3)}, path)
+    with pytest.raises(pickle.UnpicklingError, match="names builtins.range, which is not an allowed global"):
+        mg.load(path)
+
+
+def test_what_cannot_be_pickled_is_refused_at_save(tmp_path):
+    with pytest.raises(CheckpointError, match="nor can it be pickled"):
+        mg.save([lambda: 0], tmp_path / "x.npz")
     assert not os.listdir(tmp_path)  # nothing was written
 
 

@@ -1,4 +1,4 @@
-"""``minigrad.amp`` (also ``minigrad.cuda.amp``): PyTorch's mixed-precision names.
+"""``minigrad.amp``: PyTorch's mixed-precision names (``minigrad.cuda.amp``, the older path, is cuda_amp.py).
 
 minigrad computes in the dtype it is given, so ``autocast`` changes nothing; ``GradScaler``
 is the real algorithm (scale the loss, unscale the gradients, skip steps with inf/nan), so a

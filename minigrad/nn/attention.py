@@ -34,7 +34,7 @@ from ..ops.shape import cat, split
 from ..tensor import Tensor
 from . import init
 from .functional import linear
-from .linear import Linear
+from .linear import NonDynamicallyQuantizableLinear
 from .module import Module
 from .parameter import Parameter
 
@@ -89,7 +89,7 @@ class MultiheadAttention(Module):
             self.bias_k, self.bias_v = new(1, 1, embed_dim), new(1, 1, embed_dim)
         else:
             self.bias_k = self.bias_v = None
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, device=device, dtype=dtype)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, device=device, dtype=dtype)
         self._reset_parameters()
 
     def _reset_parameters(self):
@@ -118,20 +118,6 @@ class MultiheadAttention(Module):
                                self.out_proj.weight, self.out_proj.bias, key_padding_mask, need_weights, attn_mask,
                                average_attn_weights, is_causal, query is key and key is value)
         return _sequence_layout(out, batched, self.batch_first), weights
-
-    def extra_repr(self):
-        s = f"embed_dim={self.embed_dim}, num_heads={self.num_heads}"
-        if self.dropout:
-            s += f", dropout={self.dropout}"
-        if not self._qkv_same_embed_dim:
-            s += f", kdim={self.kdim}, vdim={self.vdim}"
-        if self.bias_k is not None:
-            s += ", add_bias_kv=True"
-        if self.add_zero_attn:
-            s += ", add_zero_attn=True"
-        if self.batch_first:
-            s += ", batch_first=True"
-        return s
 
 
 def _as_tensor(mask, like):
@@ -312,3 +298,24 @@ def _bias(op, q, n, heads, rows, cols, key_padding_mask, attn_mask, is_causal):
         mask = mask.reshape(n, 1, 1, cols)
         bias = mask if bias is None else bias + mask
     return bias
+
+
+# ---- torch.nn.attention's names (this file is that module's import path too) ---------------------
+class SDPBackend:
+    """The kernels PyTorch picks among for scaled_dot_product_attention; minigrad has one, MATH's
+    formula (ops/attention.py), so every choice computes the same."""
+
+    ERROR, MATH, FLASH_ATTENTION, EFFICIENT_ATTENTION, CUDNN_ATTENTION, OVERRIDEABLE = -1, 0, 1, 2, 3, 4
+
+
+class sdpa_kernel:
+    """``with sdpa_kernel(SDPBackend.FLASH_ATTENTION):`` is accepted; attention runs as always."""
+
+    def __init__(self, backends, set_priority=False):
+        self.backends = backends
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

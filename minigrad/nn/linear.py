@@ -63,6 +63,12 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear by another name: PyTorch's type for MultiheadAttention's ``out_proj`` (its
+    quantization tools treat it apart), kept so that repr, isinstance checks and pickles that
+    name the class agree. It computes what Linear does."""
+
+
 class LazyLinear(Linear):
     """A Linear whose in_features is read off its first input (PyTorch's ``nn.LazyLinear``).
 

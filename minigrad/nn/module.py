@@ -23,6 +23,8 @@ from .. import backend, dtypes
 from ..autograd.grad_mode import no_grad
 from ..errors import (ArgumentError, ArgumentKeyError, ArgumentRuntimeError, ArgumentTypeError, DTypeError,
                       MissingForward, ModuleAttributeError)
+from ..memory_formats import laid_out
+from ..removable_handle import RemovableHandle as _HookHandle
 from ..tensor import Tensor, parse_to_args
 from .parameter import Parameter
 
@@ -34,20 +36,6 @@ class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpect
         if not self.missing_keys and not self.unexpected_keys:
             return "<All keys matched successfully>"
         return super().__repr__()
-
-
-class _HookHandle:
-    """Returned by the ``register_*_hook`` methods; ``remove()`` unregisters the hook."""
-
-    _next_id = 0
-
-    def __init__(self, hooks):
-        self.hooks = hooks
-        self.id = _HookHandle._next_id
-        _HookHandle._next_id += 1
-
-    def remove(self):
-        self.hooks.pop(self.id, None)
 
 
 class Module:
@@ -381,13 +369,15 @@ class Module:
                         t.grad = Tensor._make(convert(t.grad.array))
         return self
 
-    def to(self, *args, device=None, dtype=None):
+    def to(self, *args, device=None, dtype=None, non_blocking=False, memory_format=None):
         """Move (in place) to a device and/or cast floating point state to a dtype; returns self.
 
         ``to("cuda")``, ``to(minigrad.float64)``, ``to("cpu", minigrad.float32)``, ``to(tensor)``.
         Integer buffers (like BatchNorm's ``num_batches_tracked``) keep their dtype, as in PyTorch.
+        ``memory_format=minigrad.channels_last`` lays out the 4-D parameters and buffers (conv
+        kernels) channels last, as PyTorch does; ``non_blocking`` changes nothing here.
         """
-        device, dtype = parse_to_args(args, device, dtype)
+        device, dtype, _ = parse_to_args(args, device, dtype)
         dtype = dtypes.as_dtype(dtype)
         if dtype is not None and dtype.kind != "f":
             raise DTypeError(f"Module.to only accepts floating point dtypes, got {dtype}")
@@ -398,14 +388,29 @@ class Module:
                 array = backend.to_device(array, device)
             if dtype is not None and array.dtype.kind == "f" and array.dtype != dtype:
                 array = array.astype(dtype)
+            if memory_format is not None and (memory_format.order is None or array.ndim == len(memory_format.order)):
+                array = laid_out(array, memory_format, "Module.to")  # (channels_last: the 4-D tensors only)
             return array
 
         return self._apply_to_tensors(convert)
 
+    def to_empty(self, *, device, recurse=True):
+        """Parameters and buffers replaced by new uninitialised ones (zeros here) on ``device``,
+        the same shapes and dtypes: for a model built without real weights, which
+        ``load_state_dict`` or an init then fills."""
+        device = backend.Device(device)
+        xp = backend.xp_for(device)
+
+        def fresh(array):
+            with backend.on_device(device):
+                return xp.zeros(array.shape, dtype=array.dtype)
+
+        return self._apply_to_tensors(fresh)
+
     def cpu(self):
         return self.to("cpu")
 
-    def cuda(self, device=None):
+    def cuda(self, device=None, non_blocking=False):
         return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device)
 
     def float(self):
@@ -443,8 +448,10 @@ class Module:
             out[prefix + key] = t if keep_vars else t.detach()
         return out
 
-    def load_state_dict(self, state_dict, strict=True):
-        """Copy values from ``state_dict`` into this module's parameters and buffers.
+    def load_state_dict(self, state_dict, strict=True, assign=False):
+        """Copy values from ``state_dict`` into this module's parameters and buffers (with
+        ``assign=True``, take the state dict's tensors themselves, their dtype and device
+        included, keeping each parameter's requires_grad, as PyTorch does).
 
         Values may be Tensors or arrays, NumPy's or CuPy's (a PyTorch state dict converted
         with ``.numpy()`` loads as is; each value is copied to its target's device). Every problem is collected first and reported together, by key: keys
@@ -455,6 +462,7 @@ class Module:
         """
         if not hasattr(state_dict, "keys"):
             raise ArgumentTypeError(f"load_state_dict: expected a dict of tensors, got {type(state_dict).__name__}")
+        owners = OrderedDict((key, (module, name)) for key, module, name, _ in self._state_items())
         targets = OrderedDict((key, t) for key, _, _, t in self._state_items())
         missing = [k for k in targets if k not in state_dict]
         unexpected = [k for k in state_dict if k not in targets]
@@ -474,11 +482,11 @@ class Module:
             elif tuple(value.shape) != tuple(target.shape):
                 errors.append(f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} "
                               f"from checkpoint, the shape in current model is {tuple(target.shape)}")
-            elif target.dtype.kind in "iub" and value.dtype.kind == "f":
+            elif target.dtype.kind in "iub" and value.dtype.kind == "f" and not assign:
                 errors.append(f"dtype mismatch for {key}: the checkpoint holds {value.dtype} but the "
                               f"model's entry is {target.dtype}; a float cannot be loaded into it without loss")
             else:
-                staged.append((target, value))
+                staged.append((target, value) if not assign else (key, value))
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected))
@@ -487,6 +495,14 @@ class Module:
         if errors:
             raise ArgumentRuntimeError(f"Error(s) in loading state_dict for {type(self).__name__} (nothing was changed):\n\t"
                                + "\n\t".join(errors))
+        if assign:
+            for key, value in staged:
+                module, name = owners[key]
+                if name in module._parameters:
+                    module._parameters[name] = Parameter(value.detach(), requires_grad=module._parameters[name].requires_grad)
+                else:
+                    module._buffers[name] = value
+            return IncompatibleKeys(missing, unexpected)
         # convert everything before writing anything, so a failed transfer changes nothing either
         arrays = [backend.to_device(v.array, target.device).astype(target.dtype, copy=False) for target, v in staged]
         with no_grad():  # copy_ moves the version counter: a graph that saved the old value raises

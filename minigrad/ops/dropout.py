@@ -11,6 +11,8 @@ gives dL/dx = g * m / (1 - p), to any order. No new Function is needed (notation
 docs/notation.md). Random numbers come from ``backend.generator(device)``, seeded by ``manual_seed``.
 """
 
+import warnings
+
 from .. import backend
 from ..errors import ArgumentError, ShapeError
 from .elementwise import constant, mul
@@ -52,15 +54,33 @@ def dropout(x, p=0.5, training=True, inplace=False):
 def dropout2d(x, p=0.5, training=True, inplace=False):
     """Zero whole channels: x of shape (N, C, H, W) (or (N, C, L)) keeps or drops each x[n, c] as one.
 
+    As in PyTorch, axis 0 is the batch and axis 1 the channels whatever the rank: a 3-D input
+    is read as (N, C, L), not as an unbatched (C, H, W), and other ranks (a 2-D (N, C) input
+    drops single elements) warn that they are deprecated but still run.
+
     Composition: x * mask, the mask a constant of 0 and 1/(1-p) (no Function of its own: the backward is
     ops/elementwise.py Mul).
     """
     _check_p(p, "dropout2d")
-    if x.ndim not in (3, 4):
-        raise ShapeError(f"dropout2d: expected a 3-D or 4-D input (N, C, ...), got shape {tuple(x.shape)}")
+    _warn_rank(x, (3, 4), "dropout2d")
+    return _feature_dropout(x, p, training, inplace, batched=True, op="dropout2d")
+
+
+def _warn_rank(x, ranks, op):
+    if x.ndim not in ranks:
+        warnings.warn(f"{op}: Received a {x.ndim}-D input to {op}, which is deprecated and will result in an "
+                      f"error in a future release; {op} expects {ranks[0]}-D or {ranks[1]}-D input (channel-wise "
+                      "dropout). To retain the behavior and silence this warning, use dropout instead.", stacklevel=3)
+
+
+def _feature_dropout(x, p, training, inplace, batched, op):
+    """One draw per (n, c) of x (N, C, *spatial) when ``batched``, else per c of x (C, *spatial)."""
+    lead = 2 if batched else 1
+    if x.ndim < lead:
+        raise ShapeError(f"{op}: feature dropout needs at least {lead} dimensions, got shape {tuple(x.shape)}")
     if not training or p == 0.0:
         return x
-    shape = tuple(x.shape[:2]) + (1,) * (x.ndim - 2)
+    shape = tuple(x.shape[:lead]) + (1,) * (x.ndim - lead)
     return _apply(x, _scaled_mask(x, shape, p), inplace)
 
 
@@ -88,10 +108,15 @@ def dropout1d(x, p=0.5, training=True, inplace=False):
 def dropout3d(x, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, D, H, W) (or (C, D, H, W)) input.
 
+    As in PyTorch, any rank but 5 is taken as unbatched (axis 0 the channels), other ranks
+    than 4 and 5 with a deprecation warning.
+
     Composition: x * mask, the mask a constant of 0 and 1/(1-p) (no Function of its own: the backward is
     ops/elementwise.py Mul).
     """
-    return _channel_dropout(x, p, training, inplace, 3, "dropout3d")
+    _check_p(p, "dropout3d")
+    _warn_rank(x, (4, 5), "dropout3d")
+    return _feature_dropout(x, p, training, inplace, batched=x.ndim == 5, op="dropout3d")
 
 
 # SELU's fixed point (Klambauer et al., 2017): the values alpha dropout keeps self-normalising

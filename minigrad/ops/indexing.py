@@ -129,7 +129,7 @@ def normalize_index(x, index, op="getitem"):
     for item in items:
         if isinstance(item, Tensor):
             item = item.array
-        if isinstance(item, (list, tuple)):  # a sequence inside the index is an index array
+        if isinstance(item, (list, tuple, range)):  # a sequence inside the index is an index array
             item = np.asarray(item) if len(item) else np.zeros(0, dtype=np.int64)
         if hasattr(item, "dtype") and hasattr(item, "ndim"):
             if item.dtype.kind not in "biu":

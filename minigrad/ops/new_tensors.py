@@ -4,6 +4,7 @@ new_empty, new_tensor (same dtype and device unless told otherwise), and type_as
 None of them is part of the graph except type_as, which is a (differentiable) cast.
 """
 
+from ..creation import torch_options
 from ..tensor import Tensor
 
 
@@ -11,6 +12,7 @@ def _like(self, dtype, device):
     return (dtype or self.dtype), (device or self.device)
 
 
+@torch_options(sizes=True, method=True)
 def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
     """zeros(size) with this tensor's dtype and device."""
     from ..creation import zeros
@@ -19,6 +21,7 @@ def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
+@torch_options(sizes=True, method=True)
 def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
     """ones(size) with this tensor's dtype and device."""
     from ..creation import ones
@@ -27,11 +30,13 @@ def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
     return ones(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
+@torch_options(sizes=True, method=True)
 def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
     """An uninitialised tensor of ``size`` (here zeros) with this tensor's dtype and device."""
     return new_zeros(self, *size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
+@torch_options(method=True)
 def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
     """full(size, fill_value) with this tensor's dtype and device."""
     from ..creation import full
@@ -40,6 +45,7 @@ def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=Fals
     return full(tuple(size), fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
+@torch_options(method=True)
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     """tensor(data) (a copy) with this tensor's dtype and device."""
     from ..creation import tensor

@@ -93,6 +93,9 @@ TENSOR_METHODS = {
     # properties
     "is_cpu": property(lambda self: self.device.type == "cpu"),
     "is_quantized": property(_false), "is_meta": property(_false),  # layout, is_sparse: tensor.py
+    "is_sparse_csr": property(_false), "is_mkldnn": property(_false), "is_nested": property(_false),
+    # devices minigrad has no backend for: a tensor is never on one
+    **{f"is_{device}": property(_false) for device in ("xpu", "mps", "ipu", "xla", "hpu", "mtia", "maia", "vulkan")},
     "itemsize": property(lambda self: self.array.itemsize), "nbytes": property(lambda self: self.array.nbytes),
     "output_nr": property(lambda self: self._output_nr),
     "retains_grad": property(lambda self: self._retains_grad),

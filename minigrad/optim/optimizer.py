@@ -22,7 +22,8 @@ lists and dicts so that ``minigrad.save`` can write it without pickle::
 Parameters are numbered 0, 1, 2, ... in the order the groups list them.
 """
 
-from collections import defaultdict
+import functools
+from collections import OrderedDict, defaultdict
 
 import numpy as np
 
@@ -30,6 +31,7 @@ from ..autograd.grad_mode import enable_grad, no_grad
 from ..backend import get_array_module, is_host, on_device, to_device
 from ..errors import DeviceError, DTypeError, NotSupported, ShapeError
 from ..ops.complex_numbers import real_pairs
+from ..removable_handle import RemovableHandle
 from ..tensor import Tensor
 
 
@@ -54,6 +56,26 @@ class Optimizer:
 
     #: whether complex parameters can be updated through their real views (LBFGS: no)
     complex_params = True
+
+    def __init_subclass__(cls, **kwargs):
+        """Every ``step`` an optimizer class defines runs its step hooks around it."""
+        super().__init_subclass__(**kwargs)
+        if "step" in vars(cls):
+            cls.step = _with_step_hooks(vars(cls)["step"])
+
+    def register_step_pre_hook(self, hook):
+        """``hook(optimizer, args, kwargs)`` before each step; it may return new (args, kwargs)."""
+        return self._add_step_hook("_step_pre_hooks", hook)
+
+    def register_step_post_hook(self, hook):
+        """``hook(optimizer, args, kwargs)`` after each step."""
+        return self._add_step_hook("_step_post_hooks", hook)
+
+    def _add_step_hook(self, where, hook):
+        hooks = self.__dict__.setdefault(where, OrderedDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
 
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
@@ -286,6 +308,29 @@ def _restore(value, param, key, index, name):
                          f"{tuple(array.shape)} but the parameter has shape {tuple(param.shape)}")
     array = to_device(array, param.device).astype(param.dtype, copy=True)
     return Tensor._make(array)
+
+
+def _with_step_hooks(step):
+    """``step`` that runs the optimizer's step pre- and post-hooks (registered on it) around it."""
+
+    @functools.wraps(step)
+    def stepped(self, *args, **kwargs):
+        pre, post = self.__dict__.get("_step_pre_hooks"), self.__dict__.get("_step_post_hooks")
+        if not pre and not post:  # the common case: one dict lookup each
+            return step(self, *args, **kwargs)
+        for hook in list((pre or {}).values()):
+            changed = hook(self, args, kwargs)
+            if changed is not None:
+                args, kwargs = changed
+        out = step(self, *args, **kwargs)
+        for hook in list((post or {}).values()):
+            hook(self, args, kwargs)
+        return out
+
+    return stepped
+
+
+Optimizer.step = _with_step_hooks(Optimizer.step)  # (subclasses' own steps: __init_subclass__)
 
 
 def first_step(state, p, *buffers, **numbers):

@@ -246,9 +246,10 @@ class SparseCooTensor(Tensor):
         summed = ScatterAdd.apply(values, index=(inverse,), shape=(places.shape[1],) + tuple(values.shape[1:]))
         return SparseCooTensor._from_parts(Tensor._make(places), summed, self._coo_size, True)
 
-    def to(self, *args, dtype=None, device=None, copy=False):
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
         """Values cast and moved as a dense tensor's are (differentiably); indices moved along."""
-        device, dtype = parse_to_args(args, device, dtype)
+        device, dtype, flags = parse_to_args(args, device, dtype)
+        copy = copy or flags[1]
         values = self._coo_values.to(device=device, dtype=dtype, copy=copy)
         if values is self._coo_values:
             return self

@@ -142,12 +142,16 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     return (padded.transpose(0, 1) if batch_first else padded), Tensor(lengths)
 
 
-def pad_sequence(sequences, batch_first=False, padding_value=0.0):
-    """Stack tensors of shapes (L_i, *) into one (T, B, *) (or (B, T, *)) padded with ``padding_value``."""
+def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
+    """Stack tensors of shapes (L_i, *) into one (T, B, *) (or (B, T, *)) padded with
+    ``padding_value`` after each sequence (``padding_side="left"``: before it)."""
     if not sequences:
         raise ArgumentError("pad_sequence: expected a non-empty list of tensors")
+    if padding_side not in ("left", "right"):
+        raise ArgumentError(f"pad_sequence: padding_side must be 'left' or 'right', got {padding_side!r}")
     longest = max(s.shape[0] for s in sequences)
-    padded = [pad(s, (0, 0) * (s.ndim - 1) + (0, longest - s.shape[0]), value=padding_value)
+    padded = [pad(s, (0, 0) * (s.ndim - 1) + ((longest - s.shape[0], 0) if padding_side == "left"
+                                               else (0, longest - s.shape[0])), value=padding_value)
               for s in sequences]
     return stack(padded, dim=0 if batch_first else 1)
 

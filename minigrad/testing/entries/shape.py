@@ -4,6 +4,7 @@ Shape ops only move values, so every input is smooth; the samples cover the argu
 (-1 in reshape, negative dims, tuples, uneven splits, each pad mode).
 """
 
+from ... import memory_formats as M
 from ...ops import padding as P
 from ...ops import shape as S
 from ..registry import OpInfo, Sample
@@ -118,6 +119,9 @@ ENTRIES = [
     OpInfo("sum_to", S.sum_to, _sum_to, (S.SumTo,), torch_fn=lambda torch, x, s: x.sum_to_size(s)),
     OpInfo("contiguous", _contiguous, lambda rng: [_one(rng, (3, 4)), _one(rng, (2, 3, 4))], (S.Contiguous,),
            torch_fn=lambda torch, x: torch.permute(x, tuple(reversed(range(x.ndim)))).contiguous()),
+    OpInfo("contiguous_channels_last", lambda x: M.to_memory_format(x, M.channels_last),
+           lambda rng: [_one(rng, (2, 3, 4, 5)), _one(rng, (1, 4, 1, 3))], (M.ToMemoryFormat,),
+           torch_fn=lambda torch, x: x.contiguous(memory_format=torch.channels_last)),
     OpInfo("cat", lambda *xs, dim=0: S.cat(list(xs), dim), _cat, (S.Cat,),
            torch_fn=lambda torch, *xs, dim=0: torch.cat(xs, dim)),
     OpInfo("stack", lambda *xs, dim=0: S.stack(list(xs), dim), _stack, (S.Cat, S.Reshape),

@@ -8,7 +8,7 @@ from ...data import (BatchSampler, ChainDataset, ConcatDataset, DataLoader, Data
                      IterableDataset, RandomSampler, Sampler, SequentialSampler, StackDataset, Subset,
                      SubsetRandomSampler, TensorDataset, WeightedRandomSampler, WorkerInfo, default_collate,
                      default_convert, get_worker_info, random_split)
-from . import distributed  # noqa: F401  (torch.utils.data.distributed.DistributedSampler, as an attribute too)
+from . import _utils, dataloader, dataset, distributed, sampler  # noqa: F401  (the submodule paths: torch.utils.data.sampler.Sampler, ...)
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "StackDataset", "ChainDataset",
            "random_split", "Sampler", "DistributedSampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",

@@ -1,0 +1,28 @@
+"""RemovableHandle: what every ``register_*_hook`` returns (PyTorch's ``torch.utils.hooks``).
+
+The hooks live in an ordered dict, keyed by the handle's id; ``remove()`` takes the hook out
+(again and again is fine), and ``with handle:`` removes it when the block ends.
+"""
+
+
+class RemovableHandle:
+    """A registered hook's handle: ``remove()`` unregisters it."""
+
+    next_id = 0
+
+    def __init__(self, hooks_dict, *, extra_dict=None):
+        self.hooks_dict = hooks_dict
+        self.id = RemovableHandle.next_id
+        RemovableHandle.next_id += 1
+        self.extra_dicts = [] if extra_dict is None else list(extra_dict) if isinstance(extra_dict, list) else [extra_dict]
+
+    def remove(self):
+        self.hooks_dict.pop(self.id, None)
+        for extra in self.extra_dicts:
+            extra.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
