@@ -101,7 +101,9 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
         out = Tensor(array, dtype=dtype, device=device)
         shared = out.array is array
     else:
-        out, shared = Tensor(array, dtype=dtype, device=device), False
+        from .creation import tensor
+
+        out, shared = tensor(array, dtype=dtype, device=device), False  # (tensor() infers: [1, 2] is int64)
     if copy is False and not shared:
         raise ArgumentError("asarray: copy=False, but the object cannot be shared without a copy "
                             f"({type(obj).__name__} to dtype {out.dtype} on {out.device})")

@@ -15,6 +15,7 @@ from .errors import ArgumentRuntimeError, ArgumentTypeError, NotSupported, Shape
 from .layouts import strided
 from .memory_formats import to_memory_format
 from .tensor import Tensor
+from .tensor import _to_array as to_array
 
 
 def _size(size, op="size"):
@@ -87,6 +88,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         data = data.array
     if isinstance(data, np.ndarray) or hasattr(data, "__cuda_array_interface__"):
         data = data.copy()
+    else:  # (as an array first: Tensor([1, 2]) itself is PyTorch's legacy constructor, float32 always)
+        data = to_array(data, dtypes.as_dtype(dtype))
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
 
 
@@ -94,7 +97,7 @@ def as_tensor(data, dtype=None, device=None):
     """Like ``tensor`` but shares memory with a NumPy array when it can."""
     if isinstance(data, Tensor) and dtype is None and device is None:
         return data
-    return Tensor(data, dtype=dtype, device=device)
+    return Tensor(to_array(data, dtypes.as_dtype(dtype)), dtype=dtype, device=device)
 
 
 def from_numpy(array):

@@ -73,6 +73,8 @@ class Tensor:
             # (One size alone, torch.Tensor(5), cannot be told from Tensor(5), a 0-d tensor.)
             sizes = (data,) + tuple(a for a in (requires_grad, dtype, device) if type(a) is int) + more_sizes
             data, requires_grad, dtype, device = _legacy_sizes(sizes), False, None, None
+        elif dtype is None and type(data) in (list, tuple):
+            dtype = dtypes.default_float  # torch.Tensor([1, 2]) is float32, as PyTorch's legacy constructor
         array = _to_array(data, dtypes.as_dtype(dtype))
         if device is not None:
             array = backend.to_device(array, device)

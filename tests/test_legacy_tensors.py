@@ -98,3 +98,14 @@ def test_the_tensor_class_takes_sizes_as_torch_tensor_does(torch):
     assert mg.nn.Parameter(mg.Tensor(3, 4)).shape == (3, 4)
     with pytest.raises(ShapeError, match="non-negative"):
         mg.Tensor(2, -1)
+
+
+def test_the_legacy_constructor_of_python_data_is_float32_as_in_pytorch():
+    for data in ([1, 2], [[1, 2]], (1,), [True, False]):
+        assert mg.Tensor(data).dtype == mg.float32
+    assert mg.Tensor([1, 2], dtype=mg.int64).dtype == mg.int64
+    x = mg.Tensor([-4.0]).double()
+    x.requires_grad = True  # as micrograd's tests write it against torch
+    ((x * 2) ** 2).sum().backward()
+    assert x.grad.tolist() == [-32.0]
+    assert mg.tensor([1, 2]).dtype == mg.int64 and mg.as_tensor([1, 2]).dtype == mg.int64  # factories infer

@@ -5,6 +5,7 @@ it runs unchanged and that training lowers the loss.
 """
 
 import importlib
+import os
 
 import numpy as np
 
@@ -77,3 +78,9 @@ def test_ppo_with_a_gaussian_policy():
     assert np.mean(rewards[-3:]) > np.mean(rewards[:3])  # the policy learns to reach the target
     assert action.shape == (4, 1) and bool((action.abs() < 1).all()) and logp.shape == (4,)
     assert grad is not None and bool(grad.isfinite().all())
+
+
+def test_logged_cnn_with_channels_last_tensorboard_and_a_whole_model_saved(tmp_path):
+    losses, accuracy, same = program("logged_cnn").main(str(tmp_path), epochs=3)
+    assert losses[-1] < losses[0] and accuracy > 0.9 and same
+    assert any(name.startswith("events.out.tfevents") for name in os.listdir(tmp_path))

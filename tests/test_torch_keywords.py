@@ -321,3 +321,18 @@ def test_torch_cuda_amp_is_an_importable_module_with_its_own_autocast():
         assert mg.is_autocast_enabled("cuda") and not mg.is_autocast_cpu_enabled()
     with autocast(False):
         assert not mg.is_autocast_enabled()
+
+
+def test_layout_queries_rnn_unpadding_and_cpu_backend_flags():
+    x = mg.zeros(2, 3, 4).permute(2, 0, 1)
+    assert x.dim_order() == (1, 2, 0) and x.is_set_to(x) and not x.is_set_to(x.contiguous())
+    assert x.rename(None) is x
+    with pytest.raises(NotSupported, match="named tensors"):
+        x.rename("N", "C", "L")
+    rnn = nn.utils.rnn
+    seqs = [mg.tensor([1.0, 2.0]), mg.tensor([3.0, 4.0, 5.0])]
+    assert [s.tolist() for s in rnn.unpack_sequence(rnn.pack_sequence(seqs, enforce_sorted=False))] == \
+        [[1.0, 2.0], [3.0, 4.0, 5.0]]
+    padded = rnn.pad_sequence(seqs)
+    assert [s.tolist() for s in rnn.unpad_sequence(padded, mg.tensor([2, 3]))] == [[1.0, 2.0], [3.0, 4.0, 5.0]]
+    assert not mg.backends.mkldnn.is_available() and not mg.backends.openmp.is_available()

@@ -12,7 +12,7 @@ has no Apple GPU backend.
 import warnings
 
 from ..errors import DTypeError
-from . import cpu, cuda, cudnn, mps
+from . import cpu, cuda, cudnn, mkl, mkldnn, mps, openmp
 
 _PRECISIONS = ("highest", "high", "medium")
 _precision = ["highest"]  # a list, so cuda.matmul can read and write the same setting

@@ -126,7 +126,9 @@ def check_indices(op, input, n):
     from ..tensor import Tensor
 
     if not isinstance(input, Tensor):
-        input = Tensor(input)
+        from ..creation import tensor
+
+        input = tensor(input)  # (a list of ints stays integer)
     if input.dtype.kind not in "iu":
         raise DTypeRuntimeError(f"{op}: indices must be an integer tensor, got dtype {input.dtype}")
     if input.array.size and backend.is_host(input.array):  # no wait for the GPU: checked on the CPU only

@@ -78,6 +78,28 @@ def new(self, *args, **kwargs):
     return Tensor._make(self.xp.empty(shape, dtype=self.dtype))
 
 
+def dim_order(self):
+    """The dimensions from the outermost in memory to the innermost (largest stride first)."""
+    steps = stride(self)
+    return tuple(sorted(range(self.ndim), key=lambda d: -steps[d]))
+
+
+def is_set_to(self, other):
+    """True when both tensors view the very same memory the same way (storage, offset, sizes, strides)."""
+    a, b = self.array, other.array
+    return (_address(a) == _address(b) and a.shape == b.shape and a.strides == b.strides
+            and a.dtype == b.dtype)
+
+
+def rename(self, *names, **rename_map):
+    """Named tensors: only ``rename(None)`` (drop the names, which minigrad tensors never have)."""
+    if rename_map or any(n is not None for n in names):
+        from ..errors import NotSupported
+
+        raise NotSupported("rename: named tensors are not supported; only rename(None) is")
+    return self
+
+
 def _to(dtype):
     return lambda self: self.to(dtype=dtype)
 
@@ -86,7 +108,8 @@ TENSOR_METHODS = {
     "stride": stride, "storage_offset": storage_offset, "data_ptr": data_ptr, "get_device": get_device,
     "nelement": lambda self: self.numel(), "ndimension": lambda self: self.ndim,
     "is_floating_point": _kind("f"), "is_complex": _kind("c"), "is_signed": lambda self: self.dtype.kind in "fic",
-    "is_same_size": is_same_size, "is_nonzero": is_nonzero,
+    "is_same_size": is_same_size, "is_nonzero": is_nonzero, "dim_order": dim_order, "is_set_to": is_set_to,
+    "rename": rename,
     "is_inference": _false, "is_pinned": _false, "is_shared": _false, "is_conj": _false, "is_neg": _false,
     "pin_memory": _itself, "share_memory_": _itself, "resolve_neg": _itself,
     "byte": _to(dtypes.uint8), "char": _to(dtypes.int8), "short": _to(dtypes.int16), "new": new,

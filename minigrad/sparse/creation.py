@@ -63,7 +63,9 @@ def _tensor_of(data, what, op):
         if data.is_sparse:
             raise NotSupported(f"{op}: {what} must be a dense tensor, got a sparse one")
         return data
-    return Tensor(data)
+    from ..creation import tensor
+
+    return tensor(data)  # (a list of indices stays integer)
 
 
 def _check_size(indices, values, size, op):

@@ -162,6 +162,19 @@ def pack_sequence(sequences, enforce_sorted=True):
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
+def unpad_sequence(padded_sequences, lengths, batch_first=False):
+    """The list of tensors (L_i, *) that pad_sequence padded: sequence i cut to lengths[i]."""
+    lengths = _numpy(lengths) if isinstance(lengths, Tensor) else np.asarray(lengths)
+    seqs = padded_sequences if batch_first else padded_sequences.transpose(0, 1)
+    return [seqs[i, :int(n)] for i, n in enumerate(lengths)]
+
+
+def unpack_sequence(packed_sequences):
+    """The list of tensors a PackedSequence holds, in their original order (pack_sequence's input)."""
+    padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
+    return unpad_sequence(padded, lengths, batch_first=True)
+
+
 # ---- what the recurrent layers use ---------------------------------------------------------------
 def _padded_from_packed(packed):
     """(time-major padded input in original batch order, lengths as a NumPy array)."""
