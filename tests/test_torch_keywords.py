@@ -336,3 +336,45 @@ def test_layout_queries_rnn_unpadding_and_cpu_backend_flags():
     padded = rnn.pad_sequence(seqs)
     assert [s.tolist() for s in rnn.unpad_sequence(padded, mg.tensor([2, 3]))] == [[1.0, 2.0], [3.0, 4.0, 5.0]]
     assert not mg.backends.mkldnn.is_available() and not mg.backends.openmp.is_available()
+
+
+@needs_torch
+@pytest.mark.parametrize("kind", ["conv", "conv_transpose", "linear"])
+def test_batchnorm_folded_into_the_layer_before_it_matches_torch(kind):
+    from minigrad.nn.utils.fusion import fuse_conv_bn_eval, fuse_linear_bn_eval
+
+    rng = np.random.default_rng(0)
+    if kind == "linear":
+        make = lambda m: (m.Linear(5, 4), m.BatchNorm1d(4))  # noqa: E731
+        x = rng.standard_normal((6, 5))
+    else:
+        make = lambda m: ((m.Conv2d(3, 4, 3, bias=False) if kind == "conv" else m.ConvTranspose2d(3, 4, 3)),  # noqa: E731
+                          m.BatchNorm2d(4))
+        x = rng.standard_normal((2, 3, 6, 6))
+    (layer, bn), (t_layer, t_bn) = make(nn), make(torch.nn)
+    for ours, theirs in ((layer, t_layer), (bn, t_bn)):
+        theirs.load_state_dict({k: torch.tensor(rng.standard_normal(v.shape) if v.dtype.kind == "f" else v.numpy())
+                                for k, v in ours.state_dict().items()} | ({"running_var": torch.tensor(
+                                    rng.uniform(0.5, 2.0, 4).astype(np.float32))} if theirs is t_bn else {}))
+        ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+        ours.eval(), theirs.eval()
+    if kind == "linear":
+        fused, t_fused = fuse_linear_bn_eval(layer, bn), torch.nn.utils.fusion.fuse_linear_bn_eval(t_layer, t_bn)
+    else:
+        fused = fuse_conv_bn_eval(layer, bn, transpose=kind == "conv_transpose")
+        t_fused = torch.nn.utils.fusion.fuse_conv_bn_eval(t_layer, t_bn, transpose=kind == "conv_transpose")
+    xm, xt = mg.tensor(x.astype(np.float32)), torch.tensor(x.astype(np.float32))
+    np.testing.assert_allclose(fused(xm).numpy(), bn(layer(xm)).numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(fused.weight.numpy(), t_fused.weight.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(fused.bias.numpy(), t_fused.bias.detach().numpy(), rtol=1e-5, atol=1e-6)
+    assert isinstance(fused.weight, nn.Parameter) and fused is not layer
+    bn.train()
+    with pytest.raises(ValueError, match="only for eval mode"):
+        (fuse_linear_bn_eval if kind == "linear" else fuse_conv_bn_eval)(layer, bn)
+
+
+def test_fusing_a_linear_layer_with_a_batchnorm_of_other_width_is_refused():
+    from minigrad.nn.utils.fusion import fuse_linear_bn_eval
+
+    with pytest.raises(ValueError, match="4 outputs do not match the BatchNorm's 3 features"):
+        fuse_linear_bn_eval(nn.Linear(2, 4).eval(), nn.BatchNorm1d(3).eval())
