@@ -40,22 +40,23 @@ def check_size(size, op):
     return tuple(out)
 
 
-def torch_options(fn=None, *, sizes=False, method=False):
+def torch_options(fn=None, *, sizes=False, like=False):
     """Let the factory ``fn`` take PyTorch's keywords that concern memory rather than values:
     ``layout`` (strided only: sparse tensors have their own constructors), ``pin_memory``
     (nothing to do: host memory is never copied asynchronously here), ``names`` (None only:
     minigrad has no named tensors) and ``memory_format`` (the result laid out so). With
-    ``sizes`` (the factories called as f(2, 3) or f((2, 3))) also ``size=(2, 3)``; ``method``:
-    fn is a Tensor method (its first argument the tensor).
+    ``sizes`` (the factories called as f(2, 3) or f((2, 3))) also ``size=(2, 3)``; ``like``: fn's
+    first argument is a tensor (``*_like``, the ``new_*`` methods), whose device the result
+    follows rather than the default device.
     (``out=`` is added with the other functions' in out_argument.py.)"""
     if fn is None:
-        return lambda f: torch_options(f, sizes=sizes, method=method)
+        return lambda f: torch_options(f, sizes=sizes, like=like)
 
     @functools.wraps(fn)
     def factory(*args, layout=None, pin_memory=False, names=None, memory_format=None, **kwargs):
         name = fn.__name__
         if sizes and "size" in kwargs:
-            lead = args[:1] if method else ()
+            lead = args[:1] if like else ()
             if args[len(lead):]:
                 raise ArgumentTypeError(f"{name}(): got the size both as arguments {args[len(lead):]} and as size=")
             args = lead + (kwargs.pop("size"),)
@@ -64,8 +65,7 @@ def torch_options(fn=None, *, sizes=False, method=False):
                                "sparse_coo_tensor or Tensor.to_sparse")
         if names is not None:
             raise NotSupported(f"{name}(): named tensors (names=) are not supported")
-        if kwargs.get("device") is None and backend.default_device() is not backend.CPU and not method \
-                and not name.endswith("_like"):  # (the *_like and new_* factories follow their tensor)
+        if not like and kwargs.get("device") is None and backend.default_device() is not backend.CPU:
             kwargs["device"] = backend.default_device()
         result = fn(*args, **kwargs)
         return result if memory_format is None else to_memory_format(result, memory_format, name)
@@ -138,23 +138,23 @@ def _like(t, dtype, device):
     return (dtype or t.dtype), (device or t.device)
 
 
-@torch_options
+@torch_options(like=True)
 def zeros_like(t, dtype=None, device=None, requires_grad=False):
     return zeros(t.shape, dtype=_like(t, dtype, device)[0], device=_like(t, dtype, device)[1], requires_grad=requires_grad)
 
 
-@torch_options
+@torch_options(like=True)
 def ones_like(t, dtype=None, device=None, requires_grad=False):
     return ones(t.shape, dtype=_like(t, dtype, device)[0], device=_like(t, dtype, device)[1], requires_grad=requires_grad)
 
 
-@torch_options
+@torch_options(like=True)
 def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
     d, dev = _like(t, dtype, device)
     return full(t.shape, fill_value, dtype=d, device=dev, requires_grad=requires_grad)
 
 
-@torch_options
+@torch_options(like=True)
 def empty_like(t, dtype=None, device=None, requires_grad=False):
     return zeros_like(t, dtype, device, requires_grad)
 
@@ -320,21 +320,21 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
     return Tensor(array, requires_grad=requires_grad)
 
 
-@torch_options
+@torch_options(like=True)
 def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples in [0, 1) with ``input``'s shape (and dtype and device unless given)."""
     return rand(input.shape, generator=generator, dtype=_random_dtype("rand_like", dtype, input.dtype),
                 device=device or input.device, requires_grad=requires_grad)
 
 
-@torch_options
+@torch_options(like=True)
 def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples with ``input``'s shape (and dtype and device unless given)."""
     return randn(input.shape, generator=generator, dtype=_random_dtype("randn_like", dtype, input.dtype),
                  device=device or input.device, requires_grad=requires_grad)
 
 
-@torch_options
+@torch_options(like=True)
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Integers in [low, high) with ``input``'s shape and dtype: ``randint_like(x, high)`` or
     ``randint_like(x, low, high)``."""

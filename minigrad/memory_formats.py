@@ -72,7 +72,8 @@ def is_laid_out(array, fmt):
 
 
 class ToMemoryFormat(Function):
-    """z = x with its elements laid out in memory format ``fmt``: the same values.   dL/dx = g."""
+    """z = x with its elements laid out in memory format ``fmt`` (channels last): the same values.
+    dL/dx = g."""
 
     complex_grad = True  # (ops/complex_numbers.py)
 
@@ -90,4 +91,8 @@ def to_memory_format(x, fmt, op="contiguous"):
     _checked(fmt, x.ndim, op)
     if fmt is preserve_format or is_laid_out(x.array, fmt):
         return x
+    if fmt is contiguous_format:  # row-major: the Contiguous Function's copy
+        from .ops.shape import contiguous
+
+        return contiguous(x)
     return ToMemoryFormat.apply(x, fmt=fmt)

@@ -19,6 +19,7 @@ import functools
 import warnings
 
 from .autograd.grad_mode import is_grad_enabled, no_grad
+from .dtypes import can_cast
 from .errors import ArgumentTypeError, DTypeRuntimeError, GraphError
 from .tensor import Tensor
 
@@ -77,8 +78,6 @@ def write_out(op, result, out):
                              "but one of the arguments requires grad")
         if r.device != o.device:
             raise DTypeRuntimeError(f"{op}(): expected out on {r.device}, got it on {o.device}")
-        from .dtypes import can_cast
-
         if r.dtype != o.dtype and not can_cast(r.dtype, o.dtype):
             raise DTypeRuntimeError(f"{op}(): result type {r.dtype} can't be cast to the desired output type {o.dtype}")
     with no_grad():

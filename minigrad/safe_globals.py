@@ -19,6 +19,7 @@ import importlib
 import io
 import pickle
 import pickletools
+import sys
 
 from .errors import ArgumentTypeError, MinigradError
 
@@ -79,12 +80,6 @@ class safe_globals:
         return False
 
 
-def _is_allowed(module, name, obj):
-    if name in _BUILTIN.get(module, ()):
-        return True
-    return any(allowed is obj or key == f"{module}.{name}" for key, allowed in map(_key, _allowed))
-
-
 def _python3(module, name):
     """Python 3's (module, name) for the Python 2 names protocol 2 writes (__builtin__.xrange, ...)."""
     if (module, name) in _compat_pickle.NAME_MAPPING:
@@ -92,18 +87,35 @@ def _python3(module, name):
     return _compat_pickle.IMPORT_MAPPING.get(module, module), name
 
 
+def _allowed_object(module, name):
+    """("module.name", the object) for a global a pickle names, the object None when it is not
+    allowed. A module is imported only for a name that is allowed (importing runs its code);
+    an object allowed under another name is found among the modules already imported."""
+    module, name = _python3(module, name)
+    full = f"{module}.{name}"
+    by_name = name in _BUILTIN.get(module, ()) or any(key == full for key, _ in map(_key, _allowed))
+    if by_name:
+        try:
+            source = importlib.import_module(module)
+        except ImportError:
+            return full, None
+    else:
+        source = sys.modules.get(module)
+    obj = None if source is None else getattr(source, name, None)
+    if obj is None or not (by_name or any(allowed is obj for _, allowed in map(_key, _allowed))):
+        return full, None
+    return full, obj
+
+
 class _Restricted(pickle.Unpickler):
     def find_class(self, module, name):
-        module, name = _python3(module, name)
-        try:
-            obj = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            obj = None
-        if obj is None or not _is_allowed(module, name, obj):
+        full, obj = _allowed_object(module, name)
+        if obj is None:
+            short = full.rpartition(".")[2]
             raise UnsafeGlobal(
-                f"load: the checkpoint names {module}.{name}, which is not an allowed global; with "
-                f"weights_only (the default) allow it first, minigrad.serialization.add_safe_globals([{name}]) or "
-                f"`with minigrad.serialization.safe_globals([{name}]):`, or pass weights_only=False if you trust "
+                f"load: the checkpoint names {full}, which is not an allowed global; with weights_only (the "
+                f"default) allow it first, minigrad.serialization.add_safe_globals([{short}]) or "
+                f"`with minigrad.serialization.safe_globals([{short}]):`, or pass weights_only=False if you trust "
                 "the file")
         return obj
 
@@ -128,14 +140,5 @@ def globals_in(data):
 
 def unsafe_globals(data):
     """The globals of ``data`` that a weights_only load would refuse."""
-    out = []
-    for full in globals_in(data):
-        module, _, name = full.rpartition(".")
-        module, name = _python3(module, name)
-        try:
-            obj = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError, ValueError):
-            obj = None
-        if obj is None or not _is_allowed(module, name, obj):
-            out.append(f"{module}.{name}")
-    return out
+    found = (_allowed_object(*full.rpartition(".")[::2]) for full in globals_in(data))
+    return [full for full, obj in found if obj is None]

@@ -71,10 +71,9 @@ class autocast:
         self.device_type, self.fast_dtype, self.enabled = device_type, dtype, enabled
 
     def __enter__(self):
-        kind = "cuda" if str(self.device_type).startswith("cuda") else "cpu"
-        self._before = _autocast[kind]
-        _autocast[kind] = (bool(self.enabled), self.fast_dtype or self._before[1])
-        self._kind = kind
+        self._kind = _kind(self.device_type)
+        self._before = _autocast[self._kind]
+        _autocast[self._kind] = (bool(self.enabled), self.fast_dtype or self._before[1])
         return self
 
     def __exit__(self, *exc):

@@ -484,7 +484,7 @@ class Tensor:
         """A differentiable copy with its own memory (row-major, or in ``memory_format``)."""
         from .ops import elementwise
 
-        out = elementwise.clone(self)
+        out = elementwise.clone(self)  # (row-major: then laid out, when asked, by a second copy)
         if memory_format is None:
             return out
         from .memory_formats import to_memory_format
@@ -630,7 +630,7 @@ def parse_to_args(args, device=None, dtype=None):
         elif isinstance(a, bool):
             flags.append(a)
         elif isinstance(a, int):
-            device = f"cuda:{a}"
+            device = a  # a GPU's index: Device(0) is cuda:0
         else:
             dtype = a
     flags += [False] * (2 - len(flags))

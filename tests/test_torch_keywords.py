@@ -378,3 +378,18 @@ def test_fusing_a_linear_layer_with_a_batchnorm_of_other_width_is_refused():
 
     with pytest.raises(ValueError, match="4 outputs do not match the BatchNorm's 3 features"):
         fuse_linear_bn_eval(nn.Linear(2, 4).eval(), nn.BatchNorm1d(3).eval())
+
+
+def test_step_hooks_run_once_when_a_subclass_step_calls_the_base_step():
+    class Logged(mg.optim.SGD):
+        def step(self, closure=None):
+            return super().step(closure)
+
+    model = nn.Linear(2, 1)
+    opt = Logged(model.parameters(), lr=0.1)
+    calls = []
+    opt.register_step_pre_hook(lambda *a: calls.append("pre"))
+    opt.register_step_post_hook(lambda *a: calls.append("post"))
+    model(mg.ones(1, 2)).sum().backward()
+    opt.step()
+    assert calls == ["pre", "post"]

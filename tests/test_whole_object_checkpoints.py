@@ -111,3 +111,15 @@ def test_add_safe_globals_rejects_a_malformed_entry():
         add_safe_globals(nn.Linear)
     with pytest.raises(TypeError, match="a pair must be"):
         add_safe_globals([(nn.Linear, 3)])
+
+
+def test_a_refused_global_is_not_even_imported(tmp_path, monkeypatch):
+    (tmp_path / "sideeffect_module_xyz.py").write_text(f"open({str(tmp_path / 'imported')!r}, 'w').close()\nx = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    data = b"csideeffect_module_xyz\nx\n."  # protocol 0: GLOBAL sideeffect_module_xyz.x
+    from minigrad.safe_globals import restricted_loads, unsafe_globals
+
+    with pytest.raises(pickle.UnpicklingError, match="sideeffect_module_xyz.x, which is not an allowed global"):
+        restricted_loads(data)
+    assert unsafe_globals(data) == ["sideeffect_module_xyz.x"]
+    assert not (tmp_path / "imported").exists()  # importing would have run the module's code

@@ -462,8 +462,9 @@ class Module:
         """
         if not hasattr(state_dict, "keys"):
             raise ArgumentTypeError(f"load_state_dict: expected a dict of tensors, got {type(state_dict).__name__}")
-        owners = OrderedDict((key, (module, name)) for key, module, name, _ in self._state_items())
-        targets = OrderedDict((key, t) for key, _, _, t in self._state_items())
+        targets, owners = OrderedDict(), {}
+        for key, module, name, t in self._state_items():
+            targets[key], owners[key] = t, (module, name)
         missing = [k for k in targets if k not in state_dict]
         unexpected = [k for k in state_dict if k not in targets]
         errors, staged = [], []
@@ -486,7 +487,7 @@ class Module:
                 errors.append(f"dtype mismatch for {key}: the checkpoint holds {value.dtype} but the "
                               f"model's entry is {target.dtype}; a float cannot be loaded into it without loss")
             else:
-                staged.append((target, value) if not assign else (key, value))
+                staged.append((key, value))
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected))
@@ -504,10 +505,11 @@ class Module:
                     module._buffers[name] = value
             return IncompatibleKeys(missing, unexpected)
         # convert everything before writing anything, so a failed transfer changes nothing either
-        arrays = [backend.to_device(v.array, target.device).astype(target.dtype, copy=False) for target, v in staged]
+        arrays = [backend.to_device(v.array, targets[key].device).astype(targets[key].dtype, copy=False)
+                  for key, v in staged]
         with no_grad():  # copy_ moves the version counter: a graph that saved the old value raises
-            for (target, _), array in zip(staged, arrays):
-                target.copy_(Tensor._make(array))
+            for (key, _), array in zip(staged, arrays):
+                targets[key].copy_(Tensor._make(array))
         return IncompatibleKeys(missing, unexpected)
 
     # ---- printing --------------------------------------------------------------------------

@@ -84,25 +84,16 @@ def _feature_dropout(x, p, training, inplace, batched, op):
     return _apply(x, _scaled_mask(x, shape, p), inplace)
 
 
-def _channel_dropout(x, p, training, inplace, dims, op):
-    """Drop whole channels of (N, C, *spatial) or unbatched (C, *spatial) input with ``dims`` spatial dims."""
-    _check_p(p, op)
-    if x.ndim not in (dims + 1, dims + 2):
-        raise ShapeError(f"{op}: expected a {dims + 1}-D (unbatched) or {dims + 2}-D input, got shape {tuple(x.shape)}")
-    if not training or p == 0.0:
-        return x
-    lead = x.ndim - dims
-    shape = tuple(x.shape[:lead]) + (1,) * dims
-    return _apply(x, _scaled_mask(x, shape, p), inplace)
-
-
 def dropout1d(x, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, L) (or (C, L)) input: one kept-or-dropped decision per channel.
 
     Composition: x * mask, the mask a constant of 0 and 1/(1-p) (no Function of its own: the backward is
     ops/elementwise.py Mul).
     """
-    return _channel_dropout(x, p, training, inplace, 1, "dropout1d")
+    _check_p(p, "dropout1d")
+    if x.ndim not in (2, 3):  # (PyTorch refuses other ranks here, where dropout2d and 3d only warn)
+        raise ShapeError(f"dropout1d: expected a 2-D (unbatched) or 3-D input, got shape {tuple(x.shape)}")
+    return _feature_dropout(x, p, training, inplace, batched=x.ndim == 3, op="dropout1d")
 
 
 def dropout3d(x, p=0.5, training=True, inplace=False):

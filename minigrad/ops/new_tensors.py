@@ -12,7 +12,7 @@ def _like(self, dtype, device):
     return (dtype or self.dtype), (device or self.device)
 
 
-@torch_options(sizes=True, method=True)
+@torch_options(sizes=True, like=True)
 def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
     """zeros(size) with this tensor's dtype and device."""
     from ..creation import zeros
@@ -21,7 +21,7 @@ def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-@torch_options(sizes=True, method=True)
+@torch_options(sizes=True, like=True)
 def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
     """ones(size) with this tensor's dtype and device."""
     from ..creation import ones
@@ -30,13 +30,13 @@ def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
     return ones(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-@torch_options(sizes=True, method=True)
+@torch_options(sizes=True, like=True)
 def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
     """An uninitialised tensor of ``size`` (here zeros) with this tensor's dtype and device."""
     return new_zeros(self, *size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-@torch_options(method=True)
+@torch_options(like=True)
 def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
     """full(size, fill_value) with this tensor's dtype and device."""
     from ..creation import full
@@ -45,7 +45,7 @@ def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=Fals
     return full(tuple(size), fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-@torch_options(method=True)
+@torch_options(like=True)
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     """tensor(data) (a copy) with this tensor's dtype and device."""
     from ..creation import tensor

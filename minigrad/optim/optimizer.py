@@ -316,13 +316,17 @@ def _with_step_hooks(step):
     @functools.wraps(step)
     def stepped(self, *args, **kwargs):
         pre, post = self.__dict__.get("_step_pre_hooks"), self.__dict__.get("_step_post_hooks")
-        if not pre and not post:  # the common case: one dict lookup each
-            return step(self, *args, **kwargs)
+        if not pre and not post or self.__dict__.get("_stepping"):  # no hooks, or a subclass's step
+            return step(self, *args, **kwargs)                        # calling super().step(): run once
         for hook in list((pre or {}).values()):
             changed = hook(self, args, kwargs)
             if changed is not None:
                 args, kwargs = changed
-        out = step(self, *args, **kwargs)
+        self._stepping = True
+        try:
+            out = step(self, *args, **kwargs)
+        finally:
+            self._stepping = False
         for hook in list((post or {}).values()):
             hook(self, args, kwargs)
         return out

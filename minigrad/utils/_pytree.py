@@ -143,14 +143,9 @@ def tree_map(fn, tree, *rest, is_leaf=None):
     return tree_unflatten([fn(*args) for args in zip(leaves, *others)], spec)
 
 
-def _matching(type_or_types):
-    return lambda x: isinstance(x, type_or_types)
-
-
 def tree_map_only(type_or_types, fn, tree, is_leaf=None):
     """tree_map over the leaves that are instances of ``type_or_types``; the others are kept."""
-    match = _matching(type_or_types)
-    return tree_map(lambda x: fn(x) if match(x) else x, tree, is_leaf=is_leaf)
+    return tree_map(lambda x: fn(x) if isinstance(x, type_or_types) else x, tree, is_leaf=is_leaf)
 
 
 def tree_all(pred, tree, is_leaf=None):
@@ -162,13 +157,11 @@ def tree_any(pred, tree, is_leaf=None):
 
 
 def tree_all_only(type_or_types, pred, tree, is_leaf=None):
-    match = _matching(type_or_types)
-    return all(pred(x) for x in tree_leaves(tree, is_leaf) if match(x))
+    return all(pred(x) for x in tree_leaves(tree, is_leaf) if isinstance(x, type_or_types))
 
 
 def tree_any_only(type_or_types, pred, tree, is_leaf=None):
-    match = _matching(type_or_types)
-    return any(pred(x) for x in tree_leaves(tree, is_leaf) if match(x))
+    return any(pred(x) for x in tree_leaves(tree, is_leaf) if isinstance(x, type_or_types))
 
 
 __all__ = ["TreeSpec", "LeafSpec", "register_pytree_node", "tree_flatten", "tree_unflatten", "tree_leaves",

@@ -67,7 +67,7 @@ class Timer:
         raise NotImplementedError("Timer.repeat: use timeit or blocked_autorange (as PyTorch says)")
 
     def autorange(self, callback=None):
-        number, total = self._timer.autorange(callback and (lambda n, t: callback(n, t)))
+        number, total = self._timer.autorange(callback)
         return Measurement(number, [total], self._spec)
 
     def blocked_autorange(self, callback=None, min_run_time=0.2):

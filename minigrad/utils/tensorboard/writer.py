@@ -23,9 +23,10 @@ from . import event_file as ef
 
 
 def _numpy(x):
+    """A tensor (on any device), an array (CuPy's too) or a number as a host array."""
     if isinstance(x, Tensor):
-        x = x.detach().array
-    return np.asarray(backend.to_device(x, "cpu") if not isinstance(x, (list, tuple, float, int)) else x)
+        return x.detach().numpy(force=True)
+    return backend.to_device(x, "cpu") if hasattr(x, "__cuda_array_interface__") else np.asarray(x)
 
 
 def _image_hwc(img, dataformats, op):
