@@ -191,6 +191,8 @@ SHIFTED_CASES = [
     (40, 16, (3, 2), "same", 1),  # an even kernel: asymmetric padding
     (32, 4, (1, 1), 0, 1),
     (48, 8, (5, 5), (2, 1), 1),  # less padding across than the kernel's reach: outputs shrink
+    (16, 8, (3, 3), 2, 1),  # more padding than the kernel's reach: rows wider than the input's
+    (24, 8, (3, 3), (0, 2), 1),  # no zero rows at all, zero columns on both sides
 ]
 
 
@@ -274,8 +276,8 @@ def test_shifted_grad_weight_equals_the_im2col_formula(monkeypatch, c, oc, kerne
 def test_shifted_grad_weight_is_taken_where_it_copies_less(monkeypatch):
     rng = np.random.default_rng(11)
     taken = _count(monkeypatch, "_shifted_grad_weight")
-    # W3's and W2's layers; then 8 -> 512 channels, where im2col copies less (G is most of it)
-    for c, oc in ((64, 64), (32, 64), (8, 512)):
+    # W3's and W2's layers; then 8 -> 1024 channels, where im2col copies less (G is most of it)
+    for c, oc in ((64, 64), (32, 64), (8, 1024)):
         x = mg.tensor(rng.standard_normal((2, c, 14, 14)).astype(np.float32))
         w = mg.tensor(rng.standard_normal((oc, c, 3, 3)).astype(np.float32), requires_grad=True)
         F.conv2d(x, w, padding=1).sum().backward()
