@@ -356,3 +356,27 @@ def test_shifted_conv_on_cuda_matches_cpu():
             runs.append((y.cpu().numpy(), xm.grad.cpu().numpy(), wm.grad.cpu().numpy()))
         for a, b in zip(*runs):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-4)
+
+
+# ---- the bias gradient as matrix-vector products -------------------------------------------------
+@pytest.mark.parametrize("shape", [(64, 32, 28, 28), (3, 5, 7), (2, 4, 3, 2, 5), (0, 4, 3, 3)])
+def test_bias_gradient_equals_the_sum_over_batch_and_positions(shape):
+    g = np.random.default_rng(12).standard_normal(shape).astype(np.float32)
+    with mg.no_grad():  # a first-order backward: the matrix-vector path
+        gb = CV._bias_grad(mg.tensor(g))
+    want = g.astype(np.float64).sum(axis=(0,) + tuple(range(2, g.ndim)))
+    assert gb.dtype == mg.float32 and gb.shape == (shape[1],)
+    # float32 sums of up to 50 K terms in another order than NumPy's pairwise one
+    np.testing.assert_allclose(gb.numpy(), want, rtol=1e-5, atol=1e-4)
+    strided = mg.tensor(g).transpose(0, 1)  # not contiguous: the Sum op
+    with mg.no_grad():
+        np.testing.assert_allclose(CV._bias_grad(strided).numpy(),
+                                   g.transpose(1, 0, *range(2, g.ndim)).sum(axis=(0,) + tuple(range(2, g.ndim))),
+                                   rtol=1e-5, atol=1e-4)
+
+
+def test_bias_gradient_records_its_node_in_a_graph():
+    g = mg.tensor(np.ones((2, 3, 4, 4), dtype=np.float64), requires_grad=True)
+    gb = CV._bias_grad(g)  # grad mode on: the Sum op, differentiable
+    gb.sum().backward()
+    np.testing.assert_array_equal(g.grad.numpy(), np.ones((2, 3, 4, 4)))

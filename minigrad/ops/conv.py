@@ -59,6 +59,7 @@ matmul does all of them at once.
 import numpy as np  # shape arithmetic only
 
 from ..autograd.function import Function
+from ..autograd.grad_mode import is_grad_enabled
 from ..backend import get_array_module, is_host
 from ..errors import ArgumentError, ArgumentRuntimeError, ShapeError
 from ..tensor import Tensor
@@ -397,8 +398,24 @@ def _conv_pair_backward(ctx, g, adjoint, transposed):
         gw = Conv2dGradWeight.apply(conv_input, conv_output_grad, kernel=w.shape[2:], stride=stride,
                                     padding=padding, dilation=dilation, groups=groups)
     if ctx.needs_input_grad[2]:
-        gb = _sum(g, (0,) + tuple(range(2, g.ndim)))
+        gb = _bias_grad(g)
     return gx, gw, gb
+
+
+def _bias_grad(g):
+    """dL/db[o] = sum_{n, p, q} g[n, o, p, q].
+
+    In a first-order backward (no graph to record) on a contiguous g, as one matrix-vector
+    product per image, G_n @ 1 with G_n = g[n] as the matrix (OC, OH*OW), then a sum over n:
+    BLAS reads g once, three times faster than NumPy's sum over axes (0, 2, 3) (measured on
+    W2's and W3's layers). Otherwise the Sum op, which records its node."""
+    arr = g.array
+    if is_grad_enabled() or arr.dtype.kind != "f" or not arr.flags.c_contiguous:
+        return _sum(g, (0,) + tuple(range(2, g.ndim)))
+    xp = get_array_module(arr)
+    n, oc, positions = arr.shape[0], arr.shape[1], int(np.prod(arr.shape[2:]))  # (not -1: n may be 0)
+    per_image = xp.matmul(arr.reshape(n, oc, positions), xp.ones(positions, dtype=arr.dtype))
+    return Tensor._make(per_image.sum(axis=0))
 
 
 class Conv2d(Function):
