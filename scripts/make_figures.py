@@ -114,19 +114,23 @@ def conv_im2col():
     top = 330
     b.append(text(20, top, "shifted products (2-D, stride 1, one group): 3 shifted copies of x instead of 9",
                   13, "start", weight="bold"))
-    notes = ("Lay x out flat, each row followed by a zero column, the image by a zero row, zeros in front:",
-             "row length r = 4 + 1 = 5 (one row's right padding is the next row's left padding). Number the",
-             "outputs P = p·r + q (25 of them). Output P under kernel offset (i, j) reads flat[P + i·r + j]:",
-             "for every P alike, so each offset's row below is a plain slice of flat.")
+    notes = ("Lay x out flat, rows of r = 4 (x's own row length), the image followed by a zero row, zeros in",
+             "front (lead = r + 1: the top padding row, and the left padding of output (0, 0)). Number the outputs",
+             "P = p·r + q (20 of them). Output P under kernel offset (i, j) reads flat[P + i·r + j]: for every P alike,",
+             "so each offset's row below is a plain slice of flat. A read left or right of x's row (column q + j - 1",
+             "outside 0..3) lands in the row before or after instead: those entries (violet) are set to zero.")
     for k, s in enumerate(notes):
         b.append(text(20, top + 20 + 16 * k, s, 11, "start"))
     fc, fh, lx = 20, 16, 110  # cell width and height, left edge of flat
-    fy = top + 100
-    lead, r, n_out = 6, 5, 25
+    fy = top + 110
+    lead, r, n_out = 5, 4, 20
 
     def flat_index(k):  # the x index stored at flat[k], or None for a zero
         m = k - lead
-        return m // r * 4 + m % r if 0 <= m < n_out and m % r < 4 and m // r < 4 else None
+        return m if 0 <= m < 16 else None
+
+    def masked(c, j):  # whether output column c's read for kernel column j falls in the padding beside the row
+        return not 0 <= c % r + j - 1 < 4
 
     n_flat = n_out + 2 * r + 2
     b.append(text(lx - 8, fy + 12, "flat", 11, "end", weight="bold"))
@@ -134,31 +138,33 @@ def conv_im2col():
               label=lambda _, k: None if flat_index(k) is None else str(flat_index(k)), size=8)
     hy = fy + 30
     b.append(text(lx - 8, hy + 12, "output (p, q)", 10, "end"))
-    b += grid(lx, hy, 1, n_out, fc, fill=lambda _, c: "#f4cccc" if c % r == 4 or c // r == 4 else "#f7f7f7",
+    b += grid(lx, hy, 1, n_out, fc, fill=lambda _, c: "#f4cccc" if c // r == 4 else "#f7f7f7",
               label=lambda _, c: f"{c // r},{c % r}", size=7)
     for row, (i, j) in enumerate(patch):
         yy = hy + 24 + row * (fh + 4)
         shift = i * r + j
-        src = lambda _, c, shift=shift: flat_index(c + shift)
+        src = lambda _, c, shift=shift, j=j: None if masked(c, j) else flat_index(c + shift)
         color = (BLUE, GREEN, ORANGE)[j]
         b.append(text(lx - 8, yy + 12, f"(i, j) = ({i}, {j})", 10, "end", color=color))
         b += grid(lx, yy, 1, n_out, fc,
-                  fill=lambda _, c, s=src: "#dddddd" if s(_, c) is None else ("#f3d9c3" if c == 0 else "white"),
+                  fill=lambda _, c, s=src, j=j: "#d9d2e9" if masked(c, j) else
+                  ("#dddddd" if s(_, c) is None else ("#f3d9c3" if c == 0 else "white")),
                   label=lambda _, c, s=src: None if s(_, c) is None else str(s(_, c)), size=8)
         b.append(rect(lx, yy, n_out * fc, fh, stroke=color, width=1.6))
         b.append(text(lx + n_out * fc + 8, yy + 12, f"flat[P + {shift}]", 10, "start", color=color))
     end = hy + 24 + 9 * (fh + 4)
     b.append(rect(lx, hy + 24, fc, end - hy - 28, stroke=ORANGE, width=2.5))
     b.append(text(lx, end + 14, "Column P = 0 (orange) holds the window of output (0, 0), as im2col's column 0 does. "
-                  "Red outputs (q = 4 or", 11, "start"))
-    b.append(text(lx, end + 30, "p = 4) straddle the zeros: they are computed and dropped.", 11, "start"))
+                  "Red outputs (p = 4)", 11, "start"))
+    b.append(text(lx, end + 30, "fall on the zero row: they are computed and dropped.", 11, "start"))
     yy = end + 56
     for k, s in enumerate((
-            "E[j] = flat shifted by j (blue, green, orange): one copy per kernel column; kernel row i reads "
-            "E[j] at offset i·r,",
-            "a view, no copy. So Y = Σ_i W_i (OC, 3C) @ E_i (3C, 25 outputs): KH = 3 GEMMs, summed.",
+            "E[j] = flat shifted by j (blue, green, orange), its padding reads zeroed: one copy per kernel column; "
+            "kernel row i",
+            "reads E[j] at offset i·r, a view, no copy. So Y = Σ_i W_i (OC, 3C) @ E_i (3C, 20 outputs): KH = 3 "
+            "products, summed.",
             "minigrad takes this path while the waste is at most 25 % and KW·C ≥ 16; this small example "
-            "(25 outputs for 16)",
+            "(KW·C = 3)",
             "would take im2col.")):
         b.append(text(20, yy + 16 * k, s, 11, "start"))
     yy += 4 * 16 + 12
