@@ -133,6 +133,25 @@ from .linalg.lowrank import pca_lowrank, svd_lowrank  # noqa: E402
 from .ops.bessel import i0  # noqa: E402
 from .ops.numerical_gradient import gradient  # noqa: E402
 from .ops.incomplete_gamma import gammainc as igamma, gammaincc as igammac  # noqa: E402  (torch.vmap, as torch.func.vmap)
+from .ops.tensor_forms import nextafter, unsafe_chunk, unsafe_split, unsafe_split_with_sizes  # noqa: E402
+from .inplace_functions import FUNCTIONS as _INPLACE_FUNCTIONS  # noqa: E402
+from .view_copies import FUNCTIONS as _VIEW_COPIES  # noqa: E402
+globals().update(_INPLACE_FUNCTIONS)  # minigrad.exp_(t), ...: t.exp_() (inplace_functions.py)
+globals().update(_VIEW_COPIES)  # minigrad.t_copy(x), ...: x.t().clone() (view_copies.py)
+
+from .ops.recurrent_cells import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: E402
+from .ops.native_norms import native_batch_norm, native_group_norm, native_layer_norm  # noqa: E402
+from .ops.dropout_variants import (alpha_dropout, alpha_dropout_, feature_alpha_dropout,  # noqa: E402
+                                   feature_alpha_dropout_, feature_dropout, feature_dropout_, native_dropout)
+from .ops.aten_names import constant_pad_nd, convolution, native_channel_shuffle, nonzero_static  # noqa: E402
+from .ops.pixel_shuffle import channel_shuffle  # noqa: E402
+from .ops.binomial import binomial  # noqa: E402
+from .linalg.legacy_norms import frobenius_norm, nuclear_norm  # noqa: E402
+from .tensor_info import get_device, is_conj, is_distributed, is_inference, is_neg  # noqa: E402
+from .storage import TypedStorage, UntypedStorage, empty_permuted  # noqa: E402  (installs Tensor.untyped_storage & co.)
+from .global_switches import (get_deterministic_debug_mode, is_warn_always_enabled,  # noqa: E402
+                              set_deterministic_debug_mode, set_flush_denormal, set_warn_always)
+from .backends import is_deterministic_algorithms_warn_only_enabled  # noqa: E402
 
 dtype = _np.dtype  # isinstance(x.dtype, minigrad.dtype), as with torch.dtype
 

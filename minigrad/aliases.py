@@ -98,7 +98,7 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
 
     array = obj.array if isinstance(obj, Tensor) else obj
     if isinstance(obj, Tensor) or isinstance(array, np.ndarray) or hasattr(array, "__cuda_array_interface__"):
-        out = Tensor(array, dtype=dtype, device=device)
+        out = Tensor(array, dtype=array.dtype if dtype is None else dtype, device=device)
         shared = out.array is array
     else:
         from .creation import tensor
@@ -122,10 +122,12 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     from .dtypes import as_dtype
     from .tensor import Tensor
 
-    return Tensor(np.frombuffer(buffer, dtype=as_dtype(dtype), count=count, offset=offset),
-                  requires_grad=requires_grad)
+    array = np.frombuffer(buffer, dtype=as_dtype(dtype), count=count, offset=offset)
+    return Tensor(array, requires_grad=requires_grad, dtype=array.dtype)
 
 
 def is_storage(obj):
-    """torch.is_storage: minigrad tensors have no separate storage objects, so nothing is one."""
-    return False
+    """torch.is_storage: whether ``obj`` is what t.untyped_storage() or t.storage() returns."""
+    from .storage import TypedStorage, UntypedStorage
+
+    return isinstance(obj, (TypedStorage, UntypedStorage))

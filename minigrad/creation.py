@@ -78,7 +78,7 @@ def _finish(array, dtype, device, requires_grad):
         array = array.astype(dtypes.as_dtype(dtype))
     if device is not None:
         array = backend.to_device(array, device)
-    return Tensor(array, requires_grad=requires_grad)
+    return Tensor(array, requires_grad=requires_grad, dtype=array.dtype)
 
 
 @torch_options
@@ -90,26 +90,28 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         data = data.copy()
     else:  # (as an array first: Tensor([1, 2]) itself is PyTorch's legacy constructor, float32 always)
         data = to_array(data, dtypes.as_dtype(dtype))
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
+    return Tensor(data, requires_grad=requires_grad, dtype=data.dtype if dtype is None else dtype, device=device)
 
 
 def as_tensor(data, dtype=None, device=None):
     """Like ``tensor`` but shares memory with a NumPy array when it can."""
     if isinstance(data, Tensor) and dtype is None and device is None:
         return data
-    return Tensor(to_array(data, dtypes.as_dtype(dtype)), dtype=dtype, device=device)
+    array = to_array(data, dtypes.as_dtype(dtype))
+    return Tensor(array, dtype=array.dtype, device=device)
 
 
 def from_numpy(array):
     """A tensor sharing memory with a NumPy array."""
-    return Tensor(np.asarray(array))
+    array = np.asarray(array)
+    return Tensor(array, dtype=array.dtype)
 
 
 def _filled(fill, size, dtype, device, requires_grad):
     dtype = dtypes.as_dtype(dtype) or dtypes.default_float
     xp = backend.xp_for(device or "cpu")
     with backend.on_device(device or "cpu"):
-        return Tensor(xp.full(_size(size), fill, dtype=dtype), requires_grad=requires_grad)
+        return Tensor(xp.full(_size(size), fill, dtype=dtype), requires_grad=requires_grad, dtype=dtype)
 
 
 @torch_options(sizes=True)
@@ -281,7 +283,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     stream = _stream(generator, device)
     with backend.on_device(device or "cpu"):
         array = _draw_parts(lambda shape, dt: stream.random(shape, dtype=dt), _size(size), dtype)
-    return Tensor(array, requires_grad=requires_grad)
+    return Tensor(array, requires_grad=requires_grad, dtype=array.dtype)
 
 
 @torch_options(sizes=True)
@@ -292,7 +294,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     with backend.on_device(device or "cpu"):
         array = _draw_parts(lambda shape, dt: stream.standard_normal(shape, dtype=dt), _size(size), dtype,
                             scale=0.7071067811865476)
-    return Tensor(array, requires_grad=requires_grad)
+    return Tensor(array, requires_grad=requires_grad, dtype=array.dtype)
 
 
 @torch_options
@@ -308,7 +310,7 @@ def randint(low, high=None, size=(), *, generator=None, dtype=None, device=None,
     with backend.on_device(device or "cpu"):
         array = stream.integers(low, high, size=size, dtype=np.int64)
     dtype = dtypes.as_dtype(dtype) or dtypes.int64
-    return Tensor(array if array.dtype == dtype else array.astype(dtype), requires_grad=requires_grad)
+    return Tensor(array, requires_grad=requires_grad, dtype=dtype)
 
 
 @torch_options
@@ -317,7 +319,7 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
     stream = _stream(generator, device)
     with backend.on_device(device or "cpu"):
         array = backend.permutation(stream, int(n)).astype(dtypes.as_dtype(dtype) or dtypes.int64)
-    return Tensor(array, requires_grad=requires_grad)
+    return Tensor(array, requires_grad=requires_grad, dtype=array.dtype)
 
 
 @torch_options(like=True)
@@ -364,7 +366,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
         if std < 0:
             raise ArgumentRuntimeError(f"normal: std must be >= 0, got {std}")
         z = randn(size, generator=generator, dtype=dtype, device=device)
-        return Tensor(z.array * std + mean, requires_grad=requires_grad)
+        return Tensor(z.array * std + mean, requires_grad=requires_grad, dtype=z.dtype)
     like = mean if m is not None else std
     xp = like.xp
     m = m if m is not None else mean
@@ -373,7 +375,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
         raise ArgumentRuntimeError("normal: every std must be >= 0")
     shape = np.broadcast_shapes(np.shape(m), np.shape(s))
     z = randn(shape, generator=generator, dtype=_random_dtype("normal", dtype, like.dtype), device=like.device)
-    return Tensor((z.array * s + m).astype(z.dtype, copy=False), requires_grad=requires_grad)
+    return Tensor(z.array * s + m, requires_grad=requires_grad, dtype=z.dtype)
 
 
 def bernoulli(input, p=None, *, generator=None):

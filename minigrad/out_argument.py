@@ -43,6 +43,7 @@ OUT_FUNCTIONS = (
     "take_along_dim tan tanh tensordot topk triangular_solve tril triu true_divide trunc var var_mean vdot "
     "vstack where xlogy zeros"
 ).split()
+OUT_FUNCTIONS += ["frobenius_norm", "nonzero_static", "nuclear_norm"]
 
 
 def with_out(fn):

@@ -30,7 +30,8 @@ _BUILTIN = {
     "_codecs": {"encode"},  # (how protocol 2 stores bytes)
     "numpy": {"dtype", "ndarray"},
     "numpy.core.multiarray": {"_reconstruct", "scalar"}, "numpy._core.multiarray": {"_reconstruct", "scalar"},
-    "minigrad.tensor": {"Tensor", "_rebuilt"}, "minigrad.nn.parameter": {"Parameter"}, "minigrad.size": {"Size"},
+    "minigrad.tensor": {"Tensor", "_rebuilt"}, "minigrad.nn.parameter": {"Parameter", "_rebuilt_buffer"},
+    "minigrad.size": {"Size"},
     "minigrad.backend": {"Device"},
 }
 _allowed = []  # the globals the program allows: objects, or (object, "module.name") pairs

@@ -68,13 +68,17 @@ class Tensor:
     __array_priority__ = 1000  # make ndarray + Tensor call Tensor.__radd__
 
     def __init__(self, data=(), requires_grad=False, dtype=None, device=None, *more_sizes):
-        if type(data) is int and type(requires_grad) is int:
-            # the legacy constructor torch.Tensor(2, 3): a float tensor of those sizes (zeros here).
-            # (One size alone, torch.Tensor(5), cannot be told from Tensor(5), a 0-d tensor.)
+        if type(data) is int and (type(requires_grad) is int
+                                  or (requires_grad is False and dtype is None and device is None)):
+            # the legacy constructor torch.Tensor(2, 3), torch.Tensor(5): a float tensor of those
+            # sizes (zeros here). Tensor(5, requires_grad=True) or with a dtype wraps the number.
             sizes = (data,) + tuple(a for a in (requires_grad, dtype, device) if type(a) is int) + more_sizes
             data, requires_grad, dtype, device = _legacy_sizes(sizes), False, None, None
-        elif dtype is None and type(data) in (list, tuple):
-            dtype = dtypes.default_float  # torch.Tensor([1, 2]) is float32, as PyTorch's legacy constructor
+        elif dtype is None and (type(data) in (list, tuple) or isinstance(data, np.ndarray)
+                                or hasattr(data, "__cuda_array_interface__")):
+            # torch.Tensor([1, 2]) and torch.Tensor(an int64 ndarray) are float32: the legacy
+            # constructor makes the default float dtype from data (tensor() keeps the dtype)
+            dtype = dtypes.default_float
         array = _to_array(data, dtypes.as_dtype(dtype))
         if device is not None:
             array = backend.to_device(array, device)

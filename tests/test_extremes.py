@@ -37,7 +37,7 @@ def no_float_warnings():
 
 
 def T(values, dtype="float64", requires_grad=True):
-    return minigrad.Tensor(np.array(values, dtype=dtype), requires_grad=requires_grad)
+    return minigrad.tensor(np.array(values, dtype=dtype), requires_grad=requires_grad)
 
 
 def close(t, expected, rtol=1e-6, atol=0.0):

@@ -96,6 +96,12 @@ def test_the_tensor_class_takes_sizes_as_torch_tensor_does(torch):
         ours, theirs = mg.Tensor(*sizes), torch.Tensor(*sizes)
         assert ours.shape == tuple(theirs.shape) and str(ours.dtype) == "float32"
     assert mg.nn.Parameter(mg.Tensor(3, 4)).shape == (3, 4)
+    for n in (5, 0):  # one size alone is a size too: nn.Parameter(torch.Tensor(out_features)) is a bias
+        assert mg.Tensor(n).shape == tuple(torch.Tensor(n).shape) and mg.Tensor(n).dtype == mg.float32
+    bias = mg.nn.Parameter(mg.Tensor(7))
+    mg.nn.init.uniform_(bias, -0.1, 0.1)
+    assert bias.shape == (7,) and abs(bias.detach().numpy()).max() <= 0.1
+    assert mg.Tensor(5, dtype=mg.int64).shape == ()  # with a dtype the number is data (minigrad's form)
     with pytest.raises(ShapeError, match="non-negative"):
         mg.Tensor(2, -1)
 
@@ -109,3 +115,25 @@ def test_the_legacy_constructor_of_python_data_is_float32_as_in_pytorch():
     ((x * 2) ** 2).sum().backward()
     assert x.grad.tolist() == [-32.0]
     assert mg.tensor([1, 2]).dtype == mg.int64 and mg.as_tensor([1, 2]).dtype == mg.int64  # factories infer
+
+
+@pytest.mark.torch
+def test_the_legacy_constructor_of_an_array_is_float32_as_in_pytorch(torch):
+    """torch.Tensor(obs) on NumPy observations (float64, int64, bool) gives float32, as RL programs expect."""
+    for array in (np.linspace(0, 1, 6).reshape(2, 3), np.arange(4), np.array([True, False]), np.array(2.5)):
+        ours, theirs = mg.Tensor(array), torch.Tensor(array)
+        assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "") == "float32"
+        assert ours.shape == tuple(theirs.shape)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    assert mg.Tensor(np.arange(3), dtype=mg.int64).dtype == mg.int64  # an explicit dtype wins
+    for dtype, shared in (("float32", True), ("float64", False)):  # as torch: a float32 array is shared
+        a, b = np.zeros(3, dtype=dtype), np.zeros(3, dtype=dtype)
+        mg.Tensor(a).add_(1)
+        torch.Tensor(b).add_(1)
+        assert a.tolist() == b.tolist() == ([1.0] * 3 if shared else [0.0] * 3)
+    # the factories keep the array's dtype, as in PyTorch
+    for make in (mg.tensor, mg.as_tensor, mg.from_numpy, mg.autograd.Variable):
+        assert make(np.arange(3)).dtype == mg.int64
+    assert mg.nn.Parameter(mg.from_numpy(np.zeros(2))).dtype == mg.float64
+    x = mg.Tensor(np.array([[1.0, 2.0]]))  # float64 observations meet float32 weights
+    assert mg.nn.Linear(2, 3)(x).dtype == mg.float32

@@ -235,3 +235,19 @@ def test_integer_tensors_are_refused_where_a_float_is_needed():
 def test_max_with_several_dims_points_to_amax():
     with pytest.raises(TypeError, match="amax"):
         mg.max(t64(A), (0, 1))
+
+
+@pytest.mark.torch
+def test_an_empty_dim_reduces_everything_but_in_all_and_any(torch):
+    """torch.sum(x, dim=()) sums every element (so do mean, amax, var, vector_norm, ...);
+    torch.all(x, dim=()) and torch.any reduce nothing."""
+    x = np.arange(6.0).reshape(2, 3) - 2.0
+    for name in ("sum", "mean", "amax", "amin", "var", "std", "nansum", "nanmean", "count_nonzero", "all", "any"):
+        for keepdim in (False, True):
+            kw = {} if name == "count_nonzero" else {"keepdim": keepdim}  # (it has no keepdim)
+            want = getattr(torch, name)(torch.tensor(x), dim=(), **kw)
+            got = getattr(mg, name)(mg.tensor(x), dim=(), **kw)
+            assert tuple(got.shape) == tuple(want.shape), (name, keepdim)
+            np.testing.assert_allclose(got.numpy(), want.numpy(), err_msg=name)
+    norm = mg.linalg.vector_norm(mg.tensor(x), dim=[])
+    np.testing.assert_allclose(norm.numpy(), np.sqrt((x * x).sum()))

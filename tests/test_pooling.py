@@ -344,7 +344,7 @@ def test_unbatched_and_noncontiguous_inputs():
     x = no_ties(rng, (2, 3, 6, 7))
     want, _, _ = ref_max_pool2d(x, None, (3, 3), (2, 2), (1, 1), (1, 1), False)
     _close(P.max_pool2d(mg.tensor(x[1]), 3, 2, 1).numpy(), want[1], "unbatched")
-    view = mg.Tensor(np.asfortranarray(x))
+    view = mg.from_numpy(np.asfortranarray(x))
     assert not view.is_contiguous()
     _close(P.max_pool2d(view, 3, 2, 1).numpy(), want, "non-contiguous")
     _close(P.avg_pool2d(view, 2).numpy(), ref_avg_pool2d(x, None, (2, 2), (2, 2), (0, 0), False, True)[0], "avg")

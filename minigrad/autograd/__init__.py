@@ -18,7 +18,9 @@ def Variable(data, requires_grad=False, volatile=False):
     """The old PyTorch wrapper (before 0.4): today a Tensor is its own Variable."""
     from ..tensor import Tensor
 
-    t = data if isinstance(data, Tensor) else Tensor(data)
+    from .. import creation
+
+    t = data if isinstance(data, Tensor) else creation.as_tensor(data)  # an ndarray keeps its dtype
     return t.requires_grad_(requires_grad) if requires_grad else t
 
 

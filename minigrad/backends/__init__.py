@@ -33,7 +33,7 @@ def get_float32_matmul_precision():
     return _precision[0]
 
 
-_deterministic = [False]
+_deterministic = [False, False]  # mode, warn_only
 
 
 def use_deterministic_algorithms(mode, *, warn_only=False):
@@ -41,12 +41,17 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
     deterministic already (no atomics, no autotuning), so there is nothing to turn off."""
     if not isinstance(mode, bool):
         raise DTypeError(f"use_deterministic_algorithms: mode must be a bool, got {type(mode).__name__}")
-    _deterministic[0] = mode
+    _deterministic[:] = [mode, bool(warn_only)]
 
 
 def are_deterministic_algorithms_enabled():
     """What ``use_deterministic_algorithms`` last set (default False)."""
     return _deterministic[0]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    """The ``warn_only`` that ``use_deterministic_algorithms`` last set (default False)."""
+    return _deterministic[1]
 
 
 cuda.matmul._precision = _precision

@@ -58,7 +58,7 @@ class TensorDataset(Dataset):
     def __init__(self, *tensors):
         if not tensors:
             raise ArgumentError("TensorDataset: needs at least one tensor")
-        self.tensors = tuple(t if isinstance(t, Tensor) else Tensor(t) for t in tensors)
+        self.tensors = tuple(t if isinstance(t, Tensor) else Tensor(t, dtype=getattr(t, "dtype", None)) for t in tensors)
         n = len(self.tensors[0])
         if any(t.ndim == 0 or len(t) != n for t in self.tensors):
             shapes = ", ".join(str(tuple(t.shape)) for t in self.tensors)

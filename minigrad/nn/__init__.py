@@ -47,6 +47,13 @@ from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .transformer import TransformerEncoder, TransformerEncoderLayer
 from .transformer_decoder import TransformerDecoder, TransformerDecoderLayer
 from .transformer_model import Transformer
+from .adaptive import AdaptiveLogSoftmaxWithLoss
+from .containers import Container
+from .lazy import LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d
+from .local_response_norm import CrossMapLRN2d
+from .loss import NLLLoss2d
+from .parameter import Buffer, UninitializedBuffer, UninitializedParameter
+from .rnn import RNNBase, RNNCellBase
 
 __all__ = [
     "Module", "Parameter", "Sequential", "ModuleList", "ModuleDict",
@@ -83,5 +90,8 @@ __all__ += ["FractionalMaxPool2d", "FractionalMaxPool3d"]
 __all__ += ["parallel", "DataParallel"]
 __all__ += ["LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d",
             "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d"]
+__all__ += ["RNNBase", "RNNCellBase", "Buffer", "UninitializedParameter", "UninitializedBuffer",
+            "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d", "AdaptiveLogSoftmaxWithLoss",
+            "NLLLoss2d", "Container", "CrossMapLRN2d"]
 
 from . import modules  # noqa: E402  (torch.nn.modules' import paths: minigrad.nn.modules.loss._Loss, ...)

@@ -5,12 +5,14 @@
 - ``ModuleDict``: a dict of modules (no forward), in insertion order.
 - ``ParameterList``, ``ParameterDict``: the same for parameters (a Tensor put in one becomes
   a Parameter, as in PyTorch).
+- ``Container``: PyTorch's deprecated keyword-argument holder, kept for old programs.
 
 They register their members under the names ``"0"``, ``"1"``, ... (or the dict keys), so
 ``state_dict`` keys look like PyTorch's: ``"0.weight"``, ``"layers.2.bias"``, ``"scales.1"``.
 """
 
 import operator
+import warnings
 from collections import OrderedDict
 
 from ..errors import DTypeError, IndexOutOfRange
@@ -101,6 +103,29 @@ class Sequential(_ModuleSequence):
         items.insert(index, module)
         _renumber(self, items)
         return self
+
+
+_CONTAINER_DEPRECATED = ("`nn.Container` is deprecated. All of its functionality is now implemented in "
+                         "`nn.Module`. Subclass that instead.")
+
+
+class Container(Module):
+    """Deprecated in PyTorch: a Module whose keyword arguments become its submodules,
+    ``Container(encoder=..., decoder=...)``. Making one or subclassing it warns (FutureWarning).
+
+    Composition: none; submodules the owner calls (no Function of its own).
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=2)
+
+    def __init__(self, **kwargs):
+        if type(self) is Container:  # a subclass was warned about when it was defined
+            warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=2)
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)
 
 
 class ModuleList(_ModuleSequence):

@@ -42,10 +42,15 @@ from ..ops.unpool import max_unpool1d, max_unpool2d, max_unpool3d
 from ..ops.conv3d import conv3d, conv_transpose3d
 from ..ops.fold import fold, unfold
 from ..ops.pixel_shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
+from ..ops.aten_names import native_channel_shuffle
 from ..ops.interpolate import interpolate, upsample, upsample_bilinear, upsample_nearest
 from ..ops.grid_sample import affine_grid, grid_sample
 from ..ops.reduction import sum as _sum
 from ..ops.padding import pad
+from .pooling_with_indices import (adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,
+                                   adaptive_max_pool3d_with_indices, fractional_max_pool2d_with_indices,
+                                   fractional_max_pool3d_with_indices, max_pool1d_with_indices,
+                                   max_pool2d_with_indices, max_pool3d_with_indices)
 
 
 def linear(input, weight, bias=None):
@@ -131,6 +136,10 @@ __all__ += [
 __all__ += ["dropout1d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"]
 __all__ += ["pdist"]
 __all__ += ["fractional_max_pool2d", "fractional_max_pool3d"]
+__all__ += ["native_channel_shuffle"]
+__all__ += ["max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices",
+            "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
+            "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices"]
 
 
 def __getattr__(name):

@@ -11,6 +11,7 @@ import math
 from .. import creation
 from . import functional as F
 from . import init
+from .lazy import mark_uninitialized
 from .module import Module
 from .parameter import Parameter
 
@@ -72,9 +73,10 @@ class NonDynamicallyQuantizableLinear(Linear):
 class LazyLinear(Linear):
     """A Linear whose in_features is read off its first input (PyTorch's ``nn.LazyLinear``).
 
-    Until then ``weight`` holds no elements, shape (out_features, 0). The first forward gives it
-    its shape (out_features, x.shape[-1]) in place (the same Parameter objects, so an optimizer
-    built before still trains them), initialises weight and bias as Linear does, and turns the
+    Until then ``weight`` and ``bias`` are ``nn.UninitializedParameter`` placeholders; weight holds
+    no elements, shape (out_features, 0). The first forward gives it its shape
+    (out_features, x.shape[-1]) in place (the same objects, so an optimizer built before still
+    trains them; now plain Parameters), initialises weight and bias as Linear does, and turns the
     module into a plain Linear. Load a state_dict after that first call: before it, the shapes
     do not match.
 
@@ -85,6 +87,7 @@ class LazyLinear(Linear):
 
     def __init__(self, out_features, bias=True, device=None, dtype=None):
         super().__init__(0, out_features, bias, device=device, dtype=dtype)
+        mark_uninitialized(self, "weight", "bias")
 
     def reset_parameters(self):
         if self.in_features:  # nothing to initialise before the shape is known
@@ -92,8 +95,9 @@ class LazyLinear(Linear):
 
     def forward(self, x):
         self.in_features = x.shape[-1]
-        weight = self.weight
-        weight.data = creation.empty(self.out_features, self.in_features, dtype=weight.dtype, device=weight.device)
+        self.weight.materialize((self.out_features, self.in_features))
+        if self.bias is not None:
+            self.bias.materialize((self.out_features,))
         self.reset_parameters()
         self.__class__ = self.cls_to_become
         return Linear.forward(self, x)

@@ -5,6 +5,8 @@ so they move with ``to()`` and appear in ``state_dict``. PyTorch's deprecated
 ``size_average`` and ``reduce`` arguments are not supported: use ``reduction``.
 """
 
+import warnings
+
 from ..errors import ArgumentError
 from . import functional as F
 from .distance import PairwiseDistance
@@ -75,6 +77,18 @@ class NLLLoss(_WeightedLoss):
     def forward(self, input, target):
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)
+
+
+class NLLLoss2d(NLLLoss):
+    """Deprecated in PyTorch (a FutureWarning when made): NLLLoss, which takes (N, C, H, W) already.
+
+    Function: ops/loss.py NLLLoss (through F.nll_loss), as NLLLoss.
+    """
+
+    def __init__(self, weight=None, *, ignore_index=-100, reduction="mean"):
+        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement",
+                      FutureWarning, stacklevel=2)
+        super().__init__(weight, ignore_index=ignore_index, reduction=reduction)
 
 
 class BCELoss(_WeightedLoss):

@@ -7,8 +7,9 @@ A Module holds three kinds of named state, each in its own ordered dict:
 - ``_modules``: sub-modules, so models are trees.
 
 Plain attribute assignment registers them: ``self.fc = Linear(2, 3)`` puts ``fc`` in
-``_modules``, ``self.w = Parameter(...)`` puts ``w`` in ``_parameters``. Dicts keep insertion
-order, so iteration order is registration order, the same on every run.
+``_modules``, ``self.w = Parameter(...)`` puts ``w`` in ``_parameters``, ``self.r = Buffer(...)``
+puts ``r`` in ``_buffers``. Dicts keep insertion order, so iteration order is registration order,
+the same on every run.
 
 Every tree walk (``parameters()``, ``state_dict()``, ``to()``) is built on ``named_modules()``,
 which names each module by its path from the root: ``"encoder.layers.0"``. A parameter's name
@@ -26,7 +27,7 @@ from ..errors import (ArgumentError, ArgumentKeyError, ArgumentRuntimeError, Arg
 from ..memory_formats import laid_out
 from ..removable_handle import RemovableHandle as _HookHandle
 from ..tensor import Tensor, parse_to_args
-from .parameter import Parameter
+from .parameter import Buffer, Parameter
 
 
 class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -192,6 +193,8 @@ class Module:
                 raise ArgumentTypeError(f"cannot assign {type(value).__name__} as child module {name!r} "
                                 "(Module or None expected)")
             self._modules[name] = None
+        elif isinstance(value, Buffer):  # nn.Buffer(t, persistent=...): registered with its persistence
+            self.register_buffer(name, value, value.persistent)
         elif self.__dict__.get("_buffers") is not None and name in self._buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise ArgumentTypeError(f"cannot assign {type(value).__name__} as buffer {name!r} (Tensor or None expected)")

@@ -25,7 +25,7 @@ import math
 import warnings
 
 from .. import creation
-from ..errors import ArgumentError, DTypeError, ShapeError
+from ..errors import ArgumentError, ArgumentTypeError, DTypeError, ShapeError
 from ..ops.dropout import dropout
 from ..ops.recurrent import FusedGRUCell, FusedLSTMCell, FusedRNNCell, run_layer
 from ..ops.recurrent_projected import run_projected_lstm
@@ -52,16 +52,35 @@ def _check_dtype(op, x, weight):
                          f"convert one of them (x.to({weight.dtype}) or module.to({x.dtype}))")
 
 
+def _check_sizes(name, *sizes):
+    """Each (argument, value) a positive int: TypeError for a non-integer, ValueError below 1, as in PyTorch."""
+    for arg, value in sizes:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ArgumentTypeError(f"{name}: {arg} must be a positive integer, got {type(value).__name__} {value!r}")
+        if value <= 0:
+            raise ArgumentError(f"{name}: {arg} must be a positive integer, got {value!r}")
+
+
 class RNNBase(Module):
-    """What RNN, LSTM and GRU share: the parameters, the checks and the loop over layers."""
+    """What RNN, LSTM and GRU share: the parameters, the checks and the loop over layers.
+
+    ``RNNBase(mode, input_size, hidden_size, ...)`` with mode 'RNN_TANH', 'RNN_RELU', 'LSTM' or
+    'GRU' has the parameters, names and shapes of that layer, as in PyTorch, and, unlike
+    PyTorch's (which has no forward of its own), also runs it; so a proj_size is refused for a
+    mode other than LSTM (PyTorch's builds weights that nothing could use). ``all_weights`` lists
+    the parameters per layer and direction, ``_flat_weights_names`` their names in that order.
+
+    Function: ops/recurrent.py FusedRecurrentLayer, one node per layer and direction (through run_layer);
+    for an LSTM with proj_size > 0, ops/recurrent.py FusedLSTMCell per step (through run_projected_lstm).
+    """
 
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None):
         super().__init__()
         name = type(self).__name__
-        for arg, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ArgumentError(f"{name}: {arg} must be a positive integer, got {value!r}")
+        if mode not in _GATES:
+            raise ArgumentError(f"{name}: unrecognized RNN mode {mode!r}; choose one of {', '.join(_GATES)}")
+        _check_sizes(name, ("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers))
         if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
             raise ArgumentError(f"{name}: dropout must be a number in [0, 1], got {dropout!r}")
         if isinstance(proj_size, bool) or not isinstance(proj_size, int) or proj_size < 0:
@@ -81,6 +100,7 @@ class RNNBase(Module):
         gate_size = _GATES[mode] * hidden_size
         directions = 2 if bidirectional else 1
         real_hidden = proj_size or hidden_size  # the size of h: what is fed back and returned
+        self._all_weights = []  # the parameter names of each layer and direction, PyTorch's order
         for layer in range(num_layers):
             layer_input = input_size if layer == 0 else real_hidden * directions
             for suffix in ("", "_reverse")[:directions]:
@@ -89,10 +109,21 @@ class RNNBase(Module):
                     shapes += [("bias_ih", (gate_size,)), ("bias_hh", (gate_size,))]
                 if proj_size:
                     shapes.append(("weight_hr", (proj_size, hidden_size)))
-                for kind, shape in shapes:
-                    setattr(self, f"{kind}_l{layer}{suffix}",
-                            Parameter(creation.empty(*shape, dtype=dtype, device=device)))
+                names = [f"{kind}_l{layer}{suffix}" for kind, _ in shapes]
+                for param_name, (_, shape) in zip(names, shapes):
+                    setattr(self, param_name, Parameter(creation.empty(*shape, dtype=dtype, device=device)))
+                self._all_weights.append(names)
+        self._flat_weights_names = [n for names in self._all_weights for n in names]
         self.reset_parameters()
+
+    @property
+    def all_weights(self):
+        """The parameters, one list per layer and direction: [[weight_ih_l0, weight_hh_l0, ...], ...]."""
+        return [[getattr(self, n) for n in names] for names in self._all_weights]
+
+    @property
+    def _flat_weights(self):
+        return [getattr(self, n) for n in self._flat_weights_names]
 
     def reset_parameters(self):
         _uniform_init(self, self.hidden_size)
@@ -196,13 +227,12 @@ class RNNBase(Module):
         return states[0], (states[1] if self.mode == "LSTM" else None)
 
     def extra_repr(self):
+        """PyTorch's text: the nonlinearity of an RNN is not shown."""
         s = f"{self.input_size}, {self.hidden_size}"
         if self.proj_size:
             s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
-        if self.mode == "RNN_RELU":
-            s += ", nonlinearity='relu'"
         if not self.bias:
             s += ", bias=False"
         if self.batch_first:
@@ -269,20 +299,22 @@ class GRU(RNNBase):
 
 # ---- cells: one step, the loop is yours ---------------------------------------------------------
 class RNNCellBase(Module):
-    """What the cells share: weight_ih (G·H, I), weight_hh (G·H, H), bias_ih, bias_hh (G·H,)."""
+    """What the cells share: weight_ih (G·H, I), weight_hh (G·H, H), bias_ih, bias_hh (G·H,),
+    G = ``num_chunks`` (1 for RNNCell, 4 for LSTMCell, 3 for GRUCell). Each cell has its own forward.
 
-    def __init__(self, input_size, hidden_size, bias, gates, device=None, dtype=None):
+    Composition: none; the parameters its subclasses' forward uses (no Function of its own).
+    """
+
+    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
         super().__init__()
-        name = type(self).__name__
-        for arg, value in (("input_size", input_size), ("hidden_size", hidden_size)):
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ArgumentError(f"{name}: {arg} must be a positive integer, got {value!r}")
+        _check_sizes(type(self).__name__, ("input_size", input_size), ("hidden_size", hidden_size))
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
-        self.weight_ih = Parameter(creation.empty(gates * hidden_size, input_size, dtype=dtype, device=device))
-        self.weight_hh = Parameter(creation.empty(gates * hidden_size, hidden_size, dtype=dtype, device=device))
+        g = num_chunks
+        self.weight_ih = Parameter(creation.empty(g * hidden_size, input_size, dtype=dtype, device=device))
+        self.weight_hh = Parameter(creation.empty(g * hidden_size, hidden_size, dtype=dtype, device=device))
         if bias:
-            self.bias_ih = Parameter(creation.empty(gates * hidden_size, dtype=dtype, device=device))
-            self.bias_hh = Parameter(creation.empty(gates * hidden_size, dtype=dtype, device=device))
+            self.bias_ih = Parameter(creation.empty(g * hidden_size, dtype=dtype, device=device))
+            self.bias_hh = Parameter(creation.empty(g * hidden_size, dtype=dtype, device=device))
         else:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
@@ -323,7 +355,7 @@ class RNNCellBase(Module):
         if not self.bias:
             s += ", bias=False"
         if getattr(self, "nonlinearity", "tanh") != "tanh":
-            s += f", nonlinearity='{self.nonlinearity}'"
+            s += f", nonlinearity={self.nonlinearity}"  # unquoted, as PyTorch prints it
         return s
 
 

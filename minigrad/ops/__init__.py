@@ -22,6 +22,7 @@ from . import complex_numbers, fourier
 from . import python_callables, stft
 from . import incomplete_gamma
 from . import bessel, numerical_gradient
+from . import tensor_forms
 
 FAMILIES = (elementwise, selections, shape, reduction, linalg, activation, indexing, compare,
             dropout, embedding, loss, normalization, recurrent, attention,
@@ -35,6 +36,7 @@ FAMILIES += (padding, scatter_into, special, statistics, tensor_facts, complex_n
 FAMILIES += (python_callables, stft)
 FAMILIES += (incomplete_gamma,)
 FAMILIES += (bessel, numerical_gradient)
+FAMILIES += (tensor_forms,)  # after scatter_into: its unsafe splits replace the plain ones
 
 TENSOR_METHODS = {}
 for _family in FAMILIES:

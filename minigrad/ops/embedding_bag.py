@@ -50,7 +50,7 @@ def _bags(op, input, offsets, per_sample_weights, include_last_offset):
         raise ShapeError(f"{op}: input has to be 1D or 2D, got shape {tuple(input.shape)}")
     if offsets is None:
         raise ArgumentError(f"{op}: offsets has to be a 1D Tensor when input is 1D, but got None")
-    offsets = offsets if isinstance(offsets, Tensor) else Tensor(offsets)
+    offsets = offsets if isinstance(offsets, Tensor) else Tensor(offsets, dtype=getattr(offsets, "dtype", None))
     if offsets.ndim != 1 or offsets.dtype.kind not in "iu":
         raise ShapeError(f"{op}: offsets has to be a 1D integer tensor, got shape {tuple(offsets.shape)} and "
                          f"dtype {offsets.dtype}")

@@ -189,7 +189,7 @@ INPLACE_FORMS = (
     "masked_fill", "masked_scatter", "index_fill", "index_add", "index_copy", "scatter", "scatter_add",
     "scatter_reduce", "index_put", "tril", "triu", "renorm", "logical_not", "logical_and",
     "logical_or", "logical_xor", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "heaviside", "cumsum", "cumprod",
+    "heaviside", "cumsum", "cumprod", "gcd", "lcm", "ldexp", "mvlgamma",
 )
 
 

@@ -15,9 +15,11 @@ from ..errors import ArgumentError, ShapeError, UnsupportedDType
 from .shape import broadcast_to, normalize_dim, reshape
 
 
-def reduce_axes(x, dim, op):
-    """Normalized, sorted axes of a reduction (None means all axes)."""
-    if dim is None:
+def reduce_axes(x, dim, op, empty_means_all=True):
+    """Normalized, sorted axes of a reduction (None means all axes, and so does dim=(), as in
+    PyTorch's sum, mean, amax, var, ...; torch.all and torch.any pass ``empty_means_all=False``:
+    for them dim=() reduces nothing)."""
+    if dim is None or (empty_means_all and isinstance(dim, (tuple, list)) and len(dim) == 0):
         return tuple(range(x.ndim))
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
     axes = [normalize_dim(d, x.ndim, op) for d in dims]

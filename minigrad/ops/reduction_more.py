@@ -82,7 +82,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 # ---- logic and counts (not differentiable) --------------------------------------------------------------
 def _logical_reduce(x, dim, keepdim, fn, op):
     xp = x.xp
-    axes = reduce_axes(x, dim, op)
+    axes = reduce_axes(x, dim, op, empty_means_all=False)
     out = getattr(xp, fn)(x.array, axis=axes, keepdims=keepdim)
     # PyTorch keeps uint8 as uint8 here (an old convention); every other dtype gives bool
     return Tensor._make(xp.asarray(out, dtype="uint8" if x.dtype == "uint8" else bool))

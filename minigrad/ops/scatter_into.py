@@ -1,6 +1,6 @@
 """Write a tensor into a copy of another, at a view or at positions: select_scatter,
 slice_scatter, diagonal_scatter, put, index_reduce; and PyTorch's other names for shape ops
-(select, ravel, split_with_sizes, sum_to_size, narrow_copy, unsafe_split, unsafe_chunk).
+(select, ravel, split_with_sizes, sum_to_size, narrow_copy; the unsafe splits are in tensor_forms.py).
 
 All are compositions: the *_scatter ops and put are an ``index_put`` (the out-of-place
 ``x[idx] = src``, whose gradient sends g[idx] to src and g with idx zeroed to x), and
@@ -92,8 +92,6 @@ TENSOR_METHODS = {
     "index_reduce_": lambda self, dim, index, source, reduce, *, include_self=True: self._write(
         index_reduce(self, dim, index, source, reduce, include_self=include_self), "index_reduce_"),
     "ravel": lambda self: self.reshape(-1), "split_with_sizes": split_with_sizes,
-    "unsafe_split": lambda self, split_size, dim=0: split(self, split_size, dim),
-    "unsafe_chunk": lambda self, chunks, dim=0: self.chunk(chunks, dim),
     "sum_to_size": lambda self, *size: sum_to(self, *size),
     "narrow_copy": lambda self, dim, start, length: self.narrow(dim, start, length).clone(),
 }

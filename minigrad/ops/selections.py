@@ -130,7 +130,7 @@ def where(cond, x=None, y=None):
     if x is None and y is None:
         from .selection import nonzero
 
-        return nonzero(cond if isinstance(cond, Tensor) else Tensor(cond), as_tuple=True)
+        return nonzero(cond if isinstance(cond, Tensor) else Tensor(cond, dtype=getattr(cond, "dtype", None)), as_tuple=True)
     if x is None or y is None:
         raise ArgumentError("where: give both x and y, or neither (where(cond) lists the nonzero indices)")
     if not isinstance(x, Tensor) and not isinstance(y, Tensor):

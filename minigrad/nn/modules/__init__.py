@@ -20,11 +20,11 @@ SOURCES = {
     "module": ["module"], "linear": ["linear"], "conv": ["conv", "lazy"], "activation": ["activation", "attention"],
     "loss": ["loss"], "batchnorm": ["normalization", "lazy"], "normalization": ["normalization", "groupnorm",
                                                                           "local_response_norm"],
-    "instancenorm": ["instancenorm"], "pooling": ["pooling"], "dropout": ["dropout"], "rnn": ["rnn"],
+    "instancenorm": ["instancenorm", "lazy"], "pooling": ["pooling"], "dropout": ["dropout"], "rnn": ["rnn"],
     "sparse": ["embedding", "embedding_bag"], "container": ["containers"], "flatten": ["flatten"],
     "padding": ["padding"], "pixelshuffle": ["pixelshuffle"], "channelshuffle": ["pixelshuffle"],
     "upsampling": ["upsampling"], "distance": ["distance"], "fold": ["fold"],
-    "transformer": ["transformer", "transformer_decoder", "transformer_model"],
+    "transformer": ["transformer", "transformer_decoder", "transformer_model"], "adaptive": ["adaptive"],
 }
 ALIASES = {"batchnorm": {"_NormBase": "NormBase"}}  # PyTorch's name -> minigrad's
 

@@ -185,9 +185,9 @@ def _combine_masks(method, t, mask):
         alive = (slice(None),) * t.ndim
     else:
         raise ArgumentError(f"PruningContainer: unknown PRUNING_TYPE {kind!r} of {type(method).__name__}")
-    partial = method.compute_mask(Tensor(t.array[alive]), default_mask=Tensor(new[alive]))
+    partial = method.compute_mask(Tensor._make(t.array[alive]), default_mask=Tensor._make(new[alive]))
     new[alive] = partial.array
-    return Tensor(new)
+    return Tensor._make(new)
 
 
 class Identity(BasePruningMethod):
@@ -386,14 +386,14 @@ def global_unstructured(parameters, pruning_method, importance_scores=None, **kw
     method._tensor_name = "temp"
     xp = backend.get_array_module(*scores)
     try:
-        final = _combine_masks(method, Tensor(xp.concatenate(scores)), Tensor(xp.concatenate(masks))).array
+        final = _combine_masks(method, Tensor._make(xp.concatenate(scores)), Tensor._make(xp.concatenate(masks))).array
     except MinigradError as e:
         raise type(e)(f"{where}: {e}") from None
     start = 0
     for module, name in parameters:  # the pool's mask, cut back into one mask per parameter
         current = getattr(module, name)
         size = current.numel()
-        custom_from_mask(module, name, mask=Tensor(final[start:start + size].reshape(current.shape)))
+        custom_from_mask(module, name, mask=Tensor._make(final[start:start + size].reshape(current.shape)))
         start += size
 
 
@@ -480,14 +480,14 @@ def _zero_flat(default_mask, indices):
     """A copy of ``default_mask`` with the entries at flat ``indices`` set to 0."""
     flat = default_mask.array.flatten()  # flatten copies: default_mask stays as it was
     flat[indices] = 0
-    return Tensor(flat.reshape(default_mask.shape))
+    return Tensor._make(flat.reshape(default_mask.shape))
 
 
 def _zero_channels(default_mask, dim, channels):
     """A copy of ``default_mask`` with the channels ``channels`` along ``dim`` set to 0."""
     mask = default_mask.array.copy()
     mask[(slice(None),) * dim + (channels,)] = 0
-    return Tensor(mask)
+    return Tensor._make(mask)
 
 
 def _channel_norms(a, n, dim, where):

@@ -39,7 +39,7 @@ class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorte
 
     def __new__(cls, data, batch_sizes, sorted_indices=None, unsorted_indices=None):
         if sorted_indices is not None and unsorted_indices is None:
-            unsorted_indices = Tensor(np.argsort(_numpy(sorted_indices)))
+            unsorted_indices = Tensor._make(np.argsort(_numpy(sorted_indices)))
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     def to(self, *args, **kwargs):
@@ -105,12 +105,12 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
         order, sorted_indices = np.arange(batch), None
     else:
         order = np.argsort(-lengths, kind="stable")
-        sorted_indices = Tensor(order.astype(np.int64))
+        sorted_indices = Tensor._make(order.astype(np.int64))
     longest = int(lengths.max()) if batch else 0
     batch_sizes = (np.arange(longest)[:, None] < lengths[order][None, :]).sum(axis=1).astype(np.int64)
     rows = _packed_rows(batch_sizes, order, batch)
     data = reshape(x, (steps * batch,) + tuple(x.shape[2:]))[_index_on(rows, x)]
-    return PackedSequence(data, Tensor(batch_sizes), sorted_indices)
+    return PackedSequence(data, Tensor._make(batch_sizes), sorted_indices)
 
 
 def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
@@ -139,7 +139,7 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     padded = reshape(padded, (steps, batch) + tuple(data.shape[1:]))
     lengths = np.empty(batch, dtype=np.int64)
     lengths[order] = (batch_sizes[:, None] > np.arange(batch)[None, :]).sum(axis=0)
-    return (padded.transpose(0, 1) if batch_first else padded), Tensor(lengths)
+    return (padded.transpose(0, 1) if batch_first else padded), Tensor._make(lengths)
 
 
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):

@@ -155,7 +155,7 @@ def _torch_multi_margin(torch, x, t, weight=None, **kw):
 def _multi_margin_op(x, t, weight=None, **kw):
     from ...tensor import Tensor
 
-    return M.multi_margin_loss(x, t, weight=None if weight is None else Tensor(weight), **kw)
+    return M.multi_margin_loss(x, t, weight=None if weight is None else Tensor._make(weight), **kw)
 
 
 def _multilabel_margin(rng):

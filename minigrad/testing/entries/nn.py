@@ -107,7 +107,7 @@ def _embedding_samples(rng):
 def _embedding_backward(g, indices, num_embeddings=5, padding_idx=None, scale_grad_by_freq=False):
     from ...tensor import Tensor
 
-    return E.EmbeddingBackward.apply(g, Tensor(indices), num_embeddings=num_embeddings, padding_idx=padding_idx,
+    return E.EmbeddingBackward.apply(g, Tensor._make(indices), num_embeddings=num_embeddings, padding_idx=padding_idx,
                                      scale_grad_by_freq=scale_grad_by_freq)
 
 
