@@ -6,6 +6,8 @@ The public surface, PyTorch-shaped: ``Tensor`` and its factories, grad modes,
 gradient checker in ``minigrad.testing``.
 """
 
+import math as _math
+
 import numpy as _np
 
 from . import host_memory as _host_memory  # noqa: F401  (keeps freed memory for reuse: see its docstring)
@@ -163,6 +165,11 @@ cdouble = complex128
 long = int64
 int = int32  # noqa: A001
 bool = bool_  # noqa: A001
+
+inf, nan, pi, e = _math.inf, _math.nan, _math.pi, _math.e  # torch.inf, ... (plain Python floats, as there)
+newaxis = None  # x[:, minigrad.newaxis], as NumPy's and torch's
+
+from .amp import GradScaler  # noqa: E402  torch.GradScaler is torch.amp.GradScaler
 
 from .out_argument import add_out_argument as _add_out_argument  # noqa: E402
 

@@ -1,7 +1,7 @@
 """Adadelta: steps whose units match the parameter's, with no learning rate needed (Zeiler, 2012)."""
 
 from ..backend import get_array_module
-from .optimizer import Optimizer, check_option, first_step, running_average_, weight_decay
+from .optimizer import Optimizer, check_implementation, check_option, first_step, running_average_, weight_decay
 
 
 class Adadelta(Optimizer):
@@ -23,6 +23,7 @@ class Adadelta(Optimizer):
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
                  maximize=False, differentiable=False):
+        check_implementation("Adadelta", differentiable)
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize))
 
     def _check_group(self, group):

@@ -2,7 +2,7 @@
 
 from ..backend import get_array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, check_option
+from .optimizer import Optimizer, check_implementation, check_option
 
 
 class Adagrad(Optimizer):
@@ -23,8 +23,9 @@ class Adagrad(Optimizer):
     as a parameter joins the optimizer.
     """
 
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, *,
-                 maximize=False):
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, foreach=None, *,
+                 maximize=False, differentiable=False, fused=None):
+        check_implementation("Adagrad", differentiable)
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, maximize=maximize)
         super().__init__(params, defaults)

@@ -5,7 +5,7 @@ import math
 from ..backend import get_array_module
 from ..ops.blocked import blocks
 from ..tensor import Tensor
-from .optimizer import Optimizer, check_option
+from .optimizer import Optimizer, check_implementation, check_option
 
 
 def check_adam_options(name, group):
@@ -26,7 +26,8 @@ class Adam(Optimizer):
     λ = weight_decay)::
 
         g  = -g                        if maximize
-        g  = g + λ θ                   if λ != 0  (L2 penalty; see AdamW for decoupled decay)
+        g  = g + λ θ                   if λ != 0  (L2 penalty; decoupled_weight_decay=True decays
+                                               θ directly instead, as AdamW does)
         m  = β₁ m + (1 - β₁) g         first moment: running mean of g    (m₀ = 0)
         v  = β₂ v + (1 - β₂) g²        second moment: running mean of g²  (v₀ = 0)
         v_max = max(v_max, v)          if amsgrad: from here on v stands for v_max, the largest v so far
@@ -41,17 +42,29 @@ class Adam(Optimizer):
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
-                 maximize=False):
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=False):
+        check_implementation(type(self).__name__, differentiable)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                        maximize=maximize)
+                        maximize=maximize, decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
 
     def _check_group(self, group):
         check_adam_options(type(self).__name__, group)
 
-    def _apply_weight_decay(self, p, g, lr, wd):
-        """L2 penalty: g = g + λ θ, so the decay goes through the moments like any gradient."""
-        return g + wd * p
+    @staticmethod
+    def _decoupled(group):
+        # (a group loaded from a checkpoint made before this option existed lacks the key)
+        return group.get("decoupled_weight_decay", False)
+
+    @staticmethod
+    def _apply_weight_decay(p, g, lr, wd, decoupled):
+        """L2 penalty: g = g + λ θ, so the decay goes through the moments like any gradient; or,
+        decoupled (AdamW, or Adam(decoupled_weight_decay=True)): θ = θ (1 - γ λ), g left as is."""
+        if not decoupled:
+            return g + wd * p
+        p *= 1 - lr * wd  # in place
+        return g
 
     def _update(self, p, g, state, group):
         xp = get_array_module(p)
@@ -70,7 +83,7 @@ class Adam(Optimizer):
         if group["maximize"]:
             g = -g
         if wd != 0:
-            g = self._apply_weight_decay(p, g, lr, wd)  # AdamW decays θ here instead
+            g = self._apply_weight_decay(p, g, lr, wd, self._decoupled(group))
         bias_correction1 = 1 - beta1 ** t
         bias_correction2 = 1 - beta2 ** t
         v_max = state["max_exp_avg_sq"].array if group["amsgrad"] else None

@@ -2,7 +2,7 @@
 
 from ..backend import get_array_module
 from .adam import check_adam_options
-from .optimizer import Optimizer, first_step, running_average_, weight_decay
+from .optimizer import Optimizer, check_implementation, first_step, running_average_, weight_decay
 
 
 class Adamax(Optimizer):
@@ -24,6 +24,7 @@ class Adamax(Optimizer):
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
                  maximize=False, differentiable=False, capturable=False):
+        check_implementation("Adamax", differentiable)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       maximize=maximize))
 

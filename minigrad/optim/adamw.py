@@ -23,11 +23,10 @@ class AdamW(Adam):
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
-                 maximize=False):
+                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                         maximize=maximize)
+                         maximize=maximize, differentiable=differentiable, decoupled_weight_decay=True)
 
-    def _apply_weight_decay(self, p, g, lr, wd):
-        """Decoupled decay: θ = θ (1 - γ λ), and g is left as it is."""
-        p *= 1 - lr * wd  # in place
-        return g
+    @staticmethod
+    def _decoupled(group):
+        return True  # whatever a loaded param group says: that is what AdamW is

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .optimizer import Optimizer, check_option, first_step, weight_decay
+from .optimizer import Optimizer, check_implementation, check_option, first_step, weight_decay
 
 
 class ASGD(Optimizer):
@@ -26,6 +26,7 @@ class ASGD(Optimizer):
 
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None, maximize=False,
                  differentiable=False, capturable=False):
+        check_implementation("ASGD", differentiable)
         super().__init__(params, dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
                                       maximize=maximize))
 

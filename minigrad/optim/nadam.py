@@ -4,7 +4,7 @@ import numpy as np
 
 from ..backend import get_array_module
 from .adam import check_adam_options
-from .optimizer import Optimizer, check_option, first_step, running_average_, weight_decay
+from .optimizer import Optimizer, check_implementation, check_option, first_step, running_average_, weight_decay
 
 
 class NAdam(Optimizer):
@@ -31,6 +31,7 @@ class NAdam(Optimizer):
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
                  decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False):
+        check_implementation("NAdam", differentiable)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
                                       maximize=maximize))

@@ -370,3 +370,13 @@ def check_option(ok, optimizer, message):
     """Raise ``ValueError("<optimizer>: <message>")`` unless ``ok`` (NaN options fail every check)."""
     if not ok:
         raise ValueError(f"{optimizer}: {message}")
+
+
+def check_implementation(optimizer, differentiable):
+    """PyTorch's implementation switches. ``foreach``, ``fused`` and ``capturable`` only choose
+    how the same arithmetic runs (loops, fused kernels, CUDA graphs), so the optimizers accept
+    and ignore them. ``differentiable=True`` asks for a step that autograd can differentiate
+    through, which minigrad's in-place steps are not: refused rather than silently ignored."""
+    if differentiable:
+        raise NotSupported(f"{optimizer}: differentiable=True is not supported (the step updates the "
+                           "parameters in place, outside autograd)")

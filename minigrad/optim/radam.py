@@ -4,7 +4,7 @@ import math
 
 from ..backend import get_array_module
 from .adam import check_adam_options
-from .optimizer import Optimizer, first_step, running_average_, weight_decay
+from .optimizer import Optimizer, check_implementation, first_step, running_average_, weight_decay
 
 
 class RAdam(Optimizer):
@@ -34,6 +34,7 @@ class RAdam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
                  *, foreach=None, maximize=False, capturable=False, differentiable=False):
+        check_implementation("RAdam", differentiable)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       decoupled_weight_decay=decoupled_weight_decay, maximize=maximize))
 

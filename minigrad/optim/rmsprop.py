@@ -2,7 +2,7 @@
 
 from ..backend import get_array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, check_option
+from .optimizer import Optimizer, check_implementation, check_option
 
 
 class RMSprop(Optimizer):
@@ -22,8 +22,9 @@ class RMSprop(Optimizer):
     (about γ / √(1 - α) in size). ε is added after the square root, as in PyTorch.
     """
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, *,
-                 maximize=False):
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
+        check_implementation("RMSprop", differentiable)
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
                         centered=centered, maximize=maximize)
         super().__init__(params, defaults)

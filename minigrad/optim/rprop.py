@@ -2,7 +2,7 @@
 
 from ..backend import get_array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, check_option
+from .optimizer import Optimizer, check_implementation, check_option
 
 
 class Rprop(Optimizer):
@@ -25,6 +25,7 @@ class Rprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False, foreach=None,
                  maximize=False, differentiable=False):
+        check_implementation("Rprop", differentiable)
         super().__init__(params, dict(lr=lr, etas=tuple(etas), step_sizes=tuple(step_sizes), maximize=maximize))
 
     def _check_group(self, group):

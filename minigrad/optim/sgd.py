@@ -5,7 +5,7 @@ import numpy as np  # the type of host arrays, for the small-parameter case of t
 from ..backend import get_array_module
 from ..ops.blocked import blocks
 from ..tensor import Tensor
-from .optimizer import Optimizer, check_option
+from .optimizer import Optimizer, check_implementation, check_option
 
 
 _SMALL = 1 << 14  # elements: below this a temporary costs less than looking up the scratch buffer
@@ -34,7 +34,8 @@ class SGD(Optimizer):
     """
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
-                 maximize=False):
+                 maximize=False, foreach=None, differentiable=False, fused=None):
+        check_implementation("SGD", differentiable)
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
                         nesterov=nesterov, maximize=maximize)
         super().__init__(params, defaults)
