@@ -113,6 +113,7 @@ from .layouts import layout, sparse_coo, strided  # noqa: E402
 from .memory_formats import channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format  # noqa: E402
 from .ops.stft import istft, stft  # noqa: E402  (torch.stft, torch.istft; Tensor.stft too)
 from .window_functions import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window  # noqa: E402
+from . import signal  # noqa: E402  (minigrad.signal.windows.hann, as torch.signal.windows.hann)
 from . import distributed  # noqa: E402  (torch.distributed's names; mpi4py is imported only by init_process_group)
 # PyTorch also keeps these nn.functional functions at the top level (torch.conv2d, torch.dropout, ...)
 from .nn.functional import (adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, batch_norm, bilinear,  # noqa: E402
@@ -131,6 +132,7 @@ from .aliases import adjoint, asarray, frombuffer, is_storage, narrow_copy, rang
 from .vmap import vmap  # noqa: E402
 from .linalg import cholesky_inverse, legacy_lu as lu, legacy_lu_solve as lu_solve, triangular_solve  # noqa: E402
 from .linalg.lu_solve import lu_unpack  # noqa: E402
+from .linalg.householder import orgqr  # noqa: E402
 from .linalg.lowrank import pca_lowrank, svd_lowrank  # noqa: E402
 from .ops.bessel import i0  # noqa: E402
 from .ops.numerical_gradient import gradient  # noqa: E402

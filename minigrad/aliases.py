@@ -5,9 +5,9 @@ from .ops.shape import cat
 from .size import Size  # noqa: F401  (minigrad.Size)
 
 
-def clone(input):
-    """torch.clone: a differentiable copy with its own memory."""
-    return input.clone()
+def clone(input, *, memory_format=None):
+    """torch.clone: a differentiable copy with its own memory (laid out in ``memory_format``)."""
+    return input.clone(memory_format=memory_format)
 
 
 def detach(input):

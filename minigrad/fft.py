@@ -2,10 +2,10 @@
 
 The transforms are the three Functions of ``ops/fourier.py`` (the formulas and the
 derivation of their gradients are there): fft/ifft over any axes (FFTN), rfft of a real
-input (RFFTN) and irfft back to a real signal (IRFFTN). hfft and ihfft are those with a
-conjugate. Arguments as in PyTorch: ``n`` (one axis) or ``s`` (several) crop or zero-pad the
-input along the transformed axes (-1: keep the size); ``dim`` picks the axes; ``norm`` is
-"backward" (the default), "forward" or "ortho".
+input (RFFTN) and irfft back to a real signal (IRFFTN). hfft, ihfft and their 2-d and n-d
+forms are those with a conjugate. Arguments as in PyTorch: ``n`` (one axis) or ``s``
+(several) crop or zero-pad the input along the transformed axes (-1: keep the size); ``dim``
+picks the axes; ``norm`` is "backward" (the default), "forward" or "ortho".
 """
 
 import numpy as np
@@ -20,7 +20,7 @@ from .ops.shape import normalize_dim
 from .tensor import Tensor
 
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "rfft2", "rfftn", "irfft", "irfft2", "irfftn",
-           "hfft", "ihfft", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
+           "hfft", "ihfft", "hfft2", "hfftn", "ihfft2", "ihfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
 
 
 
@@ -164,6 +164,37 @@ def ihfft(input, n=None, dim=-1, norm=None):
     """The inverse of hfft: conj(rfft(x)) with the dual norm."""
     norm = DUAL_NORM[_norm("ihfft", norm)]
     return conj(_r2c("ihfft", input, _one(n), dim, norm))
+
+
+def hfft2(input, s=None, dim=(-2, -1), norm=None):
+    """hfftn over two dims (the last two by default)."""
+    return _hermitian_to_real("hfft2", input, s, dim, norm)
+
+
+def hfftn(input, s=None, dim=None, norm=None):
+    """The real n-d transform of a signal Hermitian over ``dim``, given by its first half along
+    the last of them: irfftn of its conjugate with the dual norm, the n-d form of hfft (the
+    forward transform of the full signal X is the conjugate of X's inverse one, times N)."""
+    return _hermitian_to_real("hfftn", input, s, dim, norm)
+
+
+def ihfft2(input, s=None, dim=(-2, -1), norm=None):
+    """ihfftn over two dims (the last two by default)."""
+    return _real_to_hermitian("ihfft2", input, s, dim, norm)
+
+
+def ihfftn(input, s=None, dim=None, norm=None):
+    """The inverse of hfftn: conj(rfftn(x)) with the dual norm (for a real x, ifftn(x) is
+    conj(fftn(x)) / N), the last dim halved as rfftn halves it."""
+    return _real_to_hermitian("ihfftn", input, s, dim, norm)
+
+
+def _hermitian_to_real(op, input, s, dim, norm):
+    return _c2r(op, conj(_as_float_kind(op, input, "c")), s, dim, DUAL_NORM[_norm(op, norm)])
+
+
+def _real_to_hermitian(op, input, s, dim, norm):
+    return conj(_r2c(op, input, s, dim, DUAL_NORM[_norm(op, norm)]))
 
 
 def fftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):

@@ -2,6 +2,7 @@
 
 Most functions here are defined elsewhere (mostly ``ops/special.py``, ``ops/exponential.py``
 and ``ops/activation.py``); this module gathers them under the names torch.special uses.
+The Bessel functions J, Y, K and spherical j0 are in ``ops/bessel_more.py``.
 The regularized incomplete gamma functions ``gammainc`` and ``gammaincc`` are in
 ``ops/incomplete_gamma.py``.
 """
@@ -9,6 +10,9 @@ The regularized incomplete gamma functions ``gammainc`` and ``gammaincc`` are in
 from .ops.activation import erf, log_softmax, sigmoid, softmax
 from .ops.exponential import erfc, erfcx, exp2, expm1, log1p, xlogy
 from .ops.bessel import i0, i0e, i1, i1e
+from .ops.bessel_more import (bessel_j0, bessel_j1, bessel_y0, bessel_y1, modified_bessel_i0, modified_bessel_i1,
+                              modified_bessel_k0, modified_bessel_k1, scaled_modified_bessel_k0,
+                              scaled_modified_bessel_k1, spherical_bessel_j0)
 from .ops.incomplete_gamma import gammainc, gammaincc
 from .ops.reduction import logsumexp
 from .ops.rounding import round
@@ -42,4 +46,7 @@ def log_ndtr(input):
 
 __all__ = ["erf", "erfc", "erfcx", "erfinv", "expit", "logit", "exp2", "expm1", "log1p", "xlogy", "xlog1py", "gammaln",
            "digamma", "psi", "polygamma", "multigammaln", "sinc", "round", "logsumexp", "softmax", "log_softmax",
-           "entr", "ndtr", "ndtri", "log_ndtr", "gammainc", "gammaincc", "i0", "i0e", "i1", "i1e"]
+           "entr", "ndtr", "ndtri", "log_ndtr", "gammainc", "gammaincc", "i0", "i0e", "i1", "i1e",
+           "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_i0", "modified_bessel_i1",
+           "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
+           "spherical_bessel_j0"]

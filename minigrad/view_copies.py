@@ -43,7 +43,9 @@ VIEWS = {
     "unbind_copy": lambda input, dim=0: input.unbind(dim),
     "unfold_copy": lambda input, dimension, size, step: input.unfold(dimension, size, step),
     "unsqueeze_copy": lambda input, dim: input.unsqueeze(dim),
-    "view_copy": lambda input, size: input.view(size),  # size: a shape or a dtype, as Tensor.view
+    # size: a shape or a dtype, as Tensor.view; a shape as reshape does it, since the result is a
+    # copy anyway (torch.view_copy(x.t(), (6,)) works where x.t().view(6) cannot)
+    "view_copy": lambda input, size: input.reshape(size) if isinstance(size, (tuple, list, int)) else input.view(size),
     "view_as_real_copy": view_as_real,
     "view_as_complex_copy": view_as_complex,
 }

@@ -207,3 +207,28 @@ def test_set_materialize_grads_false_passes_none_for_an_unused_output(materializ
     else:
         assert g3 is None
     np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0])
+
+
+def test_a_saved_output_that_nothing_else_holds_still_reaches_backward():
+    """PyTorch's own example: Exp saves its output, and .sum() does not keep that output alive."""
+
+    class Exp(mg.autograd.Function):
+        @staticmethod
+        def forward(ctx, i):
+            result = i.exp()
+            ctx.save_for_backward(result)
+            return result
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (result,) = ctx.saved_tensors
+            return grad_output * result
+
+    x = mg.tensor([0.5, -1.0, 2.0], dtype=mg.float64, requires_grad=True)
+    Exp.apply(x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.exp(x.detach().numpy()))
+    # and twice, through the rebuilt output (its node is Exp's, so the graph goes on)
+    x.grad = None
+    (g,) = mg.autograd.grad(Exp.apply(x).sum(), x, create_graph=True)
+    g.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.exp(x.detach().numpy()))

@@ -100,3 +100,33 @@ def test_grad_setter_matches_torch_error_types():
             t.grad = bad_t
         with pytest.raises(RuntimeError):
             m.grad = bad_m
+
+
+@pytest.mark.torch
+def test_grad_fn_names_next_functions_and_node_hooks_as_in_torch(torch):
+    """y.grad_fn as programs inspect it: name(), next_functions (AccumulateGrad at the leaves),
+    metadata, register_prehook (may replace the incoming gradients) and register_hook."""
+    def run(fw):
+        x = fw.tensor([1.0, 2.0], requires_grad=True)
+        w = fw.tensor([3.0, 4.0])
+        y = (x * w).sum()
+        mul = y.grad_fn.next_functions[0][0]
+        names = (y.grad_fn.name(), mul.name(), [None if n is None else n.name() for n, _ in mul.next_functions])
+        leaf = mul.next_functions[0][0]
+        assert leaf.variable is x
+        seen = []
+        pre = mul.register_prehook(lambda go: (go[0] * 10,))
+        post = mul.register_hook(lambda gi, go: seen.append((len(gi), len(go), go[0].tolist())))
+        y.backward(retain_graph=True)
+        first = x.grad.tolist()
+        pre.remove()
+        post.remove()
+        x.grad = None
+        y.backward()
+        mul.metadata["note"] = 1
+        return names, first, x.grad.tolist(), seen, mul.metadata
+
+    ours, theirs = run(mg), run(torch)
+    assert ours[0][:2] == theirs[0][:2] == ("SumBackward0", "MulBackward0")
+    assert ours[0][2] == ["torch::autograd::AccumulateGrad", None] == theirs[0][2]
+    assert ours[1:] == theirs[1:]

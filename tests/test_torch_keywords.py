@@ -393,3 +393,27 @@ def test_step_hooks_run_once_when_a_subclass_step_calls_the_base_step():
     model(mg.ones(1, 2)).sum().backward()
     opt.step()
     assert calls == ["pre", "post"]
+
+
+@needs_torch
+def test_gather_sparse_grad_clone_memory_format_and_an_empty_parameter():
+    x = np.arange(6.0).reshape(2, 3)
+    index = np.array([[2], [0]])
+    for sparse_grad in (False, True):
+        ours = mg.tensor(x, requires_grad=True)
+        theirs = torch.tensor(x, requires_grad=True)
+        got = mg.gather(ours, 1, mg.tensor(index), sparse_grad=sparse_grad)
+        want = torch.gather(theirs, 1, torch.tensor(index), sparse_grad=sparse_grad)
+        np.testing.assert_array_equal(got.detach().numpy(), want.detach().numpy())
+        got.sum().backward()
+        want.sum().backward()
+        grad = theirs.grad.to_dense() if theirs.grad.is_sparse else theirs.grad
+        np.testing.assert_array_equal(ours.grad.numpy(), grad.numpy())  # dense here, the same values
+    assert ours.gather(1, mg.tensor(index), sparse_grad=False).shape == (2, 1)
+    images = np.arange(36.0, dtype=np.float32).reshape(1, 4, 3, 3)
+    ours = mg.clone(mg.tensor(images), memory_format=mg.channels_last)
+    theirs = torch.clone(torch.tensor(images), memory_format=torch.channels_last)
+    assert ours.stride() == theirs.stride() and ours.is_contiguous(memory_format=mg.channels_last)
+    np.testing.assert_array_equal(ours.numpy(), images)
+    p, q = nn.Parameter(), torch.nn.Parameter()
+    assert p.shape == tuple(q.shape) == (0,) and str(p.dtype) == "float32" and p.requires_grad

@@ -244,3 +244,24 @@ def test_a_view_taken_before_its_base_required_grad_follows_it():
     tb[1:3].copy_(tx)
     (tv * torch.tensor([5.0, 7.0])).sum().backward()
     assert tx.grad.tolist() == [7.0, 0.0]
+
+
+@pytest.mark.torch
+def test_view_refuses_strides_that_need_a_copy_as_torch_does(torch):
+    """x.t().view(-1) cannot share x's memory: PyTorch raises (RuntimeError), so does minigrad,
+    and every view that can share memory does share it."""
+    base = np.arange(24.0).reshape(4, 6)
+    cases = [(lambda t: t.t(), (24,)), (lambda t: t.t(), (6, 4)), (lambda t: t[:, :4], (16,)),
+             (lambda t: t[:, :4], (4, 2, 2)), (lambda t: t[::2], (12,)), (lambda t: t[::2], (2, 3, 2)),
+             (lambda t: t.t()[:, None], (6, 4)), (lambda t: t.reshape(2, 2, 6).transpose(0, 1), (2, 12))]
+    for take, shape in cases:
+        ours, theirs = take(mg.tensor(base)), take(torch.tensor(base))
+        try:
+            want = theirs.view(shape)
+        except RuntimeError:
+            with pytest.raises(RuntimeError, match="view: the shape"):
+                ours.view(shape)
+            continue
+        got = ours.view(shape)
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+        assert np.shares_memory(got.numpy(), ours.numpy())

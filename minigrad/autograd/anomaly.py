@@ -112,7 +112,7 @@ def check_backward(node, grads):
     for i, g in enumerate(grads):
         if g is not None and _has_nan(g):
             raise GraphError(
-                f"anomaly: backward of {node.name} returned NaN values in its output {i} (the gradient "
+                f"anomaly: backward of {type(node).__name__} returned NaN values in its output {i} (the gradient "
                 f"for its input {i}); the forward op was called at:\n"
                 f"{node.trace or '(called before anomaly detection was on)'}"
             )

@@ -124,12 +124,14 @@ class Function(_base.Function):
             if t is None:
                 records.append(None)
             elif any(t is o for o in outputs):
-                records.append((_OUTPUT, next(k for k, o in enumerate(outputs) if o is t), t._version))
+                k = next(k for k, o in enumerate(outputs) if o is t)
+                # the array too, and whether it is differentiable: see saved_tensors
+                records.append((_OUTPUT, (k, t.array, t.grad_fn is self), t._version))
             else:
                 records.append((_INPUT if any(t is i for i in inputs) else _OTHER, t, t._version))
         if _base.graph.hooks_active():  # saved_tensors_hooks (autograd/graph.py): the hooks keep them
             records = [None if r is None else _base.hooked_record(r[1]) if r[0] != _OUTPUT
-                       else _base.hooked_record(self._outputs[r[1]](), ("output", self._outputs[r[1]]()._output_nr))
+                       else _base.hooked_record(self._outputs[r[1][0]](), ("output", r[1][0]))
                        for r in records]
         self._saved = tuple(records)
 
@@ -147,9 +149,18 @@ class Function(_base.Function):
             if kind == _base._HOOKED:  # here `obj` is what the pack hook returned
                 result.append(_base.unhooked(self, obj, *version))
                 continue
-            t = self._outputs[obj]() if kind == _OUTPUT else obj
-            if t is None:
-                raise GraphError(f"{type(self).__name__}: an output saved for backward no longer exists")
+            if kind == _OUTPUT:
+                # The node holds its outputs weakly (no cycle output -> node -> output). An output
+                # that nothing else holds any more (Exp.apply(x).sum(): the sum does not keep it)
+                # is rebuilt from its array, which the record kept: no one can have changed it since
+                k, array, differentiable = obj
+                t = self._outputs[k]()
+                if t is None:
+                    Tensor = _base._tensor_class()
+                    result.append(Tensor._make(array, self, k) if differentiable else Tensor._make(array))
+                    continue
+            else:
+                t = obj
             if t._version != version:
                 raise GraphError(f"{type(self).__name__}: a tensor it saved for backward (shape {tuple(t.shape)}) was "
                                  f"modified in place: version {version} when saved, {t._version} now")

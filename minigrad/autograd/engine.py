@@ -113,7 +113,7 @@ def _fit_shape(grad, shape, node, i):
         return sum_to(grad, shape)
     except ShapeError:
         raise ShapeError(
-            f"{node.name}.backward returned a gradient of shape {tuple(grad.shape)} for input {i} "
+            f"{type(node).__name__}.backward returned a gradient of shape {tuple(grad.shape)} for input {i} "
             f"of shape {tuple(shape)}"
         ) from None
 
@@ -134,7 +134,7 @@ def _mark_not_twice(node, grads):
     from ..tensor import Tensor
 
     stub = _NoDoubleBackward()
-    stub.op_name = node.name
+    stub.op_name = type(node).__name__
     stub.edges = node.edges
     stub._input_meta = node._input_meta
     # one stub output per gradient, so a gradient flowing back into any of them reaches the
@@ -259,12 +259,12 @@ def _node_backward(node, outs, create_graph, check_anomaly):
     if recorder.active is None:
         in_grads = node.backward(node, *outs)
     else:  # a profile is running (minigrad.profiler): time the backward
-        in_grads = recorder.active.run(node.name + "Backward", "backward", [g.array for g in outs if g is not None],
+        in_grads = recorder.active.run(type(node).__name__ + "Backward", "backward", [g.array for g in outs if g is not None],
                                        node.backward, node, *outs)
     if not isinstance(in_grads, tuple):
         in_grads = (in_grads,)
     if len(in_grads) != len(node.edges):
-        raise GraphError(f"{node.name}.backward returned {len(in_grads)} gradients for {len(node.edges)} inputs")
+        raise GraphError(f"{type(node).__name__}.backward returned {len(in_grads)} gradients for {len(node.edges)} inputs")
     if create_graph and not node.supports_double_backward:
         in_grads = _mark_not_twice(node, in_grads)
     if check_anomaly:
@@ -314,6 +314,15 @@ class Walk:
 def current_walk():
     """The innermost backward running now (None outside backward, or before any multi-grad hook)."""
     return _walks[-1] if _walks else None
+
+
+def _run_node_hooks(hooks, grads, *more):
+    """Each hook(tuple(grads), *more) in turn; a hook that returns something replaces grads."""
+    for hook in list(hooks.values()):
+        result = hook(tuple(grads), *(tuple(m) for m in more))
+        if result is not None:
+            grads = list(result) if isinstance(result, (tuple, list)) else [result]
+    return grads
 
 
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inputs=None,
@@ -382,11 +391,15 @@ def _walk(roots, root_grads, retain_graph, create_graph, inputs, allow_unused):
                         captured[(nid, i)] = g
                 if node not in needed:
                     continue
+            if node._pre_node_hooks:  # grad_fn.register_prehook: may replace the gradients in
+                outs = _run_node_hooks(node._pre_node_hooks, list(outs))
             if blame or node._output_meta[0][2].type != "cpu":
                 with _blame(node), _device_of(node):
                     in_grads = _node_backward(node, outs, create_graph, blame)
             else:
                 in_grads = _node_backward(node, outs, create_graph, False)
+            if node._post_node_hooks:  # grad_fn.register_hook: may replace the gradients out
+                in_grads = _run_node_hooks(node._post_node_hooks, list(in_grads), outs)
             input_meta = node._input_meta
             for i, (edge, g) in enumerate(zip(node.edges, in_grads)):
                 if edge is None or g is None:

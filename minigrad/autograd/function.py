@@ -97,6 +97,7 @@ class Function:
     _saved = None  # what save_for_backward kept, then packed records (see _pack_saved)
     _freed = False  # True once backward dropped the saved records
     _output_hooks = None  # output index -> hooks (Tensor.register_hook on a non-leaf output)
+    _pre_node_hooks = _post_node_hooks = None  # grad_fn.register_prehook / register_hook
     trace = None  # where the node was made, under anomaly detection
 
     # ---- the two methods an op writes ----------------------------------------------------
@@ -289,12 +290,69 @@ class Function:
             self._saved = None
             self._freed = True
 
-    @property
+    # ---- the node as PyTorch programs inspect it (y.grad_fn) -------------------------------
     def name(self):
-        return type(self).__name__
+        """``y.grad_fn.name()``: "MulBackward0", PyTorch's name for the node of a Mul."""
+        return f"{type(self).__name__}Backward0"
+
+    @property
+    def next_functions(self):
+        """One (node, output index) per input, where its gradient goes next: the node that made
+        it, an ``AccumulateGrad`` for a leaf that requires grad, (None, 0) for the others."""
+        return tuple((None, 0) if e is None else (AccumulateGrad(e[0]), 0) if e[1] is None else e
+                     for e in self.edges)
+
+    @property
+    def metadata(self):
+        """A dict that travels with the node, for the program's own notes (PyTorch's Node.metadata)."""
+        if "_metadata" not in self.__dict__:
+            self._metadata = {}
+        return self._metadata
+
+    def register_hook(self, hook):
+        """``hook(grad_inputs, grad_outputs)`` after this node's backward: it may return new
+        grad_inputs (a tuple, one per input, None where none). Returns a RemovableHandle."""
+        return _add_node_hook(self, "_post_node_hooks", hook)
+
+    def register_prehook(self, hook):
+        """``hook(grad_outputs)`` before this node's backward: it may return new grad_outputs."""
+        return _add_node_hook(self, "_pre_node_hooks", hook)
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"
+
+
+def _add_node_hook(node, kind, hook):
+    from collections import OrderedDict
+
+    from ..removable_handle import RemovableHandle
+
+    if getattr(node, kind) is None:
+        setattr(node, kind, OrderedDict())
+    handle = RemovableHandle(getattr(node, kind))
+    getattr(node, kind)[handle.id] = hook
+    return handle
+
+
+class AccumulateGrad:
+    """The node PyTorch shows where a gradient reaches a leaf (``next_functions``): minigrad's
+    engine adds into ``leaf.grad`` itself, so this is only a view of that step, for inspection."""
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.next_functions = ()
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
+    def __eq__(self, other):
+        return isinstance(other, AccumulateGrad) and other.variable is self.variable
+
+    def __hash__(self):
+        return id(self.variable)
+
+    def __repr__(self):
+        return "<AccumulateGrad>"
 
 
 def once_differentiable(backward):

@@ -15,7 +15,10 @@ them a batch, processed at once. float32 stays float32.
     qr.py           qr                                  (gQ + Q N) R^-T
     svd.py          svd, svdvals                        U [...] V^T (+ two projections)
     eigh.py         eigh, eigvalsh                      V (diag(gw) + F o skew(V^T gV)/2) V^T
+    eig.py          eig, eigvals                        V^-H (diag(gw) + (V^H gV - N) / conj(E)) V^H
     pinv.py         pinv                                Golub-Pereyra
+    householder.py  householder_product (orgqr)         reflectors applied by matmuls, a composition
+    vandermonde.py  vander                              through minigrad.vander (cumprod), a composition
     lstsq.py        lstsq                               through pinv
     rank.py         matrix_rank
     matrix_exp.py   matrix_exp                          through Pade, matmul, solve
@@ -37,7 +40,9 @@ from ..ops.products import multi_dot
 from .cholesky import cholesky, cholesky_ex
 from .cholesky_inverse import cholesky_inverse
 from .determinant import det, logdet, slogdet
+from .eig import eig, eigvals
 from .eigh import eigh, eigvalsh
+from .householder import householder_product, orgqr
 from .inverse import inv, inv_ex, matrix_power, tensorinv
 from .lstsq import lstsq
 from .lu import legacy_lu, lu, lu_factor, lu_factor_ex
@@ -51,12 +56,14 @@ from .solve import solve, solve_triangular, tensorsolve
 from .solve_ex import solve_ex
 from .svd import svd, svd_legacy, svdvals
 from .triangular_solve import triangular_solve
+from .vandermonde import vander
 from .vectors import cross, diagonal, legacy_cross, vecdot
 
-__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
-           "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm",
-           "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
-           "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vecdot", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals",
+           "eigvalsh", "householder_product", "inv", "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
+           "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr",
+           "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander",
+           "vecdot", "vector_norm"]
 
 
 def legacy_qr(input, some=True):
@@ -74,7 +81,7 @@ TENSOR_METHODS = {
     "qr": legacy_qr, "svd": svd_legacy, "pinverse": pinverse, "matrix_power": matrix_power,
     "norm": tensor_norm, "cross": legacy_cross, "matrix_exp": matrix_exp,
     "lu": legacy_lu, "lu_solve": legacy_lu_solve, "cholesky_inverse": cholesky_inverse,
-    "triangular_solve": triangular_solve,
+    "triangular_solve": triangular_solve, "orgqr": orgqr,
 }
 
 

@@ -18,7 +18,9 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data, requires_grad=True):
+    def __init__(self, data=None, requires_grad=True):
+        if data is None:  # nn.Parameter(): an empty one, as PyTorch's
+            data = creation.empty(0)
         array = data.array if isinstance(data, Tensor) else data
         super().__init__(array, requires_grad=requires_grad, dtype=getattr(array, "dtype", None))  # dtype kept
 

@@ -248,11 +248,12 @@ def index_put(x, index, value, accumulate=False):
     return IndexPut.apply(x, value, index=idx)
 
 
-def gather(x, dim, index):
+def gather(x, dim, index, *, sparse_grad=False):
     """out[i][j][k] = x[index[i][j][k]][j][k] for dim=0 (and so on), like torch.gather.
 
     ``index`` has x's number of dimensions; out has index's shape. Built on getitem with one
     integer array per dimension (arange along the others), so its gradient is a scatter-add.
+    ``sparse_grad`` is accepted: the gradient is dense either way (the same values).
     """
     from .shape import normalize_dim
 

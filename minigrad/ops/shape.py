@@ -15,6 +15,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..backend import get_array_module as _xp  # NumPy or CuPy, whichever holds the arrays
+from ..backend import is_host
 from ..errors import ArgumentError, ArgumentRuntimeError, ArgumentTypeError, IndexOutOfRange, ShapeError
 from ..tensor import Tensor
 
@@ -211,7 +212,18 @@ def view(x, *shape, dtype=None):
         out = Tensor._make(a.view(dtype))
         out._vbox = x._vbox
         return out
-    return reshape(x, *shape)
+    out = reshape(x, *shape)
+    a = x.array
+    if not a.flags.c_contiguous and is_host(a) and out.array.size:
+        # a view shares x's memory: where x's strides cannot be read as the new shape (x.t().view(-1)),
+        # reshape would copy, and PyTorch raises instead of handing back a copy called a view
+        try:
+            np.reshape(a, out.shape, copy=False)
+        except ValueError:
+            raise ShapeError(f"view: the shape {tuple(out.shape)} is not compatible with the input's shape "
+                             f"{tuple(x.shape)} and strides {x.stride()} (a dimension would span two "
+                             "separate pieces of memory); use .reshape(...) instead") from None
+    return out
 
 
 def unflatten(x, dim, sizes):

@@ -11,8 +11,6 @@ KNOWN_BUGS = {
                           "pytorch.md); torch raises TypeError",
     "tensor of strings": "tensor(['a']) raises DTypeError (TypeError); torch ValueError (creation.py)",
     "full bad size type": "full(3, 1.0) accepts an int size; torch raises TypeError (creation.py)",
-    "view non-contiguous": "x.t().view(6) copies (ops/shape.py view is reshape); torch raises RuntimeError as the "
-                           "strides cannot express it",
     "numpy of grad tensor": "x.numpy() on a tensor that requires grad does not raise; torch RuntimeError",
     "bool negation": "-bool raises DTypeError (TypeError); torch RuntimeError",
 }
