@@ -382,6 +382,13 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
             return safetensors._load_checkpoint(f, place)
         except _CallerError as e:
             raise e.__cause__ from None
+    from . import torch_format
+
+    if torch_format.looks_like(f):  # a file torch.save wrote (a zip with a data.pkl)
+        try:
+            return torch_format.load(f, place, weights_only, name)
+        except _CallerError as e:
+            raise e.__cause__ from None
     _check_magic(f, name)
     _check_sizes(f, name)
     try:

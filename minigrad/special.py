@@ -4,7 +4,8 @@ Most functions here are defined elsewhere (mostly ``ops/special.py``, ``ops/expo
 and ``ops/activation.py``); this module gathers them under the names torch.special uses.
 The Bessel functions J, Y, K and spherical j0 are in ``ops/bessel_more.py``.
 The regularized incomplete gamma functions ``gammainc`` and ``gammaincc`` are in
-``ops/incomplete_gamma.py``.
+``ops/incomplete_gamma.py``; the orthogonal polynomials (Chebyshev, Hermite, Laguerre,
+Legendre) in ``ops/orthogonal_polynomials.py``.
 """
 
 from .ops.activation import erf, log_softmax, sigmoid, softmax
@@ -14,6 +15,11 @@ from .ops.bessel_more import (bessel_j0, bessel_j1, bessel_y0, bessel_y1, modifi
                               modified_bessel_k0, modified_bessel_k1, scaled_modified_bessel_k0,
                               scaled_modified_bessel_k1, spherical_bessel_j0)
 from .ops.incomplete_gamma import gammainc, gammaincc
+from .ops.orthogonal_polynomials import (chebyshev_polynomial_t, chebyshev_polynomial_u, chebyshev_polynomial_v,
+                                         chebyshev_polynomial_w, hermite_polynomial_h, hermite_polynomial_he,
+                                         laguerre_polynomial_l, legendre_polynomial_p, shifted_chebyshev_polynomial_t,
+                                         shifted_chebyshev_polynomial_u, shifted_chebyshev_polynomial_v,
+                                         shifted_chebyshev_polynomial_w)
 from .ops.reduction import logsumexp
 from .ops.rounding import round
 from .ops.special import digamma, erfinv, lgamma as gammaln, logit, mvlgamma as multigammaln, polygamma, sinc, xlog1py
@@ -49,4 +55,7 @@ __all__ = ["erf", "erfc", "erfcx", "erfinv", "expit", "logit", "exp2", "expm1", 
            "entr", "ndtr", "ndtri", "log_ndtr", "gammainc", "gammaincc", "i0", "i0e", "i1", "i1e",
            "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_i0", "modified_bessel_i1",
            "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
-           "spherical_bessel_j0"]
+           "spherical_bessel_j0", "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",
+           "chebyshev_polynomial_w", "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
+           "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "hermite_polynomial_h",
+           "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p"]

@@ -220,8 +220,8 @@ def test_pickled_content_is_refused(tmp_path, torch):
         pickle.dump({"w": Boom()}, f)
     with pytest.raises(CheckpointError, match="pickle"):
         mg.load(tmp_path / "plain.pkl")
-    torch.save({"w": torch.ones(2)}, tmp_path / "torch.pt")  # a zip holding a pickle
-    with pytest.raises(CheckpointError):
+    torch.save({"w": torch.ones(2), "boom": Boom()}, tmp_path / "torch.pt")  # torch's zip holding a pickle
+    with pytest.raises(CheckpointError, match="posix.system|nt.system"):  # read, but only tensors & containers
         mg.load(tmp_path / "torch.pt")
     assert not (tmp_path / "pwned").exists()  # no code ran
 
