@@ -110,14 +110,15 @@ class _Unpickler(pickle.Unpickler):
             return _StorageType(qualname)
         if (module, qualname) in _TORCH_GLOBALS:
             return _TORCH_GLOBALS[(module, qualname)]
-        if module.split(".")[0] == "torch" or self.weights_only:
-            from .serialization import CheckpointError
+        from .serialization import CheckpointError
 
-            raise CheckpointError(
-                f"load: the PyTorch checkpoint {self.name} pickles {module}.{qualname}, which minigrad cannot "
-                "rebuild: it reads PyTorch's tensors, parameters and the containers around them (save "
-                "model.state_dict() in PyTorch, not the model)" + ("" if module.split(".")[0] == "torch" else
-                                                                   "; pass weights_only=False to allow other classes"))
+        what = f"load: the PyTorch checkpoint {self.name} pickles {module}.{qualname}"
+        if module.split(".")[0] == "torch":
+            raise CheckpointError(f"{what}, which minigrad cannot rebuild: it reads PyTorch's tensors, parameters "
+                                  "and the containers around them (save model.state_dict() in PyTorch, not the model)")
+        if self.weights_only:
+            raise CheckpointError(f"{what}, not a tensor or a container: pass weights_only=False to load it "
+                                  "(only for a file you trust: unpickling can run code)")
         return super().find_class(module, qualname)
 
     def persistent_load(self, saved_id):

@@ -96,3 +96,14 @@ def test_a_whole_model_and_a_damaged_file_are_refused_clearly(torch, tmp_path):
                 dst.writestr(item, src.read(item))
     with pytest.raises(CheckpointError, match="cannot be read"):
         mg.load(str(missing))
+
+
+@pytest.mark.torch
+def test_other_pickled_classes_need_weights_only_false(torch, tmp_path):
+    path = tmp_path / "numpy.pt"
+    torch.save({"arr": np.arange(3.0), "step": torch.tensor(3.0)}, path)
+    with pytest.raises(CheckpointError, match="not a tensor or a container: pass weights_only=False"):
+        mg.load(str(path))
+    loaded = mg.load(str(path), weights_only=False)
+    np.testing.assert_array_equal(loaded["arr"], np.arange(3.0))
+    assert loaded["step"].item() == 3.0
