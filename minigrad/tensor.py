@@ -539,7 +539,7 @@ class Tensor:
 
         body = tensor_body(backend.to_device(self.array, "cpu"), print_options)  # PyTorch's layout
         extra = [f"size={tuple(self.shape)}"] if self.array.size == 0 and self.ndim != 1 else []
-        if self.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool_):
+        if self.dtype not in (dtypes.default_float, dtypes.default_complex(), dtypes.int64, dtypes.bool_):  # as torch
             extra.append(f"dtype={self.dtype}")
         if self.device.type != "cpu":
             extra.append(f"device='{self.device}'")

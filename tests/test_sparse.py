@@ -136,7 +136,7 @@ def test_repr_like_torch(torch):
         assert repr(a) == repr(b).replace("layout=torch.", "layout=minigrad.")
     s64, ts64, _, _ = both(torch)
     assert repr(s64) == repr(ts64).replace("dtype=torch.float64", "dtype=float64").replace("layout=torch.", "layout=minigrad.")
-    assert repr(s * 2).endswith("layout=minigrad.sparse_coo, grad_fn=<MulBackward>)")
+    assert repr(s * 2).endswith("layout=minigrad.sparse_coo, grad_fn=<MulBackward0>)")
 
 
 # ---- coalesce, conversions ----------------------------------------------------------------------------

@@ -97,7 +97,7 @@ def test_detach_and_clone():
 def test_repr_shows_values_dtype_and_grad_state():
     x = mg.tensor([1.0, 2.0], requires_grad=True)
     assert "requires_grad=True" in repr(x)
-    assert "grad_fn=<MulBackward>" in repr(x * 2)
+    assert "grad_fn=<MulBackward0>" in repr(x * 2)
     assert "float64" in repr(mg.tensor([1.0], dtype="float64"))
 
 

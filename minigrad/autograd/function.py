@@ -319,7 +319,7 @@ class Function:
         return _add_node_hook(self, "_pre_node_hooks", hook)
 
     def __repr__(self):
-        return f"<{type(self).__name__}Backward>"
+        return f"<{type(self).__name__}Backward0>"  # PyTorch's names: MulBackward0
 
 
 def _add_node_hook(node, kind, hook):
