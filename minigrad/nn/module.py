@@ -28,6 +28,7 @@ from ..memory_formats import laid_out
 from ..removable_handle import RemovableHandle as _HookHandle
 from ..tensor import Tensor, parse_to_args
 from .parameter import Buffer, Parameter
+from . import state_dict_hooks
 
 
 class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -444,12 +445,42 @@ class Module:
         """An OrderedDict from names (PyTorch's keys, like ``"0.weight"``) to tensors.
 
         The tensors share memory with the model (as in PyTorch); they are detached from the
-        graph unless ``keep_vars=True``. Save it with ``minigrad.save``.
+        graph unless ``keep_vars=True``. Save it with ``minigrad.save``. Its ``_metadata`` holds
+        each module's ``_version``, and the state-dict hooks run (nn/state_dict_hooks.py).
         """
+        state_dict_hooks.before_state_dict(self, prefix, keep_vars)
         out = OrderedDict() if destination is None else destination
+        if hasattr(out, "__dict__"):  # (a plain dict passed as destination cannot carry it)
+            out._metadata = state_dict_hooks.metadata(self)
         for key, _, _, t in self._state_items():
             out[prefix + key] = t if keep_vars else t.detach()
-        return out
+        return state_dict_hooks.after_state_dict(self, out, prefix)
+
+    # PyTorch's steps into saving and loading (nn/state_dict_hooks.py)
+    _version = 1  # a module's format version, in state_dict()._metadata; bump it when keys change
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        """Override to rename or convert this module's entries of ``state_dict`` (keys start with
+        ``prefix``) before they load, then call ``super()``; append messages to ``error_msgs`` to
+        refuse the load. Here it does nothing: load_state_dict loads every entry afterwards."""
+
+    def register_load_state_dict_pre_hook(self, hook):
+        return state_dict_hooks.add_hook(self, "_load_state_dict_pre_hooks", hook, with_module=True)
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        return state_dict_hooks.add_hook(self, "_load_state_dict_pre_hooks", hook, with_module=with_module)
+
+    def register_load_state_dict_post_hook(self, hook):
+        return state_dict_hooks.add_hook(self, "_load_state_dict_post_hooks", hook)
+
+    def register_state_dict_pre_hook(self, hook):
+        return state_dict_hooks.add_hook(self, "_state_dict_pre_hooks", hook)
+
+    def register_state_dict_post_hook(self, hook):
+        return state_dict_hooks.add_hook(self, "_state_dict_hooks", hook)
+
+    _register_state_dict_hook = register_state_dict_post_hook
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
         """Copy values from ``state_dict`` into this module's parameters and buffers (with
@@ -465,12 +496,14 @@ class Module:
         """
         if not hasattr(state_dict, "keys"):
             raise ArgumentTypeError(f"load_state_dict: expected a dict of tensors, got {type(state_dict).__name__}")
+        # every module's hooks and _load_from_state_dict first, on a copy (state_dict_hooks.py)
+        state_dict, errors = state_dict_hooks.before_load(self, state_dict, strict, Module._load_from_state_dict)
         targets, owners = OrderedDict(), {}
         for key, module, name, t in self._state_items():
             targets[key], owners[key] = t, (module, name)
         missing = [k for k in targets if k not in state_dict]
         unexpected = [k for k in state_dict if k not in targets]
-        errors, staged = [], []
+        staged = []
         for key, target in targets.items():
             if key not in state_dict:
                 continue
@@ -506,14 +539,18 @@ class Module:
                     module._parameters[name] = Parameter(value.detach(), requires_grad=module._parameters[name].requires_grad)
                 else:
                     module._buffers[name] = value
-            return IncompatibleKeys(missing, unexpected)
+            result = IncompatibleKeys(missing, unexpected)
+            state_dict_hooks.after_load(self, result)
+            return result
         # convert everything before writing anything, so a failed transfer changes nothing either
         arrays = [backend.to_device(v.array, targets[key].device).astype(targets[key].dtype, copy=False)
                   for key, v in staged]
         with no_grad():  # copy_ moves the version counter: a graph that saved the old value raises
             for (key, _), array in zip(staged, arrays):
                 targets[key].copy_(Tensor._make(array))
-        return IncompatibleKeys(missing, unexpected)
+        result = IncompatibleKeys(missing, unexpected)
+        state_dict_hooks.after_load(self, result)
+        return result
 
     # ---- printing --------------------------------------------------------------------------
     def extra_repr(self):
