@@ -4,6 +4,8 @@ The hooks live in an ordered dict, keyed by the handle's id; ``remove()`` takes 
 (again and again is fine), and ``with handle:`` removes it when the block ends.
 """
 
+from collections import OrderedDict
+
 
 class RemovableHandle:
     """A registered hook's handle: ``remove()`` unregisters it."""
@@ -26,3 +28,15 @@ class RemovableHandle:
 
     def __exit__(self, *exc):
         self.remove()
+
+
+def add_hook(owner, where, hook):
+    """Register ``hook`` in the ordered dict ``owner.<where>``, made on first use (so objects that
+    never get a hook carry no dict), and return its handle."""
+    hooks = owner.__dict__.get(where)
+    if hooks is None:
+        hooks = OrderedDict()
+        object.__setattr__(owner, where, hooks)  # (past Module.__setattr__'s registration rules)
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle

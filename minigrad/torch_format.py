@@ -40,17 +40,15 @@ _STORAGE_DTYPES = {
 def looks_like(f):
     """True when ``f`` (a path or a seekable binary file) is a zip archive with a data.pkl
     member: PyTorch's format (minigrad's own checkpoints are zips of .npy members)."""
+    start = None if isinstance(f, (str, bytes)) or hasattr(f, "__fspath__") else f.tell()
     try:
-        start = None if isinstance(f, (str, bytes)) or hasattr(f, "__fspath__") else f.tell()
         with zipfile.ZipFile(f) as z:
-            found = any(n.endswith("data.pkl") for n in z.namelist())
-        if start is not None:
-            f.seek(start)
-        return found
+            return any(n.endswith("data.pkl") for n in z.namelist())
     except Exception:  # noqa: BLE001 - a damaged zip fails in many ways: not ours to judge, load's checks say why
+        return False
+    finally:
         if start is not None:
             f.seek(start)
-        return False
 
 
 class _StorageType:

@@ -312,26 +312,18 @@ class Function:
     def register_hook(self, hook):
         """``hook(grad_inputs, grad_outputs)`` after this node's backward: it may return new
         grad_inputs (a tuple, one per input, None where none). Returns a RemovableHandle."""
-        return _add_node_hook(self, "_post_node_hooks", hook)
+        from ..removable_handle import add_hook
+
+        return add_hook(self, "_post_node_hooks", hook)
 
     def register_prehook(self, hook):
         """``hook(grad_outputs)`` before this node's backward: it may return new grad_outputs."""
-        return _add_node_hook(self, "_pre_node_hooks", hook)
+        from ..removable_handle import add_hook
+
+        return add_hook(self, "_pre_node_hooks", hook)
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward0>"  # PyTorch's names: MulBackward0
-
-
-def _add_node_hook(node, kind, hook):
-    from collections import OrderedDict
-
-    from ..removable_handle import RemovableHandle
-
-    if getattr(node, kind) is None:
-        setattr(node, kind, OrderedDict())
-    handle = RemovableHandle(getattr(node, kind))
-    getattr(node, kind)[handle.id] = hook
-    return handle
 
 
 class AccumulateGrad:

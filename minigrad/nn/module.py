@@ -448,13 +448,14 @@ class Module:
         graph unless ``keep_vars=True``. Save it with ``minigrad.save``. Its ``_metadata`` holds
         each module's ``_version``, and the state-dict hooks run (nn/state_dict_hooks.py).
         """
-        state_dict_hooks.before_state_dict(self, prefix, keep_vars)
+        modules = state_dict_hooks.prefixed(self)
+        state_dict_hooks.before_state_dict(modules, prefix, keep_vars)
         out = OrderedDict() if destination is None else destination
         if hasattr(out, "__dict__"):  # (a plain dict passed as destination cannot carry it)
-            out._metadata = state_dict_hooks.metadata(self)
+            out._metadata = state_dict_hooks.metadata(modules)
         for key, _, _, t in self._state_items():
             out[prefix + key] = t if keep_vars else t.detach()
-        return state_dict_hooks.after_state_dict(self, out, prefix)
+        return state_dict_hooks.after_state_dict(modules, out, prefix)
 
     # PyTorch's steps into saving and loading (nn/state_dict_hooks.py)
     _version = 1  # a module's format version, in state_dict()._metadata; bump it when keys change
@@ -497,7 +498,8 @@ class Module:
         if not hasattr(state_dict, "keys"):
             raise ArgumentTypeError(f"load_state_dict: expected a dict of tensors, got {type(state_dict).__name__}")
         # every module's hooks and _load_from_state_dict first, on a copy (state_dict_hooks.py)
-        state_dict, errors = state_dict_hooks.before_load(self, state_dict, strict, Module._load_from_state_dict)
+        modules = state_dict_hooks.prefixed(self)
+        state_dict, errors = state_dict_hooks.before_load(modules, state_dict, strict, Module._load_from_state_dict)
         targets, owners = OrderedDict(), {}
         for key, module, name, t in self._state_items():
             targets[key], owners[key] = t, (module, name)
@@ -539,17 +541,15 @@ class Module:
                     module._parameters[name] = Parameter(value.detach(), requires_grad=module._parameters[name].requires_grad)
                 else:
                     module._buffers[name] = value
-            result = IncompatibleKeys(missing, unexpected)
-            state_dict_hooks.after_load(self, result)
-            return result
-        # convert everything before writing anything, so a failed transfer changes nothing either
-        arrays = [backend.to_device(v.array, targets[key].device).astype(targets[key].dtype, copy=False)
-                  for key, v in staged]
-        with no_grad():  # copy_ moves the version counter: a graph that saved the old value raises
-            for (key, _), array in zip(staged, arrays):
-                targets[key].copy_(Tensor._make(array))
+        else:
+            # convert everything before writing anything, so a failed transfer changes nothing either
+            arrays = [backend.to_device(v.array, targets[key].device).astype(targets[key].dtype, copy=False)
+                      for key, v in staged]
+            with no_grad():  # copy_ moves the version counter: a graph that saved the old value raises
+                for (key, _), array in zip(staged, arrays):
+                    targets[key].copy_(Tensor._make(array))
         result = IncompatibleKeys(missing, unexpected)
-        state_dict_hooks.after_load(self, result)
+        state_dict_hooks.after_load(modules, result)
         return result
 
     # ---- printing --------------------------------------------------------------------------

@@ -24,42 +24,37 @@ after calling ``super()`` sees them before the load.
 
 from collections import OrderedDict
 
-from ..removable_handle import RemovableHandle
+from .. import removable_handle
 
 
 def add_hook(module, kind, hook, **flags):
-    """Register ``hook`` in the module's ordered dict ``kind`` (made on first use)."""
-    hooks = module.__dict__.get(kind)
-    if hooks is None:
-        hooks = OrderedDict()
-        object.__setattr__(module, kind, hooks)
-    handle = RemovableHandle(hooks)
-    hooks[handle.id] = (hook, flags)
-    return handle
+    """Register ``hook`` (with its ``flags``) in the module's ordered dict ``kind``."""
+    return removable_handle.add_hook(module, kind, (hook, flags))
 
 
 def _hooks(module, kind):
     return list(module.__dict__.get(kind, {}).values())
 
 
-def _prefixed(root):
-    for path, module in root.named_modules(remove_duplicate=False):
-        yield (path + "." if path else ""), module
+def prefixed(root):
+    """[(key prefix, module)] of the tree under ``root``: ("", root), ("0.", child), ...; walked
+    once per state_dict() or load_state_dict() and handed to the steps below."""
+    return [((path + "." if path else ""), module) for path, module in root.named_modules(remove_duplicate=False)]
 
 
-def metadata(root):
+def metadata(modules):
     """PyTorch's ``state_dict._metadata``: {module path: {"version": module._version}}."""
-    return OrderedDict((prefix[:-1], {"version": getattr(module, "_version", 1)}) for prefix, module in _prefixed(root))
+    return OrderedDict((prefix[:-1], {"version": getattr(module, "_version", 1)}) for prefix, module in modules)
 
 
-def before_state_dict(root, prefix, keep_vars):
-    for pre, module in _prefixed(root):
+def before_state_dict(modules, prefix, keep_vars):
+    for pre, module in modules:
         for hook, _ in _hooks(module, "_state_dict_pre_hooks"):
             hook(module, prefix + pre, keep_vars)
 
 
-def after_state_dict(root, out, prefix):
-    for pre, module in _prefixed(root):
+def after_state_dict(modules, out, prefix):
+    for pre, module in modules:
         for hook, _ in _hooks(module, "_state_dict_hooks"):
             result = hook(module, out, prefix + pre, getattr(out, "_metadata", {}).get(pre[:-1], {}))
             if result is not None:
@@ -67,14 +62,14 @@ def after_state_dict(root, out, prefix):
     return out
 
 
-def before_load(root, state_dict, strict, base_method):
+def before_load(modules, state_dict, strict, base_method):
     """A copy of ``state_dict`` after every module's pre-hooks and ``_load_from_state_dict``
     override had their say; and the errors they reported."""
     meta = getattr(state_dict, "_metadata", None) or {}
     state_dict = OrderedDict(state_dict)
     state_dict._metadata = meta
     errors = []
-    for prefix, module in _prefixed(root):
+    for prefix, module in modules:
         hooks = _hooks(module, "_load_state_dict_pre_hooks")
         overridden = type(module)._load_from_state_dict is not base_method
         if not (hooks or overridden):
@@ -93,7 +88,7 @@ def before_load(root, state_dict, strict, base_method):
     return state_dict, errors
 
 
-def after_load(root, result):
-    for _, module in _prefixed(root):
+def after_load(modules, result):
+    for _, module in modules:
         for hook, _ in _hooks(module, "_load_state_dict_post_hooks"):
             hook(module, result)

@@ -23,7 +23,7 @@ Parameters are numbered 0, 1, 2, ... in the order the groups list them.
 """
 
 import functools
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 
 import numpy as np
 
@@ -31,7 +31,7 @@ from ..autograd.grad_mode import enable_grad, no_grad
 from ..backend import get_array_module, is_host, on_device, to_device
 from ..errors import DeviceError, DTypeError, NotSupported, ShapeError
 from ..ops.complex_numbers import real_pairs
-from ..removable_handle import RemovableHandle
+from ..removable_handle import add_hook
 from ..tensor import Tensor
 
 
@@ -65,17 +65,11 @@ class Optimizer:
 
     def register_step_pre_hook(self, hook):
         """``hook(optimizer, args, kwargs)`` before each step; it may return new (args, kwargs)."""
-        return self._add_step_hook("_step_pre_hooks", hook)
+        return add_hook(self, "_step_pre_hooks", hook)
 
     def register_step_post_hook(self, hook):
         """``hook(optimizer, args, kwargs)`` after each step."""
-        return self._add_step_hook("_step_post_hooks", hook)
-
-    def _add_step_hook(self, where, hook):
-        hooks = self.__dict__.setdefault(where, OrderedDict())
-        handle = RemovableHandle(hooks)
-        hooks[handle.id] = hook
-        return handle
+        return add_hook(self, "_step_post_hooks", hook)
 
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
